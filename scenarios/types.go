@@ -1,0 +1,134 @@
+// Package scenarios holds the scenario file format (loading, validation
+// against its topology) and the runner that plays a scenario on a simulated
+// network and checks its expectations. See docs/spec/scenario.md.
+package scenarios
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/vpnsim/vpnsim/topologies"
+)
+
+// DefaultSettle is the convergence bound when the file gives none.
+const DefaultSettle = 30 * time.Second
+
+// Scenario is one loaded and validated scenario file.
+type Scenario struct {
+	File        string
+	Name        string // the file's name key; the file's base name when absent
+	Description string
+	Topology    *topologies.Topology // loaded and validated
+	Settle      time.Duration        // the default convergence bound
+	Steps       []*Step
+}
+
+// Action names, as in the file.
+const (
+	ActPing       = "ping"
+	ActTraceroute = "traceroute"
+	ActRoute      = "route"
+	ActLFIB       = "lfib"
+	ActCount      = "count"
+	ActShow       = "show"
+	ActFail       = "fail"
+	ActRestore    = "restore"
+	ActMetric     = "metric"
+)
+
+// Step is one step: exactly one action, its optional name and expectations.
+type Step struct {
+	Index  int    // 0-based
+	Name   string // "" when the file gives none
+	Action string // one of the Act* names
+	Pos    topologies.Pos
+
+	Ping       *Probe // ping (MaxHops unused)
+	Traceroute *Probe // traceroute (TTL unused)
+	Route      *TableQuery
+	LFIB       *LFIBQuery
+	Count      *TableQuery // Node, Table, VRF
+	Show       *TableQuery // Node, Table, VRF
+	Fail       *Target
+	Restore    *Target
+	Metric     *MetricChange
+
+	Settle time.Duration // 0: the scenario's default (change steps only)
+	Walk   bool          // ping and traceroute only
+	Expect *Expect       // nil: the step only prints
+}
+
+// IsChange reports whether the step changes the network.
+func (s *Step) IsChange() bool {
+	return s.Action == ActFail || s.Action == ActRestore || s.Action == ActMetric
+}
+
+// Probe is a ping or traceroute.
+type Probe struct {
+	From    string
+	To      netip.Addr
+	VRF     string     // "" for the global table / a CE's own routing
+	Source  netip.Addr // invalid: the default source
+	TTL     int        // ping; 64 when not given
+	MaxHops int        // traceroute; 30 when not given
+}
+
+// TableQuery names a node, a table and optionally a VRF and a prefix.
+type TableQuery struct {
+	Node   string
+	Table  string       // count and show: routes, vpnv4, lfib, (show also) ldp, bgp, vrfs, interfaces
+	VRF    string       // "" for the global table
+	Prefix netip.Prefix // route only
+}
+
+// LFIBQuery looks one incoming label up.
+type LFIBQuery struct {
+	Node  string
+	Label uint32
+}
+
+// Target is what a fail or restore acts on: a link or a node.
+type Target struct {
+	Link [2]string // both set for a link
+	Node string     // set for a node
+}
+
+// IsLink reports whether the target is a link.
+func (t *Target) IsLink() bool { return t.Node == "" }
+
+// MetricChange sets a provider link's IGP metric.
+type MetricChange struct {
+	Link  [2]string
+	Value uint32
+}
+
+// Expect holds a step's expectations. A field is checked only when set: a
+// pointer is non-nil, a string non-empty, a slice or map non-nil (an empty,
+// non-nil slice is the expectation "none", e.g. `labels: []`).
+type Expect struct {
+	Pos topologies.Pos
+
+	// ping
+	Result    string // reply | unreachable | ttl-exceeded | lost
+	ReplyFrom string
+	DroppedAt string
+
+	// traceroute
+	Hops        []string            // "*" for a silent TTL
+	TraceLabels map[string][]uint32 // node -> label stack it received, outermost first
+	StackDepth  map[string]int
+	Reached     *bool
+
+	// route and lfib
+	Present     *bool
+	NextHop     netip.Addr // route: valid when set
+	Via         []string   // route: a set; lfib: one neighbour
+	RouteLabels []uint32   // route: labels pushed, outermost first
+	Error       string     // route: no-such-vrf
+	Op          string     // lfib: swap | pop | pop-lookup
+	OutLabels   []uint32   // lfib
+	VRF         string     // lfib
+
+	// count
+	Equals, AtLeast, AtMost *int
+}

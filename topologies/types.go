@@ -1,0 +1,174 @@
+// Package topologies holds the topology file format: its types, loading,
+// validation and the built-in example topologies.
+//
+// The types here are plain data: a loaded Topology is fully resolved
+// (interface names numbered, subnets and addresses allocated, route targets
+// merged) so the simulator never parses YAML and never re-derives the rules
+// of the file format. See docs/spec/topology.md.
+package topologies
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// Role is what a node does in the network.
+type Role string
+
+// The four roles of the topology contract.
+const (
+	RolePE Role = "pe" // provider edge: LSR with VRFs and an MP-BGP speaker
+	RoleP  Role = "p"  // provider core: LSR, no BGP
+	RoleRR Role = "rr" // route reflector: LSR with an MP-BGP speaker
+	RoleCE Role = "ce" // customer edge: plain IP
+)
+
+// TTLMode is the provider's ttl-propagation setting.
+type TTLMode string
+
+// TTL propagation modes.
+const (
+	TTLUniform TTLMode = "uniform"
+	TTLPipe    TTLMode = "pipe"
+)
+
+// LabelAllocation is the provider's vpn-label-allocation setting.
+type LabelAllocation string
+
+// VPN label allocation modes.
+const (
+	PerVRF    LabelAllocation = "per-vrf"
+	PerPrefix LabelAllocation = "per-prefix"
+)
+
+// Routing is the PE–CE routing of an attachment circuit.
+type Routing string
+
+// PE–CE routing modes.
+const (
+	RoutingStatic Routing = "static"
+	RoutingEBGP   Routing = "ebgp"
+)
+
+// Pos is a place in a source file (1-based line and column).
+type Pos struct {
+	Line, Column int
+}
+
+// Topology is one loaded, validated and resolved topology file.
+type Topology struct {
+	File        string // the path it was read from, or the built-in's name
+	Name        string
+	Description string
+	Provider    Provider
+	Nodes       []*Node // in file order
+	VRFs        []*VRF  // in file order
+	Links       []*Link // in file order
+
+	byName map[string]*Node
+	vrfs   map[string]*VRF
+}
+
+// Provider holds the provider-wide settings.
+type Provider struct {
+	ASN                uint32
+	PHP                bool
+	TTLPropagation     TTLMode
+	VPNLabelAllocation LabelAllocation
+}
+
+// Node is one router.
+type Node struct {
+	Name        string
+	Role        Role
+	Loopback    netip.Addr     // provider routers only; invalid for a CE
+	LANs        []netip.Prefix // CE only
+	ASN         uint32         // CE only; 0 when not given
+	Description string
+	// Interfaces in link file order (the order the links that use them appear).
+	Interfaces []*Interface
+	Pos        Pos // the node's key in the file
+}
+
+// VRF is one customer VPN definition; it exists on every PE with a link in it.
+type VRF struct {
+	Name        string
+	Index       int    // 1-based position in the file (used by rd: auto)
+	RD          vrf.RD // zero when RDAuto
+	RDAuto      bool
+	Import      []vrf.RouteTarget // route-target plus import, deduplicated, sorted
+	Export      []vrf.RouteTarget // route-target plus export, deduplicated, sorted
+	Description string
+	Pos         Pos
+}
+
+// Link is one point-to-point link.
+type Link struct {
+	Index   int        // 0-based position in the file
+	A, B    *Interface // endpoints[0] and endpoints[1]
+	Metric  uint32     // IGP metric (provider links; 10 by default)
+	Delay   time.Duration
+	Subnet  netip.Prefix
+	VRF     string  // the attachment's VRF on a CE–PE link, "" on a provider link
+	Routing Routing // CE–PE links only
+	Pos     Pos
+}
+
+// Interface is one end of a link.
+type Interface struct {
+	Node *Node
+	Name string       // "eth1", or the name the file gave
+	Addr netip.Prefix // the interface address with the link's prefix length
+	Link *Link
+}
+
+// Peer returns the interface at the other end of the link.
+func (i *Interface) Peer() *Interface {
+	if i.Link.A == i {
+		return i.Link.B
+	}
+	return i.Link.A
+}
+
+// String is NODE:IFNAME.
+func (i *Interface) String() string { return i.Node.Name + ":" + i.Name }
+
+// IsProvider reports whether the node is a provider router (pe, p or rr).
+func (n *Node) IsProvider() bool { return n.Role != RoleCE }
+
+// Node returns the named node, or nil.
+func (t *Topology) Node(name string) *Node { return t.byName[name] }
+
+// VRF returns the named VRF, or nil.
+func (t *Topology) VRF(name string) *VRF { return t.vrfs[name] }
+
+// IsAttachment reports whether the link joins a CE to a PE.
+func (l *Link) IsAttachment() bool { return l.VRF != "" }
+
+// Ends returns the link's two node names in file order.
+func (l *Link) Ends() (string, string) { return l.A.Node.Name, l.B.Node.Name }
+
+// Between returns the link joining the two named nodes (either order), or nil.
+func (t *Topology) Between(a, b string) *Link {
+	for _, l := range t.Links {
+		x, y := l.Ends()
+		if (x == a && y == b) || (x == b && y == a) {
+			return l
+		}
+	}
+	return nil
+}
+
+// index builds the lookup maps; the loader calls it once resolution is done.
+func (t *Topology) index() {
+	t.byName = make(map[string]*Node, len(t.Nodes))
+	for _, n := range t.Nodes {
+		t.byName[n.Name] = n
+	}
+	t.vrfs = make(map[string]*VRF, len(t.VRFs))
+	for _, v := range t.VRFs {
+		t.vrfs[v.Name] = v
+	}
+}
