@@ -10,10 +10,10 @@ type Op uint8
 
 // LFIB operations.
 const (
-	OpSwap      Op = iota + 1 // replace the top label and send on
-	OpPop                     // remove the top label and send on (PHP) or process what is below
-	OpPopLookup               // remove the top label and look the IP destination up in a VRF
-	OpPopDeliver              // remove the top label and send the IP packet to a CE (per-prefix VPN label)
+	OpSwap       Op = iota + 1 // replace the top label and send on
+	OpPop                      // remove the top label and send on (PHP) or process what is below
+	OpPopLookup                // remove the top label and look the IP destination up in a VRF
+	OpPopDeliver               // remove the top label and send the IP packet to a CE (per-prefix VPN label)
 )
 
 func (o Op) String() string {
