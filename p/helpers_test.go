@@ -1,0 +1,85 @@
+package p
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/vpnsim/vpnsim/topologies"
+)
+
+// tnode and tlink describe a topology for tests; build resolves it the way
+// the topology contract says the loader does (interfaces eth1, eth2, … in
+// link order; provider links take consecutive /31s from 100.64.0.0/16, the
+// first endpoint the lower address; CE links consecutive /30s from
+// 192.168.0.0/16, the PE the first usable address).
+type tnode struct {
+	name string
+	role topologies.Role
+	lo   string // provider routers only
+}
+
+type tlink struct {
+	a, b   string
+	metric uint32 // 0: the default 10
+	vrf    string // CE links only
+}
+
+func build(php bool, nodes []tnode, links []tlink) *topologies.Topology {
+	t := &topologies.Topology{Name: "test", Provider: topologies.Provider{ASN: 65000, PHP: php}}
+	byName := map[string]*topologies.Node{}
+	for _, n := range nodes {
+		node := &topologies.Node{Name: n.name, Role: n.role}
+		if n.lo != "" {
+			node.Loopback = netip.MustParseAddr(n.lo)
+		}
+		t.Nodes = append(t.Nodes, node)
+		byName[n.name] = node
+	}
+	core := netip.MustParseAddr("100.64.0.0")
+	edge := netip.MustParseAddr("192.168.0.0")
+	for i, l := range links {
+		a, b := byName[l.a], byName[l.b]
+		if a == nil || b == nil {
+			panic(fmt.Sprintf("test topology: link %d names an unknown node", i))
+		}
+		link := &topologies.Link{Index: i, Metric: l.metric, Delay: time.Millisecond, VRF: l.vrf}
+		if link.Metric == 0 {
+			link.Metric = 10
+		}
+		var aAddr, bAddr netip.Addr
+		if l.vrf == "" {
+			link.Subnet = netip.PrefixFrom(core, 31)
+			aAddr, bAddr = core, core.Next()
+			core = bAddr.Next()
+		} else {
+			link.Routing = topologies.RoutingStatic
+			link.Subnet = netip.PrefixFrom(edge, 30)
+			pe, ce := edge.Next(), edge.Next().Next()
+			aAddr, bAddr = pe, ce
+			if a.Role == topologies.RoleCE {
+				aAddr, bAddr = ce, pe
+			}
+			edge = ce.Next().Next()
+		}
+		link.A = &topologies.Interface{Node: a, Name: fmt.Sprintf("eth%d", len(a.Interfaces)+1), Addr: netip.PrefixFrom(aAddr, link.Subnet.Bits()), Link: link}
+		link.B = &topologies.Interface{Node: b, Name: fmt.Sprintf("eth%d", len(b.Interfaces)+1), Addr: netip.PrefixFrom(bAddr, link.Subnet.Bits()), Link: link}
+		a.Interfaces = append(a.Interfaces, link.A)
+		b.Interfaces = append(b.Interfaces, link.B)
+		t.Links = append(t.Links, link)
+	}
+	return t
+}
+
+// classic is the topology contract's example network.
+func classic(php bool) *topologies.Topology {
+	pe, p, rr, ce := topologies.RolePE, topologies.RoleP, topologies.RoleRR, topologies.RoleCE
+	return build(php, []tnode{
+		{"PE1", pe, "10.0.0.1"}, {"P1", p, "10.0.0.2"}, {"P2", p, "10.0.0.3"}, {"PE2", pe, "10.0.0.4"},
+		{"RR1", rr, "10.0.0.10"}, {"A1", ce, ""}, {"A2", ce, ""}, {"B1", ce, ""}, {"B2", ce, ""},
+	}, []tlink{
+		{a: "PE1", b: "P1"}, {a: "P1", b: "P2"}, {a: "P2", b: "PE2"}, {a: "P1", b: "RR1"},
+		{a: "A1", b: "PE1", vrf: "A"}, {a: "B1", b: "PE1", vrf: "B"},
+		{a: "A2", b: "PE2", vrf: "A"}, {a: "B2", b: "PE2", vrf: "B"},
+	})
+}

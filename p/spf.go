@@ -1,0 +1,210 @@
+package p
+
+import (
+	"cmp"
+	"math/bits"
+	"net/netip"
+	"slices"
+
+	"gonum.org/v1/gonum/graph/path"
+
+	"github.com/vpnsim/vpnsim/mpls"
+)
+
+// hopSet is one set of equal-cost first hops of a router: the next hops in
+// neighbour-name order and their positions in the router's adjacency list.
+type hopSet struct {
+	hops    []mpls.NextHop
+	members []int
+}
+
+// solver holds the scratch space reused from one source router to the next.
+type solver struct {
+	order []int    // reachable routers by increasing distance
+	pos   []int    // provider index -> position in the source's adjacencies, -1 if not adjacent
+	setOf []int    // provider index -> hop set id
+	bits  []uint64 // first-hop bitsets, words per router
+	tmp   []uint64
+	key   []byte
+}
+
+func newSolver(n int) *solver {
+	s := &solver{pos: make([]int, n), setOf: make([]int, n)}
+	for i := range s.pos {
+		s.pos[i] = -1
+	}
+	return s
+}
+
+// solve fills router r's distances, global table, LFIB and FTN from the
+// shortest-path distances sh that gonum computed from r.
+//
+// gonum gives distances only (its path choice among equal costs is random),
+// so the sets of first hops are derived here, nodes taken in increasing
+// distance: firstHops(v) is the union, over neighbours u of v on a shortest
+// path (dist(u) + w(u,v) == dist(v)), of {v} when u is r and of firstHops(u)
+// otherwise. Metrics are at least 1, so every such u comes before v.
+func (s *solver) solve(c *Core, r *Router, sh path.Shortest, links []link, items []prefixItem) {
+	n := len(c.routers)
+	dist := make([]uint32, n)
+	s.order = s.order[:0]
+	for v := range dist {
+		w := sh.WeightTo(int64(v))
+		if w > MaxPathMetric { // +Inf for an unreachable router
+			dist[v] = noPath
+			continue
+		}
+		dist[v] = uint32(w)
+		s.order = append(s.order, v)
+	}
+	r.dist = dist
+	slices.SortFunc(s.order, func(x, y int) int { return cmp.Or(cmp.Compare(dist[x], dist[y]), cmp.Compare(x, y)) })
+
+	words := (len(r.nbrs) + 63) / 64
+	if need := n * words; cap(s.bits) < need {
+		s.bits = make([]uint64, need)
+	} else {
+		s.bits = s.bits[:need]
+		clear(s.bits)
+	}
+	s.tmp = slices.Grow(s.tmp[:0], words)[:words]
+	for k, a := range r.nbrs {
+		s.pos[a.nbr] = k
+	}
+	defer func() {
+		for _, a := range r.nbrs {
+			s.pos[a.nbr] = -1
+		}
+	}()
+	for _, v := range s.order {
+		if v == r.idx {
+			continue
+		}
+		bv := s.bits[v*words : (v+1)*words]
+		for _, a := range c.routers[v].nbrs {
+			u := a.nbr
+			if dist[u] == noPath || uint64(dist[u])+uint64(a.metric) != uint64(dist[v]) {
+				continue
+			}
+			if u == r.idx {
+				k := s.pos[v]
+				bv[k/64] |= 1 << (k % 64)
+				continue
+			}
+			for i, w := range s.bits[u*words : (u+1)*words] {
+				bv[i] |= w
+			}
+		}
+	}
+
+	// Intern the sets: routers behind the same first hops share one slice.
+	var sets []hopSet
+	ids := make(map[string]int)
+	intern := func(b []uint64) int {
+		s.key = s.key[:0]
+		for _, w := range b {
+			s.key = append(s.key, byte(w), byte(w>>8), byte(w>>16), byte(w>>24),
+				byte(w>>32), byte(w>>40), byte(w>>48), byte(w>>56))
+		}
+		if id, ok := ids[string(s.key)]; ok {
+			return id
+		}
+		var hs hopSet
+		for i, w := range b {
+			for w != 0 {
+				k := i*64 + bits.TrailingZeros64(w)
+				w &= w - 1
+				hs.members = append(hs.members, k)
+				hs.hops = append(hs.hops, r.nbrs[k].hop)
+			}
+		}
+		ids[string(s.key)] = len(sets)
+		sets = append(sets, hs)
+		return len(sets) - 1
+	}
+	nhlfes := 0
+	for _, v := range s.order {
+		if v != r.idx {
+			s.setOf[v] = intern(s.bits[v*words : (v+1)*words])
+			nhlfes += len(sets[s.setOf[v]].members)
+		}
+	}
+
+	r.ldp(c, dist, sets, s.setOf, nhlfes)
+
+	// The global table, in prefix order.
+	conn := make([]mpls.NextHop, len(r.nbrs))
+	for k, a := range r.nbrs {
+		conn[k] = mpls.NextHop{Interface: a.hop.Interface, IfIndex: a.hop.IfIndex}
+	}
+	r.Routes = make([]Route, 0, len(items))
+	for _, it := range items {
+		if v := it.node; v >= 0 {
+			switch {
+			case v == r.idx:
+				r.Routes = append(r.Routes, Route{Prefix: it.prefix, Proto: ProtoConnected, NextHops: c.loHop})
+			case dist[v] != noPath:
+				r.Routes = append(r.Routes, Route{Prefix: it.prefix, Proto: ProtoISIS, Metric: dist[v], NextHops: sets[s.setOf[v]].hops})
+			}
+			continue
+		}
+		l := links[it.link]
+		if !l.up {
+			continue
+		}
+		if l.a == r.idx || l.b == r.idx {
+			k := slices.IndexFunc(r.nbrs, func(a adj) bool { return a.link == it.link })
+			r.Routes = append(r.Routes, Route{Prefix: it.prefix, Proto: ProtoConnected, NextHops: conn[k : k+1 : k+1]})
+			continue
+		}
+		// Both ends advertise the subnet: take the cheaper, both if equal.
+		m := min(dist[l.a], dist[l.b])
+		if m == noPath || uint64(m)+uint64(l.metric) > MaxPathMetric {
+			continue
+		}
+		clear(s.tmp)
+		for _, e := range [2]int{l.a, l.b} {
+			if dist[e] == m {
+				for i, w := range s.bits[e*words : (e+1)*words] {
+					s.tmp[i] |= w
+				}
+			}
+		}
+		r.Routes = append(r.Routes, Route{Prefix: it.prefix, Proto: ProtoISIS, Metric: m + l.metric, NextHops: sets[intern(s.tmp)].hops})
+	}
+}
+
+// ldp installs router r's LDP entries in its LFIB and FTN: one per reachable
+// other router's loopback, in ascending label order. nhlfes is the total
+// number of next hops over them.
+func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, nhlfes int) {
+	entries := make([]mpls.Entry, 0, len(dist))
+	out := make([]mpls.NHLFE, nhlfes)
+	labels := make([]mpls.Label, nhlfes)
+	r.FTN = make(mpls.FTN, len(dist))
+	for _, f := range c.byAddr {
+		if f == r.idx || dist[f] == noPath {
+			continue
+		}
+		members := sets[setOf[f]].members
+		nh := out[:len(members):len(members)]
+		out = out[len(members):]
+		op := mpls.OpPop
+		for i, k := range members {
+			a := r.nbrs[k]
+			nh[i].NextHop = a.hop
+			l := c.label(a.nbr, f)
+			if l == mpls.ImplicitNull {
+				continue // the next hop is the egress: pop here (PHP)
+			}
+			labels[0] = l
+			nh[i].Out = labels[0:1:1]
+			labels = labels[1:]
+			op = mpls.OpSwap
+		}
+		loop := c.routers[f].Node.Loopback
+		entries = append(entries, mpls.Entry{In: c.label(r.idx, f), Op: op, FEC: netip.PrefixFrom(loop, 32), NextHops: nh, Owner: "LDP"})
+		r.LFIB.Insert(&entries[len(entries)-1])
+		r.FTN[loop] = nh
+	}
+}
