@@ -62,3 +62,15 @@ func ParseLabel(s string) (Label, error) {
 	}
 	return Label(v), nil
 }
+
+// Join prints a label stack outermost first as routers do: "18/100000".
+func Join(ls []Label) string {
+	b := make([]byte, 0, 8*len(ls))
+	for i, l := range ls {
+		if i > 0 {
+			b = append(b, '/')
+		}
+		b = strconv.AppendUint(b, uint64(l), 10)
+	}
+	return string(b)
+}

@@ -1,0 +1,322 @@
+package p
+
+import (
+	"net/netip"
+
+	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/packet"
+	"github.com/vpnsim/vpnsim/sim"
+	"github.com/vpnsim/vpnsim/topologies"
+)
+
+// LSR is the data plane of a provider router (P, PE or RR): it switches
+// labels by its LFIB, forwards IP by its global table, pushes LDP labels by
+// its FTN, and answers and originates ICMP. The control plane installs
+// Tables; forwarding only reads them.
+type LSR struct {
+	Node   *sim.Node
+	Config *topologies.Node
+	Pipe   bool    // ttl-propagation: pipe
+	Tables *Router // IGP and LDP results, plus the PE's VPN labels in Tables.LFIB
+	// VPN handles what a PE's VPN labels lead to; nil on P and RR.
+	VPN VPNForwarder
+
+	addrs map[netip.Addr]int // global addresses: loopback (-1) and provider interfaces
+}
+
+// VPNForwarder is the PE side of the LSR: where a popped VPN label leads.
+type VPNForwarder interface {
+	// ForwardVPN takes an IP packet whose VPN label e was just popped (its
+	// TTL already written) that arrived on interface in.
+	ForwardVPN(f *packet.Frame, e *mpls.Entry, in int)
+}
+
+// NewLSR builds the data plane of provider router cfg on simulated node n.
+// n's interfaces must be in cfg.Interfaces order.
+func NewLSR(n *sim.Node, cfg *topologies.Node, pipe bool) *LSR {
+	r := &LSR{Node: n, Config: cfg, Pipe: pipe, addrs: map[netip.Addr]int{cfg.Loopback: -1}}
+	for i, ifc := range cfg.Interfaces {
+		if !ifc.Link.IsAttachment() {
+			r.addrs[ifc.Addr.Addr()] = i
+		}
+	}
+	return r
+}
+
+// IsLocal reports whether dst is one of the router's global addresses.
+func (r *LSR) IsLocal(dst netip.Addr) bool { _, ok := r.addrs[dst]; return ok }
+
+// IfaceAddr is the address of interface i.
+func (r *LSR) IfaceAddr(i int) netip.Addr { return r.Config.Interfaces[i].Addr.Addr() }
+
+// Receive implements sim.Handler for the global table and labels.
+func (r *LSR) Receive(f *packet.Frame, in int) {
+	if f.Labels > 0 {
+		r.switchLabel(f, in)
+		return
+	}
+	r.ReceiveIP(f, in)
+}
+
+// ReceiveIP handles a plain IPv4 packet that arrived on a provider interface.
+func (r *LSR) ReceiveIP(f *packet.Frame, in int) {
+	ip := f.IP()
+	if r.IsLocal(ip.Dst()) {
+		r.local(f)
+		return
+	}
+	ttl := ip.TTL()
+	if ttl <= 1 {
+		r.Node.Note("TTL expired: time exceeded to %s", ip.Src())
+		r.icmpError(f, in, packet.ICMPTimeExceeded, 0, nil)
+		r.Node.Drop(f, sim.DropTTLExpired)
+		return
+	}
+	ip.SetTTL(ttl - 1)
+	r.forwardIP(f, ttl-1)
+}
+
+// Originate sends a packet the router built itself, by its global table.
+func (r *LSR) Originate(f *packet.Frame) {
+	dst := f.IP().Dst()
+	if r.IsLocal(dst) {
+		r.local(f)
+		return
+	}
+	r.forwardIP(f, f.IP().TTL())
+}
+
+// forwardIP sends an IP packet by the global table; ttl is the TTL its
+// labels take in uniform mode.
+func (r *LSR) forwardIP(f *packet.Frame, ttl uint8) {
+	ip := f.IP()
+	dst := ip.Dst()
+	rt := r.Tables.Lookup(dst)
+	if rt == nil || len(rt.NextHops) == 0 {
+		r.Node.Note("no route to %s in the global table", dst)
+		r.unreachable(f)
+		return
+	}
+	nh := pick(rt.NextHops, f)
+	if rt.Prefix.Bits() == 32 {
+		if choices, ok := r.Tables.FTN[dst]; ok && len(choices) > 0 {
+			nhl := pickNHLFE(choices, f)
+			lt := r.labelTTL(ttl)
+			for i := len(nhl.Out) - 1; i >= 0; i-- {
+				f.Push(nhl.Out[i], lt)
+			}
+			if r.Node.Tracing() {
+				if len(nhl.Out) > 0 {
+					r.Node.Note("push %s toward %s (LDP, FEC %s)", mpls.Join(nhl.Out), nhl.Neighbor, rt.Prefix)
+				} else {
+					r.Node.Note("no label toward %s (implicit null, FEC %s)", nhl.Neighbor, rt.Prefix)
+				}
+			}
+			r.Node.Send(f, nhl.IfIndex)
+			return
+		}
+	}
+	if r.Node.Tracing() {
+		r.Node.Note("route %s (%s) -> %s", rt.Prefix, rt.Proto, hopName(nh))
+	}
+	r.Node.Send(f, nh.IfIndex)
+}
+
+func (r *LSR) labelTTL(ttl uint8) uint8 {
+	if r.Pipe {
+		return 255
+	}
+	return ttl
+}
+
+// switchLabel runs the LFIB on a labelled frame. However many labels it pops,
+// the router decrements the TTL once and writes the result into whatever
+// becomes the top of the packet.
+func (r *LSR) switchLabel(f *packet.Frame, in int) {
+	ttl := f.Top().TTL()
+	if ttl <= 1 {
+		r.labelTTLExpired(f, in)
+		return
+	}
+	ttl--
+	for {
+		l := f.Top().Label()
+		if l == mpls.ExplicitNullV4 {
+			f.Pop()
+			r.Node.Note("pop explicit null")
+			if f.Labels == 0 {
+				r.toIP(f, ttl)
+				ip := f.IP()
+				if r.IsLocal(ip.Dst()) {
+					r.local(f)
+					return
+				}
+				if ip.TTL() == 0 {
+					r.icmpError(f, in, packet.ICMPTimeExceeded, 0, nil)
+					r.Node.Drop(f, sim.DropTTLExpired)
+					return
+				}
+				r.forwardIP(f, ip.TTL())
+				return
+			}
+			continue
+		}
+		e := r.Tables.LFIB.Lookup(l)
+		if e == nil {
+			r.Node.Note("no LFIB entry for label %d", l)
+			r.Node.Drop(f, sim.DropNoLabel)
+			return
+		}
+		switch e.Op {
+		case mpls.OpSwap, mpls.OpPop:
+			nh := pickNHLFE(e.NextHops, f)
+			f.Pop()
+			for i := len(nh.Out) - 1; i >= 0; i-- {
+				f.Push(nh.Out[i], ttl)
+			}
+			if f.Labels > 0 {
+				f.Top().SetTTL(ttl)
+			} else {
+				r.toIP(f, ttl)
+			}
+			if r.Node.Tracing() {
+				if len(nh.Out) > 0 {
+					r.Node.Note("swap %d -> %s toward %s (%s, FEC %s)", l, mpls.Join(nh.Out), nh.Neighbor, e.Owner, e.FEC)
+				} else {
+					r.Node.Note("pop %d toward %s (%s, FEC %s, penultimate hop)", l, nh.Neighbor, e.Owner, e.FEC)
+				}
+			}
+			r.Node.Send(f, nh.IfIndex)
+			return
+		case mpls.OpPopLookup, mpls.OpPopDeliver:
+			f.Pop()
+			if f.Labels > 0 { // a VPN label is the bottom of the stack
+				r.Node.Drop(f, sim.DropMalformed)
+				return
+			}
+			r.toIP(f, ttl)
+			if f.IP().TTL() == 0 {
+				r.Node.Note("pop %d: IP TTL expired at the egress", l)
+				r.expiredAtEgress(f, e, in)
+				return
+			}
+			if r.VPN == nil {
+				r.Node.Drop(f, sim.DropNoVRF)
+				return
+			}
+			r.VPN.ForwardVPN(f, e, in)
+			return
+		}
+		r.Node.Drop(f, sim.DropNoLabel)
+		return
+	}
+}
+
+// toIP writes the TTL into the IP header once the last label is gone: the
+// label TTL in uniform mode, the IP TTL less one in pipe mode (the egress's
+// own decrement).
+func (r *LSR) toIP(f *packet.Frame, ttl uint8) {
+	ip := f.IP()
+	if r.Pipe {
+		ip.SetTTL(ip.TTL() - 1)
+		return
+	}
+	ip.SetTTL(ttl)
+}
+
+// expiredAtEgress answers a packet whose IP TTL ran out as its VPN label was
+// popped: the time exceeded goes back through the VRF the label names.
+func (r *LSR) expiredAtEgress(f *packet.Frame, e *mpls.Entry, in int) {
+	orig := f.IP()
+	if orig.IsICMPError() || r.VPN == nil {
+		r.Node.Drop(f, sim.DropTTLExpired)
+		return
+	}
+	msg := packet.Error(orig, r.IfaceAddr(in), packet.ICMPTimeExceeded, 0, []mpls.StackEntry{{Label: e.In, Bottom: true, TTL: 1}})
+	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
+	r.Node.Drop(f, sim.DropTTLExpired)
+	r.VPN.ForwardVPN(ef, &mpls.Entry{In: e.In, Op: mpls.OpPopLookup, VRF: e.VRF}, in)
+}
+
+// labelTTLExpired answers a labelled packet whose TTL ran out: an ICMP time
+// exceeded carrying the received stack (RFC 4950), sent on down the same LSP
+// under the same labels, since an LSR has no route back to a customer
+// (RFC 3032 section 2.3.2).
+func (r *LSR) labelTTLExpired(f *packet.Frame, in int) {
+	stack := f.Stack()
+	orig := f.IP()
+	r.Node.Drop(f, sim.DropTTLExpired)
+	if orig.IsICMPError() {
+		return
+	}
+	r.Node.Note("label TTL expired: time exceeded to %s sent on down the LSP", orig.Src())
+	msg := packet.Error(orig, r.IfaceAddr(in), packet.ICMPTimeExceeded, 0, stack)
+	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
+	for i := len(stack) - 1; i >= 0; i-- {
+		ef.Push(stack[i].Label, 255)
+	}
+	r.switchLabel(ef, in)
+}
+
+// icmpError sends an ICMP error about f's IP packet from interface in's
+// address, by the global table. No error is sent about an ICMP error.
+func (r *LSR) icmpError(f *packet.Frame, in int, typ, code uint8, stack []mpls.StackEntry) {
+	orig := f.IP()
+	if orig.IsICMPError() {
+		return
+	}
+	src := r.Config.Loopback
+	if in >= 0 {
+		src = r.IfaceAddr(in)
+	}
+	msg := packet.Error(orig, src, typ, code, stack)
+	r.Originate(packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe}))
+}
+
+func (r *LSR) unreachable(f *packet.Frame) {
+	r.icmpError(f, -1, packet.ICMPUnreachable, 0, nil)
+	r.Node.Drop(f, sim.DropNoRoute)
+}
+
+// local handles a packet addressed to the router itself.
+func (r *LSR) local(f *packet.Frame) {
+	if reply := Answer(r.Node, f); reply != nil {
+		r.Originate(reply)
+	}
+}
+
+// Answer is the IP stack every node shares for packets addressed to it: an
+// echo request gets an echo reply from the address pinged; anything else is
+// delivered to the node's observers (probes waiting for answers).
+func Answer(n *sim.Node, f *packet.Frame) *packet.Frame {
+	ip := f.IP()
+	if ip.Protocol() == packet.ProtoICMP && len(ip.Payload()) >= 8 && packet.ICMP(ip.Payload()).Type() == packet.ICMPEchoRequest {
+		n.Note("echo request for %s: reply", ip.Dst())
+		return packet.NewFrame(packet.EchoReply(ip, ip.Dst()), packet.Meta{Origin: n.Name, Probe: f.Probe})
+	}
+	n.Note("delivered to %s", n.Name)
+	n.Deliver(f)
+	return nil
+}
+
+// pick chooses among equal-cost next hops by the packet's flow hash.
+func pick(nhs []mpls.NextHop, f *packet.Frame) mpls.NextHop {
+	if len(nhs) == 1 {
+		return nhs[0]
+	}
+	return nhs[f.IP().FlowHash()%uint32(len(nhs))]
+}
+
+func pickNHLFE(nhs []mpls.NHLFE, f *packet.Frame) *mpls.NHLFE {
+	if len(nhs) == 1 {
+		return &nhs[0]
+	}
+	return &nhs[f.IP().FlowHash()%uint32(len(nhs))]
+}
+
+func hopName(nh mpls.NextHop) string {
+	if nh.Neighbor == "" {
+		return "directly connected on " + nh.Interface
+	}
+	return nh.Neighbor + " via " + nh.Interface
+}

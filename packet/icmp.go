@@ -1,0 +1,154 @@
+package packet
+
+import (
+	"encoding/binary"
+	"net/netip"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+
+	"github.com/vpnsim/vpnsim/mpls"
+)
+
+// ICMP types used here.
+const (
+	ICMPEchoReply    = 0
+	ICMPUnreachable  = 3
+	ICMPEchoRequest  = 8
+	ICMPTimeExceeded = 11
+)
+
+// DefaultTTL is the TTL of every IP packet a node originates.
+const DefaultTTL = 64
+
+// origLen is the length the original datagram is padded to in an ICMP error
+// that carries extensions (RFC 4884).
+const origLen = 128
+
+// ICMP is a typed view of an ICMP message.
+type ICMP []byte
+
+// Type is the ICMP type.
+func (m ICMP) Type() uint8 { return m[0] }
+
+// Code is the ICMP code.
+func (m ICMP) Code() uint8 { return m[1] }
+
+// ID is the echo identifier (echo request and reply).
+func (m ICMP) ID() uint16 { return binary.BigEndian.Uint16(m[4:6]) }
+
+// Seq is the echo sequence number (echo request and reply).
+func (m ICMP) Seq() uint16 { return binary.BigEndian.Uint16(m[6:8]) }
+
+// Quoted returns the original datagram an ICMP error carries.
+func (m ICMP) Quoted() IPv4 {
+	if len(m) < 8+20 {
+		return nil
+	}
+	q := IPv4(m[8:])
+	if q[0]>>4 != 4 || q.HeaderLen() < 20 || len(q) < q.HeaderLen() {
+		return nil
+	}
+	return q
+}
+
+// MPLSExtension returns the label stack an ICMP error reports in its RFC 4950
+// MPLS label stack object, or nil when it has none.
+func (m ICMP) MPLSExtension() []mpls.StackEntry {
+	if len(m) < 8 || (m.Type() != ICMPTimeExceeded && m.Type() != ICMPUnreachable) {
+		return nil
+	}
+	l := int(m[5]) * 4 // RFC 4884 length of the original datagram
+	if l == 0 || len(m) < 8+l+4 {
+		return nil
+	}
+	ext := m[8+l:]
+	if ext[0]>>4 != 2 {
+		return nil
+	}
+	ext = ext[4:]
+	for len(ext) >= 4 {
+		olen := int(binary.BigEndian.Uint16(ext[0:2]))
+		if olen < 4 || olen > len(ext) {
+			return nil
+		}
+		if ext[2] == 1 && ext[3] == 1 { // class MPLS label stack, c-type incoming stack
+			var s []mpls.StackEntry
+			for b := ext[4:olen]; len(b) >= 4; b = b[4:] {
+				sh := mpls.Shim(b[:4])
+				s = append(s, mpls.StackEntry{Label: sh.Label(), TC: sh.TC(), Bottom: sh.BottomOfStack(), TTL: sh.TTL()})
+			}
+			return s
+		}
+		ext = ext[olen:]
+	}
+	return nil
+}
+
+// build serializes IPv4 + ICMP + payload with gopacket.
+func build(src, dst netip.Addr, ttl uint8, typ, code uint8, id, seq uint16, payload []byte) []byte {
+	ip := &layers.IPv4{
+		Version: 4, IHL: 5, TTL: ttl, Protocol: layers.IPProtocolICMPv4,
+		SrcIP: src.AsSlice(), DstIP: dst.AsSlice(),
+	}
+	icmp := &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(typ, code), Id: id, Seq: seq}
+	buf := gopacket.NewSerializeBuffer()
+	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
+	if err := gopacket.SerializeLayers(buf, opts, ip, icmp, gopacket.Payload(payload)); err != nil {
+		panic("packet: serializing a fixed-shape ICMP packet failed: " + err.Error())
+	}
+	return buf.Bytes()
+}
+
+// EchoPayloadLen is the data length of the simulator's echo requests.
+const EchoPayloadLen = 32
+
+// EchoRequest builds an ICMP echo request.
+func EchoRequest(src, dst netip.Addr, ttl uint8, id, seq uint16) IPv4 {
+	data := make([]byte, EchoPayloadLen)
+	for i := range data {
+		data[i] = byte('a' + i%23)
+	}
+	return build(src, dst, ttl, ICMPEchoRequest, 0, id, seq, data)
+}
+
+// EchoReply answers an echo request, from src (the address pinged).
+func EchoReply(req IPv4, src netip.Addr) IPv4 {
+	m := ICMP(req.Payload())
+	return build(src, req.Src(), DefaultTTL, ICMPEchoReply, 0, m.ID(), m.Seq(), m[8:])
+}
+
+// Error builds an ICMP error (time exceeded or destination unreachable) about
+// orig, from src. When stack is not empty the message carries it in an RFC
+// 4950 MPLS label stack object, the original datagram padded to 128 bytes as
+// RFC 4884 requires.
+func Error(orig IPv4, src netip.Addr, typ, code uint8, stack []mpls.StackEntry) IPv4 {
+	quote := orig[:min(len(orig), orig.TotalLen(), origLen)]
+	if len(stack) == 0 {
+		return build(src, orig.Src(), DefaultTTL, typ, code, 0, 0, quote)
+	}
+	payload := make([]byte, origLen+4+4+4*len(stack))
+	copy(payload, quote)
+	ext := payload[origLen:]
+	ext[0] = 2 << 4 // extension version 2
+	obj := ext[4:]
+	binary.BigEndian.PutUint16(obj[0:2], uint16(4+4*len(stack)))
+	obj[2], obj[3] = 1, 1
+	for i, e := range stack {
+		mpls.Shim(obj[4+4*i:]).Encode(e.Label, e.TC, e.Bottom, e.TTL)
+	}
+	binary.BigEndian.PutUint16(ext[2:4], Checksum(ext))
+	// RFC 4884: the length of the original datagram in 32-bit words sits in
+	// the second byte of the otherwise unused field (gopacket's Id).
+	return build(src, orig.Src(), DefaultTTL, typ, code, origLen/4, 0, payload)
+}
+
+// IsICMPError reports whether the packet is an ICMP message other than an
+// echo request or reply: no ICMP error is ever sent about one.
+func (p IPv4) IsICMPError() bool {
+	if p.Protocol() != ProtoICMP || len(p.Payload()) < 1 {
+		return false
+	}
+	t := ICMP(p.Payload()).Type()
+	return t != ICMPEchoRequest && t != ICMPEchoReply
+}

@@ -1,0 +1,294 @@
+// Package sim is the simulated network's wire: nodes with interfaces, links
+// with delays that can fail, and the delivery of frames as bytes in
+// simulated time. It knows nothing of routing: a node receives a frame on an
+// interface and either forwards it, answers it or drops it with a reason.
+//
+// Everything runs on one goroutine in the order of an event queue keyed by
+// (simulated time, sequence number), so a run is the same every time.
+package sim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/vpnsim/vpnsim/packet"
+)
+
+// Handler is a node's forwarding logic.
+type Handler interface {
+	// Receive handles a frame that arrived on interface ifIndex; the Ethernet
+	// header has been stripped.
+	Receive(f *packet.Frame, ifIndex int)
+}
+
+// Node is one simulated router and its interfaces.
+type Node struct {
+	ID      int
+	Name    string
+	Ifaces  []*Iface
+	Down    bool
+	Handler Handler
+	net     *Network
+	drops   [numReasons]uint64
+}
+
+// Iface is one interface of a node.
+type Iface struct {
+	Node  *Node
+	Index int
+	Name  string
+	MAC   packet.MAC
+	Link  *Link
+}
+
+// Peer is the interface at the other end of the link.
+func (i *Iface) Peer() *Iface {
+	if i.Link.A == i {
+		return i.Link.B
+	}
+	return i.Link.A
+}
+
+// String is NODE:IFNAME.
+func (i *Iface) String() string { return i.Node.Name + ":" + i.Name }
+
+// Link joins two interfaces.
+type Link struct {
+	Index int
+	A, B  *Iface
+	Delay time.Duration
+	Down  bool
+}
+
+// Up reports whether the link and both its nodes are up.
+func (l *Link) Up() bool { return !l.Down && !l.A.Node.Down && !l.B.Node.Down }
+
+// Network is the set of nodes and links and the event queue.
+type Network struct {
+	Nodes []*Node
+	Links []*Link
+	now   time.Duration
+	q     eventQueue
+	seq   uint64
+	// Observer, when set, sees every transmission, decision, drop and local
+	// delivery (packet walks, captures, probes).
+	Observer Observer
+	// Notes asks nodes to describe their decisions to the Observer (packet
+	// walks); off, they skip the formatting.
+	Notes bool
+	// MaxEvents bounds one Run (a safety net; TTLs end every loop first).
+	MaxEvents int
+}
+
+// Observer watches the network. Every method is called on the network's
+// goroutine; the byte slices are only valid during the call.
+type Observer interface {
+	// Transmitted: a frame (Ethernet and all) left interface from.
+	Transmitted(at time.Duration, from *Iface, wire []byte)
+	// Received: a frame arrived on in (its Ethernet header already stripped).
+	Received(at time.Duration, in *Iface, f *packet.Frame)
+	// Decided: what a node did with the frame it is handling, in one line.
+	Decided(at time.Duration, n *Node, note string)
+	// Dropped: a node dropped a frame.
+	Dropped(at time.Duration, n *Node, reason DropReason, f *packet.Frame)
+	// Delivered: a packet reached the IP stack of the node it was for.
+	Delivered(at time.Duration, n *Node, f *packet.Frame)
+}
+
+// New returns an empty network.
+func New() *Network { return &Network{MaxEvents: 1 << 20} }
+
+// AddNode adds a node with no interfaces; set its Handler before Run.
+func (w *Network) AddNode(name string) *Node {
+	n := &Node{ID: len(w.Nodes), Name: name, net: w}
+	w.Nodes = append(w.Nodes, n)
+	return n
+}
+
+// AddIface adds an interface to n.
+func (n *Node) AddIface(name string) *Iface {
+	i := &Iface{Node: n, Index: len(n.Ifaces), Name: name, MAC: packet.NodeMAC(n.ID, len(n.Ifaces))}
+	n.Ifaces = append(n.Ifaces, i)
+	return i
+}
+
+// Connect joins two interfaces with a link.
+func (w *Network) Connect(a, b *Iface, delay time.Duration) *Link {
+	l := &Link{Index: len(w.Links), A: a, B: b, Delay: delay}
+	a.Link, b.Link = l, l
+	w.Links = append(w.Links, l)
+	return l
+}
+
+// Now is the simulated time.
+func (w *Network) Now() time.Duration { return w.now }
+
+// Tracing reports whether an observer is watching, so that nodes format
+// their decisions only when someone reads them.
+func (n *Node) Tracing() bool { return n.net.Notes && n.net.Observer != nil }
+
+// Note reports a node's decision to the observer.
+func (n *Node) Note(format string, a ...any) {
+	if n.Tracing() {
+		n.net.Observer.Decided(n.net.now, n, fmt.Sprintf(format, a...))
+	}
+}
+
+// Drop counts a dropped frame and tells the observer.
+func (n *Node) Drop(f *packet.Frame, r DropReason) {
+	n.drops[r]++
+	if o := n.net.Observer; o != nil {
+		o.Dropped(n.net.now, n, r, f)
+	}
+}
+
+// Drops returns how many frames the node dropped for reason r.
+func (n *Node) Drops(r DropReason) uint64 { return n.drops[r] }
+
+// Deliver hands a packet to the node's own IP stack's observer (probes).
+func (n *Node) Deliver(f *packet.Frame) {
+	if o := n.net.Observer; o != nil {
+		o.Delivered(n.net.now, n, f)
+	}
+}
+
+// Send transmits f (labels or IPv4 at its front) out of interface ifIndex.
+// A link or neighbour that is down drops it.
+func (n *Node) Send(f *packet.Frame, ifIndex int) {
+	out := n.Ifaces[ifIndex]
+	l := out.Link
+	if l == nil || !l.Up() {
+		n.Drop(f, DropLinkDown)
+		return
+	}
+	peer := out.Peer()
+	f.PutEthernet(peer.MAC, out.MAC)
+	w := n.net
+	if w.Observer != nil {
+		w.Observer.Transmitted(w.now, out, f.Data())
+	}
+	w.seq++
+	w.q.push(event{at: w.now + l.Delay, seq: w.seq, to: peer, f: f})
+}
+
+// Run delivers frames until none is in flight. It returns an error only when
+// MaxEvents is exceeded.
+func (w *Network) Run() error {
+	for n := 0; len(w.q) > 0; n++ {
+		if n >= w.MaxEvents {
+			w.q = w.q[:0]
+			return fmt.Errorf("sim: more than %d frame deliveries in one run; stopped", w.MaxEvents)
+		}
+		ev := w.q.pop()
+		w.now = ev.at
+		w.deliver(ev.to, ev.f)
+	}
+	return nil
+}
+
+func (w *Network) deliver(in *Iface, f *packet.Frame) {
+	n := in.Node
+	if n.Down {
+		return // its link is down too; a frame in flight is lost with the node
+	}
+	if !f.StripEthernet() {
+		n.Drop(f, DropMalformed)
+		return
+	}
+	if w.Observer != nil {
+		w.Observer.Received(w.now, in, f)
+	}
+	n.Handler.Receive(f, in.Index)
+}
+
+type event struct {
+	at  time.Duration
+	seq uint64
+	to  *Iface
+	f   *packet.Frame
+}
+
+// eventQueue is a binary min-heap of events ordered by (at, seq); typed, so
+// pushing a frame in flight allocates nothing once the slice has grown.
+type eventQueue []event
+
+func (q eventQueue) less(i, j int) bool {
+	if q[i].at != q[j].at {
+		return q[i].at < q[j].at
+	}
+	return q[i].seq < q[j].seq
+}
+
+func (q *eventQueue) push(e event) {
+	*q = append(*q, e)
+	h := *q
+	for i := len(h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (q *eventQueue) pop() event {
+	h := *q
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h[last] = event{}
+	h = h[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h) && h.less(l, m) {
+			m = l
+		}
+		if r < len(h) && h.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	*q = h
+	return top
+}
+
+// DropReason says why a frame went nowhere.
+type DropReason uint8
+
+// Drop reasons.
+const (
+	DropNoRoute      DropReason = iota // no route to the destination
+	DropNoLabel                        // an incoming label with no LFIB entry
+	DropTTLExpired                     // TTL reached zero (after any ICMP error was sent)
+	DropLinkDown                       // the outgoing link or the neighbour is down
+	DropMalformed                      // bytes the node cannot parse
+	DropNoVRF                          // a packet for a VRF the node does not hold
+	DropNotForwarded                   // an ICMP error about an ICMP error, or a packet for a host the node cannot answer
+	numReasons
+)
+
+var reasonNames = [...]string{
+	DropNoRoute:      "no-route",
+	DropNoLabel:      "no-label-binding",
+	DropTTLExpired:   "ttl-expired",
+	DropLinkDown:     "link-down",
+	DropMalformed:    "malformed",
+	DropNoVRF:        "vrf-mismatch",
+	DropNotForwarded: "not-forwarded",
+}
+
+func (r DropReason) String() string { return reasonNames[r] }
+
+// Reasons lists every drop reason in order.
+func Reasons() []DropReason {
+	r := make([]DropReason, numReasons)
+	for i := range r {
+		r[i] = DropReason(i)
+	}
+	return r
+}

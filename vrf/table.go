@@ -1,0 +1,192 @@
+package vrf
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+
+	"github.com/gaissmai/bart"
+
+	"github.com/vpnsim/vpnsim/mpls"
+)
+
+// Proto is where a VRF route came from.
+type Proto uint8
+
+// Route sources, in order of preference (administrative distance).
+const (
+	Connected Proto = iota // the attachment circuit's own subnet
+	Static                 // a static route toward a CE
+	EBGP                   // learned from a CE over eBGP
+	IBGP                   // a VPN route learned from another PE over MP-BGP
+)
+
+// Distance is the administrative distance of a protocol (topology contract,
+// "Route choice").
+func (p Proto) Distance() int {
+	return [...]int{0, 1, 20, 200}[p]
+}
+
+// Code is the one-letter code tables print (Cisco style).
+func (p Proto) Code() string { return [...]string{"C", "S", "B", "B"}[p] }
+
+func (p Proto) String() string {
+	return [...]string{"connected", "static", "ebgp", "ibgp"}[p]
+}
+
+// Route is one route in a VRF.
+type Route struct {
+	Prefix netip.Prefix
+	Proto  Proto
+
+	// Local routes (connected, static, eBGP, or leaked from another VRF on
+	// this PE): the attachment interface and the CE behind it.
+	IfIndex  int
+	CE       string     // the CE's node name ("" for connected)
+	NextHop  netip.Addr // the CE's address; for a VPN route the remote PE's loopback
+	FromVRF  string     // the VRF on this PE a leaked route comes from; "" for its own
+	Exported bool       // this VRF exports it (learned from its own attachments)
+
+	// VPN routes learned from another PE.
+	PE    string     // the advertising PE's name
+	Label mpls.Label // the VPN label to push
+	RD    RD
+	RTs   []RouteTarget
+
+	// BGP attributes for the decision process and the tables.
+	LocalPref  uint32
+	ASPath     []uint32
+	Origin     uint8
+	MED        uint32
+	IGPCost    uint32
+	ClusterLen int
+	RouterID   netip.Addr // originator or router ID
+	PeerID     netip.Addr // the sending peer's router ID (model loopback)
+}
+
+// Local reports whether the route leaves through one of the PE's own
+// attachment interfaces.
+func (r *Route) Local() bool { return r.Proto != IBGP }
+
+// Better reports whether a is preferred over b: administrative distance,
+// then for BGP routes RFC 4271 section 9.1.2.2 and RFC 4456 (local
+// preference, AS path length, origin, MED, eBGP over iBGP, IGP cost, cluster
+// list length, lowest originator or router ID, lowest peer), and finally the
+// route distinguisher and next hop, so that the choice never depends on the
+// order routes arrived in.
+func Better(a, b *Route) bool { return compare(a, b) < 0 }
+
+func compare(a, b *Route) int {
+	if c := cmp.Compare(a.Proto.Distance(), b.Proto.Distance()); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.LocalPref, a.LocalPref); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(len(a.ASPath), len(b.ASPath)); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Origin, b.Origin); c != 0 {
+		return c
+	}
+	if firstAS(a.ASPath) == firstAS(b.ASPath) {
+		if c := cmp.Compare(a.MED, b.MED); c != 0 {
+			return c
+		}
+	}
+	if c := cmp.Compare(a.IGPCost, b.IGPCost); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.ClusterLen, b.ClusterLen); c != 0 {
+		return c
+	}
+	if c := a.RouterID.Compare(b.RouterID); c != 0 {
+		return c
+	}
+	if c := a.PeerID.Compare(b.PeerID); c != 0 {
+		return c
+	}
+	if c := a.RD.Compare(b.RD); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.FromVRF, b.FromVRF); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.CE, b.CE); c != 0 {
+		return c
+	}
+	return a.NextHop.Compare(b.NextHop)
+}
+
+func firstAS(p []uint32) uint32 {
+	if len(p) == 0 {
+		return 0
+	}
+	return p[0]
+}
+
+// VRF is one VRF on one PE: its identity and its IP table.
+type VRF struct {
+	Name   string
+	RD     RD
+	Import []RouteTarget
+	Export []RouteTarget
+	table  *bart.Table[*Route]
+	routes []*Route // sorted by prefix
+}
+
+// New returns an empty VRF.
+func New(name string, rd RD, imp, exp []RouteTarget) *VRF {
+	return &VRF{Name: name, RD: rd, Import: imp, Export: exp, table: new(bart.Table[*Route])}
+}
+
+// Imports reports whether a route carrying any of rts is imported.
+func (v *VRF) Imports(rts []RouteTarget) bool {
+	for _, rt := range rts {
+		if slices.Contains(v.Import, rt) {
+			return true
+		}
+	}
+	return false
+}
+
+// Install replaces the VRF's table with the best of the candidate routes
+// for each prefix.
+func (v *VRF) Install(cands []*Route) {
+	best := map[netip.Prefix]*Route{}
+	for _, r := range cands {
+		if cur, ok := best[r.Prefix]; !ok || Better(r, cur) {
+			best[r.Prefix] = r
+		}
+	}
+	v.table = new(bart.Table[*Route])
+	v.routes = v.routes[:0]
+	for p, r := range best {
+		v.table.Insert(p, r)
+		v.routes = append(v.routes, r)
+	}
+	slices.SortFunc(v.routes, func(a, b *Route) int { return ComparePrefix(a.Prefix, b.Prefix) })
+}
+
+// Lookup is the longest-prefix match for dst.
+func (v *VRF) Lookup(dst netip.Addr) *Route {
+	r, _ := v.table.Lookup(dst)
+	return r
+}
+
+// Exact returns the route for exactly p, or nil.
+func (v *VRF) Exact(p netip.Prefix) *Route {
+	r, _ := v.table.Get(p)
+	return r
+}
+
+// Routes returns the VRF's routes sorted by prefix.
+func (v *VRF) Routes() []*Route { return v.routes }
+
+// ComparePrefix orders prefixes by address, then length.
+func ComparePrefix(a, b netip.Prefix) int {
+	if c := a.Addr().Compare(b.Addr()); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Bits(), b.Bits())
+}
