@@ -162,3 +162,14 @@ type MAC [6]byte
 func NodeMAC(node, ifIndex int) MAC {
 	return MAC{0x02, byte(node >> 16), byte(node >> 8), byte(node), 0x00, byte(ifIndex + 1)}
 }
+
+// CopyFrom makes f a copy of src, reusing f's buffer when it is big enough
+// (benchmarks and replays).
+func (f *Frame) CopyFrom(src *Frame) {
+	if cap(f.buf) < len(src.buf) {
+		f.buf = make([]byte, len(src.buf))
+	}
+	f.buf = f.buf[:len(src.buf)]
+	copy(f.buf, src.buf)
+	f.off, f.Labels, f.Meta = src.off, src.Labels, src.Meta
+}
