@@ -29,7 +29,10 @@ import (
 	"cmp"
 	"math"
 	"net/netip"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/graph/path"
 	"gonum.org/v1/gonum/graph/simple"
@@ -68,7 +71,6 @@ type Core struct {
 
 // link is a provider link as the IGP sees it.
 type link struct {
-	l      *topologies.Link
 	a, b   int // provider indices of the two ends
 	metric uint32
 	up     bool
@@ -90,7 +92,10 @@ type prefixItem struct {
 }
 
 // Build computes every provider router's converged tables for topology t in
-// state st. It never modifies t or st.
+// state st. It never modifies t or st. It runs one shortest-path computation
+// per up router, spread over GOMAXPROCS goroutines; the result does not
+// depend on how they interleave. Reading the Core it returns is safe from
+// any number of goroutines.
 func Build(t *topologies.Topology, st State) *Core {
 	c := &Core{
 		byName: make(map[string]*Router),
@@ -141,7 +146,7 @@ func Build(t *topologies.Topology, st State) *Core {
 		}
 		linkIdx[l] = len(links)
 		items = append(items, prefixItem{prefix: l.Subnet.Masked(), node: -1, link: len(links)})
-		links = append(links, link{l: l, a: a, b: b, metric: max(m, 1),
+		links = append(links, link{a: a, b: b, metric: max(m, 1),
 			up: !st.LinkDown[l.Index] && c.routers[a].Up && c.routers[b].Up})
 	}
 	slices.SortFunc(items, func(x, y prefixItem) int { return comparePrefix(x.prefix, y.prefix) })
@@ -158,23 +163,20 @@ func Build(t *topologies.Topology, st State) *Core {
 		slices.SortFunc(r.nbrs, func(x, y adj) int { return cmp.Compare(x.hop.Neighbor, y.hop.Neighbor) })
 	}
 
-	g := simple.NewWeightedUndirectedGraph(0, math.Inf(1))
-	for _, r := range c.routers {
-		if r.Up {
-			g.AddNode(simple.Node(r.idx))
-		}
+	g := newIGPGraph(c.routers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(c.routers)) {
+		wg.Go(func() {
+			s := newSolver(len(c.routers))
+			for i := int(next.Add(1) - 1); i < len(c.routers); i = int(next.Add(1) - 1) {
+				if r := c.routers[i]; r.Up {
+					s.solve(c, r, path.DijkstraFrom(simple.Node(r.idx), g), links, items)
+				}
+			}
+		})
 	}
-	for _, l := range links {
-		if l.up {
-			g.SetWeightedEdge(simple.WeightedEdge{F: simple.Node(l.a), T: simple.Node(l.b), W: float64(l.metric)})
-		}
-	}
-	s := newSolver(len(c.routers))
-	for _, r := range c.routers {
-		if r.Up {
-			s.solve(c, r, path.DijkstraFrom(simple.Node(r.idx), g), links, items)
-		}
-	}
+	wg.Wait()
 	return c
 }
 

@@ -1,7 +1,6 @@
 package p
 
 import (
-	"cmp"
 	"math/bits"
 	"net/netip"
 	"slices"
@@ -20,7 +19,7 @@ type hopSet struct {
 
 // solver holds the scratch space reused from one source router to the next.
 type solver struct {
-	order []int    // reachable routers by increasing distance
+	order []uint64 // reachable routers by increasing distance: distance<<32 | index
 	pos   []int    // provider index -> position in the source's adjacencies, -1 if not adjacent
 	setOf []int    // provider index -> hop set id
 	bits  []uint64 // first-hop bitsets, words per router
@@ -55,10 +54,10 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest, links []link, items
 			continue
 		}
 		dist[v] = uint32(w)
-		s.order = append(s.order, v)
+		s.order = append(s.order, uint64(dist[v])<<32|uint64(v))
 	}
 	r.dist = dist
-	slices.SortFunc(s.order, func(x, y int) int { return cmp.Or(cmp.Compare(dist[x], dist[y]), cmp.Compare(x, y)) })
+	slices.Sort(s.order) // by distance, then index
 
 	words := (len(r.nbrs) + 63) / 64
 	if need := n * words; cap(s.bits) < need {
@@ -76,7 +75,8 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest, links []link, items
 			s.pos[a.nbr] = -1
 		}
 	}()
-	for _, v := range s.order {
+	for _, o := range s.order {
+		v := int(uint32(o))
 		if v == r.idx {
 			continue
 		}
@@ -123,14 +123,14 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest, links []link, items
 		return len(sets) - 1
 	}
 	nhlfes := 0
-	for _, v := range s.order {
-		if v != r.idx {
+	for _, o := range s.order {
+		if v := int(uint32(o)); v != r.idx {
 			s.setOf[v] = intern(s.bits[v*words : (v+1)*words])
 			nhlfes += len(sets[s.setOf[v]].members)
 		}
 	}
 
-	r.ldp(c, dist, sets, s.setOf, nhlfes)
+	r.ldp(c, dist, sets, s.setOf, len(s.order)-1, nhlfes)
 
 	// The global table, in prefix order.
 	conn := make([]mpls.NextHop, len(r.nbrs))
@@ -175,14 +175,15 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest, links []link, items
 }
 
 // ldp installs router r's LDP entries in its LFIB and FTN: one per reachable
-// other router's loopback, in ascending label order. nhlfes is the total
-// number of next hops over them.
-func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, nhlfes int) {
-	entries := make([]mpls.Entry, 0, len(dist))
+// other router's loopback. fecs is their number and nhlfes the total number
+// of next hops over them.
+func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, fecs, nhlfes int) {
+	entries := make([]mpls.Entry, fecs)
 	out := make([]mpls.NHLFE, nhlfes)
 	labels := make([]mpls.Label, nhlfes)
-	r.FTN = make(mpls.FTN, len(dist))
-	for _, f := range c.byAddr {
+	r.FTN = make(mpls.FTN, fecs)
+	// Highest label first, so that the LFIB sizes its table once.
+	for _, f := range slices.Backward(c.byAddr) {
 		if f == r.idx || dist[f] == noPath {
 			continue
 		}
@@ -203,8 +204,9 @@ func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, nhlfes 
 			op = mpls.OpSwap
 		}
 		loop := c.routers[f].Node.Loopback
-		entries = append(entries, mpls.Entry{In: c.label(r.idx, f), Op: op, FEC: netip.PrefixFrom(loop, 32), NextHops: nh, Owner: "LDP"})
-		r.LFIB.Insert(&entries[len(entries)-1])
+		fecs--
+		entries[fecs] = mpls.Entry{In: c.label(r.idx, f), Op: op, FEC: netip.PrefixFrom(loop, 32), NextHops: nh, Owner: "LDP"}
+		r.LFIB.Insert(&entries[fecs])
 		r.FTN[loop] = nh
 	}
 }
