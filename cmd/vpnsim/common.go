@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"time"
+
+	"github.com/vpnsim/vpnsim/internal/diag"
+	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/topologies"
+)
+
+// logger is the program's logger: BGP speakers' warnings and errors with
+// --verbose, nothing otherwise.
+func logger() *slog.Logger {
+	if !verbose {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// openTopology loads a topology file or a built-in by name; every problem
+// becomes an exit-2 error, warnings go to standard error.
+func openTopology(arg string) (*topologies.Topology, error) {
+	t, warns, err := topologies.Open(arg)
+	for _, w := range warns {
+		fmt.Fprintln(os.Stderr, w)
+	}
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return t, nil
+}
+
+// inputErr turns a loader's error into an exit-2 error with its message.
+func inputErr(err error) error {
+	var l *diag.List
+	if errors.As(err, &l) {
+		return usageErr("%s", l.Error())
+	}
+	return usageErr("%v", err)
+}
+
+// startLab builds and converges the network of a topology, saying so on
+// standard error when it takes more than a second.
+func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
+	t, err := openTopology(arg)
+	if err != nil {
+		return nil, err
+	}
+	l, err := lab.New(t, lab.Options{Logger: logger(), Verbose: verbose})
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			fmt.Fprintf(os.Stderr, "converging %s (%d nodes, %d links)...\n", t.Name, len(t.Nodes), len(t.Links))
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), settle)
+	defer cancel()
+	err = l.Start(ctx)
+	close(done)
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("%s: %v (waited %s; raise --settle if the network is large)", t.Name, err, settle)
+	}
+	return l, nil
+}
+
+// checkNode makes sure a node named on the command line exists.
+func checkNode(l *lab.Lab, name string) error {
+	if l.Topo.Node(name) == nil {
+		var names []string
+		for _, n := range l.Topo.Nodes {
+			names = append(names, n.Name)
+		}
+		return usageErr("%s has no node %q; its nodes are %v", l.Topo.File, name, names)
+	}
+	return nil
+}
+
+func parseAddr(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return netip.Addr{}, usageErr("%q is not an IPv4 address (e.g. 10.1.2.1)", s)
+	}
+	return a, nil
+}

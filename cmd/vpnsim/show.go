@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vpnsim/vpnsim/lab"
+)
+
+func init() { commands = append(commands, newShowCmd) }
+
+func newShowCmd() *cobra.Command {
+	var vrfName string
+	var settle time.Duration
+	c := &cobra.Command{
+		Use:   "show TOPOLOGY NODE TABLE",
+		Short: "Print one router's table the way its console would",
+		Long: `show starts the network of TOPOLOGY, waits until it has converged, and prints
+one table of NODE as network engineers read it:
+
+  routes      the IP routing table (global, or a VRF's with --vrf)
+  vpnv4       every VPNv4 path the node's BGP holds, grouped by route distinguisher
+  lfib        the label forwarding table (like show mpls forwarding-table)
+  ldp         LDP bindings: the local label and every neighbour's, per FEC
+  bgp         BGP sessions and their state
+  vrfs        the node's VRFs: RD, import and export route targets, interfaces
+  interfaces  interfaces, addresses, neighbours, link state and metrics`,
+		Example: `  vpnsim show classic P1 lfib
+  vpnsim show classic PE1 routes --vrf A
+  vpnsim show classic RR1 vpnv4`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			valid := false
+			for _, t := range lab.Tables {
+				valid = valid || t == args[2]
+			}
+			if !valid {
+				return usageErr("no table %q: choose one of %s", args[2], strings.Join(lab.Tables, ", "))
+			}
+			l, err := startLab(args[0], settle)
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			if err := checkNode(l, args[1]); err != nil {
+				return err
+			}
+			if err := l.Show(cmd.OutOrStdout(), args[1], args[2], vrfName); err != nil {
+				return usageErr("%v", err)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the VRF whose table to print")
+	c.Flags().DurationVar(&settle, "settle", 30*time.Second, "how long to wait for the network to converge")
+	return c
+}

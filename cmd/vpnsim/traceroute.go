@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/mpls"
+)
+
+func init() { commands = append(commands, newTracerouteCmd) }
+
+func newTracerouteCmd() *cobra.Command {
+	var f probeFlags
+	c := &cobra.Command{
+		Use:   "traceroute TOPOLOGY FROM TO",
+		Short: "Trace the path to an address, with each hop's MPLS label stack",
+		Long: `traceroute sends ICMP echo requests with TTL 1, 2, 3, ... from node FROM to
+address TO until the destination answers, and prints one line per hop the way
+routers do. A P router whose label TTL expires reports the label stack it
+received (RFC 4950) and, having no route back to a customer, sends its answer
+on down the same LSP to the far PE, which returns it: so its round-trip time
+includes the rest of the path.
+
+With ttl-propagation: pipe the core is hidden: only the PEs and the far site
+answer.`,
+		Example: `  vpnsim traceroute classic A1 10.1.2.1
+  vpnsim traceroute pipe A1 10.1.2.1        # the core disappears
+  vpnsim traceroute classic PE1 10.0.0.4    # an LSP in the global table`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.max == 0 {
+				f.max = 30
+			}
+			l, o, err := probeStart(args, &f)
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			dst, _ := parseAddr(args[2])
+			tr, err := l.Traceroute(args[1], dst, o)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", dst, args[1], f.max)
+			for _, h := range tr.Hops {
+				fmt.Fprintln(out, HopLine(h))
+			}
+			if !tr.Reached {
+				return failed()
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
+	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own)")
+	c.Flags().IntVar(&f.max, "max-hops", 30, "the largest TTL to try")
+	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
+	return c
+}
+
+// HopLine prints one traceroute hop as routers do:
+// " 2  100.64.0.1 (P1)  [MPLS: Labels 18/100000 Exp 0]  8.0 ms".
+func HopLine(h lab.Hop) string {
+	if h.Result == lab.Lost {
+		return fmt.Sprintf("%2d  *", h.TTL)
+	}
+	s := fmt.Sprintf("%2d  %s (%s)", h.TTL, h.ReplyAddr, h.ReplyFrom)
+	if len(h.Labels) > 0 {
+		ls := make([]mpls.Label, len(h.Labels))
+		for i, e := range h.Labels {
+			ls[i] = e.Label
+		}
+		s += fmt.Sprintf("  [MPLS: Labels %s Exp %d]", mpls.Join(ls), h.Labels[0].TC)
+	}
+	s += fmt.Sprintf("  %.1f ms", float64(h.RTT)/float64(time.Millisecond))
+	if h.Result == lab.Unreachable {
+		s += "  !N"
+	}
+	return s
+}

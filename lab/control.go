@@ -1,0 +1,420 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/vpnsim/vpnsim/bgp"
+	"github.com/vpnsim/vpnsim/ce"
+	"github.com/vpnsim/vpnsim/pe"
+	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// control drives BGP: it owns the speakers, decides which sessions the
+// simulated network allows, advertises each PE's VRF routes as VPNv4 and
+// each eBGP attachment's routes as IPv4, and builds the VRF and CE tables
+// from what the speakers hold once they have settled.
+type control struct {
+	l      *Lab
+	fabric *bgp.Fabric
+	vpn    map[string]*bgp.Speaker         // PE and RR speakers by node name
+	att    map[*pe.Attachment]*bgp.Speaker // a PE's speaker toward one eBGP CE
+	ceSp   map[string]*bgp.Speaker         // CE speakers
+	peerOf map[string]attPeer              // attachment speaker name -> its PE and attachment
+	ibgp   []ibgpSession
+	ebgp   []ebgpSession
+	plans  map[string]*pe.LabelPlan
+
+	advVPN  map[string]map[vpnKey]bgp.VPNRoute         // what each PE advertises
+	advIPv4 map[*bgp.Speaker]map[netip.Prefix]struct{} // what each eBGP speaker advertises
+}
+
+type attPeer struct {
+	pe  string
+	att *pe.Attachment
+}
+
+type ibgpSession struct {
+	s    *bgp.Session
+	a, b string
+}
+
+type ebgpSession struct {
+	s   *bgp.Session
+	pe  string
+	att *pe.Attachment
+	ce  string
+}
+
+type vpnKey struct {
+	rd     vrf.RD
+	prefix netip.Prefix
+}
+
+func newControl(l *Lab, opts Options) (*control, error) {
+	t := l.Topo
+	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose}),
+		vpn: map[string]*bgp.Speaker{}, att: map[*pe.Attachment]*bgp.Speaker{}, ceSp: map[string]*bgp.Speaker{},
+		peerOf: map[string]attPeer{}, plans: map[string]*pe.LabelPlan{},
+		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]struct{}{}}
+	fail := func(err error) (*control, error) {
+		c.fabric.Close()
+		return nil, fmt.Errorf("starting BGP speakers: %w", err)
+	}
+	var pes, rrs []*topologies.Node
+	for _, n := range t.Nodes {
+		cfg := bgp.SpeakerConfig{Name: n.Name, ASN: t.Provider.ASN, RouterID: n.Loopback}
+		switch n.Role {
+		case topologies.RolePE:
+			pes = append(pes, n)
+		case topologies.RoleRR:
+			rrs = append(rrs, n)
+			cfg.ClusterID = n.Loopback
+		default:
+			continue
+		}
+		s, err := c.fabric.AddSpeaker(cfg)
+		if err != nil {
+			return fail(err)
+		}
+		c.vpn[n.Name] = s
+	}
+	add := func(a, b string, client bool) error {
+		s, err := c.fabric.AddSession(bgp.SessionConfig{A: c.vpn[a], B: c.vpn[b], Family: bgp.VPNv4, BIsRRClientOfA: client})
+		if err == nil {
+			c.ibgp = append(c.ibgp, ibgpSession{s: s, a: a, b: b})
+		}
+		return err
+	}
+	if len(rrs) > 0 {
+		for _, r := range rrs {
+			for _, x := range pes {
+				if err := add(r.Name, x.Name, true); err != nil {
+					return fail(err)
+				}
+			}
+		}
+		for i := range rrs {
+			for j := i + 1; j < len(rrs); j++ {
+				if err := add(rrs[i].Name, rrs[j].Name, false); err != nil {
+					return fail(err)
+				}
+			}
+		}
+	} else {
+		for i := range pes {
+			for j := i + 1; j < len(pes); j++ {
+				if err := add(pes[i].Name, pes[j].Name, false); err != nil {
+					return fail(err)
+				}
+			}
+		}
+	}
+	for _, n := range pes {
+		x := l.pes[n.Name]
+		c.plans[n.Name] = x.PlanLabels(t.Provider.VPNLabelAllocation == topologies.PerPrefix)
+		for _, a := range x.Attach {
+			if a.Routing != topologies.RoutingEBGP {
+				continue
+			}
+			ps, err := c.fabric.AddSpeaker(bgp.SpeakerConfig{Name: n.Name + "/" + a.CE, ASN: t.Provider.ASN, RouterID: n.Loopback})
+			if err != nil {
+				return fail(err)
+			}
+			c.att[a] = ps
+			c.peerOf[n.Name+"/"+a.CE] = attPeer{pe: n.Name, att: a}
+			cs := c.ceSp[a.CE]
+			if cs == nil {
+				cn := t.Node(a.CE)
+				cs, err = c.fabric.AddSpeaker(bgp.SpeakerConfig{Name: a.CE, ASN: cn.ASN, RouterID: l.ces[a.CE].Source()})
+				if err != nil {
+					return fail(err)
+				}
+				for _, lan := range cn.LANs {
+					if err := cs.AddIPv4(lan, a.CEAddr); err != nil {
+						return fail(err)
+					}
+				}
+				c.ceSp[a.CE] = cs
+			}
+			s, err := c.fabric.AddSession(bgp.SessionConfig{A: ps, B: cs, Family: bgp.IPv4Unicast})
+			if err != nil {
+				return fail(err)
+			}
+			c.ebgp = append(c.ebgp, ebgpSession{s: s, pe: n.Name, att: a, ce: a.CE})
+		}
+	}
+	return c, nil
+}
+
+func (c *control) close() error { return c.fabric.Close() }
+
+// maxRounds bounds the advertise-and-settle rounds of one convergence; two
+// or three suffice (eBGP-learned routes are exported in the round after they
+// arrive).
+const maxRounds = 16
+
+func (c *control) converge(ctx context.Context) error {
+	l := c.l
+	for _, x := range c.ibgp {
+		c.setSession(x.s, c.reach(x.a, x.b) && c.reach(x.b, x.a))
+	}
+	for _, x := range c.ebgp {
+		c.setSession(x.s, l.Net.Nodes[l.nodes[x.pe].ID].Ifaces[x.att.IfIndex].Link.Up())
+	}
+	for round := 0; ; round++ {
+		routes, err := c.compute()
+		if err != nil {
+			return err
+		}
+		changed, err := c.advertise(routes)
+		if err != nil {
+			return err
+		}
+		if err := c.fabric.WaitSettled(ctx); err != nil {
+			return fmt.Errorf("the network did not settle: %w", err)
+		}
+		if !changed {
+			return c.installCEs()
+		}
+		if round == maxRounds {
+			return fmt.Errorf("the network did not settle: VPN routes still changing after %d rounds", maxRounds)
+		}
+	}
+}
+
+func (c *control) setSession(s *bgp.Session, up bool) {
+	if s.State().Desired != up {
+		s.SetUp(up)
+	}
+}
+
+// reach reports whether provider router a is up and reaches b's loopback.
+func (c *control) reach(a, b string) bool {
+	r := c.l.Core.Router(a)
+	if r == nil || !r.Up {
+		return false
+	}
+	_, ok := r.Dist(b)
+	return ok
+}
+
+// peRoutes is one PE's computed VRF contents.
+type peRoutes struct {
+	pe     *pe.PE
+	routes map[string][]*vrf.Route // candidates by VRF name
+}
+
+// compute builds every up PE's VRF candidates from its attachments and its
+// speakers' RIBs, and installs them (VRF tables and VPN LFIB entries).
+func (c *control) compute() (map[string]*peRoutes, error) {
+	l := c.l
+	out := map[string]*peRoutes{}
+	for _, n := range l.Topo.Nodes {
+		x := l.pes[n.Name]
+		if x == nil || l.state.NodeDown[n.Name] {
+			continue
+		}
+		own := map[string][]*vrf.Route{}
+		for _, a := range x.Attach {
+			if !x.Node.Ifaces[a.IfIndex].Link.Up() {
+				continue
+			}
+			rs := []*vrf.Route{{Prefix: a.Link.Subnet, Proto: vrf.Connected, IfIndex: a.IfIndex, Exported: true}}
+			switch a.Routing {
+			case topologies.RoutingStatic:
+				for _, lan := range a.LANs {
+					rs = append(rs, &vrf.Route{Prefix: lan, Proto: vrf.Static, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr, Exported: true})
+				}
+			case topologies.RoutingEBGP:
+				paths, err := c.att[a].IPv4Paths()
+				if err != nil {
+					return nil, err
+				}
+				for _, p := range paths {
+					if p.FromPeer != a.CE {
+						continue
+					}
+					rs = append(rs, &vrf.Route{Prefix: p.Prefix, Proto: vrf.EBGP, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr,
+						ASPath: p.ASPath, Exported: true, LocalPref: 100})
+				}
+			}
+			own[a.VRF.Name] = append(own[a.VRF.Name], rs...)
+		}
+		paths, err := c.vpn[n.Name].VPNv4Paths()
+		if err != nil {
+			return nil, err
+		}
+		pr := &peRoutes{pe: x, routes: map[string][]*vrf.Route{}}
+		for _, v := range x.VRFs {
+			cands := slices.Clone(own[v.Name])
+			for _, w := range x.VRFs {
+				if w == v || !v.Imports(w.Export) {
+					continue
+				}
+				for _, r := range own[w.Name] {
+					lr := *r
+					lr.FromVRF, lr.Exported = w.Name, false
+					cands = append(cands, &lr)
+				}
+			}
+			for _, p := range paths {
+				if p.FromPeer == "" || p.NextHop == n.Loopback || !v.Imports(p.RouteTargets) {
+					continue
+				}
+				if len(x.Tables.FTN[p.NextHop]) == 0 {
+					continue // no LSP to the next hop (RFC 4364 section 4.3.2)
+				}
+				remote := l.NodeByLoopback(p.NextHop)
+				cost, _ := x.Tables.Dist(remote)
+				rid := p.OriginatorID
+				if !rid.IsValid() {
+					rid = p.PeerRouterID
+				}
+				cands = append(cands, &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: remote, NextHop: p.NextHop,
+					Label: mplsLabel(p.Label), RD: p.RD, RTs: p.RouteTargets, LocalPref: p.LocalPref, ASPath: p.ASPath,
+					Origin: p.Origin, MED: p.MED, IGPCost: cost, ClusterLen: p.ClusterListLen, RouterID: rid, PeerID: p.PeerRouterID})
+			}
+			pr.routes[v.Name] = cands
+		}
+		x.InstallVPN(pr.routes, c.plans[n.Name])
+		out[n.Name] = pr
+	}
+	return out, nil
+}
+
+// advertise brings each PE's VPNv4 advertisements and each eBGP
+// attachment's IPv4 advertisements to what the installed VRFs say; it
+// reports whether anything changed.
+func (c *control) advertise(all map[string]*peRoutes) (bool, error) {
+	changed := false
+	for name, pr := range all {
+		x := pr.pe
+		want := map[vpnKey]bgp.VPNRoute{}
+		for _, v := range x.VRFs {
+			for _, r := range v.Routes() {
+				if !r.Exported {
+					continue
+				}
+				want[vpnKey{v.RD, r.Prefix}] = bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: uint32(c.plans[name].Label(v.Name, r.Prefix)),
+					NextHop: x.Config.Loopback, RouteTargets: v.Export}
+			}
+		}
+		have := c.advVPN[name]
+		sp := c.vpn[name]
+		for _, k := range sortedKeys(have) {
+			if w, ok := want[k]; !ok || !sameVPN(w, have[k]) {
+				if err := sp.DeleteVPNv4(k.rd, k.prefix); err != nil {
+					return false, err
+				}
+				changed = true
+			}
+		}
+		for _, k := range sortedKeys(want) {
+			if h, ok := have[k]; !ok || !sameVPN(h, want[k]) {
+				if err := sp.AddVPNv4(want[k]); err != nil {
+					return false, err
+				}
+				changed = true
+			}
+		}
+		c.advVPN[name] = want
+		for _, a := range x.Attach {
+			sp := c.att[a]
+			if sp == nil {
+				continue
+			}
+			want := map[netip.Prefix]struct{}{}
+			for _, r := range a.VRF.Routes() {
+				if r.Proto == vrf.EBGP && r.CE == a.CE {
+					continue
+				}
+				want[r.Prefix] = struct{}{}
+			}
+			ch, err := c.syncIPv4(sp, want, a.Addr)
+			if err != nil {
+				return false, err
+			}
+			changed = changed || ch
+		}
+	}
+	return changed, nil
+}
+
+func (c *control) syncIPv4(sp *bgp.Speaker, want map[netip.Prefix]struct{}, nh netip.Addr) (bool, error) {
+	have := c.advIPv4[sp]
+	changed := false
+	for _, p := range sortedPrefixes(have) {
+		if _, ok := want[p]; !ok {
+			if err := sp.DeleteIPv4(p); err != nil {
+				return false, err
+			}
+			changed = true
+		}
+	}
+	for _, p := range sortedPrefixes(want) {
+		if _, ok := have[p]; !ok {
+			if err := sp.AddIPv4(p, nh); err != nil {
+				return false, err
+			}
+			changed = true
+		}
+	}
+	c.advIPv4[sp] = want
+	return changed, nil
+}
+
+// installCEs gives every CE its routes: a default route toward each PE it
+// reaches over a static attachment, and the best eBGP path per prefix.
+func (c *control) installCEs() error {
+	l := c.l
+	for _, n := range l.Topo.Nodes {
+		x := l.ces[n.Name]
+		if x == nil {
+			continue
+		}
+		var routes []*ce.Route
+		var dflt []ce.NextHop
+		for i, ifc := range n.Interfaces {
+			if !x.Node.Ifaces[i].Link.Up() || ifc.Link.Routing != topologies.RoutingStatic {
+				continue
+			}
+			peer := ifc.Peer()
+			dflt = append(dflt, ce.NextHop{IfIndex: i, PE: peer.Node.Name, Addr: peer.Addr.Addr()})
+		}
+		if sp := c.ceSp[n.Name]; sp != nil && !l.state.NodeDown[n.Name] {
+			paths, err := sp.IPv4Paths()
+			if err != nil {
+				return err
+			}
+			best := map[netip.Prefix]bgp.IPv4Path{}
+			var order []netip.Prefix
+			for _, p := range paths {
+				if _, ok := c.peerOf[p.FromPeer]; !ok {
+					continue
+				}
+				cur, ok := best[p.Prefix]
+				if !ok {
+					order = append(order, p.Prefix)
+				}
+				if !ok || len(p.ASPath) < len(cur.ASPath) || (len(p.ASPath) == len(cur.ASPath) && p.FromPeer < cur.FromPeer) {
+					best[p.Prefix] = p
+				}
+			}
+			for _, pfx := range order {
+				ap := c.peerOf[best[pfx].FromPeer]
+				routes = append(routes, &ce.Route{Prefix: pfx, Proto: "ebgp",
+					NextHops: []ce.NextHop{{IfIndex: ceIfIndex(n, ap.att.Link), PE: ap.pe, Addr: ap.att.Addr}}})
+			}
+		}
+		if len(dflt) > 0 {
+			slices.SortFunc(dflt, func(a, b ce.NextHop) int { return compareStrings(a.PE, b.PE) })
+			routes = append(routes, &ce.Route{Prefix: netip.MustParsePrefix("0.0.0.0/0"), Proto: "static", NextHops: dflt})
+		}
+		x.Install(routes)
+	}
+	return nil
+}

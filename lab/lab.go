@@ -1,0 +1,203 @@
+// Package lab is a running network built from a topology: it assembles the
+// wire (sim), the routers (p, pe, ce) and their BGP speakers (bgp), drives
+// the control plane to convergence after every change, and offers what a
+// user does with a network: ping, traceroute, table lookups, failures.
+//
+// A Lab is used from one goroutine at a time.
+package lab
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"slices"
+
+	"github.com/vpnsim/vpnsim/bgp"
+	"github.com/vpnsim/vpnsim/ce"
+	"github.com/vpnsim/vpnsim/p"
+	"github.com/vpnsim/vpnsim/pe"
+	"github.com/vpnsim/vpnsim/sim"
+	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// Options tune a Lab.
+type Options struct {
+	Logger  *slog.Logger // nil: discard
+	Verbose bool         // BGP speakers' warnings and errors reach Logger
+}
+
+// Lab is one simulated network.
+type Lab struct {
+	Topo *topologies.Topology
+	Net  *sim.Network
+	Core *p.Core
+
+	state p.State
+	nodes map[string]*sim.Node
+	lsrs  map[string]*p.LSR // every provider router (a PE's LSR too)
+	pes   map[string]*pe.PE
+	ces   map[string]*ce.CE
+
+	ctl   *control
+	probe uint32
+	obs   multiObserver
+}
+
+// New builds the network of t: nodes, interfaces and links, and the BGP
+// speakers and sessions. It does not converge: call Start.
+func New(t *topologies.Topology, opts Options) (*Lab, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	l := &Lab{Topo: t, Net: sim.New(),
+		nodes: map[string]*sim.Node{}, lsrs: map[string]*p.LSR{}, pes: map[string]*pe.PE{}, ces: map[string]*ce.CE{},
+		state: p.State{LinkDown: map[int]bool{}, NodeDown: map[string]bool{}, Metric: map[int]uint32{}}}
+	for _, n := range t.Nodes {
+		sn := l.Net.AddNode(n.Name)
+		for _, ifc := range n.Interfaces {
+			sn.AddIface(ifc.Name)
+		}
+		l.nodes[n.Name] = sn
+	}
+	for _, lk := range t.Links {
+		a := l.nodes[lk.A.Node.Name].Ifaces[ifIndex(lk.A)]
+		b := l.nodes[lk.B.Node.Name].Ifaces[ifIndex(lk.B)]
+		l.Net.Connect(a, b, lk.Delay)
+	}
+	pipe := t.Provider.TTLPropagation == topologies.TTLPipe
+	for _, n := range t.Nodes {
+		sn := l.nodes[n.Name]
+		switch n.Role {
+		case topologies.RolePE:
+			x := pe.New(sn, n, t, pe.VRFsOf(t, n))
+			sn.Handler = x
+			l.pes[n.Name] = x
+			l.lsrs[n.Name] = x.LSR
+		case topologies.RoleP, topologies.RoleRR:
+			x := p.NewLSR(sn, n, pipe)
+			sn.Handler = x
+			l.lsrs[n.Name] = x
+		case topologies.RoleCE:
+			x := ce.New(sn, n)
+			sn.Handler = x
+			l.ces[n.Name] = x
+		}
+	}
+	ctl, err := newControl(l, opts)
+	if err != nil {
+		return nil, err
+	}
+	l.ctl = ctl
+	l.Net.Observer = &l.obs
+	return l, nil
+}
+
+func ifIndex(ifc *topologies.Interface) int {
+	return slices.Index(ifc.Node.Interfaces, ifc)
+}
+
+// Close stops the BGP speakers.
+func (l *Lab) Close() error { return l.ctl.close() }
+
+// Start converges the network as the file describes it.
+func (l *Lab) Start(ctx context.Context) error { return l.Converge(ctx) }
+
+// Converge recomputes the IGP and LDP, brings BGP sessions to what the
+// network allows, and waits until every speaker and VRF has settled. ctx
+// bounds the wait (a scenario's settle).
+func (l *Lab) Converge(ctx context.Context) error {
+	for _, lk := range l.Net.Links {
+		lk.Down = l.state.LinkDown[lk.Index]
+	}
+	for _, n := range l.Net.Nodes {
+		n.Down = l.state.NodeDown[n.Name]
+	}
+	l.Core = p.Build(l.Topo, l.state)
+	for name, x := range l.lsrs {
+		x.Tables = l.Core.Router(name)
+	}
+	return l.ctl.converge(ctx)
+}
+
+// FailLink takes the link between two nodes down.
+func (l *Lab) FailLink(a, b string) error { return l.setLink(a, b, true) }
+
+// RestoreLink brings the link between two nodes back.
+func (l *Lab) RestoreLink(a, b string) error { return l.setLink(a, b, false) }
+
+func (l *Lab) setLink(a, b string, down bool) error {
+	lk := l.Topo.Between(a, b)
+	if lk == nil {
+		return fmt.Errorf("no link between %s and %s", a, b)
+	}
+	if down {
+		l.state.LinkDown[lk.Index] = true
+	} else {
+		delete(l.state.LinkDown, lk.Index)
+	}
+	return nil
+}
+
+// FailNode takes a node down with all its links and sessions.
+func (l *Lab) FailNode(name string) error { return l.setNode(name, true) }
+
+// RestoreNode brings a node back.
+func (l *Lab) RestoreNode(name string) error { return l.setNode(name, false) }
+
+func (l *Lab) setNode(name string, down bool) error {
+	if l.Topo.Node(name) == nil {
+		return fmt.Errorf("no node %s", name)
+	}
+	if down {
+		l.state.NodeDown[name] = true
+	} else {
+		delete(l.state.NodeDown, name)
+	}
+	return nil
+}
+
+// SetMetric sets a provider link's IGP metric.
+func (l *Lab) SetMetric(a, b string, metric uint32) error {
+	lk := l.Topo.Between(a, b)
+	if lk == nil {
+		return fmt.Errorf("no link between %s and %s", a, b)
+	}
+	if lk.IsAttachment() {
+		return fmt.Errorf("%s–%s is an attachment circuit; only provider links have a metric", a, b)
+	}
+	l.state.Metric[lk.Index] = metric
+	return nil
+}
+
+// PE returns the named PE, or nil.
+func (l *Lab) PE(name string) *pe.PE { return l.pes[name] }
+
+// CE returns the named CE, or nil.
+func (l *Lab) CE(name string) *ce.CE { return l.ces[name] }
+
+// LSR returns the named provider router's data plane, or nil.
+func (l *Lab) LSR(name string) *p.LSR { return l.lsrs[name] }
+
+// NodeByLoopback names the provider router with that loopback, or "".
+func (l *Lab) NodeByLoopback(a netip.Addr) string {
+	if r := l.Core.RouterByLoopback(a); r != nil {
+		return r.Node.Name
+	}
+	return ""
+}
+
+// VRF returns node's VRF by name: nil and false when the node has none by
+// that name (P, RR and CE nodes never do).
+func (l *Lab) VRF(node, name string) (*vrf.VRF, bool) {
+	x := l.pes[node]
+	if x == nil {
+		return nil, false
+	}
+	v := x.VRF(name)
+	return v, v != nil
+}
+
+// Speakers exposes the BGP fabric for tables and tests.
+func (l *Lab) Fabric() *bgp.Fabric { return l.ctl.fabric }

@@ -1,0 +1,163 @@
+package lab
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// RouteAnswer is one route as a scenario's route step sees it.
+type RouteAnswer struct {
+	Proto   string
+	NextHop netip.Addr // a VPN route's BGP next hop, else the IP next hop (invalid when directly connected)
+	Via     []string   // neighbour nodes the packet leaves toward, sorted
+	Labels  []uint32   // labels pushed, outermost first
+}
+
+// Error names a route lookup can give instead of an answer.
+const ErrNoSuchVRF = "no-such-vrf"
+
+// LookupRoute looks prefix up exactly in node's global table, or in its VRF
+// vrfName. It returns nil when the route is absent, and errName
+// "no-such-vrf" when the node has no such VRF.
+func (l *Lab) LookupRoute(node, vrfName string, prefix netip.Prefix) (ans *RouteAnswer, errName string) {
+	if vrfName != "" {
+		v, ok := l.VRF(node, vrfName)
+		if !ok {
+			return nil, ErrNoSuchVRF
+		}
+		r := v.Exact(prefix)
+		if r == nil {
+			return nil, ""
+		}
+		a := &RouteAnswer{Proto: r.Proto.String(), NextHop: r.NextHop, Labels: []uint32{}}
+		if r.Proto == vrf.IBGP {
+			for _, nh := range l.lsrs[node].Tables.FTN[r.NextHop] {
+				a.Via = append(a.Via, nh.Neighbor)
+			}
+			for _, x := range l.PushedLabels(node, r) {
+				a.Labels = append(a.Labels, uint32(x))
+			}
+		} else {
+			a.Via = []string{l.nodes[node].Ifaces[r.IfIndex].Peer().Node.Name}
+		}
+		slices.Sort(a.Via)
+		a.Via = slices.Compact(a.Via)
+		return a, ""
+	}
+	if c := l.ces[node]; c != nil {
+		for _, r := range c.Routes() {
+			if r.Prefix != prefix {
+				continue
+			}
+			a := &RouteAnswer{Proto: r.Proto, Labels: []uint32{}}
+			for _, nh := range r.NextHops {
+				a.Via = append(a.Via, l.nodes[node].Ifaces[nh.IfIndex].Peer().Node.Name)
+				if !a.NextHop.IsValid() {
+					a.NextHop = nh.Addr
+				}
+			}
+			slices.Sort(a.Via)
+			return a, ""
+		}
+		return nil, ""
+	}
+	rt := l.Core.Router(node)
+	if rt == nil {
+		return nil, ""
+	}
+	r := rt.Route(prefix)
+	if r == nil {
+		return nil, ""
+	}
+	a := &RouteAnswer{Proto: r.Proto, Labels: []uint32{}}
+	for _, nh := range r.NextHops {
+		if nh.Neighbor != "" {
+			a.Via = append(a.Via, nh.Neighbor)
+		}
+		if !a.NextHop.IsValid() {
+			a.NextHop = nh.Addr
+		}
+	}
+	if prefix.Bits() == 32 {
+		if ch := rt.FTN[prefix.Addr()]; len(ch) > 0 {
+			for _, x := range ch[0].Out {
+				a.Labels = append(a.Labels, uint32(x))
+			}
+		}
+	}
+	slices.Sort(a.Via)
+	return a, ""
+}
+
+// LFIBAnswer is one LFIB entry as a scenario's lfib step sees it.
+type LFIBAnswer struct {
+	Op  string   // swap, pop or pop-lookup
+	Out []uint32 // labels left on top (first equal-cost branch)
+	Via []string // neighbour nodes, sorted
+	VRF string
+}
+
+// LFIBEntry looks an incoming label up in node's LFIB; nil when absent.
+func (l *Lab) LFIBEntry(node string, label mpls.Label) *LFIBAnswer {
+	x := l.lsrs[node]
+	if x == nil {
+		return nil
+	}
+	e := x.Tables.LFIB.Lookup(label)
+	if e == nil {
+		return nil
+	}
+	a := &LFIBAnswer{Op: e.Op.String(), Out: []uint32{}, VRF: e.VRF}
+	for i, nh := range e.NextHops {
+		if i == 0 {
+			for _, o := range nh.Out {
+				a.Out = append(a.Out, uint32(o))
+			}
+		}
+		a.Via = append(a.Via, nh.Neighbor)
+	}
+	if e.Op == mpls.OpSwap && len(a.Out) == 0 {
+		a.Op = "pop"
+	}
+	slices.Sort(a.Via)
+	return a
+}
+
+// Count counts the entries of one of node's tables: routes (global or in
+// vrfName), vpnv4 (every path its BGP holds) or lfib.
+func (l *Lab) Count(node, table, vrfName string) (int, error) {
+	switch table {
+	case "routes":
+		if vrfName != "" {
+			v, ok := l.VRF(node, vrfName)
+			if !ok {
+				return 0, fmt.Errorf("%s has no VRF %s", node, vrfName)
+			}
+			return len(v.Routes()), nil
+		}
+		if c := l.ces[node]; c != nil {
+			return len(c.Routes()), nil
+		}
+		if r := l.Core.Router(node); r != nil {
+			return len(r.Routes), nil
+		}
+		return 0, fmt.Errorf("no node %s", node)
+	case "vpnv4":
+		sp := l.ctl.vpn[node]
+		if sp == nil {
+			return 0, nil
+		}
+		ps, err := sp.VPNv4Paths()
+		return len(ps), err
+	case "lfib":
+		if x := l.lsrs[node]; x != nil {
+			return x.Tables.LFIB.Len(), nil
+		}
+		return 0, nil
+	}
+	return 0, fmt.Errorf("no table %q to count: choose routes, vpnv4 or lfib", table)
+}

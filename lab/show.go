@@ -1,0 +1,350 @@
+package lab
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vpnsim/vpnsim/bgp"
+	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// Tables is every table name Show knows, in the order help lists them.
+var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "bgp", "vrfs", "interfaces"}
+
+// Show prints one of node's tables the way a router's console would.
+func (l *Lab) Show(w io.Writer, node, name, vrfName string) error {
+	n := l.Topo.Node(node)
+	if n == nil {
+		return fmt.Errorf("no node %s", node)
+	}
+	tw := &table{}
+	defer tw.write(w)
+	switch name {
+	case "routes":
+		return l.showRoutes(tw, n, vrfName)
+	case "vpnv4":
+		return l.showVPNv4(tw, n)
+	case "lfib":
+		l.showLFIB(tw, n)
+	case "ldp":
+		l.showLDP(tw, n)
+	case "bgp":
+		l.showBGP(tw, n)
+	case "vrfs":
+		l.showVRFs(tw, n)
+	case "interfaces":
+		l.showInterfaces(tw, n)
+	default:
+		return fmt.Errorf("no table %q: choose one of %s", name, strings.Join(Tables, ", "))
+	}
+	return nil
+}
+
+func (l *Lab) showRoutes(w *table, n *topologies.Node, vrfName string) error {
+	if vrfName != "" {
+		v, ok := l.VRF(n.Name, vrfName)
+		if !ok {
+			return fmt.Errorf("%s has no VRF %s", n.Name, vrfName)
+		}
+		w.text(fmt.Sprintf("Routing Table: %s (RD %s)", v.Name, v.RD))
+		w.text("Codes: C - connected, S - static, B - BGP")
+		w.text("")
+		w.row("", "Prefix", "Next hop", "Via", "Labels", "From")
+		for _, r := range v.Routes() {
+			nh, via, labels, from := "-", "", "", ""
+			if r.Proto == vrf.IBGP {
+				nh, via, labels = r.NextHop.String(), r.PE, l.pushed(n.Name, r)
+				from = "RD " + r.RD.String()
+			} else {
+				if r.NextHop.IsValid() {
+					nh = r.NextHop.String()
+				}
+				via = l.nodes[n.Name].Ifaces[r.IfIndex].Name
+				if r.CE != "" {
+					via = r.CE + " " + via
+				}
+				if r.FromVRF != "" {
+					from = "VRF " + r.FromVRF
+				}
+			}
+			w.row(fmt.Sprint(r.Proto.Code()), fmt.Sprint(r.Prefix), fmt.Sprint(nh), fmt.Sprint(via), fmt.Sprint(labels), fmt.Sprint(from))
+		}
+		return nil
+	}
+	if c := l.ces[n.Name]; c != nil {
+		w.text("Codes: C - connected, S - static, B - BGP")
+		w.text("")
+		w.row("", "Prefix", "Next hop", "Via")
+		for _, r := range c.Routes() {
+			for _, nh := range r.NextHops {
+				addr, via := "-", l.nodes[n.Name].Ifaces[nh.IfIndex].Name
+				if nh.Addr.IsValid() {
+					addr = nh.Addr.String()
+				}
+				if nh.PE != "" {
+					via = nh.PE + " " + via
+				}
+				w.row(ceCode(r.Proto), fmt.Sprint(r.Prefix), fmt.Sprint(addr), fmt.Sprint(via))
+			}
+		}
+		return nil
+	}
+	r := l.Core.Router(n.Name)
+	w.text("Codes: C - connected, i - IS-IS")
+	w.text("")
+	w.row("", "Prefix", "Next hop", "Via", "Metric")
+	for _, rt := range r.Routes {
+		code := "C"
+		if rt.Proto != "connected" {
+			code = "i"
+		}
+		for _, nh := range rt.NextHops {
+			addr, via := "-", nh.Interface
+			if nh.Addr.IsValid() {
+				addr = nh.Addr.String()
+			}
+			if nh.Neighbor != "" {
+				via = nh.Neighbor + " " + via
+			}
+			w.row(fmt.Sprint(code), fmt.Sprint(rt.Prefix), fmt.Sprint(addr), fmt.Sprint(via), fmt.Sprint(rt.Metric))
+		}
+	}
+	return nil
+}
+
+// pushed is the label stack node pushes for VPN route r, outermost first.
+func (l *Lab) pushed(node string, r *vrf.Route) string {
+	return mpls.Join(l.PushedLabels(node, r))
+}
+
+// PushedLabels is the label stack node pushes for VPN route r, outermost
+// first: the transport label of the first equal-cost next hop (none with
+// PHP) over the VPN label.
+func (l *Lab) PushedLabels(node string, r *vrf.Route) []mpls.Label {
+	if r.Proto != vrf.IBGP {
+		return []mpls.Label{}
+	}
+	out := []mpls.Label{}
+	if ch := l.lsrs[node].Tables.FTN[r.NextHop]; len(ch) > 0 {
+		out = append(out, ch[0].Out...)
+	}
+	return append(out, r.Label)
+}
+
+func (l *Lab) showVPNv4(w *table, n *topologies.Node) error {
+	sp := l.ctl.vpn[n.Name]
+	if sp == nil {
+		w.text(fmt.Sprintf("%s runs no MP-BGP (a %s router): no VPNv4 table", n.Name, n.Role))
+		return nil
+	}
+	paths, err := sp.VPNv4Paths()
+	if err != nil {
+		return err
+	}
+	w.text(fmt.Sprintf("BGP table of %s, local router ID %s", n.Name, n.Loopback))
+	w.text("Status codes: * valid, > best, i internal; From: the peer it came from")
+	w.text("")
+	w.row("", "Network", "Next Hop", "Label", "Route targets", "From")
+	var rd vrf.RD
+	for i, p := range paths {
+		if i == 0 || p.RD != rd {
+			rd = p.RD
+			w.text(fmt.Sprintf("Route Distinguisher: %s", rd))
+		}
+		st := "*"
+		if l.bestVPN(paths, i) {
+			st += ">"
+		}
+		from := p.FromPeer
+		if from == "" {
+			from = "local"
+		} else {
+			st += "i"
+		}
+		w.row(fmt.Sprint(st), fmt.Sprint(p.Prefix), fmt.Sprint(p.NextHop), fmt.Sprint(p.Label), fmt.Sprint(joinRTs(p.RouteTargets)), fmt.Sprint(from))
+	}
+	w.text("")
+	w.text(fmt.Sprintf("%d paths", len(paths)))
+	return nil
+}
+
+// bestVPN reports whether paths[i] is the best of its (RD, prefix): a local
+// path first, then the decision process of package vrf (shorter cluster
+// list, lower originator, lower peer), never GoBGP's arrival-dependent
+// tie-break.
+func (l *Lab) bestVPN(paths []bgp.VPNPath, i int) bool {
+	toRoute := func(p bgp.VPNPath) *vrf.Route {
+		rid := p.OriginatorID
+		if !rid.IsValid() {
+			rid = p.PeerRouterID
+		}
+		pr := vrf.IBGP
+		if p.FromPeer == "" {
+			pr = vrf.Static
+		}
+		return &vrf.Route{Prefix: p.Prefix, Proto: pr, LocalPref: p.LocalPref, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED,
+			ClusterLen: p.ClusterListLen, RouterID: rid, PeerID: p.PeerRouterID, RD: p.RD, NextHop: p.NextHop}
+	}
+	me := toRoute(paths[i])
+	for j, p := range paths {
+		if j != i && p.RD == paths[i].RD && p.Prefix == paths[i].Prefix && vrf.Better(toRoute(p), me) {
+			return false
+		}
+	}
+	return true
+}
+
+func joinRTs(rts []vrf.RouteTarget) string {
+	s := make([]string, len(rts))
+	for i, rt := range rts {
+		s[i] = rt.String()
+	}
+	return strings.Join(s, " ")
+}
+
+func (l *Lab) showLFIB(w *table, n *topologies.Node) {
+	x := l.lsrs[n.Name]
+	if x == nil {
+		w.text(fmt.Sprintf("%s is a CE: it switches no labels", n.Name))
+		return
+	}
+	w.row("Local", "Outgoing", "Prefix", "Outgoing", "Next Hop", "")
+	w.row("Label", "Label", "or FEC", "interface", "", "")
+	for _, e := range x.Tables.LFIB.Entries() {
+		fec := e.FEC.String()
+		if !e.FEC.IsValid() {
+			fec = "VRF " + e.VRF
+		} else if e.VRF != "" {
+			fec = e.VRF + ":" + fec
+		}
+		if e.Op == mpls.OpPopLookup {
+			w.row(fmt.Sprint(e.In), "Aggregate", fmt.Sprint(fec), "-", "-", "")
+			continue
+		}
+		for i, nh := range e.NextHops {
+			out := "Pop Label"
+			if len(nh.Out) > 0 {
+				out = mpls.Join(nh.Out)
+			}
+			if e.Op == mpls.OpPopDeliver {
+				out = "No Label"
+			}
+			in := fmt.Sprint(e.In)
+			if i > 0 {
+				in = ""
+			}
+			w.row(fmt.Sprint(in), fmt.Sprint(out), fmt.Sprint(fec), fmt.Sprint(nh.Interface), fmt.Sprintf("%s (%s)", nh.Addr, nh.Neighbor), "")
+		}
+	}
+}
+
+func (l *Lab) showLDP(w *table, n *topologies.Node) {
+	r := l.Core.Router(n.Name)
+	if r == nil {
+		w.text(fmt.Sprintf("%s is a CE: it runs no LDP", n.Name))
+		return
+	}
+	w.row("FEC", "Local", "Remote bindings")
+	for _, b := range r.Bindings() {
+		var rs []string
+		for _, rb := range b.Remote {
+			rs = append(rs, fmt.Sprintf("%s:%s", rb.Neighbor, labelName(rb.Label)))
+		}
+		w.row(fmt.Sprint(b.FEC), fmt.Sprint(labelName(b.Local)), fmt.Sprint(strings.Join(rs, "  ")))
+	}
+}
+
+func labelName(l mpls.Label) string {
+	switch l {
+	case mpls.ImplicitNull:
+		return "imp-null"
+	case mpls.ExplicitNullV4:
+		return "exp-null"
+	}
+	return l.String()
+}
+
+func (l *Lab) showBGP(w *table, n *topologies.Node) {
+	w.row("Speaker", "Neighbor", "Family", "State", "Updates received")
+	any := false
+	for _, s := range l.ctl.fabric.Sessions() {
+		st := s.State()
+		for i, side := range [][2]string{{st.A, st.B}, {st.B, st.A}} {
+			rcvd := st.UpdatesBToA
+			if i == 1 {
+				rcvd = st.UpdatesAToB
+			}
+			if side[0] != n.Name && !strings.HasPrefix(side[0], n.Name+"/") {
+				continue
+			}
+			any = true
+			state := "Idle"
+			if st.Established {
+				state = "Established"
+			} else if !st.Desired {
+				state = "Down (no path)"
+			}
+			w.row(fmt.Sprint(side[0]), fmt.Sprint(side[1]), fmt.Sprint(st.Family), fmt.Sprint(state), fmt.Sprint(rcvd))
+		}
+	}
+	if !any {
+		w.text(fmt.Sprintf("%s runs no BGP", n.Name))
+	}
+}
+
+func (l *Lab) showVRFs(w *table, n *topologies.Node) {
+	x := l.pes[n.Name]
+	if x == nil {
+		w.text(fmt.Sprintf("%s holds no VRF (a %s router)", n.Name, n.Role))
+		return
+	}
+	w.row("Name", "RD", "Import", "Export", "Interfaces", "Routes")
+	for _, v := range x.VRFs {
+		var ifs []string
+		for _, a := range x.Attach {
+			if a.VRF == v {
+				ifs = append(ifs, x.Node.Ifaces[a.IfIndex].Name)
+			}
+		}
+		w.row(fmt.Sprint(v.Name), fmt.Sprint(v.RD), fmt.Sprint(joinRTs(v.Import)), fmt.Sprint(joinRTs(v.Export)), fmt.Sprint(strings.Join(ifs, ",")), fmt.Sprintf("%d", len(v.Routes())))
+	}
+}
+
+func (l *Lab) showInterfaces(w *table, n *topologies.Node) {
+	w.row("Interface", "Address", "Neighbor", "Status", "Metric", "VRF")
+	if n.Loopback.IsValid() {
+		w.row("lo", fmt.Sprintf("%s/32", n.Loopback), "-", "up", "-", "-")
+	}
+	sn := l.nodes[n.Name]
+	for i, ifc := range n.Interfaces {
+		status := "up"
+		if !sn.Ifaces[i].Link.Up() {
+			status = "down"
+		}
+		metric, v := "-", "-"
+		if ifc.Link.IsAttachment() {
+			v = ifc.Link.VRF
+		} else if ifc.Node.IsProvider() {
+			m := ifc.Link.Metric
+			if o, ok := l.state.Metric[ifc.Link.Index]; ok {
+				m = o
+			}
+			metric = fmt.Sprint(m)
+		}
+		peer := ifc.Peer()
+		w.row(fmt.Sprint(ifc.Name), fmt.Sprint(ifc.Addr), fmt.Sprint(peer), fmt.Sprint(status), fmt.Sprint(metric), fmt.Sprint(v))
+	}
+}
+
+func ceCode(proto string) string {
+	switch proto {
+	case "connected":
+		return "C"
+	case "static":
+		return "S"
+	}
+	return "B"
+}

@@ -1,0 +1,120 @@
+package lab
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/packet"
+	"github.com/vpnsim/vpnsim/sim"
+)
+
+// Walk records a packet walk: every frame on every link and every decision
+// a node made, in simulated time order.
+type Walk struct {
+	Steps []WalkStep
+}
+
+// WalkStep is one frame on the wire or one node's decision.
+type WalkStep struct {
+	At      time.Duration
+	From    string // transmitted: NODE:IF that sent it
+	To      string // transmitted: NODE:IF that receives it
+	Headers []string
+	Node    string // a decision or a drop: the node
+	Note    string
+}
+
+var _ sim.Observer = (*Walk)(nil)
+
+// Transmitted implements sim.Observer.
+func (w *Walk) Transmitted(at time.Duration, from *sim.Iface, wire []byte) {
+	w.Steps = append(w.Steps, WalkStep{At: at, From: from.String(), To: from.Peer().String(), Headers: Headers(wire)})
+}
+
+// Received implements sim.Observer.
+func (w *Walk) Received(time.Duration, *sim.Iface, *packet.Frame) {}
+
+// Decided implements sim.Observer.
+func (w *Walk) Decided(at time.Duration, n *sim.Node, note string) {
+	w.Steps = append(w.Steps, WalkStep{At: at, Node: n.Name, Note: note})
+}
+
+// Dropped implements sim.Observer.
+func (w *Walk) Dropped(at time.Duration, n *sim.Node, r sim.DropReason, _ *packet.Frame) {
+	w.Steps = append(w.Steps, WalkStep{At: at, Node: n.Name, Note: "dropped: " + r.String()})
+}
+
+// Delivered implements sim.Observer.
+func (w *Walk) Delivered(time.Duration, *sim.Node, *packet.Frame) {}
+
+// Render prints the walk, one line per frame on a link and one per
+// decision, indented under it.
+func (w *Walk) Render(out io.Writer) {
+	for _, s := range w.Steps {
+		if s.From != "" {
+			fmt.Fprintf(out, "  %6.1f ms  %-9s -> %-9s %s\n", ms(s.At), s.From, s.To, strings.Join(s.Headers, ""))
+			continue
+		}
+		fmt.Fprintf(out, "  %9s  %s: %s\n", "", s.Node, s.Note)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// Headers draws a wire frame's header stack as boxes, outermost first:
+// [Eth][MPLS 18 TTL 63][MPLS 100000 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo].
+func Headers(wire []byte) []string {
+	if len(wire) < packet.EthLen {
+		return []string{"[truncated]"}
+	}
+	hs := []string{"[Eth]"}
+	b := wire[packet.EthLen:]
+	if binary.BigEndian.Uint16(wire[12:14]) == packet.EtherTypeMPLS {
+		stack, n, ok := mpls.DecodeStack(b)
+		for _, e := range stack {
+			s := ""
+			if e.Bottom {
+				s = " S"
+			}
+			hs = append(hs, fmt.Sprintf("[MPLS %d%s TTL %d]", e.Label, s, e.TTL))
+		}
+		if !ok {
+			return append(hs, "[truncated]")
+		}
+		b = b[n:]
+	}
+	ip := packet.IPv4(b)
+	if !ip.Valid() {
+		return append(hs, "[?]")
+	}
+	hs = append(hs, fmt.Sprintf("[IPv4 %s > %s TTL %d]", ip.Src(), ip.Dst(), ip.TTL()))
+	if ip.Protocol() == packet.ProtoICMP && len(ip.Payload()) >= 8 {
+		hs = append(hs, "["+icmpName(packet.ICMP(ip.Payload()))+"]")
+	}
+	return hs
+}
+
+func icmpName(m packet.ICMP) string {
+	switch m.Type() {
+	case packet.ICMPEchoRequest:
+		return "ICMP echo"
+	case packet.ICMPEchoReply:
+		return "ICMP echo reply"
+	case packet.ICMPTimeExceeded:
+		if ext := m.MPLSExtension(); len(ext) > 0 {
+			ls := make([]mpls.Label, len(ext))
+			for i, e := range ext {
+				ls[i] = e.Label
+			}
+			return "ICMP time exceeded, MPLS " + mpls.Join(ls)
+		}
+		return "ICMP time exceeded"
+	case packet.ICMPUnreachable:
+		return "ICMP unreachable"
+	}
+	return fmt.Sprintf("ICMP type %d", m.Type())
+}

@@ -1,0 +1,530 @@
+package scenarios
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/mpls"
+)
+
+// Step outcomes.
+const (
+	Pass  = "pass"  // every expectation held
+	Fail  = "fail"  // an expectation did not hold
+	Info  = "info"  // no expectation: the step only printed
+	Error = "error" // the step could not run (the network did not settle, ...)
+)
+
+// Report is what a run found.
+type Report struct {
+	Name    string         `json:"name"`
+	File    string         `json:"file"`
+	Steps   []*StepReport  `json:"steps"`
+	Passed  int            `json:"passed"`
+	Failed  int            `json:"failed"`
+	Setup   string         `json:"setup_error,omitempty"` // the network could not start
+	Elapsed time.Duration  `json:"elapsed_ns"`
+	Timing  map[string]int `json:"-"`
+}
+
+// OK reports whether every expectation held.
+func (r *Report) OK() bool { return r.Failed == 0 && r.Setup == "" }
+
+// StepReport is one step's outcome.
+type StepReport struct {
+	Index   int           `json:"index"`
+	Title   string        `json:"title"`
+	Action  string        `json:"action"`
+	Outcome string        `json:"outcome"`
+	Summary string        `json:"summary"` // what was seen, in one line
+	Checks  []Check       `json:"checks,omitempty"`
+	Output  string        `json:"output,omitempty"` // show tables and packet walks
+	Error   string        `json:"error,omitempty"`
+	Elapsed time.Duration `json:"elapsed_ns"`
+}
+
+// Check is one expectation: the key, what was expected and what was seen.
+type Check struct {
+	Key      string `json:"key"`
+	Expected string `json:"expected"`
+	Seen     string `json:"seen"`
+	OK       bool   `json:"ok"`
+}
+
+// Options tune a run.
+type Options struct {
+	// Progress, when set, gets one line per step as it completes.
+	Progress io.Writer
+	Logger   *slog.Logger
+	Verbose  bool
+}
+
+// Run plays the scenario on a fresh network and checks its expectations.
+func Run(ctx context.Context, sc *Scenario, o Options) *Report {
+	start := time.Now()
+	rep := &Report{Name: sc.Name, File: sc.File}
+	defer func() { rep.Elapsed = time.Since(start) }()
+	l, err := lab.New(sc.Topology, lab.Options{Logger: o.Logger, Verbose: o.Verbose})
+	if err != nil {
+		rep.Setup = err.Error()
+		return rep
+	}
+	defer l.Close()
+	sctx, cancel := context.WithTimeout(ctx, sc.Settle)
+	err = l.Start(sctx)
+	cancel()
+	if err != nil {
+		rep.Setup = fmt.Sprintf("starting the network: %v (settle %s)", err, sc.Settle)
+		return rep
+	}
+	for _, st := range sc.Steps {
+		sr := runStep(ctx, l, sc, st)
+		rep.Steps = append(rep.Steps, sr)
+		switch sr.Outcome {
+		case Pass:
+			rep.Passed++
+		case Fail, Error:
+			rep.Failed++
+		}
+		if o.Progress != nil {
+			WriteStep(o.Progress, sr)
+		}
+	}
+	return rep
+}
+
+func runStep(ctx context.Context, l *lab.Lab, sc *Scenario, st *Step) *StepReport {
+	t0 := time.Now()
+	sr := &StepReport{Index: st.Index + 1, Title: title(st), Action: st.Action}
+	defer func() { sr.Elapsed = time.Since(t0) }()
+	var chk checker
+	var err error
+	switch st.Action {
+	case ActPing:
+		err = doPing(l, st, sr, &chk)
+	case ActTraceroute:
+		err = doTraceroute(l, st, sr, &chk)
+	case ActRoute:
+		err = doRoute(l, st, sr, &chk)
+	case ActLFIB:
+		doLFIB(l, st, sr, &chk)
+	case ActCount:
+		err = doCount(l, st, sr, &chk)
+	case ActShow:
+		var b bytes.Buffer
+		err = l.Show(&b, st.Show.Node, st.Show.Table, st.Show.VRF)
+		sr.Output = b.String()
+		sr.Summary = fmt.Sprintf("%s %s", st.Show.Node, st.Show.Table)
+	case ActFail, ActRestore, ActMetric:
+		err = doChange(ctx, l, sc, st, sr)
+	}
+	sr.Checks = chk.checks
+	switch {
+	case err != nil:
+		sr.Outcome, sr.Error = Error, err.Error()
+	case chk.failed:
+		sr.Outcome = Fail
+	case st.Expect == nil || len(chk.checks) == 0:
+		sr.Outcome = Info
+		if st.IsChange() {
+			sr.Outcome = Pass
+		}
+	default:
+		sr.Outcome = Pass
+	}
+	return sr
+}
+
+// title is the step's name, or a description of its action.
+func title(st *Step) string {
+	if st.Name != "" {
+		return st.Name
+	}
+	vrfIn := func(v string) string {
+		if v == "" {
+			return ""
+		}
+		return " vrf " + v
+	}
+	switch st.Action {
+	case ActPing:
+		return fmt.Sprintf("ping %s -> %s%s", st.Ping.From, st.Ping.To, vrfIn(st.Ping.VRF))
+	case ActTraceroute:
+		return fmt.Sprintf("traceroute %s -> %s%s", st.Traceroute.From, st.Traceroute.To, vrfIn(st.Traceroute.VRF))
+	case ActRoute:
+		return fmt.Sprintf("route %s%s %s", st.Route.Node, vrfIn(st.Route.VRF), st.Route.Prefix)
+	case ActLFIB:
+		return fmt.Sprintf("lfib %s label %d", st.LFIB.Node, st.LFIB.Label)
+	case ActCount:
+		return fmt.Sprintf("count %s %s%s", st.Count.Node, st.Count.Table, vrfIn(st.Count.VRF))
+	case ActShow:
+		return fmt.Sprintf("show %s %s%s", st.Show.Node, st.Show.Table, vrfIn(st.Show.VRF))
+	case ActFail, ActRestore:
+		t := st.Fail
+		if st.Action == ActRestore {
+			t = st.Restore
+		}
+		if t.IsLink() {
+			return fmt.Sprintf("%s link %s–%s", st.Action, t.Link[0], t.Link[1])
+		}
+		return fmt.Sprintf("%s node %s", st.Action, t.Node)
+	case ActMetric:
+		return fmt.Sprintf("metric %s–%s = %d", st.Metric.Link[0], st.Metric.Link[1], st.Metric.Value)
+	}
+	return st.Action
+}
+
+// checker collects expectations.
+type checker struct {
+	checks []Check
+	failed bool
+}
+
+func (c *checker) eq(key, expected, seen string) {
+	ok := expected == seen
+	c.checks = append(c.checks, Check{Key: key, Expected: expected, Seen: seen, OK: ok})
+	if !ok {
+		c.failed = true
+	}
+}
+
+func (c *checker) cond(key, expected, seen string, ok bool) {
+	c.checks = append(c.checks, Check{Key: key, Expected: expected, Seen: seen, OK: ok})
+	if !ok {
+		c.failed = true
+	}
+}
+
+func probeOpts(p *Probe) lab.ProbeOptions {
+	return lab.ProbeOptions{VRF: p.VRF, Source: p.Source, TTL: p.TTL, MaxHops: p.MaxHops}
+}
+
+func withWalk(l *lab.Lab, on bool, sr *StepReport, f func() error) error {
+	if !on {
+		return f()
+	}
+	w := &lab.Walk{}
+	stop := l.Watch(w)
+	err := f()
+	stop()
+	var b bytes.Buffer
+	w.Render(&b)
+	sr.Output = b.String()
+	return err
+}
+
+func pingSummary(r lab.PingResult) string {
+	switch r.Result {
+	case lab.Lost:
+		if r.DroppedAt != "" {
+			return fmt.Sprintf("lost: dropped at %s (%s)", r.DroppedAt, r.Reason)
+		}
+		return "lost"
+	case lab.Reply:
+		return fmt.Sprintf("reply from %s (%s) in %.1f ms", r.ReplyFrom, r.ReplyAddr, ms(r.RTT))
+	}
+	return fmt.Sprintf("%s from %s (%s) in %.1f ms", r.Result, r.ReplyFrom, r.ReplyAddr, ms(r.RTT))
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func doPing(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
+	var r lab.PingResult
+	err := withWalk(l, st.Walk, sr, func() (err error) {
+		r, err = l.Ping(st.Ping.From, st.Ping.To, probeOpts(st.Ping))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	sr.Summary = pingSummary(r)
+	e := st.Expect
+	if e == nil {
+		return nil
+	}
+	want := e.Result
+	if want == "" {
+		want = lab.Reply
+	}
+	c.eq("result", want, r.Result)
+	if e.ReplyFrom != "" {
+		c.eq("reply-from", e.ReplyFrom, orNone(r.ReplyFrom))
+	}
+	if e.DroppedAt != "" {
+		c.eq("dropped-at", e.DroppedAt, orNone(r.DroppedAt))
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func doTraceroute(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
+	var tr lab.TraceResult
+	err := withWalk(l, st.Walk, sr, func() (err error) {
+		tr, err = l.Traceroute(st.Traceroute.From, st.Traceroute.To, probeOpts(st.Traceroute))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var hops []string
+	received := map[string][]uint32{}
+	var lines strings.Builder
+	for _, h := range tr.Hops {
+		name := h.ReplyFrom
+		if h.Result == lab.Lost {
+			name = "*"
+			fmt.Fprintf(&lines, "%2d  *\n", h.TTL)
+		} else {
+			fmt.Fprintf(&lines, "%2d  %s (%s)%s  %.1f ms\n", h.TTL, h.ReplyAddr, h.ReplyFrom, mplsNote(h.Labels), ms(h.RTT))
+			if _, seen := received[name]; !seen {
+				ls := make([]uint32, len(h.Labels))
+				for i, e := range h.Labels {
+					ls[i] = uint32(e.Label)
+				}
+				received[name] = ls
+			}
+		}
+		hops = append(hops, name)
+	}
+	if sr.Output != "" {
+		sr.Output = lines.String() + "\n" + sr.Output
+	} else {
+		sr.Output = lines.String()
+	}
+	reached := "reached"
+	if !tr.Reached {
+		reached = "not reached"
+	}
+	sr.Summary = fmt.Sprintf("%s: %s", reached, strings.Join(hops, " "))
+	e := st.Expect
+	if e == nil {
+		return nil
+	}
+	if e.Hops != nil {
+		c.eq("hops", list(e.Hops), list(hops))
+	}
+	for _, n := range sortedKeys(e.TraceLabels) {
+		seen, ok := received[n]
+		s := "(no answer from " + n + ")"
+		if ok {
+			s = labelList(seen)
+		}
+		c.eq("labels "+n, labelList(e.TraceLabels[n]), s)
+	}
+	for _, n := range sortedKeys(e.StackDepth) {
+		seen, ok := received[n]
+		s := "(no answer from " + n + ")"
+		if ok {
+			s = strconv.Itoa(len(seen))
+		}
+		c.eq("stack-depth "+n, strconv.Itoa(e.StackDepth[n]), s)
+	}
+	want := true
+	if e.Reached != nil {
+		want = *e.Reached
+	}
+	c.eq("reached", strconv.FormatBool(want), strconv.FormatBool(tr.Reached))
+	return nil
+}
+
+func mplsNote(s []mpls.StackEntry) string {
+	if len(s) == 0 {
+		return ""
+	}
+	ls := make([]mpls.Label, len(s))
+	for i, e := range s {
+		ls[i] = e.Label
+	}
+	return fmt.Sprintf("  [MPLS: Labels %s Exp %d]", mpls.Join(ls), s[0].TC)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func list(s []string) string { return "[" + strings.Join(s, " ") + "]" }
+
+func labelList[T ~uint32](ls []T) string {
+	s := make([]string, len(ls))
+	for i, l := range ls {
+		s[i] = strconv.FormatUint(uint64(l), 10)
+	}
+	return "[" + strings.Join(s, " ") + "]"
+}
+
+func doRoute(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
+	q := st.Route
+	e := st.Expect
+	ans, errName := l.LookupRoute(q.Node, q.VRF, q.Prefix)
+	if errName != "" {
+		sr.Summary = "error: " + errName
+		if e == nil {
+			return nil
+		}
+		if e.Error != "" {
+			c.eq("error", e.Error, errName)
+		} else {
+			c.eq("error", "(none)", errName)
+		}
+		return nil
+	}
+	if ans == nil {
+		sr.Summary = "not present"
+	} else {
+		sr.Summary = fmt.Sprintf("%s via %s next hop %s labels %s", ans.Proto, list(ans.Via), addrOrNone(ans.NextHop), labelList(ans.Labels))
+	}
+	if e == nil {
+		return nil
+	}
+	if e.Error != "" {
+		c.eq("error", e.Error, "(none)")
+	}
+	present := ans != nil
+	if e.Present != nil {
+		c.eq("present", strconv.FormatBool(*e.Present), strconv.FormatBool(present))
+	}
+	if !present {
+		if e.NextHop.IsValid() || e.Via != nil || e.RouteLabels != nil {
+			c.eq("present", "true", "false")
+		}
+		return nil
+	}
+	if e.NextHop.IsValid() {
+		c.eq("next-hop", e.NextHop.String(), addrOrNone(ans.NextHop))
+	}
+	if e.Via != nil {
+		want := slices.Sorted(slices.Values(e.Via))
+		c.eq("via", list(want), list(ans.Via))
+	}
+	if e.RouteLabels != nil {
+		c.eq("labels", labelList(e.RouteLabels), labelList(ans.Labels))
+	}
+	return nil
+}
+
+func addrOrNone(a netip.Addr) string {
+	if !a.IsValid() {
+		return "(none)"
+	}
+	return a.String()
+}
+
+func doLFIB(l *lab.Lab, st *Step, sr *StepReport, c *checker) {
+	q := st.LFIB
+	en := l.LFIBEntry(q.Node, mpls.Label(q.Label))
+	e := st.Expect
+	if en == nil {
+		sr.Summary = "no entry"
+	} else {
+		sr.Summary = fmt.Sprintf("%s out %s via %s", en.Op, labelList(en.Out), list(en.Via))
+		if en.VRF != "" {
+			sr.Summary += " vrf " + en.VRF
+		}
+	}
+	if e == nil {
+		return
+	}
+	if e.Present != nil {
+		c.eq("present", strconv.FormatBool(*e.Present), strconv.FormatBool(en != nil))
+	}
+	if en == nil {
+		if e.Op != "" || e.OutLabels != nil || e.Via != nil || e.VRF != "" {
+			c.eq("present", "true", "false")
+		}
+		return
+	}
+	if e.Op != "" {
+		c.eq("op", e.Op, en.Op)
+	}
+	if e.OutLabels != nil {
+		c.eq("out-labels", labelList(e.OutLabels), labelList(en.Out))
+	}
+	if e.Via != nil {
+		c.eq("via", list(slices.Sorted(slices.Values(e.Via))), list(en.Via))
+	}
+	if e.VRF != "" {
+		c.eq("vrf", e.VRF, orNone(en.VRF))
+	}
+}
+
+func doCount(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
+	q := st.Count
+	n, err := l.Count(q.Node, q.Table, q.VRF)
+	if err != nil {
+		return err
+	}
+	sr.Summary = fmt.Sprintf("%d", n)
+	e := st.Expect
+	if e == nil {
+		return nil
+	}
+	seen := strconv.Itoa(n)
+	if e.Equals != nil {
+		c.eq("equals", strconv.Itoa(*e.Equals), seen)
+	}
+	if e.AtLeast != nil {
+		c.cond("at-least", ">= "+strconv.Itoa(*e.AtLeast), seen, n >= *e.AtLeast)
+	}
+	if e.AtMost != nil {
+		c.cond("at-most", "<= "+strconv.Itoa(*e.AtMost), seen, n <= *e.AtMost)
+	}
+	return nil
+}
+
+func doChange(ctx context.Context, l *lab.Lab, sc *Scenario, st *Step, sr *StepReport) error {
+	var err error
+	switch st.Action {
+	case ActFail, ActRestore:
+		t := st.Fail
+		if st.Action == ActRestore {
+			t = st.Restore
+		}
+		down := st.Action == ActFail
+		switch {
+		case t.IsLink() && down:
+			err = l.FailLink(t.Link[0], t.Link[1])
+		case t.IsLink():
+			err = l.RestoreLink(t.Link[0], t.Link[1])
+		case down:
+			err = l.FailNode(t.Node)
+		default:
+			err = l.RestoreNode(t.Node)
+		}
+	case ActMetric:
+		err = l.SetMetric(st.Metric.Link[0], st.Metric.Link[1], st.Metric.Value)
+	}
+	if err != nil {
+		return err
+	}
+	settle := st.Settle
+	if settle == 0 {
+		settle = sc.Settle
+	}
+	cctx, cancel := context.WithTimeout(ctx, settle)
+	defer cancel()
+	if err := l.Converge(cctx); err != nil {
+		return fmt.Errorf("%v (settle %s)", err, settle)
+	}
+	sr.Summary = "converged"
+	return nil
+}
