@@ -1,0 +1,423 @@
+package topologies
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/vpnsim/vpnsim/internal/yamlx"
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// The decode step turns YAML nodes into the topology's types, checking each
+// value on its own (types, ranges, syntax). The checks that relate values
+// to each other are in validate.go.
+
+// Limits of the format.
+const (
+	MaxMetric = 16777215   // largest IGP metric
+	MaxASN    = 4294967295 // largest AS number
+)
+
+type rawNode struct {
+	n      *Node
+	key    *yaml.Node   // the node's name in the file
+	f      yamlx.Fields // its known keys (nil when it is not a map)
+	roleOK bool         // Role holds a valid role
+	lans   []*yaml.Node // the value of each of n.LANs
+	linked bool         // some link names it
+}
+
+type rawVRF struct {
+	v    *VRF
+	key  *yaml.Node
+	f    yamlx.Fields
+	rdOK bool // RD holds a parsed RD
+}
+
+type rawLink struct {
+	l    *Link
+	f    yamlx.Fields
+	ends [2]rawEnd
+	ok   bool // both ends name known nodes (and the link is no self link or repeat)
+	vrf  *rawVRF
+}
+
+// attachment reports whether the link is a valid CE–PE link and returns its
+// CE and PE ends.
+func (rl *rawLink) attachment() (ce, pe *rawNode, ok bool) {
+	if !rl.ok {
+		return nil, nil, false
+	}
+	a, b := rl.ends[0].node, rl.ends[1].node
+	if !a.roleOK || !b.roleOK {
+		return nil, nil, false
+	}
+	if b.n.Role == RoleCE {
+		a, b = b, a
+	}
+	return a, b, a.n.Role == RoleCE && b.n.Role == RolePE
+}
+
+// provider reports whether the link joins two provider routers.
+func (rl *rawLink) provider() bool {
+	a, b := rl.ends[0].node, rl.ends[1].node
+	return rl.ok && a.roleOK && b.roleOK && a.n.Role != RoleCE && b.n.Role != RoleCE
+}
+
+type rawEnd struct {
+	node   *rawNode
+	ifname string     // "" when the file gives none
+	v      *yaml.Node // the endpoint in the file
+}
+
+func (ld *loader) decode(root *yaml.Node) {
+	f, _ := ld.d.Map(root, "the topology", []yamlx.Key{
+		{Name: "name", Required: true},
+		{Name: "description"},
+		{Name: "provider", Required: true},
+		{Name: "nodes", Required: true},
+		{Name: "vrfs"},
+		{Name: "links", Required: true},
+	})
+	if v := f.Value("name"); v != nil {
+		ld.t.Name, _ = ld.name("name", v)
+	}
+	if v := f.Value("description"); v != nil {
+		ld.t.Description, _ = ld.d.OptStr("description", v)
+	}
+	ld.t.Provider = Provider{PHP: true, TTLPropagation: TTLUniform, VPNLabelAllocation: PerVRF}
+	if v := f.Value("provider"); v != nil {
+		ld.decodeProvider(v)
+	}
+	ld.byName = map[string]*rawNode{}
+	if e, ok := f["nodes"]; ok {
+		ld.nodesKey = e.Key
+		ld.decodeNodes(e.Value)
+	}
+	ld.vrfByNm = map[string]*rawVRF{}
+	if v := f.Value("vrfs"); v != nil {
+		ld.decodeVRFs(v)
+	}
+	if v := f.Value("links"); v != nil {
+		ld.decodeLinks(v)
+	}
+}
+
+// validName reports whether s is a name the format allows: letters, digits,
+// - and _.
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// name decodes a name (of the topology, a node or a VRF); what starts the
+// message about a bad one.
+func (ld *loader) name(what string, v *yaml.Node) (string, bool) {
+	s, ok := ld.d.Str(what, v)
+	if !ok {
+		return "", false
+	}
+	if !validName(s) {
+		ld.d.Errorf(v, "%s %q: use only letters, digits, - and _", what, s)
+		return s, false
+	}
+	return s, true
+}
+
+func (ld *loader) decodeProvider(v *yaml.Node) {
+	f, _ := ld.d.Map(v, "provider", []yamlx.Key{
+		{Name: "asn", Required: true},
+		{Name: "php"},
+		{Name: "ttl-propagation"},
+		{Name: "vpn-label-allocation"},
+	})
+	p := &ld.t.Provider
+	if v := f.Value("asn"); v != nil {
+		x, _ := ld.d.Int("asn", v, 1, MaxASN)
+		p.ASN = uint32(x)
+	}
+	if v := f.Value("php"); v != nil {
+		if b, ok := ld.d.Bool("php", v); ok {
+			p.PHP = b
+		}
+	}
+	if v := f.Value("ttl-propagation"); v != nil {
+		if s, ok := ld.d.Enum("ttl-propagation", v, string(TTLUniform), string(TTLPipe)); ok {
+			p.TTLPropagation = TTLMode(s)
+		}
+	}
+	if v := f.Value("vpn-label-allocation"); v != nil {
+		if s, ok := ld.d.Enum("vpn-label-allocation", v, string(PerVRF), string(PerPrefix)); ok {
+			p.VPNLabelAllocation = LabelAllocation(s)
+		}
+	}
+}
+
+var nodeKeys = []yamlx.Key{
+	{Name: "role", Required: true},
+	{Name: "loopback"},
+	{Name: "lans"},
+	{Name: "asn"},
+	{Name: "description"},
+}
+
+func (ld *loader) decodeNodes(v *yaml.Node) {
+	entries, ok := ld.d.Pairs(v, "nodes")
+	if ok && len(entries) == 0 {
+		ld.d.Errorf(v, "nodes: a topology needs at least one node")
+	}
+	for _, e := range entries {
+		name, _ := ld.name("node name", e.Key)
+		n := &Node{Name: name, Pos: Pos{e.Key.Line, e.Key.Column}}
+		rn := &rawNode{n: n, key: e.Key}
+		ld.nodes = append(ld.nodes, rn)
+		ld.byName[name] = rn
+		ld.t.Nodes = append(ld.t.Nodes, n)
+		f, ok := ld.d.Map(e.Value, "node "+name, nodeKeys)
+		if !ok {
+			continue
+		}
+		rn.f = f
+		if v := f.Value("role"); v != nil {
+			var s string
+			s, rn.roleOK = ld.d.Enum("role", v, string(RolePE), string(RoleP), string(RoleRR), string(RoleCE))
+			n.Role = Role(s)
+		}
+		if v := f.Value("loopback"); v != nil {
+			if a, ok := ld.d.Addr("loopback", v); ok {
+				if !a.IsGlobalUnicast() {
+					ld.d.Errorf(v, "loopback: %s cannot be a router's address; use a unicast address such as 10.0.0.1", a)
+				} else {
+					n.Loopback = a
+				}
+			}
+		}
+		if v := f.Value("lans"); v != nil {
+			items, _ := ld.d.Seq("lans", v)
+			for _, it := range items {
+				p, ok := ld.d.Prefix("lans", it)
+				if !ok {
+					continue
+				}
+				if i := slices.Index(n.LANs, p); i >= 0 {
+					ld.d.Errorf(it, "lans: %s is listed twice (first at line %d)", p, rn.lans[i].Line)
+					continue
+				}
+				n.LANs = append(n.LANs, p)
+				rn.lans = append(rn.lans, it)
+			}
+		}
+		if v := f.Value("asn"); v != nil {
+			x, _ := ld.d.Int("asn", v, 1, MaxASN)
+			n.ASN = uint32(x)
+		}
+		if v := f.Value("description"); v != nil {
+			n.Description, _ = ld.d.OptStr("description", v)
+		}
+	}
+}
+
+func (ld *loader) decodeVRFs(v *yaml.Node) {
+	entries, _ := ld.d.Pairs(v, "vrfs")
+	for i, e := range entries {
+		name, _ := ld.name("VRF name", e.Key)
+		x := &VRF{Name: name, Index: i + 1, Pos: Pos{e.Key.Line, e.Key.Column}}
+		rv := &rawVRF{v: x, key: e.Key}
+		ld.vrfs = append(ld.vrfs, rv)
+		ld.vrfByNm[name] = rv
+		ld.t.VRFs = append(ld.t.VRFs, x)
+		f, ok := ld.d.Map(e.Value, "VRF "+name, []yamlx.Key{
+			{Name: "rd", Required: true},
+			{Name: "import"},
+			{Name: "export"},
+			{Name: "route-target"},
+			{Name: "description"},
+		})
+		if !ok {
+			continue
+		}
+		rv.f = f
+		if v := f.Value("rd"); v != nil {
+			if s, ok := ld.d.Str("rd", v); ok {
+				if s == "auto" {
+					x.RDAuto = true
+				} else if rd, err := vrf.ParseRD(s); err != nil {
+					hint := ""
+					if !strings.Contains(s, ":") {
+						hint = ", or auto"
+					}
+					ld.d.Errorf(v, "rd: %v%s", err, hint)
+				} else {
+					x.RD, rv.rdOK = rd, true
+				}
+			}
+		}
+		rts := ld.routeTargets(f, "route-target")
+		x.Import = append(ld.routeTargets(f, "import"), rts...)
+		x.Export = append(ld.routeTargets(f, "export"), rts...)
+		if v := f.Value("description"); v != nil {
+			x.Description, _ = ld.d.OptStr("description", v)
+		}
+	}
+}
+
+func (ld *loader) routeTargets(f yamlx.Fields, key string) []vrf.RouteTarget {
+	v := f.Value(key)
+	if v == nil {
+		return nil
+	}
+	items, _ := ld.d.Seq(key, v)
+	var out []vrf.RouteTarget
+	for _, it := range items {
+		s, ok := ld.d.Str(key, it)
+		if !ok {
+			continue
+		}
+		rt, err := vrf.ParseRouteTarget(s)
+		if err != nil {
+			ld.d.Errorf(it, "%s: %v", key, err)
+			continue
+		}
+		out = append(out, rt)
+	}
+	return out
+}
+
+var linkKeys = []yamlx.Key{
+	{Name: "endpoints", Required: true},
+	{Name: "metric"},
+	{Name: "delay"},
+	{Name: "subnet"},
+	{Name: "vrf"},
+	{Name: "routing"},
+}
+
+func (ld *loader) decodeLinks(v *yaml.Node) {
+	items, _ := ld.d.Seq("links", v)
+	for i, it := range items {
+		it = yamlx.Deref(it)
+		l := &Link{Index: i}
+		if it != nil {
+			l.Pos = Pos{it.Line, it.Column}
+		}
+		rl := &rawLink{l: l}
+		ld.links = append(ld.links, rl)
+		f, ok := ld.d.Map(it, "link", linkKeys)
+		if !ok {
+			continue
+		}
+		rl.f = f
+		if v := f.Value("endpoints"); v != nil {
+			rl.ok = ld.decodeEndpoints(rl, v)
+		}
+		if v := f.Value("metric"); v != nil {
+			x, _ := ld.d.Int("metric", v, 1, MaxMetric)
+			l.Metric = uint32(x)
+		}
+		if v := f.Value("delay"); v != nil {
+			l.Delay, _ = ld.d.Duration("delay", v)
+		}
+		if v := f.Value("subnet"); v != nil {
+			if p, ok := ld.d.Prefix("subnet", v); ok {
+				if p.Bits() != 30 && p.Bits() != 31 {
+					ld.d.Errorf(v, "subnet: a point-to-point link takes a /30 or a /31, got %s", p)
+				} else {
+					l.Subnet = p
+				}
+			}
+		}
+		if v := f.Value("vrf"); v != nil {
+			if s, ok := ld.d.Str("vrf", v); ok {
+				if rl.vrf = ld.vrfByNm[s]; rl.vrf == nil {
+					ld.d.Errorf(v, "vrf: no VRF named %q in vrfs%s", s, yamlx.Hint(s, "VRFs", ld.vrfNames()))
+				}
+			}
+		}
+		if v := f.Value("routing"); v != nil {
+			if s, ok := ld.d.Enum("routing", v, string(RoutingStatic), string(RoutingEBGP)); ok {
+				l.Routing = Routing(s)
+			}
+		}
+	}
+}
+
+func (ld *loader) vrfNames() []string {
+	names := make([]string, len(ld.vrfs))
+	for i, v := range ld.vrfs {
+		names[i] = v.v.Name
+	}
+	return names
+}
+
+func (ld *loader) nodeNames() []string {
+	names := make([]string, len(ld.nodes))
+	for i, n := range ld.nodes {
+		names[i] = n.n.Name
+	}
+	return names
+}
+
+// decodeEndpoints reads the two ends of a link and reports whether both
+// name known nodes.
+func (ld *loader) decodeEndpoints(rl *rawLink, v *yaml.Node) bool {
+	items, ok := ld.d.Seq("endpoints", v)
+	if !ok {
+		return false
+	}
+	if len(items) != 2 {
+		ld.d.Errorf(v, "endpoints: a link joins exactly two nodes, e.g. [PE1, P1]; got %d", len(items))
+		return false
+	}
+	good := true
+	for i, it := range items {
+		s, ok := ld.d.Str("endpoints", it)
+		if !ok {
+			good = false
+			continue
+		}
+		name, ifname, named := strings.Cut(s, ":")
+		e := rawEnd{ifname: ifname, v: it}
+		if named && !validIfName(ifname) {
+			ld.d.Errorf(it, "endpoints: %q: an interface name after the colon uses letters, digits and - _ / . only, e.g. \"PE1:ge-0/0/1\"", s)
+			good = false
+		}
+		if e.node = ld.byName[name]; e.node == nil {
+			ld.d.Errorf(it, "endpoints: no node named %q in nodes%s", name, yamlx.Hint(name, "nodes", ld.nodeNames()))
+			good = false
+		}
+		rl.ends[i] = e
+	}
+	return good
+}
+
+func validIfName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_/.", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// usable returns the first two addresses of a link subnet that interfaces
+// take: both addresses of a /31, the two host addresses of a /30.
+func usable(p netip.Prefix) (netip.Addr, netip.Addr) {
+	a := p.Addr()
+	if p.Bits() == 30 {
+		a = a.Next()
+	}
+	return a, a.Next()
+}

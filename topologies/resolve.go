@@ -1,0 +1,163 @@
+package topologies
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gaissmai/bart"
+
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// Defaults and address pools of the format.
+const (
+	DefaultMetric = 10
+	DefaultDelay  = time.Millisecond
+)
+
+// The pools automatic link subnets come from.
+var (
+	ProviderPool = netip.MustParsePrefix("100.64.0.0/16")  // /31s for provider links
+	CEPool       = netip.MustParsePrefix("192.168.0.0/16") // /30s for CE–PE links
+)
+
+// resolve fills in what the file leaves out, on a file that validated: link
+// defaults, interfaces and their names, subnets and addresses, and each
+// VRF's merged route targets.
+func (ld *loader) resolve() {
+	for _, rv := range ld.vrfs {
+		rv.v.Import = sortRTs(rv.v.Import)
+		rv.v.Export = sortRTs(rv.v.Export)
+	}
+	for _, rl := range ld.links {
+		l := rl.l
+		if l.Delay == 0 {
+			l.Delay = DefaultDelay
+		}
+		if rl.provider() {
+			if l.Metric == 0 {
+				l.Metric = DefaultMetric
+			}
+		} else {
+			l.VRF = rl.vrf.v.Name
+			if l.Routing == "" {
+				l.Routing = RoutingStatic
+			}
+		}
+		l.A = &Interface{Node: rl.ends[0].node.n, Name: rl.ends[0].ifname, Link: l}
+		l.B = &Interface{Node: rl.ends[1].node.n, Name: rl.ends[1].ifname, Link: l}
+		ld.t.Links = append(ld.t.Links, l)
+	}
+	ld.nameInterfaces()
+	ld.allocateSubnets()
+}
+
+// sortRTs sorts route targets by their wire bytes and drops repeats.
+func sortRTs(rts []vrf.RouteTarget) []vrf.RouteTarget {
+	slices.SortFunc(rts, vrf.RouteTarget.Compare)
+	return slices.Compact(rts)
+}
+
+// nameInterfaces adds each link's interfaces to their nodes in link order
+// and numbers the unnamed ones eth1, eth2, ... per node, skipping the names
+// the file gives.
+func (ld *loader) nameInterfaces() {
+	taken := map[*Node]map[string]bool{}
+	for _, l := range ld.t.Links {
+		for _, i := range []*Interface{l.A, l.B} {
+			if taken[i.Node] == nil {
+				taken[i.Node] = map[string]bool{}
+			}
+			if i.Name != "" {
+				taken[i.Node][i.Name] = true
+			}
+		}
+	}
+	next := map[*Node]int{}
+	for _, l := range ld.t.Links {
+		for _, i := range []*Interface{l.A, l.B} {
+			i.Node.Interfaces = append(i.Node.Interfaces, i)
+			for i.Name == "" {
+				next[i.Node]++
+				if name := "eth" + strconv.Itoa(next[i.Node]); !taken[i.Node][name] {
+					i.Name = name
+				}
+			}
+		}
+	}
+}
+
+// allocateSubnets gives every link without a subnet the next free one from
+// its pool, in link order: /31s from ProviderPool for provider links, /30s
+// from CEPool for CE–PE links. A candidate that overlaps a subnet the file
+// gives, a loopback or a LAN is skipped. Then every interface gets its
+// address: on a provider link the first endpoint the lower one, on a CE–PE
+// link the PE the first usable address and the CE the second.
+func (ld *loader) allocateSubnets() {
+	var taken bart.Lite
+	for _, n := range ld.t.Nodes {
+		if n.Loopback.IsValid() {
+			taken.Insert(netip.PrefixFrom(n.Loopback, 32))
+		}
+		for _, p := range n.LANs {
+			taken.Insert(p)
+		}
+	}
+	for _, l := range ld.t.Links {
+		if l.Subnet.IsValid() {
+			taken.Insert(l.Subnet)
+		}
+	}
+	pools := map[bool]*pool{
+		true:  {base: ProviderPool, bits: 31, next: ProviderPool.Addr()},
+		false: {base: CEPool, bits: 30, next: CEPool.Addr()},
+	}
+	for i, l := range ld.t.Links {
+		provider := !l.IsAttachment()
+		if !l.Subnet.IsValid() {
+			p, ok := pools[provider].take(&taken)
+			if !ok {
+				ld.d.Errorf(ld.links[i].f.Value("endpoints"), "no free /%d left in %s for this link; give it a subnet", pools[provider].bits, pools[provider].base)
+				continue
+			}
+			l.Subnet = p
+		}
+		first, second := usable(l.Subnet)
+		lo, hi := l.A, l.B
+		if !provider && l.A.Node.Role == RoleCE {
+			lo, hi = l.B, l.A
+		}
+		lo.Addr = netip.PrefixFrom(first, l.Subnet.Bits())
+		hi.Addr = netip.PrefixFrom(second, l.Subnet.Bits())
+	}
+}
+
+// pool hands out consecutive subnets of one size from a base prefix.
+type pool struct {
+	base netip.Prefix
+	bits int
+	next netip.Addr
+}
+
+// take returns the next subnet that overlaps nothing in taken.
+func (p *pool) take(taken *bart.Lite) (netip.Prefix, bool) {
+	size := 1 << (32 - p.bits)
+	for p.base.Contains(p.next) {
+		cand := netip.PrefixFrom(p.next, p.bits)
+		p.next = addrAdd(p.next, size)
+		if !taken.OverlapsPrefix(cand) {
+			return cand, true
+		}
+	}
+	return netip.Prefix{}, false
+}
+
+// addrAdd returns the IPv4 address a+n.
+func addrAdd(a netip.Addr, n int) netip.Addr {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], binary.BigEndian.Uint32(a.AsSlice())+uint32(n))
+	return netip.AddrFrom4(b)
+}
