@@ -57,7 +57,7 @@ func benchBuild(b *testing.B, t *topologies.Topology, st State) {
 	b.ReportMetric(float64(len(c.Routers())), "routers")
 }
 
-func BenchmarkBuildClassic(b *testing.B) { benchBuild(b, classic(true), State{}) }
+func BenchmarkBuildClassic(b *testing.B) { benchBuild(b, classic(b, true), State{}) }
 
 func BenchmarkBuildZoo(b *testing.B) {
 	for _, f := range zooFiles(b) {

@@ -35,8 +35,8 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestGolden(t *testing.T) {
-	golden(t, "classic.golden", dump(Build(classic(true), State{})))
-	golden(t, "classic-explicit-null.golden", dump(Build(classic(false), State{})))
+	golden(t, "classic.golden", dump(Build(classic(t, true), State{})))
+	golden(t, "classic-explicit-null.golden", dump(Build(classic(t, false), State{})))
 }
 
 func addr(s string) netip.Addr          { return netip.MustParseAddr(s) }
@@ -85,7 +85,7 @@ func ftn(t *testing.T, c *Core, node, fec string, want []mpls.NHLFE) {
 // The spec's worked example: PE1 pushes 18 toward P1, P1 swaps 18 to 18
 // toward P2, P2 pops toward PE2.
 func TestClassicLSP(t *testing.T) {
-	c := Build(classic(true), State{})
+	c := Build(classic(t, true), State{})
 	for _, tc := range []struct {
 		node, fec string
 		want      mpls.Label
@@ -121,7 +121,7 @@ func TestClassicLSP(t *testing.T) {
 }
 
 func TestClassicGlobalTable(t *testing.T) {
-	c := Build(classic(true), State{})
+	c := Build(classic(t, true), State{})
 	pe1 := mustRouter(t, c, "PE1")
 	var got []string
 	for _, r := range pe1.Routes {
@@ -159,6 +159,9 @@ func TestClassicGlobalTable(t *testing.T) {
 	if r := pe1.Route(pfx("100.64.0.0/31")); r == nil || !reflect.DeepEqual(r.NextHops, []mpls.NextHop{{Interface: "eth1"}}) {
 		t.Errorf("connected Route(100.64.0.0/31) = %+v", r)
 	}
+	if r := c.Router("PE2").Lookup(addr("192.168.12.1")); r != nil {
+		t.Errorf("PE2's global table holds its attachment subnet: %+v", r)
+	}
 	if pe1.Route(pfx("100.64.0.0/30")) != nil {
 		t.Error("Route matches a prefix that is not in the table")
 	}
@@ -173,7 +176,7 @@ func TestClassicGlobalTable(t *testing.T) {
 // With php: false the egress advertises explicit null: the penultimate hop
 // swaps to 0 and an ingress next to the egress pushes 0.
 func TestExplicitNull(t *testing.T) {
-	c := Build(classic(false), State{})
+	c := Build(classic(t, false), State{})
 	if l, _ := c.Router("PE2").LocalLabel(addr("10.0.0.4")); l != mpls.ExplicitNullV4 {
 		t.Errorf("PE2 advertises %d for itself, want 0", l)
 	}
@@ -306,7 +309,7 @@ func TestFailuresAndMetrics(t *testing.T) {
 // rest do not move.
 func TestUnreachableKeepsLabels(t *testing.T) {
 	for _, st := range []State{{LinkDown: map[int]bool{1: true}}, {NodeDown: map[string]bool{"P2": true}}} {
-		c := Build(classic(true), st)
+		c := Build(classic(t, true), st)
 		pe1 := c.Router("PE1")
 		ftn(t, c, "PE1", "10.0.0.4", nil)
 		ftn(t, c, "PE1", "10.0.0.10", []mpls.NHLFE{{Out: lbl(19), NextHop: nh("P1", "eth1", 0, "100.64.0.1")}})

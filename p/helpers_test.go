@@ -3,13 +3,14 @@ package p
 import (
 	"fmt"
 	"net/netip"
+	"testing"
 	"time"
 
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
 // tnode and tlink describe a topology for tests; build resolves it the way
-// the topology contract says the loader does (interfaces eth1, eth2, … in
+// the topology contract says the loader does, without the YAML (interfaces eth1, eth2, … in
 // link order; provider links take consecutive /31s from 100.64.0.0/16, the
 // first endpoint the lower address; CE links consecutive /30s from
 // 192.168.0.0/16, the PE the first usable address).
@@ -71,15 +72,14 @@ func build(php bool, nodes []tnode, links []tlink) *topologies.Topology {
 	return t
 }
 
-// classic is the topology contract's example network.
-func classic(php bool) *topologies.Topology {
-	pe, p, rr, ce := topologies.RolePE, topologies.RoleP, topologies.RoleRR, topologies.RoleCE
-	return build(php, []tnode{
-		{"PE1", pe, "10.0.0.1"}, {"P1", p, "10.0.0.2"}, {"P2", p, "10.0.0.3"}, {"PE2", pe, "10.0.0.4"},
-		{"RR1", rr, "10.0.0.10"}, {"A1", ce, ""}, {"A2", ce, ""}, {"B1", ce, ""}, {"B2", ce, ""},
-	}, []tlink{
-		{a: "PE1", b: "P1"}, {a: "P1", b: "P2"}, {a: "P2", b: "PE2"}, {a: "P1", b: "RR1"},
-		{a: "A1", b: "PE1", vrf: "A"}, {a: "B1", b: "PE1", vrf: "B"},
-		{a: "A2", b: "PE2", vrf: "A"}, {a: "B2", b: "PE2", vrf: "B"},
-	})
+// classic is the built-in topology of the contract's example network, with
+// php as given.
+func classic(tb testing.TB, php bool) *topologies.Topology {
+	tb.Helper()
+	t, _, err := topologies.Builtin("classic")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t.Provider.PHP = php
+	return t
 }
