@@ -339,7 +339,11 @@ func (ld *loader) decodeLinks(v *yaml.Node) {
 		if v := f.Value("vrf"); v != nil {
 			if s, ok := ld.d.Str("vrf", v); ok {
 				if rl.vrf = ld.vrfByNm[s]; rl.vrf == nil {
-					ld.d.Errorf(v, "vrf: no VRF named %q in vrfs%s", s, yamlx.Hint(s, "VRFs", ld.vrfNames()))
+					hint := yamlx.Hint(s, "VRFs", ld.vrfNames())
+					if len(ld.vrfs) == 0 {
+						hint = " (the topology defines none; add them under vrfs)"
+					}
+					ld.d.Errorf(v, "vrf: no VRF named %q in vrfs%s", s, hint)
 				}
 			}
 		}

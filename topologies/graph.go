@@ -201,8 +201,8 @@ func mermaidString(s string) string {
 // Markdown viewers draw it inside a ```mermaid block).
 func WriteMermaid(w io.Writer, t *Topology) error {
 	b := bufio.NewWriter(w)
-	comment(b, "%% ", t.Name+": "+t.Description)
 	fmt.Fprintln(b, "flowchart LR")
+	comment(b, "%% ", t.Name+": "+t.Description)
 	id := map[*Node]string{}
 	for i, n := range t.Nodes {
 		id[n] = fmt.Sprintf("n%d", i+1)

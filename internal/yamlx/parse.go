@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -127,6 +128,10 @@ func (d *Decoder) syntaxError(err error, data []byte) {
 			line = n
 		}
 		msg = m[2]
+		if parserProblem(msg) {
+			// The YAML parser (unlike its scanner) counts these lines from 0.
+			line = min(line+1, max(1, bytes.Count(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))+1))
+		}
 	}
 	if m := anchorRE.FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("alias *%s names no anchor; define &%s before using it", m[1], m[1])
@@ -139,6 +144,22 @@ func (d *Decoder) syntaxError(err error, data []byte) {
 		msg += " (line " + strconv.Itoa(line) + " is indented with a tab; YAML indents with spaces only)"
 	}
 	d.List.Errorf(d.File, line, col, "YAML syntax error: %s", msg)
+}
+
+// parserProblem reports whether msg is one of the YAML parser's own
+// problems (rather than its scanner's).
+func parserProblem(msg string) bool {
+	return strings.HasPrefix(msg, "did not find expected ',' or") ||
+		slices.Contains([]string{
+			"did not find expected '-' indicator",
+			"did not find expected <document start>",
+			"did not find expected key",
+			"did not find expected node content",
+			"found duplicate %TAG directive",
+			"found duplicate %YAML directive",
+			"found incompatible YAML document",
+			"found undefined tag handle",
+		}, msg)
 }
 
 // checkAliases reports an alias that contains itself, and a document whose

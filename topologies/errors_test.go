@@ -1,0 +1,344 @@
+package topologies
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/vpnsim/vpnsim/internal/diag"
+)
+
+// base is a small valid topology; the broken cases below change it.
+const base = `name: t
+provider: {asn: 65000}
+nodes:
+  PE1: {role: pe, loopback: 10.0.0.1}
+  P1:  {role: p, loopback: 10.0.0.2}
+  A1:  {role: ce, lans: [10.1.1.0/24]}
+vrfs:
+  A: {rd: "65000:1", route-target: ["65000:1"]}
+links:
+  - {endpoints: [PE1, P1]}
+  - {endpoints: [A1, PE1], vrf: A}
+`
+
+func TestBaseIsValid(t *testing.T) {
+	if _, w, err := Parse("t.yaml", []byte(base)); err != nil || len(w) > 0 {
+		t.Fatalf("base: %v %v", err, w)
+	}
+}
+
+// edit returns base with each old string replaced by the new one after it.
+func edit(pairs ...string) string {
+	s := base
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if !strings.Contains(s, pairs[i]) {
+			panic("edit: no " + pairs[i])
+		}
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return s
+}
+
+// Every broken file gives exactly these lines, in this order.
+var brokenTopologies = []struct {
+	name string
+	yaml string
+	want []string
+}{
+	{"unknown node in a link",
+		edit("[PE1, P1]", "[PE1, P9]"),
+		[]string{`t.yaml:10:23: endpoints: no node named "P9" in nodes (did you mean "P1"?)`}},
+	{"unknown node, no near name",
+		edit("[PE1, P1]", "[PE1, core]"),
+		[]string{`t.yaml:10:23: endpoints: no node named "core" in nodes (nodes: PE1, P1, A1)`}},
+	{"duplicate loopback",
+		edit("loopback: 10.0.0.2", "loopback: 10.0.0.1"),
+		[]string{"t.yaml:5:28: loopback: 10.0.0.1 is already the loopback of PE1 (line 4); loopbacks must be unique"}},
+	{"bad RD",
+		edit(`rd: "65000:1"`, `rd: "65000:x"`),
+		[]string{`t.yaml:8:11: rd: route distinguisher "65000:x": the number after a 2-byte AS number must be 0 to 4294967295`}},
+	{"RD without a colon",
+		edit(`rd: "65000:1"`, `rd: 65000`),
+		[]string{`t.yaml:8:11: rd: route distinguisher "65000": want ASN:NUMBER or IPv4:NUMBER, e.g. 65000:1, or auto`}},
+	{"bad route target",
+		edit(`route-target: ["65000:1"]`, `route-target: ["65000:1", "10.0.0.300:1"]`),
+		[]string{`t.yaml:8:48: route-target: route target "10.0.0.300:1": "10.0.0.300" is not an IPv4 address`}},
+	{"CE linked to a P router",
+		edit("[A1, PE1]", "[A1, P1]"),
+		[]string{"t.yaml:11:22: endpoints: CE A1 is linked to P1, a p router; a CE links only to a PE"}},
+	{"CE linked to a CE",
+		edit("  A1:  {role: ce, lans: [10.1.1.0/24]}\n", "  A1:  {role: ce, lans: [10.1.1.0/24]}\n  A2:  {role: ce}\n",
+			"  - {endpoints: [A1, PE1], vrf: A}\n", "  - {endpoints: [A1, PE1], vrf: A}\n  - {endpoints: [A1, A2], vrf: A}\n  - {endpoints: [PE1, A2], vrf: A}\n"),
+		[]string{"t.yaml:13:22: endpoints: CE A1 is linked to A2, a CE; a CE links only to a PE"}},
+	{"CE link without vrf",
+		edit("[A1, PE1], vrf: A}", "[A1, PE1]}"),
+		[]string{"t.yaml:11:17: the link from CE A1 to PE1 needs vrf: the VRF PE1 binds it to (VRFs: A)"}},
+	{"vrf on a provider link",
+		edit("[PE1, P1]}", "[PE1, P1], vrf: A}"),
+		[]string{"t.yaml:10:28: vrf is only for CE–PE links; PE1 and P1 are both provider routers"}},
+	{"routing on a provider link",
+		edit("[PE1, P1]}", "[PE1, P1], routing: static}"),
+		[]string{"t.yaml:10:28: routing is only for CE–PE links; PE1 and P1 are both provider routers"}},
+	{"metric on a CE link",
+		edit("vrf: A}", "vrf: A, metric: 5}"),
+		[]string{"t.yaml:11:36: metric applies to provider links only; this link attaches CE A1"}},
+	{"unknown key",
+		edit("[PE1, P1]}", "[PE1, P1], metrik: 10}"),
+		[]string{`t.yaml:10:28: unknown key "metrik" in link (did you mean "metric"?); known keys: delay, endpoints, metric, routing, subnet, vrf`}},
+	{"unknown top-level key",
+		edit("vrfs:", "vrf:"),
+		[]string{
+			`t.yaml:7:1: unknown key "vrf" in the topology (did you mean "vrfs"?); known keys: description, links, name, nodes, provider, vrfs`,
+			`t.yaml:11:33: vrf: no VRF named "A" in vrfs (the topology defines none; add them under vrfs)`,
+		}},
+	{"YAML syntax error",
+		edit("  A1:  {role: ce, lans: [10.1.1.0/24]}", "  A1:  {role: ce, lans: [10.1.1.0/24}"),
+		[]string{"t.yaml:6:1: YAML syntax error: did not find expected ',' or ']'"}},
+	{"YAML syntax error on line 1",
+		"name: t: u\n",
+		[]string{"t.yaml:1:1: YAML syntax error: mapping values are not allowed in this context"}},
+	{"tab indentation",
+		edit("  P1:  {", "\tP1:  {"),
+		[]string{"t.yaml:5:1: YAML syntax error: found character that cannot start any token (line 5 is indented with a tab; YAML indents with spaces only)"}},
+	{"empty file",
+		"",
+		[]string{"t.yaml:1:1: the file is empty; a topology file is a YAML map with the keys name, provider, nodes and links"}},
+	{"only comments",
+		"# nothing yet\n\n",
+		[]string{"t.yaml:1:1: the file is empty; a topology file is a YAML map with the keys name, provider, nodes and links"}},
+	{"binary garbage",
+		"\x7fELF\x02\x01\x01\x00\x00",
+		[]string{"t.yaml:1:1: control character U+007F is not allowed in YAML; is this a binary file?"}},
+	{"not UTF-8",
+		"name: t\ndescription: caf\xe9\n",
+		[]string{"t.yaml:2:17: the file is not UTF-8 text (byte 0xe9); a YAML file must be UTF-8 text"}},
+	{"a list instead of a map",
+		"- PE1\n- P1\n",
+		[]string{"t.yaml:1:1: the top level must be a map, got a list; a topology file is a YAML map with the keys name, provider, nodes and links"}},
+	{"a second document",
+		base + "---\nname: u\n",
+		[]string{"t.yaml:12:1: a second YAML document starts here; the file must hold exactly one"}},
+	{"metric out of range",
+		edit("[PE1, P1]}", "[PE1, P1], metric: 16777216}"),
+		[]string{"t.yaml:10:36: metric: want an integer from 1 to 16777215, got 16777216"}},
+	{"metric zero",
+		edit("[PE1, P1]}", "[PE1, P1], metric: 0}"),
+		[]string{"t.yaml:10:36: metric: want an integer from 1 to 16777215, got 0"}},
+	{"metric wrong type",
+		edit("[PE1, P1]}", "[PE1, P1], metric: ten}"),
+		[]string{`t.yaml:10:36: metric: want an integer from 1 to 16777215, got "ten"`}},
+	{"metric a list",
+		edit("[PE1, P1]}", "[PE1, P1], metric: [10]}"),
+		[]string{`t.yaml:10:36: metric: want an integer from 1 to 16777215, got a list`}},
+	{"undefined VRF",
+		edit("vrf: A}", "vrf: B}"),
+		[]string{`t.yaml:11:33: vrf: no VRF named "B" in vrfs (VRFs: A)`}},
+	{"eBGP CE without asn",
+		edit("vrf: A}", "vrf: A, routing: ebgp}"),
+		[]string{"t.yaml:11:45: routing: ebgp needs the CE's AS number; add asn to node A1"}},
+	{"overlapping subnets in one VRF",
+		edit("  A1:  {role: ce, lans: [10.1.1.0/24]}\n", "  A1:  {role: ce, lans: [10.1.1.0/24]}\n  A2:  {role: ce, lans: [10.1.0.0/16]}\n",
+			"  - {endpoints: [A1, PE1], vrf: A}\n", "  - {endpoints: [A1, PE1], vrf: A, subnet: 10.1.1.4/30}\n  - {endpoints: [A2, PE1], vrf: A}\n"),
+		[]string{
+			"t.yaml:7:26: lans: 10.1.0.0/16 overlaps LAN 10.1.1.0/24 of A1 (line 6) in VRF A",
+			"t.yaml:12:44: subnet: 10.1.1.4/30 overlaps LAN 10.1.1.0/24 of A1 (line 6) in VRF A",
+		}},
+	{"the same addresses in two VRFs are fine, in one they overlap",
+		edit("  A1:  {role: ce, lans: [10.1.1.0/24]}\n", "  A1:  {role: ce, lans: [10.1.1.0/24]}\n  B1:  {role: ce, lans: [10.1.1.0/24]}\n  A2:  {role: ce, lans: [10.1.1.128/25]}\n",
+			"  A: {rd: \"65000:1\", route-target: [\"65000:1\"]}\n", "  A: {rd: \"65000:1\", route-target: [\"65000:1\"]}\n  B: {rd: \"65000:2\"}\n",
+			"  - {endpoints: [A1, PE1], vrf: A}\n", "  - {endpoints: [A1, PE1], vrf: A}\n  - {endpoints: [B1, PE1], vrf: B}\n  - {endpoints: [A2, PE1], vrf: A}\n"),
+		[]string{"t.yaml:8:26: lans: 10.1.1.128/25 overlaps LAN 10.1.1.0/24 of A1 (line 6) in VRF A"}},
+	{"overlapping subnets in the provider network",
+		edit("  A1:  {role: ce, lans: [10.1.1.0/24]}\n", "  P2:  {role: p, loopback: 10.0.0.3}\n  A1:  {role: ce, lans: [10.1.1.0/24]}\n",
+			"  - {endpoints: [PE1, P1]}\n", "  - {endpoints: [PE1, P1], subnet: 10.10.0.0/30}\n  - {endpoints: [P1, P2], subnet: 10.10.0.2/31}\n  - {endpoints: [P2, PE1], subnet: 10.0.0.0/30}\n"),
+		[]string{
+			"t.yaml:12:35: subnet: 10.10.0.2/31 overlaps the subnet of the link at line 11 in the provider network",
+			"t.yaml:13:36: subnet: 10.0.0.0/30 overlaps the loopback of PE1 (line 4) in the provider network",
+		}},
+	{"duplicate RD",
+		edit(`  A: {rd: "65000:1", route-target: ["65000:1"]}`, `  A: {rd: "65000:1", route-target: ["65000:1"]}`+"\n"+`  B: {rd: "65000:1"}`),
+		[]string{"t.yaml:9:11: rd: 65000:1 is already the RD of VRF A (line 8); each VRF needs its own"}},
+	{"duplicate RD written differently",
+		edit(`  A: {rd: "65000:1", route-target: ["65000:1"]}`, `  A: {rd: "65000:1", route-target: ["65000:1"]}`+"\n"+`  B: {rd: "065000:01"}`),
+		[]string{"t.yaml:9:11: rd: 65000:1 is already the RD of VRF A (line 8); each VRF needs its own"}},
+	{"repeated link",
+		edit("  - {endpoints: [PE1, P1]}\n", "  - {endpoints: [PE1, P1]}\n  - {endpoints: [P1, PE1], metric: 20}\n"),
+		[]string{"t.yaml:11:17: a link between P1 and PE1 is already given at line 10; two nodes are joined by one link at most"}},
+	{"self link",
+		edit("[PE1, P1]", "[P1, P1]"),
+		[]string{"t.yaml:10:22: endpoints: a link joins two different nodes, not P1 to itself"}},
+	{"a link with three ends",
+		edit("[PE1, P1]", "[PE1, P1, A1]"),
+		[]string{"t.yaml:10:17: endpoints: a link joins exactly two nodes, e.g. [PE1, P1]; got 3"}},
+	{"duplicate interface name",
+		edit("  A1:  {role: ce, lans: [10.1.1.0/24]}\n", "  P2:  {role: p, loopback: 10.0.0.3}\n  A1:  {role: ce, lans: [10.1.1.0/24]}\n",
+			"  - {endpoints: [PE1, P1]}\n", "  - {endpoints: [\"PE1:ge-0/0/1\", P1]}\n  - {endpoints: [\"PE1:ge-0/0/1\", P2]}\n"),
+		[]string{"t.yaml:12:18: endpoints: PE1 already has an interface named ge-0/0/1 (line 11); name each interface once"}},
+	{"bad interface name",
+		edit("[PE1, P1]", `["PE1:ge 0", P1]`),
+		[]string{`t.yaml:10:18: endpoints: "PE1:ge 0": an interface name after the colon uses letters, digits and - _ / . only, e.g. "PE1:ge-0/0/1"`}},
+	{"loopback on a CE",
+		edit("lans: [10.1.1.0/24]}", "lans: [10.1.1.0/24], loopback: 10.0.0.9}"),
+		[]string{"t.yaml:6:40: loopback: a CE has no loopback (only pe, p and rr nodes have one); remove it from A1"}},
+	{"LANs and asn on a P router",
+		edit("  P1:  {role: p, loopback: 10.0.0.2}", "  P1:  {role: p, loopback: 10.0.0.2, lans: [10.2.0.0/16], asn: 65001}"),
+		[]string{
+			"t.yaml:5:38: lans is not allowed on a p node; only a CE has LANs",
+			"t.yaml:5:59: asn is not allowed on a p node; only a CE has its own AS number",
+		}},
+	{"CE with the provider's asn",
+		edit("lans: [10.1.1.0/24]}", "lans: [10.1.1.0/24], asn: 65000}"),
+		[]string{"t.yaml:6:45: asn: 65000 is the provider's AS number; give the customer its own"}},
+	{"CE without a link",
+		edit("  A1:  {role: ce, lans: [10.1.1.0/24]}\n", "  A1:  {role: ce, lans: [10.1.1.0/24]}\n  A9:  {role: ce}\n"),
+		[]string{"t.yaml:7:3: CE A9 has no link; attach it to a PE with a link that names its vrf"}},
+	{"missing name",
+		edit("name: t\n", ""),
+		[]string{`t.yaml:1:1: missing key "name" in the topology`}},
+	{"missing provider and links",
+		edit("provider: {asn: 65000}\n", "", "links:\n  - {endpoints: [PE1, P1]}\n  - {endpoints: [A1, PE1], vrf: A}\n", ""),
+		[]string{
+			`t.yaml:1:1: missing key "provider" in the topology`,
+			`t.yaml:1:1: missing key "links" in the topology`,
+			"t.yaml:5:3: CE A1 has no link; attach it to a PE with a link that names its vrf",
+		}},
+	{"missing asn",
+		edit("provider: {asn: 65000}", "provider: {php: false}"),
+		[]string{`t.yaml:2:11: missing key "asn" in provider`}},
+	{"missing role",
+		edit("{role: p, loopback: 10.0.0.2}", "{loopback: 10.0.0.2}"),
+		[]string{`t.yaml:5:8: missing key "role" in node P1`}},
+	{"missing loopback",
+		edit("{role: p, loopback: 10.0.0.2}", "{role: p}"),
+		[]string{`t.yaml:5:3: missing key "loopback" in node P1: every p router needs a loopback address`}},
+	{"missing rd",
+		edit(`{rd: "65000:1", route-target: ["65000:1"]}`, `{route-target: ["65000:1"]}`),
+		[]string{`t.yaml:8:6: missing key "rd" in VRF A`}},
+	{"missing endpoints",
+		edit("{endpoints: [PE1, P1]}", "{metric: 10}"),
+		[]string{`t.yaml:10:5: missing key "endpoints" in link`}},
+	{"no nodes",
+		"name: t\nprovider: {asn: 65000}\nnodes: {}\nlinks: []\n",
+		[]string{"t.yaml:3:8: nodes: a topology needs at least one node"}},
+	{"bad name characters",
+		edit("name: t", "name: my lab", "  P1:  {", "  P/1:  {", "[PE1, P1]", "[PE1, P/1]"),
+		[]string{
+			`t.yaml:1:7: name "my lab": use only letters, digits, - and _`,
+			`t.yaml:5:3: node name "P/1": use only letters, digits, - and _`,
+		}},
+	{"bad VRF name",
+		edit("  A: {rd", "  A.1: {rd", "vrf: A}", "vrf: A.1}"),
+		[]string{`t.yaml:8:3: VRF name "A.1": use only letters, digits, - and _`}},
+	{"duplicate node name",
+		edit("  A1:  {role: ce, lans: [10.1.1.0/24]}\n", "  A1:  {role: ce, lans: [10.1.1.0/24]}\n  P1:  {role: p, loopback: 10.0.0.3}\n"),
+		[]string{`t.yaml:7:3: key "P1" appears twice in nodes (first at line 5)`}},
+	{"duplicate key",
+		edit("{role: p, loopback: 10.0.0.2}", "{role: p, loopback: 10.0.0.2, role: pe}"),
+		[]string{`t.yaml:5:38: key "role" appears twice in node P1 (first at line 5)`}},
+	{"asn out of range",
+		edit("asn: 65000", "asn: 4294967296"),
+		[]string{"t.yaml:2:17: asn: want an integer from 1 to 4294967295, got 4294967296"}},
+	{"asn zero",
+		edit("asn: 65000", "asn: 0"),
+		[]string{"t.yaml:2:17: asn: want an integer from 1 to 4294967295, got 0"}},
+	{"bad delay",
+		edit("[PE1, P1]}", "[PE1, P1], delay: fast}"),
+		[]string{`t.yaml:10:35: delay: want a positive duration such as 1ms, 2.5ms or 30s, got "fast"`}},
+	{"delay without a unit",
+		edit("[PE1, P1]}", "[PE1, P1], delay: 5}"),
+		[]string{`t.yaml:10:35: delay: want a positive duration such as 1ms, 2.5ms or 30s, got 5`}},
+	{"negative delay",
+		edit("[PE1, P1]}", "[PE1, P1], delay: -1ms}"),
+		[]string{`t.yaml:10:35: delay: want a positive duration such as 1ms, 2.5ms or 30s, got "-1ms"`}},
+	{"bad subnet size",
+		edit("[PE1, P1]}", "[PE1, P1], subnet: 10.9.0.0/24}"),
+		[]string{"t.yaml:10:36: subnet: a point-to-point link takes a /30 or a /31, got 10.9.0.0/24"}},
+	{"subnet with host bits",
+		edit("[PE1, P1]}", "[PE1, P1], subnet: 10.9.0.1/30}"),
+		[]string{"t.yaml:10:36: subnet: 10.9.0.1/30 has host bits set; write 10.9.0.0/30"}},
+	{"IPv6 loopback",
+		edit("loopback: 10.0.0.2", "loopback: 2001:db8::2"),
+		[]string{`t.yaml:5:28: loopback: want an IPv4 address such as 10.0.0.1, got "2001:db8::2"`}},
+	{"multicast loopback",
+		edit("loopback: 10.0.0.2", "loopback: 224.0.0.5"),
+		[]string{"t.yaml:5:28: loopback: 224.0.0.5 cannot be a router's address; use a unicast address such as 10.0.0.1"}},
+	{"bad role and settings",
+		edit("provider: {asn: 65000}", "provider: {asn: 65000, php: yes, ttl-propagation: Pipe, vpn-label-allocation: per-site}", "role: p,", "role: core,"),
+		[]string{
+			`t.yaml:2:29: php: want true or false, got "yes"`,
+			`t.yaml:2:51: ttl-propagation: want uniform or pipe, got "Pipe"`,
+			`t.yaml:2:79: vpn-label-allocation: want per-vrf or per-prefix, got "per-site"`,
+			`t.yaml:5:15: role: want pe, p, rr or ce, got "core"`,
+		}},
+	{"an alias that contains itself",
+		"name: &n [*n]\n",
+		[]string{"t.yaml:1:7: an alias refers to the value that contains it (anchor &n); YAML values cannot contain themselves"}},
+	{"an alias to nothing",
+		edit("vrf: A}", "vrf: *a}"),
+		[]string{"t.yaml:11:33: YAML syntax error: alias *a names no anchor; define &a before using it"}},
+	{"several problems in one file, all reported",
+		`name: several
+provider: {asn: 65000}
+nodes:
+  PE1: {role: pe, loopback: 10.0.0.1}
+  P1:  {role: p, loopback: 10.0.0.1}
+  A1:  {role: ce, lans: [10.1.1.0/24], loopback: 10.0.0.5}
+  B1:  {role: ce, lans: [10.1.1.0/24]}
+vrfs:
+  A: {rd: "65000:1", route-target: ["65000:1"]}
+  B: {rd: "65000:1", import: ["x"]}
+links:
+  - {endpoints: [PE1, P1], metrik: 10}
+  - {endpoints: [A1, P1], vrf: A}
+  - {endpoints: [B1, PE1], vrf: C}
+  - {endpoints: [PE1, PE2], delay: 0s}
+`,
+		[]string{
+			"t.yaml:5:28: loopback: 10.0.0.1 is already the loopback of PE1 (line 4); loopbacks must be unique",
+			"t.yaml:6:40: loopback: a CE has no loopback (only pe, p and rr nodes have one); remove it from A1",
+			"t.yaml:10:11: rd: 65000:1 is already the RD of VRF A (line 9); each VRF needs its own",
+			`t.yaml:10:31: import: route target "x": want ASN:NUMBER or IPv4:NUMBER, e.g. 65000:1`,
+			`t.yaml:12:28: unknown key "metrik" in link (did you mean "metric"?); known keys: delay, endpoints, metric, routing, subnet, vrf`,
+			"t.yaml:13:22: endpoints: CE A1 is linked to P1, a p router; a CE links only to a PE",
+			`t.yaml:14:33: vrf: no VRF named "C" in vrfs (VRFs: A, B)`,
+			`t.yaml:15:23: endpoints: no node named "PE2" in nodes (did you mean "PE1"?)`,
+			`t.yaml:15:36: delay: want a positive duration such as 1ms, 2.5ms or 30s, got "0s"`,
+		}},
+}
+
+func TestBrokenTopologies(t *testing.T) {
+	if len(brokenTopologies) < 25 {
+		t.Fatalf("only %d cases", len(brokenTopologies))
+	}
+	for _, c := range brokenTopologies {
+		t.Run(c.name, func(t *testing.T) {
+			top, _, err := Parse("t.yaml", []byte(c.yaml))
+			if err == nil {
+				t.Fatalf("no error; loaded %s", top.Name)
+			}
+			if top != nil {
+				t.Errorf("a topology came back with the error")
+			}
+			var l *diag.List
+			if !errors.As(err, &l) {
+				t.Fatalf("error is a %T, want *diag.List", err)
+			}
+			if got := strings.Split(err.Error(), "\n"); !equalLines(got, c.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+}
+
+func equalLines(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
