@@ -1,10 +1,11 @@
-// Package p is the control plane every provider router (role pe, p or rr)
-// shares: IGP shortest paths (IS-IS-like, one level, symmetric metrics) and
+// Package p is the label-switching router that every provider router (role
+// pe, p or rr) shares. Its control plane is IGP shortest paths (IS-IS-like, one level, symmetric metrics) and
 // LDP label distribution (downstream unsolicited, liberal retention,
 // independent control). Build turns a topology and its current state
 // (failures, metric changes) into each router's converged tables: the global
 // IP table, the LDP entries of its LFIB, its FTN and its LDP bindings. It is
 // a pure function: the same topology and state always give the same tables.
+// Its data plane, LSR, only reads those tables.
 //
 // Rules, as the topology contract fixes them:
 //
@@ -21,8 +22,8 @@
 //     advertised provider link subnet as "isis" routes. CE link subnets and
 //     customer prefixes are never in it: the core is BGP-free.
 //
-// Tables returned by this package are shared, read-only values: slices of
-// next hops may be shared between routes and entries, so never modify them.
+// Slices of next hops and NHLFEs in the tables may be shared between routes,
+// LFIB entries and the FTN: never modify them in place.
 package p
 
 import (
