@@ -129,11 +129,11 @@ func (c *CE) Receive(f *packet.Frame, in int) {
 	ttl := ip.TTL()
 	if ttl <= 1 {
 		c.Node.Note("TTL expired: time exceeded to %s", ip.Src())
+		c.Node.Drop(f, sim.DropTTLExpired)
 		if !ip.IsICMPError() {
 			msg := packet.Error(ip, c.Config.Interfaces[in].Addr.Addr(), packet.ICMPTimeExceeded, 0, nil)
 			c.Originate(packet.NewFrame(msg, packet.Meta{Origin: c.Node.Name, Probe: f.Probe}))
 		}
-		c.Node.Drop(f, sim.DropTTLExpired)
 		return
 	}
 	ip.SetTTL(ttl - 1)

@@ -165,7 +165,13 @@ func (c *control) converge(ctx context.Context) error {
 	for _, x := range c.ebgp {
 		c.setSession(x.s, l.Net.Nodes[l.nodes[x.pe].ID].Ifaces[x.att.IfIndex].Link.Up())
 	}
+	// Each round waits until the speakers have settled, installs what they
+	// hold, and advertises what the VRFs now export; the network has
+	// converged when a round advertises nothing new.
 	for round := 0; ; round++ {
+		if err := c.fabric.WaitSettled(ctx); err != nil {
+			return fmt.Errorf("the network did not settle: %w", err)
+		}
 		routes, err := c.compute()
 		if err != nil {
 			return err
@@ -173,9 +179,6 @@ func (c *control) converge(ctx context.Context) error {
 		changed, err := c.advertise(routes)
 		if err != nil {
 			return err
-		}
-		if err := c.fabric.WaitSettled(ctx); err != nil {
-			return fmt.Errorf("the network did not settle: %w", err)
 		}
 		if !changed {
 			return c.installCEs()

@@ -52,15 +52,46 @@ func (w *Walk) Dropped(at time.Duration, n *sim.Node, r sim.DropReason, _ *packe
 func (w *Walk) Delivered(time.Duration, *sim.Node, *packet.Frame) {}
 
 // Render prints the walk, one line per frame on a link and one per
-// decision, indented under it.
-func (w *Walk) Render(out io.Writer) {
+// decision, indented under it; with color, header boxes and drops are
+// coloured for a terminal.
+func (w *Walk) Render(out io.Writer, color bool) {
+	from, to := 0, 0
+	for _, s := range w.Steps {
+		from, to = max(from, len(s.From)), max(to, len(s.To))
+	}
 	for _, s := range w.Steps {
 		if s.From != "" {
-			fmt.Fprintf(out, "  %6.1f ms  %-9s -> %-9s %s\n", ms(s.At), s.From, s.To, strings.Join(s.Headers, ""))
+			hs := strings.Join(s.Headers, "")
+			if color {
+				hs = colorHeaders(s.Headers)
+			}
+			fmt.Fprintf(out, "  %6.1f ms  %-*s -> %-*s  %s\n", ms(s.At), from, s.From, to, s.To, hs)
 			continue
 		}
-		fmt.Fprintf(out, "  %9s  %s: %s\n", "", s.Node, s.Note)
+		note := s.Note
+		if color && strings.HasPrefix(note, "dropped") {
+			note = "\x1b[1;31m" + note + "\x1b[0m"
+		}
+		fmt.Fprintf(out, "  %9s  %s: %s\n", "", s.Node, note)
 	}
+}
+
+// colorHeaders draws MPLS boxes yellow, IP cyan, ICMP green.
+func colorHeaders(hs []string) string {
+	var b strings.Builder
+	for _, h := range hs {
+		c := "2" // Ethernet: dim
+		switch {
+		case strings.HasPrefix(h, "[MPLS"):
+			c = "1;33"
+		case strings.HasPrefix(h, "[IPv4"):
+			c = "36"
+		case strings.HasPrefix(h, "[ICMP"):
+			c = "32"
+		}
+		b.WriteString("\x1b[" + c + "m" + h + "\x1b[0m")
+	}
+	return b.String()
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -68,8 +68,8 @@ func (r *LSR) ReceiveIP(f *packet.Frame, in int) {
 	ttl := ip.TTL()
 	if ttl <= 1 {
 		r.Node.Note("TTL expired: time exceeded to %s", ip.Src())
-		r.icmpError(f, in, packet.ICMPTimeExceeded, 0, nil)
 		r.Node.Drop(f, sim.DropTTLExpired)
+		r.icmpError(f, in, packet.ICMPTimeExceeded, 0, nil)
 		return
 	}
 	ip.SetTTL(ttl - 1)
@@ -152,8 +152,8 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 					return
 				}
 				if ip.TTL() == 0 {
-					r.icmpError(f, in, packet.ICMPTimeExceeded, 0, nil)
 					r.Node.Drop(f, sim.DropTTLExpired)
+					r.icmpError(f, in, packet.ICMPTimeExceeded, 0, nil)
 					return
 				}
 				r.forwardIP(f, ip.TTL())
@@ -274,8 +274,8 @@ func (r *LSR) icmpError(f *packet.Frame, in int, typ, code uint8, stack []mpls.S
 }
 
 func (r *LSR) unreachable(f *packet.Frame) {
-	r.icmpError(f, -1, packet.ICMPUnreachable, 0, nil)
 	r.Node.Drop(f, sim.DropNoRoute)
+	r.icmpError(f, -1, packet.ICMPUnreachable, 0, nil)
 }
 
 // local handles a packet addressed to the router itself.

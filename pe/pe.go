@@ -100,8 +100,8 @@ func (pe *PE) Receive(f *packet.Frame, in int) {
 	ttl := ip.TTL()
 	if ttl <= 1 {
 		pe.Node.Note("TTL expired: time exceeded to %s in VRF %s", ip.Src(), a.VRF.Name)
-		pe.icmpError(a.VRF, f, in, packet.ICMPTimeExceeded)
 		pe.Node.Drop(f, sim.DropTTLExpired)
+		pe.icmpError(a.VRF, f, in, packet.ICMPTimeExceeded)
 		return
 	}
 	ip.SetTTL(ttl - 1)
@@ -162,8 +162,8 @@ func (pe *PE) forward(v *vrf.VRF, f *packet.Frame, in int) {
 	rt := v.Lookup(dst)
 	if rt == nil {
 		pe.Node.Note("VRF %s: no route to %s: unreachable", v.Name, dst)
-		pe.icmpError(v, f, in, packet.ICMPUnreachable)
 		pe.Node.Drop(f, sim.DropNoRoute)
+		pe.icmpError(v, f, in, packet.ICMPUnreachable)
 		return
 	}
 	if rt.Local() {

@@ -217,7 +217,7 @@ func withWalk(l *lab.Lab, on bool, sr *StepReport, f func() error) error {
 	err := f()
 	stop()
 	var b bytes.Buffer
-	w.Render(&b)
+	w.Render(&b, false)
 	sr.Output = b.String()
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/netip"
 	"os"
@@ -93,4 +94,20 @@ func parseAddr(s string) (netip.Addr, error) {
 		return netip.Addr{}, usageErr("%q is not an IPv4 address (e.g. 10.1.2.1)", s)
 	}
 	return a, nil
+}
+
+var noColor bool
+
+// useColor reports whether output to w should be coloured: a terminal, and
+// neither --no-color nor NO_COLOR.
+func useColor(w io.Writer) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -48,6 +48,7 @@ hub-and-spoke, extranet and more (vpnsim validate --list).`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "also print the BGP speakers' warnings and errors")
+	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "never colour the output (also: the NO_COLOR environment variable)")
 	for _, c := range commands {
 		root.AddCommand(c())
 	}

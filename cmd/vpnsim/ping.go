@@ -43,11 +43,9 @@ func probeStart(args []string, f *probeFlags) (*lab.Lab, lab.ProbeOptions, error
 	if err != nil {
 		return nil, o, err
 	}
-	dst, err := parseAddr(args[2])
-	if err != nil {
+	if _, err := parseAddr(args[2]); err != nil {
 		return nil, o, err
 	}
-	_ = dst
 	l, err := startLab(args[0], f.settle)
 	if err != nil {
 		return nil, o, err
@@ -97,7 +95,7 @@ using the same addresses, the node tells you whose site answered.`,
 			}
 			out := cmd.OutOrStdout()
 			if f.walk {
-				w.Render(out)
+				w.Render(out, useColor(out))
 				fmt.Fprintln(out)
 			}
 			switch r.Result {

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vpnsim/vpnsim/lab"
+)
+
+func init() { commands = append(commands, newTraceCmd) }
+
+func newTraceCmd() *cobra.Command {
+	var f probeFlags
+	c := &cobra.Command{
+		Use:   "trace TOPOLOGY FROM TO",
+		Short: "Walk one packet hop by hop: every header stack, every decision",
+		Long: `trace sends one ICMP echo request from node FROM to address TO and prints its
+packet walk, taken from the real frames: for every link it crosses, the time,
+the two interfaces and the frame's headers drawn as boxes, outermost first,
+for example
+
+  [Eth][MPLS 18 TTL 63][MPLS 100000 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]
+
+and under it what the next node decided and why, in one line, such as
+"P1: swap 18 -> 18 toward P2 (LDP, FEC 10.0.0.4/32)". The reply walks back the
+same way. A dropped packet says where and why.
+
+Colour on a terminal; plain when piped or with --no-color.`,
+		Example: `  vpnsim trace classic A1 10.1.2.1
+  vpnsim trace explicit-null B1 10.1.2.1
+  vpnsim trace classic A1 10.2.2.1      # no route in VRF A: PE1 answers unreachable`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, o, err := probeStart(args, &f)
+			if err != nil {
+				return err
+			}
+			defer l.Close()
+			dst, _ := parseAddr(args[2])
+			w := &lab.Walk{}
+			stop := l.Watch(w)
+			r, err := l.Ping(args[1], dst, o)
+			stop()
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			out := cmd.OutOrStdout()
+			w.Render(out, useColor(out))
+			fmt.Fprintln(out)
+			switch r.Result {
+			case lab.Reply:
+				fmt.Fprintf(out, "reply from %s (%s) in %.1f ms\n", r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
+				return nil
+			case lab.Lost:
+				fmt.Fprintf(out, "no answer: dropped at %s (%s)\n", r.DroppedAt, r.Reason)
+			default:
+				fmt.Fprintf(out, "%s from %s (%s) in %.1f ms\n", r.Result, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
+			}
+			return failed()
+		},
+	}
+	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
+	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own)")
+	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
+	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
+	return c
+}
