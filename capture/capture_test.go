@@ -81,7 +81,7 @@ func record(t *testing.T, l *lab.Lab, probe func() error) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := l.Watch(c)
+	stop := l.Watch(c, false)
 	err = probe()
 	stop()
 	if err != nil {

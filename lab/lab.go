@@ -43,6 +43,7 @@ type Lab struct {
 	ctl   *control
 	probe uint32
 	obs   multiObserver
+	notes int // observers that want the nodes' decisions
 }
 
 // New builds the network of t: nodes, interfaces and links, and the BGP

@@ -212,13 +212,20 @@ func (m *multiObserver) remove(o sim.Observer) {
 }
 
 // Watch adds an observer (a packet walk, a capture) until the returned
-// function is called.
-func (l *Lab) Watch(o sim.Observer) (stop func()) {
+// function is called. With notes, nodes describe their decisions to it
+// (packet walks); without, they skip the formatting (captures).
+func (l *Lab) Watch(o sim.Observer, notes bool) (stop func()) {
 	l.obs.add(o)
-	l.Net.Notes = true
+	if notes {
+		l.notes++
+	}
+	l.Net.Notes = l.notes > 0
 	return func() {
 		l.obs.remove(o)
-		l.Net.Notes = false
+		if notes {
+			l.notes--
+		}
+		l.Net.Notes = l.notes > 0
 	}
 }
 

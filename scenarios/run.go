@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpnsim/vpnsim/capture"
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/mpls"
 )
@@ -66,6 +67,8 @@ type Options struct {
 	Progress io.Writer
 	Logger   *slog.Logger
 	Verbose  bool
+	// Capture, when set, receives every frame of the run as pcapng.
+	Capture io.Writer
 }
 
 // Run plays the scenario on a fresh network and checks its expectations.
@@ -79,6 +82,20 @@ func Run(ctx context.Context, sc *Scenario, o Options) *Report {
 		return rep
 	}
 	defer l.Close()
+	if o.Capture != nil {
+		cw, err := capture.New(o.Capture, l.Net)
+		if err != nil {
+			rep.Setup = err.Error()
+			return rep
+		}
+		stop := l.Watch(cw, false)
+		defer func() {
+			stop()
+			if err := cw.Close(); err != nil && rep.Setup == "" {
+				rep.Setup = "writing the capture: " + err.Error()
+			}
+		}()
+	}
 	sctx, cancel := context.WithTimeout(ctx, sc.Settle)
 	err = l.Start(sctx)
 	cancel()
@@ -213,7 +230,7 @@ func withWalk(l *lab.Lab, on bool, sr *StepReport, f func() error) error {
 		return f()
 	}
 	w := &lab.Walk{}
-	stop := l.Watch(w)
+	stop := l.Watch(w, true)
 	err := f()
 	stop()
 	var b bytes.Buffer

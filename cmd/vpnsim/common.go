@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/vpnsim/vpnsim/capture"
 	"github.com/vpnsim/vpnsim/internal/diag"
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/topologies"
@@ -110,4 +111,36 @@ func useColor(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// startCapture writes every frame of l to path as pcapng until the returned
+// function is called; the file appears whole when that function succeeds.
+func startCapture(l *lab.Lab, path string) (finish func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.CreateTemp(dirOf(path), ".vpnsim-*.pcapng")
+	if err != nil {
+		return nil, usageErr("cannot write %s: %v", path, err)
+	}
+	f.Chmod(0o644)
+	c, err := capture.New(f, l.Net)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	stop := l.Watch(c, false)
+	return func() error {
+		stop()
+		err := errors.Join(c.Close(), f.Close())
+		if err == nil {
+			err = os.Rename(f.Name(), path)
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			return fmt.Errorf("writing %s: %v", path, err)
+		}
+		return nil
+	}, nil
 }

@@ -16,6 +16,7 @@ type probeFlags struct {
 	vrf, source string
 	ttl, max    int
 	walk        bool
+	pcap        string
 	settle      time.Duration
 }
 
@@ -85,11 +86,20 @@ using the same addresses, the node tells you whose site answered.`,
 			}
 			defer l.Close()
 			dst, _ := parseAddr(args[2])
+			finish, err := startCapture(l, f.pcap)
+			if err != nil {
+				return err
+			}
 			w := &lab.Walk{}
+			stop := func() {}
 			if f.walk {
-				defer l.Watch(w)()
+				stop = l.Watch(w, true)
 			}
 			r, err := l.Ping(args[1], dst, o)
+			stop()
+			if ferr := finish(); ferr != nil {
+				return ferr
+			}
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -115,6 +125,7 @@ using the same addresses, the node tells you whose site answered.`,
 	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own, see the topology spec)")
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
 	c.Flags().BoolVar(&f.walk, "walk", false, "print the packet walk: every frame on every link, every decision")
+	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
 	return c
 }

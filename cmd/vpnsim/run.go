@@ -16,7 +16,7 @@ func init() { commands = append(commands, newRunCmd) }
 
 func newRunCmd() *cobra.Command {
 	var asJSON bool
-	var junit string
+	var junit, pcap string
 	c := &cobra.Command{
 		Use:   "run SCENARIO",
 		Short: "Run a scenario: its steps in order, checking every expectation",
@@ -43,7 +43,24 @@ when one failed, 2 when the scenario or its topology is invalid.`,
 				scenarios.WriteHeader(out, sc)
 				opts.Progress = out
 			}
+			var pf *os.File
+			if pcap != "" {
+				if pf, err = os.CreateTemp(dirOf(pcap), ".vpnsim-*.pcapng"); err != nil {
+					return usageErr("cannot write %s: %v", pcap, err)
+				}
+				defer os.Remove(pf.Name()) // gone once renamed
+				pf.Chmod(0o644)
+				opts.Capture = pf
+			}
 			rep := scenarios.Run(context.Background(), sc, opts)
+			if pf != nil {
+				if err := pf.Close(); err != nil {
+					return fmt.Errorf("writing %s: %v", pcap, err)
+				}
+				if err := os.Rename(pf.Name(), pcap); err != nil {
+					return usageErr("cannot write %s: %v", pcap, err)
+				}
+			}
 			if asJSON {
 				if err := scenarios.WriteJSON(out, []*scenarios.Report{rep}); err != nil {
 					return err
@@ -66,6 +83,7 @@ when one failed, 2 when the scenario or its topology is invalid.`,
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "write the report as JSON to standard output instead of lines")
 	c.Flags().StringVar(&junit, "junit", "", "also write a JUnit XML report to this file")
+	c.Flags().StringVar(&pcap, "pcap", "", "write every frame of the run, on every link, to this pcapng file")
 	return c
 }
 
@@ -77,6 +95,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return usageErr("cannot write %s: %v", path, errors.Unwrap(err))
 	}
 	tmp := f.Name()
+	f.Chmod(0o644)
 	werr := write(f)
 	cerr := f.Close()
 	if werr != nil || cerr != nil {

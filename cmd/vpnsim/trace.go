@@ -39,10 +39,17 @@ Colour on a terminal; plain when piped or with --no-color.`,
 			}
 			defer l.Close()
 			dst, _ := parseAddr(args[2])
+			finish, err := startCapture(l, f.pcap)
+			if err != nil {
+				return err
+			}
 			w := &lab.Walk{}
-			stop := l.Watch(w)
+			stop := l.Watch(w, true)
 			r, err := l.Ping(args[1], dst, o)
 			stop()
+			if ferr := finish(); ferr != nil {
+				return ferr
+			}
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -64,6 +71,7 @@ Colour on a terminal; plain when piped or with --no-color.`,
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
 	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own)")
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
+	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
 	return c
 }

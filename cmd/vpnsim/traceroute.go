@@ -40,7 +40,14 @@ answer.`,
 			}
 			defer l.Close()
 			dst, _ := parseAddr(args[2])
+			finish, err := startCapture(l, f.pcap)
+			if err != nil {
+				return err
+			}
 			tr, err := l.Traceroute(args[1], dst, o)
+			if ferr := finish(); ferr != nil {
+				return ferr
+			}
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -58,6 +65,7 @@ answer.`,
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
 	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own)")
 	c.Flags().IntVar(&f.max, "max-hops", 30, "the largest TTL to try")
+	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
 	return c
 }
