@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/vpnsim/vpnsim/internal/diag"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -21,6 +22,7 @@ type Scenario struct {
 	Topology    *topologies.Topology // loaded and validated
 	Settle      time.Duration        // the default convergence bound
 	Steps       []*Step
+	Warnings    []diag.Diagnostic // the topology's warnings (e.g. a core that is not connected)
 }
 
 // Action names, as in the file.
@@ -90,7 +92,7 @@ type LFIBQuery struct {
 // Target is what a fail or restore acts on: a link or a node.
 type Target struct {
 	Link [2]string // both set for a link
-	Node string     // set for a node
+	Node string    // set for a node
 }
 
 // IsLink reports whether the target is a link.

@@ -1,0 +1,262 @@
+package scenarios
+
+import (
+	"math"
+	"slices"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/vpnsim/vpnsim/internal/yamlx"
+	"github.com/vpnsim/vpnsim/topologies"
+)
+
+// expectKeys lists, for each action that checks something, the keys its
+// expect may hold (sorted).
+var expectKeys = map[string][]string{
+	ActPing:       {"dropped-at", "reply-from", "result"},
+	ActTraceroute: {"hops", "labels", "reached", "stack-depth"},
+	ActRoute:      {"error", "labels", "next-hop", "present", "via"},
+	ActLFIB:       {"op", "out-labels", "present", "via", "vrf"},
+	ActCount:      {"at-least", "at-most", "equals"},
+}
+
+// expectOrder is the order actions are named in messages.
+var expectOrder = []string{ActPing, ActTraceroute, ActRoute, ActLFIB, ActCount}
+
+// Values of the expectations that take a word.
+var (
+	pingResults = []string{"reply", "unreachable", "ttl-exceeded", "lost"}
+	lfibOps     = []string{"swap", "pop", "pop-lookup"}
+	routeErrors = []string{"no-such-vrf"}
+)
+
+// expect decodes a step's expect; the keys it may hold depend on the action.
+func (sl *loader) expect(st *Step, e yamlx.Entry) *Expect {
+	allowed, checks := expectKeys[st.Action]
+	if !checks {
+		if st.Action == ActShow {
+			sl.d.Errorf(e.Key, "a show step only prints and checks nothing; remove expect (use count or route to check a table)")
+		} else {
+			sl.d.Errorf(e.Key, "a %s step changes the network and checks nothing; remove expect and check the network in the steps after it", st.Action)
+		}
+		return nil
+	}
+	entries, ok := sl.d.Pairs(e.Value, "expect")
+	if !ok {
+		return nil
+	}
+	n := yamlx.Deref(e.Value)
+	x := &Expect{Pos: topologies.Pos{Line: n.Line, Column: n.Column}}
+	f := yamlx.Fields{}
+	for _, en := range entries {
+		k := en.Key.Value
+		switch others := actionsExpecting(k); {
+		case slices.Contains(allowed, k):
+			f[k] = en
+		case len(others) > 0:
+			sl.d.Errorf(en.Key, "%s is an expectation of %s steps; a %s step can expect %s", k, yamlx.OneOf(others), st.Action, yamlx.OneOf(allowed))
+		default:
+			sl.d.Errorf(en.Key, "unknown key %q in expect%s; a %s step can expect %s", k, yamlx.DidYouMean(k, allowed), st.Action, yamlx.OneOf(allowed))
+		}
+	}
+	if len(entries) == 0 && st.Action != ActPing && st.Action != ActTraceroute {
+		sl.d.Errorf(e.Value, "expect is empty; a %s step can expect %s", st.Action, yamlx.OneOf(allowed))
+	}
+	switch st.Action {
+	case ActPing:
+		sl.expectPing(x, f)
+	case ActTraceroute:
+		sl.expectTrace(x, f)
+	case ActRoute:
+		sl.expectRoute(x, f)
+	case ActLFIB:
+		sl.expectLFIB(x, f)
+	case ActCount:
+		sl.expectCount(x, f)
+	}
+	return x
+}
+
+// actionsExpecting lists the actions whose expect holds key.
+func actionsExpecting(key string) []string {
+	var out []string
+	for _, a := range expectOrder {
+		if slices.Contains(expectKeys[a], key) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (sl *loader) expectPing(x *Expect, f yamlx.Fields) {
+	if v := f.Value("result"); v != nil {
+		x.Result, _ = sl.d.Enum("result", v, pingResults...)
+	}
+	if e, ok := f["reply-from"]; ok {
+		x.ReplyFrom, _ = sl.node("reply-from", e.Value)
+		if x.Result == "lost" {
+			sl.d.Errorf(e.Key, "reply-from cannot go with result: lost, since nothing comes back; use dropped-at to say where it was dropped")
+		}
+	}
+	if e, ok := f["dropped-at"]; ok {
+		x.DroppedAt, _ = sl.node("dropped-at", e.Value)
+		resultBad := f.Has("result") && x.Result == "" // already reported
+		if x.Result != "lost" && !resultBad {
+			sl.d.Errorf(e.Key, "dropped-at goes only with result: lost (a request that got an answer was not dropped); add result: lost")
+		}
+	}
+}
+
+func (sl *loader) expectTrace(x *Expect, f yamlx.Fields) {
+	if v := f.Value("hops"); v != nil {
+		if hops, ok := sl.d.Strs("hops", v); ok {
+			x.Hops = hops
+			for i, h := range hops {
+				if h != "*" {
+					sl.nodeNamed("hops", yamlx.Deref(v).Content[i], h)
+				}
+			}
+		}
+	}
+	if v := f.Value("labels"); v != nil {
+		if entries, ok := sl.d.Pairs(v, "labels"); ok {
+			x.TraceLabels = map[string][]uint32{}
+			for _, e := range entries {
+				sl.nodeNamed("labels", e.Key, e.Key.Value)
+				if ls, ok := sl.d.Uints("labels", e.Value, 0, MaxLabel); ok {
+					x.TraceLabels[e.Key.Value] = ls
+				}
+			}
+		}
+	}
+	if v := f.Value("stack-depth"); v != nil {
+		if entries, ok := sl.d.Pairs(v, "stack-depth"); ok {
+			x.StackDepth = map[string]int{}
+			for _, e := range entries {
+				node := e.Key.Value
+				sl.nodeNamed("stack-depth", e.Key, node)
+				d, ok := sl.d.Int("stack-depth", e.Value, 0, MaxTTL)
+				if !ok {
+					continue
+				}
+				x.StackDepth[node] = int(d)
+				if ls, both := x.TraceLabels[node]; both && len(ls) != int(d) {
+					sl.d.Errorf(e.Value, "stack-depth: %d for %s, but labels gives %s %d labels; make them agree", d, node, node, len(ls))
+				}
+			}
+		}
+	}
+	if v := f.Value("reached"); v != nil {
+		if b, ok := sl.d.Bool("reached", v); ok {
+			x.Reached = &b
+		}
+	}
+}
+
+func (sl *loader) expectRoute(x *Expect, f yamlx.Fields) {
+	if v := f.Value("present"); v != nil {
+		if b, ok := sl.d.Bool("present", v); ok {
+			x.Present = &b
+		}
+	}
+	if v := f.Value("next-hop"); v != nil {
+		x.NextHop, _ = sl.d.Addr("next-hop", v)
+	}
+	if v := f.Value("via"); v != nil {
+		if yamlx.Deref(v) != nil && yamlx.Deref(v).Kind == yaml.SequenceNode {
+			x.Via = sl.nodes("via", v)
+		} else if name, _ := sl.node("via", v); name != "" {
+			x.Via = []string{name}
+		}
+	}
+	if v := f.Value("labels"); v != nil {
+		x.RouteLabels, _ = sl.d.Uints("labels", v, 0, MaxLabel)
+	}
+	if v := f.Value("error"); v != nil {
+		x.Error, _ = sl.d.Enum("error", v, routeErrors...)
+	}
+	sl.conflicts(f, x.Present, "next-hop", "via", "labels")
+	if x.Error != "" {
+		for _, k := range []string{"present", "next-hop", "via", "labels"} {
+			if e, ok := f[k]; ok {
+				sl.d.Errorf(e.Key, "%s cannot go with error: %s, which says the lookup could not be made", k, x.Error)
+			}
+		}
+	}
+}
+
+// nodes decodes a list of node names.
+func (sl *loader) nodes(key string, v *yaml.Node) []string {
+	names, ok := sl.d.Strs(key, v)
+	if !ok {
+		return nil
+	}
+	for i, name := range names {
+		sl.nodeNamed(key, yamlx.Deref(v).Content[i], name)
+	}
+	return names
+}
+
+// conflicts reports the keys that cannot go with present: false.
+func (sl *loader) conflicts(f yamlx.Fields, present *bool, keys ...string) {
+	if present == nil || *present {
+		return
+	}
+	for _, k := range keys {
+		if e, ok := f[k]; ok {
+			sl.d.Errorf(e.Key, "%s cannot go with present: false; an entry that is not there has no %s", k, k)
+		}
+	}
+}
+
+func (sl *loader) expectLFIB(x *Expect, f yamlx.Fields) {
+	if v := f.Value("present"); v != nil {
+		if b, ok := sl.d.Bool("present", v); ok {
+			x.Present = &b
+		}
+	}
+	if v := f.Value("op"); v != nil {
+		x.Op, _ = sl.d.Enum("op", v, lfibOps...)
+	}
+	if v := f.Value("out-labels"); v != nil {
+		x.OutLabels, _ = sl.d.Uints("out-labels", v, 0, MaxLabel)
+	}
+	if v := f.Value("via"); v != nil {
+		if name, _ := sl.node("via", v); name != "" {
+			x.Via = []string{name}
+		}
+	}
+	if v := f.Value("vrf"); v != nil {
+		if name, ok := sl.d.Str("vrf", v); ok {
+			x.VRF = name
+			sl.vrfDefined("vrf", v, name)
+		}
+	}
+	sl.conflicts(f, x.Present, "op", "out-labels", "via", "vrf")
+}
+
+func (sl *loader) expectCount(x *Expect, f yamlx.Fields) {
+	get := func(k string) *int {
+		v := f.Value(k)
+		if v == nil {
+			return nil
+		}
+		n, ok := sl.d.Int(k, v, 0, math.MaxInt32)
+		if !ok {
+			return nil
+		}
+		i := int(n)
+		return &i
+	}
+	x.Equals, x.AtLeast, x.AtMost = get("equals"), get("at-least"), get("at-most")
+	if f.Has("equals") {
+		for _, k := range []string{"at-least", "at-most"} {
+			if e, ok := f[k]; ok {
+				sl.d.Errorf(e.Key, "%s cannot go with equals; give equals alone, or at-least and at-most", k)
+			}
+		}
+	}
+	if x.AtLeast != nil && x.AtMost != nil && *x.AtLeast > *x.AtMost {
+		sl.d.Errorf(f["at-most"].Value, "at-most: %d is less than at-least (%d); no count can hold both", *x.AtMost, *x.AtLeast)
+	}
+}
