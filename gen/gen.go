@@ -317,10 +317,9 @@ func appendComment(b []byte, c string) []byte {
 	return append(b, '\n')
 }
 
-// appendName appends a node name, quoted when YAML would read it as
-// something other than that text (null, or a number such as 0x1F would
-// still be read as written, but quoting anything that does not start with
-// a letter keeps the file obvious).
+// appendName appends a node name: plain when it starts with a letter and
+// is no word YAML reads as null or a boolean, else in double quotes, so
+// that every YAML reader takes it for the text it is.
 func appendName(b []byte, name string) []byte {
 	if c := name[0]; (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') && !yamlWord[strings.ToLower(name)] {
 		return append(b, name...)

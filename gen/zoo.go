@@ -114,13 +114,10 @@ func Zoo(g *graphml.Graph, opts ZooOptions) (yaml []byte, warnings []string, err
 	}
 
 	nw := &network{name: topologyName(g.Name, opts.Source)}
-	network := g.Name
-	if network == "" {
-		network = nw.name
-	}
-	nw.header = zooHeader(network, opts)
+	backbone := cmp.Or(g.Name, nw.name)
+	nw.header = zooHeader(backbone, opts)
 	nw.description = fmt.Sprintf("%s from the Internet Topology Zoo (CC BY 4.0): %s, %s, %s, %s",
-		network, plural(n, "P router"), plural(opts.PEs, "PE"), plural(opts.RRs, "route reflector"), customerSummary(cust))
+		backbone, plural(n, "P router"), plural(opts.PEs, "PE"), plural(opts.RRs, "route reflector"), customerSummary(cust))
 
 	i := 0
 	for j, x := range pes {
@@ -144,7 +141,7 @@ func Zoo(g *graphml.Graph, opts ZooOptions) (yaml []byte, warnings []string, err
 			nd.description = zn.Label
 		}
 		if j == 0 {
-			nd.comment = fmt.Sprintf("the backbone: the %s of %s", plural(n, "node"), network)
+			nd.comment = fmt.Sprintf("the backbone: the %s of %s", plural(n, "node"), backbone)
 		}
 		if !hasPos(zn) {
 			noPos = append(noPos, names[j])
@@ -302,7 +299,7 @@ func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
 
 // zooHeader is the comment at the top of an imported file: what it is,
 // how to make it again, and the source's citation and licence.
-func zooHeader(network string, o ZooOptions) []string {
+func zooHeader(backbone string, o ZooOptions) []string {
 	cmd := "vpnsim import zoo " + filepath.Base(o.Source)
 	if o.Source == "" {
 		cmd = "vpnsim import zoo FILE.graphml"
@@ -317,7 +314,7 @@ func zooHeader(network string, o ZooOptions) []string {
 		src = "Source: " + filepath.Base(o.Source) + " from the Internet Topology Zoo, http://www.topology-zoo.org/"
 	}
 	return []string{
-		network + " as an MPLS IP-VPN provider network.",
+		backbone + " as an MPLS IP-VPN provider network.",
 		"Made by: " + cmd,
 		"",
 		src,
