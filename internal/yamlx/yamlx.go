@@ -196,15 +196,16 @@ func DidYouMean(s string, candidates []string) string {
 }
 
 // Nearest returns the candidate closest to s by edit distance (ignoring
-// case) when it looks like a typo of it: one edit away (for a word of two
-// letters or more), or two for a word of six or more. Otherwise it returns "". Ties go to the candidate
-// listed first.
+// case) when it looks like a typo of it: the same but for case, one edit
+// away (for a word of two letters or more), or two edits away (for a word
+// of six or more). Otherwise it returns "". Ties go to the candidate listed
+// first.
 func Nearest(s string, candidates []string) string {
 	best, bestD := "", 3
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
 		dist := editDistance(ls, strings.ToLower(c))
-		if dist < bestD && (dist == 1 && len(s) >= 2 || dist == 2 && len(s) >= 6) {
+		if dist < bestD && (dist == 0 || dist == 1 && len(s) >= 2 || dist == 2 && len(s) >= 6) {
 			best, bestD = c, dist
 		}
 	}
