@@ -126,11 +126,15 @@ func (pe *PE) ForwardVPN(f *packet.Frame, e *mpls.Entry, in int) {
 	}
 	if e.Op == mpls.OpPopDeliver {
 		nh := e.NextHops[0]
-		pe.Node.Note("VPN label %d = VRF %s, prefix %s: straight to %s", e.In, v.Name, e.FEC, nh.Neighbor)
+		if pe.Node.Tracing() {
+			pe.Node.Note("VPN label %d = VRF %s, prefix %s: straight to %s", e.In, v.Name, e.FEC, nh.Neighbor)
+		}
 		pe.Node.Send(f, nh.IfIndex)
 		return
 	}
-	pe.Node.Note("VPN label %d = VRF %s, lookup %s", e.In, v.Name, f.IP().Dst())
+	if pe.Node.Tracing() {
+		pe.Node.Note("VPN label %d = VRF %s, lookup %s", e.In, v.Name, f.IP().Dst())
+	}
 	if pe.isLocal(v, f.IP().Dst()) {
 		pe.local(v, f)
 		return
