@@ -30,13 +30,13 @@ anything else is a built-in's name.
 A valid file prints one line:
 
   topologies/classic.yaml: ok (9 nodes, 8 links, 2 VRFs)
-  scenarios/separation.yaml: ok scenario (9 steps)
+  scenarios/separation.yaml: ok scenario (16 steps)
 
 An invalid one prints every problem it has, not just the first, each as
 FILE:LINE:COLUMN: what is wrong, to standard error, for example:
 
-  lab.yaml:21:30: unknown key "metrik" in link (did you mean "metric"?); known keys: delay, endpoints, metric, routing, subnet, vrf
-  lab.yaml:23:25: endpoints: CE A3 is linked to P1, a p router; a CE links only to a PE
+  lab.yaml:21:28: unknown key "metrik" in link (did you mean "metric"?); known keys: delay, endpoints, metric, routing, subnet, vrf
+  lab.yaml:23:22: endpoints: CE A3 is linked to P1, a p router; a CE links only to a PE
 
 Warnings (a provider core that falls apart, say) go to standard error too
 and do not make a file invalid. Exit status: 0 when every file is valid, 2
