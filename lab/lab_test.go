@@ -52,8 +52,8 @@ func TestClassicSeparation(t *testing.T) {
 		{"B1", "10.1.2.1", Reply, "B2"},
 		{"A2", "10.1.1.1", Reply, "A1"},
 		{"B2", "10.1.1.1", Reply, "B1"},
-		{"A1", "192.168.0.6", Unreachable, "PE1"}, // B1's address on its PE link
-		{"A1", "192.168.0.9", Unreachable, "PE1"}, // PE2's address toward B2
+		{"A1", "192.168.0.6", Unreachable, "PE1"},  // B1's address on its PE link
+		{"A1", "192.168.0.9", Unreachable, "PE1"},  // PE2's address toward B2
 		{"B1", "192.168.12.2", Unreachable, "PE1"}, // A2's link
 		{"A1", "10.0.0.4", Unreachable, "PE1"},     // the provider's loopbacks are not in any VRF
 	} {

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -16,17 +17,48 @@ var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "bgp", "vrfs", "interfac
 
 // Show prints one of node's tables the way a router's console would.
 func (l *Lab) Show(w io.Writer, node, name, vrfName string) error {
+	t, err := l.buildTable(node, name, vrfName)
+	if err != nil {
+		return err
+	}
+	t.write(w)
+	return nil
+}
+
+// ShowJSON writes the same table as JSON: one object per row, keyed by
+// column, and the table's headings as notes.
+func (l *Lab) ShowJSON(w io.Writer, node, name, vrfName string) error {
+	t, err := l.buildTable(node, name, vrfName)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Node  string              `json:"node"`
+		Table string              `json:"table"`
+		VRF   string              `json:"vrf,omitempty"`
+		Rows  []map[string]string `json:"rows"`
+		Notes []string            `json:"notes,omitempty"`
+	}{node, name, vrfName, t.recs, t.notes}
+	if out.Rows == nil {
+		out.Rows = []map[string]string{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func (l *Lab) buildTable(node, name, vrfName string) (*table, error) {
 	n := l.Topo.Node(node)
 	if n == nil {
-		return fmt.Errorf("no node %s", node)
+		return nil, fmt.Errorf("no node %s", node)
 	}
 	tw := &table{}
-	defer tw.write(w)
+	var err error
 	switch name {
 	case "routes":
-		return l.showRoutes(tw, n, vrfName)
+		err = l.showRoutes(tw, n, vrfName)
 	case "vpnv4":
-		return l.showVPNv4(tw, n)
+		err = l.showVPNv4(tw, n)
 	case "lfib":
 		l.showLFIB(tw, n)
 	case "ldp":
@@ -38,9 +70,9 @@ func (l *Lab) Show(w io.Writer, node, name, vrfName string) error {
 	case "interfaces":
 		l.showInterfaces(tw, n)
 	default:
-		return fmt.Errorf("no table %q: choose one of %s", name, strings.Join(Tables, ", "))
+		err = fmt.Errorf("no table %q: choose one of %s", name, strings.Join(Tables, ", "))
 	}
-	return nil
+	return tw, err
 }
 
 func (l *Lab) showRoutes(w *table, n *topologies.Node, vrfName string) error {
@@ -52,7 +84,8 @@ func (l *Lab) showRoutes(w *table, n *topologies.Node, vrfName string) error {
 		w.text(fmt.Sprintf("Routing Table: %s (RD %s)", v.Name, v.RD))
 		w.text("Codes: C - connected, S - static, B - BGP")
 		w.text("")
-		w.row("", "Prefix", "Next hop", "Via", "Labels", "From")
+		w.head("", "Prefix", "Next hop", "Via", "Labels", "From")
+		w.columns("code", "prefix", "next_hop", "via", "labels", "from")
 		for _, r := range v.Routes() {
 			nh, via, labels, from := "-", "", "", ""
 			if r.Proto == vrf.IBGP {
@@ -77,7 +110,8 @@ func (l *Lab) showRoutes(w *table, n *topologies.Node, vrfName string) error {
 	if c := l.ces[n.Name]; c != nil {
 		w.text("Codes: C - connected, S - static, B - BGP")
 		w.text("")
-		w.row("", "Prefix", "Next hop", "Via")
+		w.head("", "Prefix", "Next hop", "Via")
+		w.columns("code", "prefix", "next_hop", "via")
 		for _, r := range c.Routes() {
 			for _, nh := range r.NextHops {
 				addr, via := "-", l.nodes[n.Name].Ifaces[nh.IfIndex].Name
@@ -95,7 +129,8 @@ func (l *Lab) showRoutes(w *table, n *topologies.Node, vrfName string) error {
 	r := l.Core.Router(n.Name)
 	w.text("Codes: C - connected, i - IS-IS")
 	w.text("")
-	w.row("", "Prefix", "Next hop", "Via", "Metric")
+	w.head("", "Prefix", "Next hop", "Via", "Metric")
+	w.columns("code", "prefix", "next_hop", "via", "metric")
 	for _, rt := range r.Routes {
 		code := "C"
 		if rt.Proto != "connected" {
@@ -147,12 +182,13 @@ func (l *Lab) showVPNv4(w *table, n *topologies.Node) error {
 	w.text(fmt.Sprintf("BGP table of %s, local router ID %s", n.Name, n.Loopback))
 	w.text("Status codes: * valid, > best, i internal; From: the peer it came from")
 	w.text("")
-	w.row("", "Network", "Next Hop", "Label", "Route targets", "From")
+	w.head("", "Network", "Next Hop", "Label", "Route targets", "From")
+	w.columns("status", "prefix", "next_hop", "label", "route_targets", "from")
 	var rd vrf.RD
 	for i, p := range paths {
 		if i == 0 || p.RD != rd {
 			rd = p.RD
-			w.text(fmt.Sprintf("Route Distinguisher: %s", rd))
+			w.grouped("rd", rd.String(), fmt.Sprintf("Route Distinguisher: %s", rd))
 		}
 		st := "*"
 		if l.bestVPN(paths, i) {
@@ -211,8 +247,9 @@ func (l *Lab) showLFIB(w *table, n *topologies.Node) {
 		w.text(fmt.Sprintf("%s is a CE: it switches no labels", n.Name))
 		return
 	}
-	w.row("Local", "Outgoing", "Prefix", "Outgoing", "Next Hop", "")
-	w.row("Label", "Label", "or FEC", "interface", "", "")
+	w.head("Local", "Outgoing", "Prefix", "Outgoing", "Next Hop")
+	w.head("Label", "Label", "or FEC", "interface", "")
+	w.columns("local_label", "outgoing_label", "fec", "interface", "next_hop")
 	for _, e := range x.Tables.LFIB.Entries() {
 		fec := e.FEC.String()
 		if !e.FEC.IsValid() {
@@ -221,7 +258,7 @@ func (l *Lab) showLFIB(w *table, n *topologies.Node) {
 			fec = e.VRF + ":" + fec
 		}
 		if e.Op == mpls.OpPopLookup {
-			w.row(fmt.Sprint(e.In), "Aggregate", fmt.Sprint(fec), "-", "-", "")
+			w.row(fmt.Sprint(e.In), "Aggregate", fmt.Sprint(fec), "-", "-")
 			continue
 		}
 		for i, nh := range e.NextHops {
@@ -236,7 +273,7 @@ func (l *Lab) showLFIB(w *table, n *topologies.Node) {
 			if i > 0 {
 				in = ""
 			}
-			w.row(fmt.Sprint(in), fmt.Sprint(out), fmt.Sprint(fec), fmt.Sprint(nh.Interface), fmt.Sprintf("%s (%s)", nh.Addr, nh.Neighbor), "")
+			w.row(in, out, fec, nh.Interface, fmt.Sprintf("%s (%s)", nh.Addr, nh.Neighbor))
 		}
 	}
 }
@@ -247,7 +284,8 @@ func (l *Lab) showLDP(w *table, n *topologies.Node) {
 		w.text(fmt.Sprintf("%s is a CE: it runs no LDP", n.Name))
 		return
 	}
-	w.row("FEC", "Local", "Remote bindings")
+	w.head("FEC", "Local", "Remote bindings")
+	w.columns("fec", "local_label", "remote_bindings")
 	for _, b := range r.Bindings() {
 		var rs []string
 		for _, rb := range b.Remote {
@@ -268,15 +306,12 @@ func labelName(l mpls.Label) string {
 }
 
 func (l *Lab) showBGP(w *table, n *topologies.Node) {
-	w.row("Speaker", "Neighbor", "Family", "State", "Updates received")
+	w.head("Speaker", "Neighbor", "Family", "State", "Paths received")
+	w.columns("speaker", "neighbor", "family", "state", "paths_received")
 	any := false
 	for _, s := range l.ctl.fabric.Sessions() {
 		st := s.State()
-		for i, side := range [][2]string{{st.A, st.B}, {st.B, st.A}} {
-			rcvd := st.UpdatesBToA
-			if i == 1 {
-				rcvd = st.UpdatesAToB
-			}
+		for _, side := range [][2]string{{st.A, st.B}, {st.B, st.A}} {
 			if side[0] != n.Name && !strings.HasPrefix(side[0], n.Name+"/") {
 				continue
 			}
@@ -287,12 +322,38 @@ func (l *Lab) showBGP(w *table, n *topologies.Node) {
 			} else if !st.Desired {
 				state = "Down (no path)"
 			}
-			w.row(fmt.Sprint(side[0]), fmt.Sprint(side[1]), fmt.Sprint(st.Family), fmt.Sprint(state), fmt.Sprint(rcvd))
+			w.row(side[0], side[1], st.Family.String(), state, fmt.Sprint(l.pathsFrom(side[0], side[1], st.Family)))
 		}
 	}
 	if !any {
 		w.text(fmt.Sprintf("%s runs no BGP", n.Name))
 	}
+}
+
+// pathsFrom counts the paths speaker holds from peer (never the number of
+// UPDATE messages, which depends on how the sender packed them).
+func (l *Lab) pathsFrom(speaker, peer string, fam bgp.Family) int {
+	sp := l.ctl.fabric.Speaker(speaker)
+	if sp == nil {
+		return 0
+	}
+	n := 0
+	if fam == bgp.VPNv4 {
+		ps, _ := sp.VPNv4Paths()
+		for _, p := range ps {
+			if p.FromPeer == peer {
+				n++
+			}
+		}
+		return n
+	}
+	ps, _ := sp.IPv4Paths()
+	for _, p := range ps {
+		if p.FromPeer == peer {
+			n++
+		}
+	}
+	return n
 }
 
 func (l *Lab) showVRFs(w *table, n *topologies.Node) {
@@ -301,7 +362,8 @@ func (l *Lab) showVRFs(w *table, n *topologies.Node) {
 		w.text(fmt.Sprintf("%s holds no VRF (a %s router)", n.Name, n.Role))
 		return
 	}
-	w.row("Name", "RD", "Import", "Export", "Interfaces", "Routes")
+	w.head("Name", "RD", "Import", "Export", "Interfaces", "Routes")
+	w.columns("name", "rd", "import", "export", "interfaces", "routes")
 	for _, v := range x.VRFs {
 		var ifs []string
 		for _, a := range x.Attach {
@@ -314,7 +376,8 @@ func (l *Lab) showVRFs(w *table, n *topologies.Node) {
 }
 
 func (l *Lab) showInterfaces(w *table, n *topologies.Node) {
-	w.row("Interface", "Address", "Neighbor", "Status", "Metric", "VRF")
+	w.head("Interface", "Address", "Neighbor", "Status", "Metric", "VRF")
+	w.columns("interface", "address", "neighbor", "status", "metric", "vrf")
 	if n.Loopback.IsValid() {
 		w.row("lo", fmt.Sprintf("%s/32", n.Loopback), "-", "up", "-", "-")
 	}

@@ -8,20 +8,58 @@ import (
 
 // table lays rows of cells out in aligned columns, with full-width lines
 // (headings such as "Route Distinguisher: 65000:1") between them that do not
-// disturb the alignment.
+// disturb the alignment. It also keeps the rows as records for JSON: keys
+// names the columns of the rows that follow, and group adds a field (such
+// as the RD) to every record after it.
 type table struct {
-	rows [][]string // a nil row marks a full-width line in lines
-	line []string
+	rows  [][]string // a nil row marks a full-width line
+	line  []string
+	keys  []string
+	group [][2]string
+	recs  []map[string]string
+	notes []string
 }
 
-func (t *table) row(cells ...string) {
+// head prints a header row (not a record).
+func (t *table) head(cells ...string) {
 	t.rows = append(t.rows, cells)
 	t.line = append(t.line, "")
 }
 
+// columns names the JSON keys of the rows that follow.
+func (t *table) columns(keys ...string) { t.keys, t.group = keys, nil }
+
+// row prints a row and records it.
+func (t *table) row(cells ...string) {
+	t.head(cells...)
+	if t.keys == nil {
+		return
+	}
+	r := map[string]string{}
+	for _, g := range t.group {
+		r[g[0]] = g[1]
+	}
+	for i, c := range cells {
+		if i < len(t.keys) && t.keys[i] != "" {
+			r[t.keys[i]] = c
+		}
+	}
+	t.recs = append(t.recs, r)
+}
+
+// grouped prints a heading line and adds key=value to the records after it.
+func (t *table) grouped(key, value, heading string) {
+	t.text(heading)
+	t.group = [][2]string{{key, value}}
+}
+
+// text prints a full-width line; non-empty ones are kept as notes for JSON.
 func (t *table) text(s string) {
 	t.rows = append(t.rows, nil)
 	t.line = append(t.line, s)
+	if s != "" {
+		t.notes = append(t.notes, s)
+	}
 }
 
 func (t *table) write(w io.Writer) {

@@ -12,7 +12,7 @@ import (
 func init() { commands = append(commands, newShowCmd) }
 
 func newShowCmd() *cobra.Command {
-	var vrfName string
+	var vrfName, format string
 	var settle time.Duration
 	c := &cobra.Command{
 		Use:   "show TOPOLOGY NODE TABLE",
@@ -29,9 +29,13 @@ one table of NODE as network engineers read it:
   interfaces  interfaces, addresses, neighbours, link state and metrics`,
 		Example: `  vpnsim show classic P1 lfib
   vpnsim show classic PE1 routes --vrf A
-  vpnsim show classic RR1 vpnv4`,
+  vpnsim show classic RR1 vpnv4
+  vpnsim show classic PE2 vpnv4 --format json`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageErr("--format %q: choose text or json", format)
+			}
 			valid := false
 			for _, t := range lab.Tables {
 				valid = valid || t == args[2]
@@ -47,13 +51,18 @@ one table of NODE as network engineers read it:
 			if err := checkNode(l, args[1]); err != nil {
 				return err
 			}
-			if err := l.Show(cmd.OutOrStdout(), args[1], args[2], vrfName); err != nil {
+			show := l.Show
+			if format == "json" {
+				show = l.ShowJSON
+			}
+			if err := show(cmd.OutOrStdout(), args[1], args[2], vrfName); err != nil {
 				return usageErr("%v", err)
 			}
 			return nil
 		},
 	}
 	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the VRF whose table to print")
+	c.Flags().StringVar(&format, "format", "text", "text (as a router prints it) or json (one object per row)")
 	c.Flags().DurationVar(&settle, "settle", 30*time.Second, "how long to wait for the network to converge")
 	return c
 }
