@@ -113,7 +113,12 @@ var dotShape = map[Role]string{
 
 // WriteDOT writes the topology as a Graphviz graph (render it with
 // `dot -Tsvg`).
-func WriteDOT(w io.Writer, t *Topology) error {
+func WriteDOT(w io.Writer, t *Topology) error { return WriteDOTPath(w, t, nil) }
+
+// WriteDOTPath is WriteDOT with one packet's path drawn over it: each link
+// in path is drawn bold red, with its text (the label stack the packet
+// carried on it) added to its label.
+func WriteDOTPath(w io.Writer, t *Topology, path map[*Link]string) error {
 	b := bufio.NewWriter(w)
 	comment(b, "// ", t.Name+": "+t.Description)
 	fmt.Fprintf(b, "graph %s {\n", dotString(t.Name))
@@ -141,6 +146,11 @@ func WriteDOT(w io.Writer, t *Topology) error {
 	fmt.Fprintln(b)
 	for _, l := range t.Links {
 		a, z := l.Ends()
+		if extra, ok := path[l]; ok {
+			fmt.Fprintf(b, "\t%s -- %s [color=\"#e6a800\", penwidth=5, fontcolor=\"#8a6500\", label=%s];\n",
+				dotString(a), dotString(z), dotString(linkLabel(l)+"\n"+extra))
+			continue
+		}
 		if l.IsAttachment() {
 			c := t.vrfColour(l.VRF)
 			fmt.Fprintf(b, "\t%s -- %s [color=%q, penwidth=2, fontcolor=%q, label=%s];\n", dotString(a), dotString(z), c.line, c.line, dotString(linkLabel(l)))

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"io"
+	"os/exec"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -12,11 +18,14 @@ func init() { commands = append(commands, newGraphCmd) }
 
 func newGraphCmd() *cobra.Command {
 	var format string
+	var path []string
+	var settle time.Duration
 	c := &cobra.Command{
 		Use:   "graph TOPOLOGY",
-		Short: "Draw a topology as a Graphviz (dot) or Mermaid graph",
+		Short: "Draw a topology as a Graphviz (dot, svg) or Mermaid graph",
 		Long: `graph writes a drawing of TOPOLOGY (a file, or a built-in's name) to standard
-output, in Graphviz's dot language (the default) or as a Mermaid flowchart.
+output, in Graphviz's dot language (the default), as SVG (drawn by Graphviz's
+dot program, which must be installed), or as a Mermaid flowchart.
 
 The provider's routers sit inside a box labelled with its AS number, the
 customer sites around it. The shape says the role: PE a box, P an ellipse
@@ -27,27 +36,106 @@ are labelled with their IGP metric, attachment links with their VRF (and
 eBGP when the CE speaks eBGP), and nodes with their loopback, AS number and
 LANs.
 
+--path FROM TO starts the network, sends one echo request from node FROM to
+address TO, and draws the links it crossed in bold red, each labelled with
+the label stack the packet carried on it (dot and svg only).
+
 Render dot output with Graphviz; paste Mermaid output into a Markdown file
 inside a mermaid code block (GitHub draws it) or into mermaid.live.`,
 		Example: `  vpnsim graph classic | dot -Tsvg -o classic.svg
-  vpnsim graph my-lab.yaml --format mermaid > lab.mmd
-  vpnsim graph hub-and-spoke | dot -Tpng -o hub.png`,
+  vpnsim graph classic --format svg > classic.svg
+  vpnsim graph classic --format svg --path A1,10.1.2.1 > path.svg
+  vpnsim graph my-lab.yaml --format mermaid > lab.mmd`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			write := map[string]func(w io.Writer, t *topologies.Topology) error{
-				"dot":     topologies.WriteDOT,
-				"mermaid": topologies.WriteMermaid,
-			}[format]
-			if write == nil {
-				return usageErr("--format must be dot or mermaid, not %q", format)
+			if format != "dot" && format != "svg" && format != "mermaid" {
+				return usageErr("--format must be dot, svg or mermaid, not %q", format)
+			}
+			if len(path) != 0 && len(path) != 2 {
+				return usageErr("--path takes FROM,TO: a node and an address, e.g. --path A1,10.1.2.1")
+			}
+			if len(path) == 2 && format == "mermaid" {
+				return usageErr("--path draws on dot or svg output, not mermaid")
+			}
+			if format == "svg" {
+				if _, err := exec.LookPath("dot"); err != nil {
+					return usageErr("--format svg needs Graphviz's dot program, which is not installed (Debian: apt-get install graphviz); --format dot writes the source instead")
+				}
 			}
 			t, err := openTopology(args[0])
 			if err != nil {
 				return err
 			}
-			return write(cmd.OutOrStdout(), t)
+			if format == "mermaid" {
+				return topologies.WriteMermaid(cmd.OutOrStdout(), t)
+			}
+			var hl map[*topologies.Link]string
+			if len(path) == 2 {
+				byIndex, err := pathOf(args[0], path[0], path[1], settle, cmd.ErrOrStderr())
+				if err != nil {
+					return err
+				}
+				hl = map[*topologies.Link]string{}
+				for i, s := range byIndex {
+					hl[t.Links[i]] = s
+				}
+			}
+			var src bytes.Buffer
+			if err := topologies.WriteDOTPath(&src, t, hl); err != nil {
+				return err
+			}
+			if format == "dot" {
+				_, err := cmd.OutOrStdout().Write(src.Bytes())
+				return err
+			}
+			return renderSVG(cmd.OutOrStdout(), &src)
 		},
 	}
-	c.Flags().StringVar(&format, "format", "dot", "output format: dot or mermaid")
+	c.Flags().StringVar(&format, "format", "dot", "output format: dot, svg or mermaid")
+	c.Flags().StringSliceVar(&path, "path", nil, "FROM,TO: highlight the path of one echo request from node FROM to address TO")
+	c.Flags().DurationVar(&settle, "settle", 30*time.Second, "with --path: how long to wait for the network to converge")
 	return c
+}
+
+// pathOf sends one echo request and returns the links it crossed (by index
+// in the file) with their label stacks; it also lists them on w.
+func pathOf(topo, from, to string, settle time.Duration, w io.Writer) (map[int]string, error) {
+	dst, err := parseAddr(to)
+	if err != nil {
+		return nil, err
+	}
+	l, err := startLab(topo, settle)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	if err := checkNode(l, from); err != nil {
+		return nil, err
+	}
+	steps, r, err := l.RequestPath(from, dst, lab.ProbeOptions{})
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	hl := map[int]string{}
+	for _, s := range steps {
+		fmt.Fprintf(w, "%-10s -> %-10s %s\n", s.From, s.To, s.StackText())
+		hl[s.Link.Index] = s.StackText()
+	}
+	fmt.Fprintf(w, "%s\n", r.Result)
+	return hl, nil
+}
+
+func renderSVG(w io.Writer, src io.Reader) error {
+	var out, errb bytes.Buffer
+	cmd := exec.Command("dot", "-Tsvg")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = src, &out, &errb
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return fmt.Errorf("dot failed: %s", bytes.TrimSpace(errb.Bytes()))
+		}
+		return fmt.Errorf("running dot: %v", err)
+	}
+	_, err := w.Write(out.Bytes())
+	return err
 }

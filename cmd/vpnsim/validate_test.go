@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -105,8 +106,21 @@ func TestGraph(t *testing.T) {
 			t.Errorf("%v: status %d, stderr %q, stdout:\n%s", c.args, code, errOut, out)
 		}
 	}
-	if _, errOut, code := vpnsim(t, "graph", "classic", "--format", "svg"); code != 2 || errOut != "--format must be dot or mermaid, not \"svg\"\n" {
-		t.Errorf("--format svg: status %d, stderr %q", code, errOut)
+	if _, errOut, code := vpnsim(t, "graph", "classic", "--format", "png"); code != 2 || errOut != "--format must be dot, svg or mermaid, not \"png\"\n" {
+		t.Errorf("--format png: status %d, stderr %q", code, errOut)
+	}
+	if _, err := exec.LookPath("dot"); err == nil {
+		out, errOut, code := vpnsim(t, "graph", "classic", "--format", "svg")
+		if code != 0 || !strings.Contains(out, "<svg") || errOut != "" {
+			t.Errorf("--format svg: status %d, stderr %q", code, errOut)
+		}
+	} else {
+		t.Log("Graphviz dot is not installed: --format svg not rendered")
+	}
+	out, errOut, code := vpnsim(t, "graph", "classic", "--path", "A1,10.1.2.1")
+	if code != 0 || !strings.Contains(out, `"P1" -- "P2" [color="#e6a800", penwidth=5, fontcolor="#8a6500", label="10\nlabels 18/100000"]`) ||
+		!strings.Contains(errOut, "P2:eth2    -> PE2:eth1   labels 100000") {
+		t.Errorf("--path: status %d, stderr %q, stdout:\n%s", code, errOut, out)
 	}
 	if _, errOut, code := vpnsim(t, "graph", "nosuch.yaml"); code != 2 || errOut != "nosuch.yaml: no such file\n" {
 		t.Errorf("missing file: status %d, stderr %q", code, errOut)
