@@ -39,7 +39,7 @@ fmt-check:
 
 # bench prints the figures docs/performance.md records.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	scripts/bench.sh
 
 # fuzz runs every fuzz target for FUZZTIME each.
 fuzz:
