@@ -1,0 +1,154 @@
+// Package bgp runs the BGP of one simulated network: an embedded GoBGP v3
+// speaker for every PE, route reflector and eBGP-speaking CE (and one per PE
+// attachment that talks eBGP to a CE), real TCP sessions between them on
+// 127.0.0.0/8, session control driven by the simulator, and convergence
+// detection from the speakers' own state.
+//
+// # Speakers
+//
+// A Fabric owns the speakers and sessions of one network. AddSpeaker starts
+// a GoBGP server that listens on its own random address in 127.0.0.0/8
+// (never 127.0.0.1, never in 127.0.0.0/16) on the fabric's port (1179 by
+// default); when the bind fails it tries another address, so any number of
+// fabrics in one process, and test processes running in parallel, do not
+// collide. Linux routes all of 127.0.0.0/8 to the loopback interface, so no
+// address needs configuring. The model's loopbacks appear only inside BGP:
+// as router IDs, cluster IDs, next hops and ORIGINATOR_IDs. They are never
+// socket addresses.
+//
+// Every server runs with the same best-path options (external-compare-
+// router-id on, so arrival order never decides). GoBGP's StartBgp writes
+// those options into package-level variables that every server's main loop
+// reads; to keep that free of data races, StartBgp runs while every other
+// speaker in the process is parked inside GoBGP's timing hook.
+//
+// # Sessions and the relay
+//
+// AddSession configures both speakers with the other as a passive
+// neighbour: neither ever dials. The session starts down. SetUp(true) asks
+// the fabric to bring it up, and a controller goroutine per session does:
+//
+//  1. wait until GoBGP has both neighbours' FSMs in Active (a connection
+//     that reaches an FSM still in Idle is closed by GoBGP: "Closed an
+//     accepted connection", fsm.go);
+//  2. dial A's listener from B's address and B's listener from A's address
+//     (port 0): each speaker sees a connection from its neighbour's address,
+//     as if the neighbour had dialled;
+//  3. relay bytes between the two connections, whole BGP messages at a
+//     time, counting UPDATEs in each direction.
+//
+// This avoids GoBGP's random 1 to 2 s first-dial wait: a session is
+// Established a few milliseconds after SetUp(true). SetUp(false) closes the
+// relay's connections and then deletes and re-adds both neighbours, which
+// withdraws every route learned over the session at once and leaves fresh
+// FSMs that go straight back to Active (a session that merely dropped would
+// sit out GoBGP's hard-coded 5 s idle hold). So a restored session is
+// Established again within milliseconds too. Sessions use a 90 s hold time:
+// in the model a session never goes down by itself, only when the simulator
+// says so. If a speaker closes a session by itself (a NOTIFICATION, a
+// malformed message), the controller records why (SessionState.LastError),
+// resets both neighbours and dials again after 250 ms.
+//
+// # Settled
+//
+// Settled is true when the network has converged, judged from the
+// speakers' own state, never from time:
+//
+//   - every session is in its desired state: Established (in GoBGP on both
+//     ends, relay running) if set up, closed otherwise;
+//   - nothing is on the wire: for each direction of each established
+//     session, the UPDATEs GoBGP counts as sent equal those the relay read,
+//     the relay wrote all it read, and the receiver's GoBGP counts as
+//     received all the relay wrote;
+//   - nothing is left to send or to process: for each direction, what the
+//     sender would advertise now (GoBGP's Adj-RIB-Out toward the receiver,
+//     which GoBGP computes from its Loc-RIB on demand, with its export
+//     rules applied) equals what the receiver holds from the sender (its
+//     Adj-RIB-In). Paths are compared whole: the NLRI with its label, the
+//     next hop and every path attribute, in wire form;
+//   - and nothing moved while Settled looked: every message a speaker's
+//     main loop handles (reported by GoBGP's timing hook), every message
+//     the relays forward, every local change and every session action bumps
+//     an activity counter, and Settled reads it before and after.
+//
+// The receiver's Adj-RIB-In holds what it rejected as well: GoBGP keeps a
+// path whose ORIGINATOR_ID is the receiver's own router ID, or whose
+// AS_PATH holds the receiver's AS, in the Adj-RIB-In marked rejected and
+// keeps it out of the Loc-RIB. The other loop rules work on the sending
+// side, where the Adj-RIB-Out already applies them: no path goes back to
+// the peer it came from, no path goes to an eBGP peer whose AS is in its
+// AS_PATH, and a reflector does not reflect a path carrying its own
+// CLUSTER_ID. So what the receiver rightly drops needs no exception: both
+// sides agree on it, and a correct network always settles. A network that
+// never settles has a real inconsistency, and Settled's message names the
+// first one ("PE2 has 3 of 5 paths from RR1 and holds 3 (…; first:
+// 65000:1:10.1.0.0/24 not received)").
+//
+// What Settled cannot see is a GoBGP-internal queue (paths a speaker has
+// decided to send but not yet written, or UPDATEs its reader has taken but
+// its main loop not yet handled) whose contents cancel out, such as an add
+// and a withdrawal of the same route still queued together, when it stays
+// queued for the whole of a check. Anything else still queued shows as a
+// difference. A check describes the fabric at one moment during the call;
+// a route added concurrently may come after that moment.
+//
+// Comparing the tables costs about as much as GoBGP listing them (tens of
+// microseconds a path). Settled compares a direction again only when one
+// of its two speakers did something since the direction was last found in
+// sync, and a failed comparison is not repeated while nothing moves.
+// WaitSettled re-checks whenever the fabric reports activity and on a
+// 10 ms ticker (not every step inside GoBGP is visible); the answer always
+// comes from Settled.
+//
+// # Route reflection in GoBGP
+//
+// GoBGP's decision process compares the sending peer's router ID and
+// ignores ORIGINATOR_ID and CLUSTER_LIST length (RFC 4456 section 9). Toward
+// a non-client it strips ORIGINATOR_ID and CLUSTER_LIST, and it loses
+// withdrawals between two reflectors that peer as non-clients: when a
+// reflector's best path moves from a client's path to the other
+// reflector's copy, it neither sends the new path (iBGP from a non-client)
+// nor withdraws the old one, so each reflector keeps the other's stale copy
+// and a withdrawn route lives on (seen here with two reflectors whose
+// router IDs are below their clients').
+//
+// So for a session between two route reflectors of one AS that are not
+// each other's clients (BIsRRClientOfA false, both with a ClusterID), the
+// fabric configures each as the other's client, where GoBGP adds
+// ORIGINATOR_ID and CLUSTER_LIST and withdraws toward the peer a new best
+// path came from, and gives each reflector an import policy that sets
+// LOCAL_PREF to ReflectedLocalPref (90) on paths learned from another
+// reflector: a reflector's own clients' paths always win, as the shorter
+// CLUSTER_LIST would under RFC 4456. A PE that learns a route only through
+// a second reflector sees LOCAL_PREF 90 on it. Tested with two and three
+// reflectors, PEs clients of one or of both, and routes withdrawn.
+//
+// # Other GoBGP behaviour a caller should know
+//
+//   - Route reflectors leave the next hop of iBGP VPNv4 paths alone; eBGP
+//     sets it to the sender's socket address (127.x.y.z) for paths it did
+//     not originate. A PE attachment speaker originates what it sends to
+//     its CE, so in the model next hops stay the model's addresses.
+//   - LOCAL_PREF is absent on locally originated paths; GoBGP adds 100 when
+//     sending over iBGP.
+//   - GoBGP recognises "the peer a path came from" by router ID: two
+//     speakers with the same router ID (a PE and its attachment speakers)
+//     must not share a neighbour. An iBGP session between equal router IDs
+//     is refused by AddSession.
+//   - Best is GoBGP's choice; its last tie-break compares neighbour
+//     addresses, which are random here. A caller that runs its own decision
+//     must break ties itself.
+//   - Each AddPath becomes its own UPDATE; about 250 VPNv4 NLRI fit in one.
+//   - GoBGP's Serve loop never returns. Close stops each server and then
+//     unwinds the loop from the timing hook, so Close leaves no goroutine
+//     behind.
+//
+// # Logging
+//
+// GoBGP's log goes through an adapter: with Options.Verbose its warnings
+// and errors reach Options.Logger, tagged with the speaker's name;
+// otherwise nothing does. GoBGP's Info and Debug chatter is always dropped,
+// as is its warning that a listener cannot set IP_TTL (some kernels refuse
+// it; TTL security is never used) and anything it says while the fabric
+// closes.
+package bgp

@@ -1,0 +1,90 @@
+package bgp
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync/atomic"
+
+	gobgplog "github.com/osrg/gobgp/v3/pkg/log"
+)
+
+// gobgpLogger adapts GoBGP's log.Logger onto slog. GoBGP talks a lot at Info
+// and Debug (every peer added, every state change); none of that reaches the
+// user. With verbose on, warnings and errors are passed on, tagged with the
+// speaker's name; with verbose off nothing is.
+//
+// Panic and Fatal keep their contract (GoBGP calls them for internal logic
+// errors and does not expect them to return): both log at error level when
+// verbose and then panic, so a broken invariant fails loudly instead of
+// exiting the process.
+type gobgpLogger struct {
+	log     *slog.Logger
+	verbose bool
+	quiet   *atomic.Bool // set while the fabric closes: shutdown noise is not news
+}
+
+var _ gobgplog.Logger = (*gobgpLogger)(nil)
+
+func newGobgpLogger(l *slog.Logger, verbose bool, quiet *atomic.Bool, speaker string) *gobgpLogger {
+	return &gobgpLogger{log: l.With("speaker", speaker, "source", "gobgp"), verbose: verbose, quiet: quiet}
+}
+
+func (g *gobgpLogger) emit(level slog.Level, msg string, fields gobgplog.Fields) {
+	if !g.verbose || g.quiet.Load() || !g.log.Enabled(context.Background(), level) {
+		return
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	args := make([]any, 0, 2*len(keys))
+	for _, k := range keys {
+		args = append(args, k, fmt.Sprint(fields[k]))
+	}
+	g.log.Log(context.Background(), level, msg, args...)
+}
+
+func (g *gobgpLogger) Panic(msg string, fields gobgplog.Fields) {
+	g.emit(slog.LevelError, msg, fields)
+	panic("gobgp: " + msg)
+}
+
+func (g *gobgpLogger) Fatal(msg string, fields gobgplog.Fields) {
+	g.emit(slog.LevelError, msg, fields)
+	panic("gobgp: " + msg)
+}
+
+func (g *gobgpLogger) Error(msg string, fields gobgplog.Fields) {
+	g.emit(slog.LevelError, msg, fields)
+}
+
+func (g *gobgpLogger) Warn(msg string, fields gobgplog.Fields) {
+	if msg == ttlWarning {
+		return
+	}
+	g.emit(slog.LevelWarn, msg, fields)
+}
+
+// ttlWarning is logged for every listener where the kernel refuses
+// IP_TTL on a listening socket (gVisor and some containers). GoBGP only
+// wants it for TTL security, which the fabric never configures.
+const ttlWarning = "cannot set TTL (255) for TCPListener"
+
+// Info and Debug are never shown.
+func (g *gobgpLogger) Info(string, gobgplog.Fields)  {}
+func (g *gobgpLogger) Debug(string, gobgplog.Fields) {}
+
+// SetLevel is ignored: the level follows Options.Verbose.
+func (g *gobgpLogger) SetLevel(gobgplog.LogLevel) {}
+
+// GetLevel tells GoBGP which messages are worth building; it checks it
+// before expensive debug output.
+func (g *gobgpLogger) GetLevel() gobgplog.LogLevel {
+	if g.verbose {
+		return gobgplog.WarnLevel
+	}
+	return gobgplog.PanicLevel
+}

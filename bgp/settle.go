@@ -1,0 +1,298 @@
+package bgp
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	api "github.com/osrg/gobgp/v3/api"
+)
+
+// settleMemo remembers the last failed RIB comparison and the activity
+// count it was made at: while nothing moves its answer cannot change.
+type settleMemo struct {
+	gen    uint64
+	reason string
+}
+
+// Settled reports whether the network's BGP has converged: every session is
+// in its desired state and nothing is in flight. When it is not, the string
+// says what is still moving. See the package documentation for the exact
+// predicate.
+func (f *Fabric) Settled() (bool, string) {
+	f.settleMu.Lock()
+	defer f.settleMu.Unlock()
+	f.mu.Lock()
+	closed := f.closed
+	f.mu.Unlock()
+	if closed {
+		return false, "the fabric is closed"
+	}
+
+	g0 := f.gen.Load()
+	sessions := f.Sessions()
+	if ok, why := f.checkSessions(sessions); !ok {
+		return false, why
+	}
+	if f.gen.Load() != g0 {
+		return false, "messages are moving"
+	}
+	if f.settleMemo.reason != "" && f.settleMemo.gen == g0 {
+		return false, f.settleMemo.reason
+	}
+	live := map[dirKey]bool{}
+	for _, s := range sessions {
+		for _, d := range s.directions() {
+			live[d.key()] = true
+		}
+	}
+	for k := range f.inSync {
+		if !live[k] {
+			delete(f.inSync, k)
+		}
+	}
+	for _, s := range sessions {
+		if !s.desired.Load() {
+			continue
+		}
+		for _, d := range s.directions() {
+			k := d.key()
+			at := dirMemo{d.from.gen.Load(), d.to.gen.Load()}
+			if m, ok := f.inSync[k]; ok && m == at {
+				continue
+			}
+			ok, why, err := d.inSync()
+			switch {
+			case err != nil:
+				return false, err.Error()
+			case !ok:
+				if f.gen.Load() == g0 {
+					f.settleMemo = settleMemo{gen: g0, reason: why}
+				}
+				return false, why
+			case f.gen.Load() != g0:
+				return false, "messages are moving"
+			}
+			if (dirMemo{d.from.gen.Load(), d.to.gen.Load()}) == at {
+				f.inSync[k] = at
+			}
+		}
+	}
+	return true, ""
+}
+
+// dirKey names one direction of one incarnation of a session (a session
+// that went down and up has a new relay).
+type dirKey struct {
+	r   *relay
+	dir int
+}
+
+// dirMemo is the activity of a direction's two speakers when it was last
+// found in sync: while neither speaker's count moves, it still is.
+type dirMemo struct{ from, to uint64 }
+
+func (d direction) key() dirKey { return dirKey{d.relay, d.dir} }
+
+// checkSessions is the cheap part of Settled: session states, and the
+// relay's message counts against GoBGP's own on both ends.
+func (f *Fabric) checkSessions(sessions []*Session) (bool, string) {
+	for _, s := range sessions {
+		want, up := s.desired.Load(), s.established.Load()
+		switch {
+		case want && !up:
+			return false, "session " + s.name + " not established"
+		case !want && (up || s.relay.Load() != nil):
+			return false, "session " + s.name + " still up"
+		case want && s.relay.Load().isDone():
+			return false, "session " + s.name + " closed, restarting"
+		}
+	}
+	peers := map[*Speaker]map[string]*api.Peer{}
+	get := func(sp *Speaker) (map[string]*api.Peer, error) {
+		if m, ok := peers[sp]; ok {
+			return m, nil
+		}
+		m, err := sp.peers()
+		peers[sp] = m
+		return m, err
+	}
+	for _, s := range sessions {
+		if !s.desired.Load() {
+			continue
+		}
+		for _, d := range s.directions() {
+			sent, err := get(d.from)
+			if err != nil {
+				return false, err.Error()
+			}
+			recv, err := get(d.to)
+			if err != nil {
+				return false, err.Error()
+			}
+			ps, pr := sent[d.to.addr.String()], recv[d.from.addr.String()]
+			if ps.GetState().GetSessionState() != api.PeerState_ESTABLISHED || pr.GetState().GetSessionState() != api.PeerState_ESTABLISHED {
+				return false, "session " + s.name + " not established"
+			}
+			wire := &d.relay.dirs[d.dir]
+			nSent := ps.GetState().GetMessages().GetSent().GetUpdate()
+			nRecv := pr.GetState().GetMessages().GetReceived().GetUpdate()
+			read, written := wire.readUpdates.Load(), wire.writtenUpdates.Load()
+			if nSent != read || written != read || nRecv != written || wire.pending.Load() != 0 {
+				return false, fmt.Sprintf("UPDATEs in flight from %s to %s (sent %d, relayed %d, received %d)",
+					d.from.cfg.Name, d.to.cfg.Name, nSent, written, nRecv)
+			}
+		}
+	}
+	return true, ""
+}
+
+// direction is one way of an established session.
+type direction struct {
+	s        *Session
+	from, to *Speaker
+	relay    *relay
+	dir      int // index into relay.dirs
+}
+
+func (s *Session) directions() []direction {
+	r := s.relay.Load()
+	if r == nil {
+		return nil
+	}
+	return []direction{
+		{s: s, from: s.cfg.A, to: s.cfg.B, relay: r, dir: 0},
+		{s: s, from: s.cfg.B, to: s.cfg.A, relay: r, dir: 1},
+	}
+}
+
+// inSync compares what the sender would advertise now (GoBGP's Adj-RIB-Out
+// toward the receiver, computed from its Loc-RIB on demand) with what the
+// receiver holds from the sender (its Adj-RIB-In, which keeps the paths it
+// rejected too).
+func (d direction) inSync() (bool, string, error) {
+	fam := d.s.cfg.Family.api()
+	out, err := d.from.adjRIB(api.TableType_ADJ_OUT, d.to, fam)
+	if err != nil {
+		return false, "", err
+	}
+	in, err := d.to.adjRIB(api.TableType_ADJ_IN, d.from, fam)
+	if err != nil {
+		return false, "", err
+	}
+	have := 0
+	for k, v := range out {
+		if w, ok := in[k]; ok && w == v {
+			have++
+		}
+	}
+	if have == len(out) && len(in) == len(out) {
+		return true, "", nil
+	}
+	return false, fmt.Sprintf("%s has %d of %d paths from %s and holds %d (%s; first: %s)",
+		d.to.cfg.Name, have, len(out), d.from.cfg.Name, len(in), d.s.cfg.Family,
+		describeDiff(out, in, d.s.cfg.Family)), nil
+}
+
+// adjRIB reads the Adj-RIB-In from or the Adj-RIB-Out toward peer: NLRI
+// (with its label) to everything the receiver sees of the path, in wire
+// form (see wireDigest).
+func (sp *Speaker) adjRIB(t api.TableType, peer *Speaker, fam *api.Family) (map[string]string, error) {
+	dests, err := sp.listPath(&api.ListPathRequest{TableType: t, Name: peer.addr.String(), Family: fam, EnableOnlyBinary: true})
+	if err != nil {
+		return nil, fmt.Errorf("speaker %s: reading %v for %s: %w", sp.cfg.Name, t, peer.cfg.Name, err)
+	}
+	m := make(map[string]string, len(dests))
+	for _, dst := range dests {
+		for _, p := range dst.Paths {
+			m[string(p.NlriBinary)] = wireDigest(p.PattrsBinary)
+		}
+	}
+	return m, nil
+}
+
+// wireDigest renders a path's attributes as the receiver sees them: every
+// attribute's wire bytes, sorted, with MP_REACH_NLRI cut down to its
+// family and next hop (its NLRI is the key already).
+func wireDigest(attrs [][]byte) string {
+	parts := make([]string, 0, len(attrs))
+	for _, a := range attrs {
+		if len(a) < 3 {
+			parts = append(parts, string(a))
+			continue
+		}
+		switch a[1] {
+		case mpReachNLRI:
+			hdr := 3
+			if a[0]&0x10 != 0 { // extended length
+				hdr = 4
+			}
+			if len(a) >= hdr+4 && len(a) >= hdr+4+int(a[hdr+3]) {
+				a = a[hdr : hdr+4+int(a[hdr+3])]
+			}
+		case mpUnreachNLRI:
+			continue
+		}
+		parts = append(parts, string(a))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "")
+}
+
+const (
+	mpReachNLRI   = 14
+	mpUnreachNLRI = 15
+)
+
+// describeDiff names the first difference between out and in (by NLRI
+// order), decoding just that path for the message.
+func describeDiff(out, in map[string]string, fam Family) string {
+	var keys []string
+	for k, v := range out {
+		if w, ok := in[k]; !ok || w != v {
+			keys = append(keys, k)
+		}
+	}
+	for k := range in {
+		if _, ok := out[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	k := keys[0]
+	name := fmt.Sprintf("% x", k)
+	if n, err := nlriName(fam, []byte(k)); err == nil {
+		name = n
+	}
+	switch _, sent := out[k]; {
+	case !sent:
+		return name + " not withdrawn"
+	case in[k] == "":
+		return name + " not received"
+	}
+	return name + " differs"
+}
+
+// WaitSettled blocks until Settled is true or ctx is done. It re-checks
+// whenever anything in the fabric moves, and on a 10 ms ticker as well
+// because not every step inside GoBGP is visible; the answer always comes
+// from Settled, never from the timing. On ctx's end the error names what
+// is still moving.
+func (f *Fabric) WaitSettled(ctx context.Context) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, why := f.Settled()
+		if ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("bgp not settled: %s: %w", why, ctx.Err())
+		case <-f.wake:
+		case <-tick.C:
+		}
+	}
+}

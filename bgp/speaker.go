@@ -1,0 +1,467 @@
+package bgp
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/osrg/gobgp/v3/pkg/server"
+
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// SpeakerConfig describes one BGP speaker of the model.
+type SpeakerConfig struct {
+	// Name is the model node name, e.g. "PE1", "RR1", or "PE1/A1" for a
+	// PE's per-attachment speaker. Unique within a fabric.
+	Name string
+	ASN  uint32
+	// RouterID is the node's model loopback. It is only ever an attribute
+	// value (BGP identifier, ORIGINATOR_ID), never a socket address.
+	RouterID netip.Addr
+	// ClusterID is set on route reflectors (to their loopback) and is the
+	// CLUSTER_ID they add when reflecting to their clients. Zero otherwise.
+	ClusterID netip.Addr
+}
+
+// Speaker is one embedded GoBGP server, listening on its own 127.x.y.z
+// address.
+type Speaker struct {
+	f    *Fabric
+	cfg  SpeakerConfig
+	addr netip.Addr // socket address, 127.x.y.z
+	port int
+	srv  *server.BgpServer
+
+	// gen counts this speaker's activity (messages its main loop handled,
+	// local changes, neighbours added or deleted); Settled uses it to skip
+	// sessions whose two ends did nothing since they were last in sync.
+	gen atomic.Uint64
+
+	serveDone chan struct{}
+	park      atomic.Pointer[parking] // a request to hold the main loop, see startServer
+	exit      atomic.Bool             // makes the main loop leave, see stop
+
+	sessions atomic.Pointer[[]*Session] // sessions this speaker takes part in (copy on write)
+
+	mu     sync.RWMutex // held for reading around every GoBGP call; stop takes it for writing
+	closed bool
+
+	policyMu  sync.Mutex // reflectorPeering
+	hasPolicy bool
+}
+
+// Config returns the speaker's configuration.
+func (sp *Speaker) Config() SpeakerConfig { return sp.cfg }
+
+// Name is the speaker's model name.
+func (sp *Speaker) Name() string { return sp.cfg.Name }
+
+// ListenAddr is where the speaker accepts BGP connections: its own
+// 127.x.y.z address and the fabric's port. A real router may peer with it.
+func (sp *Speaker) ListenAddr() netip.AddrPort {
+	return netip.AddrPortFrom(sp.addr, uint16(sp.port))
+}
+
+// hook is GoBGP's timing hook: GoBGP calls Observe on the speaker's main
+// loop after every management operation, accepted connection and FSM
+// message (UPDATE, state change) it handled. It is the speaker's only
+// synchronous view into that loop.
+type hook struct{ sp *Speaker }
+
+func (h hook) Observe(op server.FSMOperation, _, _ time.Duration) {
+	sp := h.sp
+	switch op {
+	case server.FSMMessage, server.FSMAccept:
+		sp.touch()
+		if l := sp.sessions.Load(); l != nil {
+			for _, s := range *l {
+				s.observe()
+			}
+		}
+	}
+	if p := sp.park.Swap(nil); p != nil {
+		close(p.parked)
+		<-p.release
+		if sp.exit.Load() {
+			panic(errServeExit)
+		}
+	}
+}
+
+// touch records activity in the speaker (and so in the fabric).
+func (sp *Speaker) touch() {
+	sp.gen.Add(1)
+	sp.f.touch()
+}
+
+// errServeExit unwinds GoBGP's Serve loop, which has no way to return (see
+// stop).
+var errServeExit = errors.New("bgp: speaker stopped")
+
+// GoBGP's StartBgp writes package-level best-path options
+// (table.SelectionOptions) that every server's main loop reads, and
+// ListPath reads them on the caller's goroutine. The writes are identical
+// (every speaker uses the same options) but they are still data races. So
+// StartBgp runs with the world parked: every running speaker's main loop is
+// held inside its timing hook, and no ListPath is in progress.
+var globals struct {
+	mu      sync.RWMutex // Lock: StartBgp; RLock: ListPath
+	running map[*Speaker]struct{}
+}
+
+type parking struct {
+	parked  chan struct{}
+	release chan struct{}
+}
+
+func startServer(sp *Speaker, req *api.StartBgpRequest) error {
+	globals.mu.Lock()
+	defer globals.mu.Unlock()
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for other := range globals.running {
+		p := &parking{parked: make(chan struct{}), release: release}
+		other.park.Store(p)
+		wg.Add(1)
+		go func() { // an operation, so that the hook runs soon
+			defer wg.Done()
+			other.srv.GetBgp(context.Background(), &api.GetBgpRequest{})
+		}()
+		<-p.parked
+	}
+	err := sp.srv.StartBgp(context.Background(), req)
+	close(release)
+	wg.Wait()
+	if err == nil {
+		if globals.running == nil {
+			globals.running = map[*Speaker]struct{}{}
+		}
+		globals.running[sp] = struct{}{}
+	}
+	return err
+}
+
+// random127 picks a socket address in 127.0.0.0/8 outside 127.0.0.0/16
+// (where 127.0.0.1 and the resolvers' addresses live) and never a .0 or
+// .255 host.
+func random127() netip.Addr {
+	return netip.AddrFrom4([4]byte{127, byte(1 + rand.IntN(254)), byte(rand.IntN(256)), byte(1 + rand.IntN(254))})
+}
+
+// AddSpeaker starts a speaker. It binds a random 127.x.y.z address (never
+// 127.0.0.1) on the fabric's port, trying other addresses while the bind
+// fails, so many fabrics in one process and in parallel processes do not
+// collide.
+func (f *Fabric) AddSpeaker(cfg SpeakerConfig) (*Speaker, error) {
+	if err := f.checkSpeaker(cfg); err != nil {
+		return nil, err
+	}
+	sp := &Speaker{f: f, cfg: cfg, port: f.opts.ListenPort, serveDone: make(chan struct{})}
+	sp.srv = server.NewBgpServer(
+		server.LoggerOption(newGobgpLogger(f.log, f.opts.Verbose, &f.closing, cfg.Name)),
+		server.TimingHookOption(hook{sp}),
+	)
+	go sp.serve()
+
+	var err error
+	for range 32 {
+		sp.addr = random127()
+		err = startServer(sp, &api.StartBgpRequest{Global: &api.Global{
+			Asn:             cfg.ASN,
+			RouterId:        cfg.RouterID.String(),
+			ListenPort:      int32(sp.port),
+			ListenAddresses: []string{sp.addr.String()},
+			RouteSelectionOptions: &api.RouteSelectionOptionsConfig{
+				ExternalCompareRouterId: true,
+			},
+		}})
+		if err == nil || !(errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EADDRNOTAVAIL)) {
+			break
+		}
+	}
+	if err != nil {
+		sp.stop()
+		return nil, fmt.Errorf("speaker %s: cannot listen on a 127.0.0.0/8 address, port %d: %w", cfg.Name, sp.port, err)
+	}
+
+	f.mu.Lock()
+	if f.closed || f.byName[cfg.Name] != nil {
+		closed := f.closed
+		f.mu.Unlock()
+		sp.stop()
+		if closed {
+			return nil, ErrClosed
+		}
+		return nil, fmt.Errorf("speaker %s: a speaker of that name already exists", cfg.Name)
+	}
+	f.speakers = append(f.speakers, sp)
+	f.byAddr[sp.addr.String()] = sp
+	f.byName[cfg.Name] = sp
+	f.mu.Unlock()
+	f.log.Debug("bgp speaker up", "speaker", cfg.Name, "asn", cfg.ASN, "router-id", cfg.RouterID, "listen", sp.ListenAddr())
+	return sp, nil
+}
+
+func (f *Fabric) checkSpeaker(cfg SpeakerConfig) error {
+	switch {
+	case cfg.Name == "":
+		return errors.New("bgp speaker: the name is empty")
+	case cfg.ASN == 0:
+		return fmt.Errorf("speaker %s: AS number 0 is not valid; give 1 to 4294967295", cfg.Name)
+	case !cfg.RouterID.Is4() || cfg.RouterID.IsUnspecified():
+		return fmt.Errorf("speaker %s: router ID %v must be a non-zero IPv4 address (the node's loopback)", cfg.Name, cfg.RouterID)
+	case cfg.ClusterID.IsValid() && !cfg.ClusterID.Is4():
+		return fmt.Errorf("speaker %s: cluster ID %v must be an IPv4 address", cfg.Name, cfg.ClusterID)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return ErrClosed
+	}
+	if f.byName[cfg.Name] != nil {
+		return fmt.Errorf("speaker %s: a speaker of that name already exists", cfg.Name)
+	}
+	return nil
+}
+
+// serve runs GoBGP's main loop until stop makes it leave.
+func (sp *Speaker) serve() {
+	defer close(sp.serveDone)
+	defer func() {
+		if r := recover(); r != nil && r != errServeExit {
+			panic(r)
+		}
+	}()
+	sp.srv.Serve()
+}
+
+// stop shuts the speaker down. GoBGP's Stop deletes every neighbour and
+// closes the listener, but Serve loops forever. So the speaker parks the
+// main loop in its hook and, once no management operation can be waiting
+// for it, unwinds the loop with errServeExit: no goroutine (and no RIB) is
+// left behind.
+//
+// GoBGP calls the hook after replying to an operation, so a parked loop may
+// still owe an operation queued behind it; each round adds an operation
+// (so that the hook runs again) and the loop leaves only in a round where
+// every such operation has had its reply.
+func (sp *Speaker) stop() error {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.closed {
+		return nil
+	}
+	sp.closed = true
+	globals.mu.Lock()
+	delete(globals.running, sp)
+	globals.mu.Unlock()
+	sp.srv.Stop()
+	var ops []chan struct{}
+	for done := false; !done; {
+		replied := make(chan struct{})
+		ops = append(ops, replied)
+		p := &parking{parked: make(chan struct{}), release: make(chan struct{})}
+		sp.park.Store(p)
+		go func() {
+			sp.srv.GetBgp(context.Background(), &api.GetBgpRequest{})
+			close(replied)
+		}()
+		<-p.parked
+		done = true
+		for _, c := range ops {
+			select {
+			case <-c:
+			default:
+				done = false
+			}
+		}
+		sp.exit.Store(done)
+		close(p.release)
+	}
+	<-sp.serveDone
+	return nil
+}
+
+// use runs fn unless the speaker is stopped.
+func (sp *Speaker) use(fn func() error) error {
+	sp.mu.RLock()
+	defer sp.mu.RUnlock()
+	if sp.closed {
+		return ErrClosed
+	}
+	return fn()
+}
+
+func (sp *Speaker) listPath(req *api.ListPathRequest) ([]*api.Destination, error) {
+	var out []*api.Destination
+	err := sp.use(func() error {
+		globals.mu.RLock()
+		defer globals.mu.RUnlock()
+		return sp.srv.ListPath(context.Background(), req, func(d *api.Destination) { out = append(out, d) })
+	})
+	return out, err
+}
+
+// addPaths adds or withdraws local paths, noting the activity before and
+// after so that Settled cannot miss it.
+func (sp *Speaker) addPaths(paths []*api.Path, withdraw bool) error {
+	sp.touch()
+	defer sp.touch()
+	return sp.use(func() error {
+		for _, p := range paths {
+			var err error
+			if withdraw {
+				p.IsWithdraw = true
+				err = sp.srv.DeletePath(context.Background(), &api.DeletePathRequest{TableType: api.TableType_GLOBAL, Family: p.Family, Path: p})
+			} else {
+				_, err = sp.srv.AddPath(context.Background(), &api.AddPathRequest{TableType: api.TableType_GLOBAL, Path: p})
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// AddVPNv4 originates VPN-IPv4 routes (or replaces routes with the same RD
+// and prefix). Each carries ORIGIN IGP, the next hop in MP_REACH_NLRI, one
+// label and its route targets as extended communities.
+func (sp *Speaker) AddVPNv4(routes ...VPNRoute) error {
+	paths := make([]*api.Path, 0, len(routes))
+	for _, r := range routes {
+		if err := r.check(); err != nil {
+			return fmt.Errorf("speaker %s: VPN route %v %v: %w", sp.cfg.Name, r.RD, r.Prefix, err)
+		}
+		p, err := vpnAPIPath(r)
+		if err != nil {
+			return fmt.Errorf("speaker %s: VPN route %v %v: %w", sp.cfg.Name, r.RD, r.Prefix, err)
+		}
+		paths = append(paths, p)
+	}
+	if err := sp.addPaths(paths, false); err != nil {
+		return fmt.Errorf("speaker %s: adding VPN routes: %w", sp.cfg.Name, err)
+	}
+	return nil
+}
+
+// DeleteVPNv4 withdraws the locally originated VPN-IPv4 route for rd and
+// prefix. Withdrawing a route that is not there does nothing.
+func (sp *Speaker) DeleteVPNv4(rd vrf.RD, prefix netip.Prefix) error {
+	r := VPNRoute{RD: rd, Prefix: prefix, NextHop: netip.IPv4Unspecified()}
+	if err := r.check(); err != nil {
+		return fmt.Errorf("speaker %s: VPN route %v %v: %w", sp.cfg.Name, rd, prefix, err)
+	}
+	p, err := apiPath(VPNv4, vpnNLRI(rd, prefix, 0), nil)
+	if err == nil {
+		err = sp.addPaths([]*api.Path{p}, true)
+	}
+	if err != nil {
+		return fmt.Errorf("speaker %s: withdrawing VPN route %v %v: %w", sp.cfg.Name, rd, prefix, err)
+	}
+	return nil
+}
+
+// AddIPv4 originates an IPv4 unicast route with the given next hop (eBGP
+// between a PE's attachment speaker and a CE).
+func (sp *Speaker) AddIPv4(prefix netip.Prefix, nextHop netip.Addr) error {
+	if !prefix.IsValid() || !prefix.Addr().Is4() || !nextHop.Is4() {
+		return fmt.Errorf("speaker %s: IPv4 route %v via %v: want an IPv4 prefix and an IPv4 next hop", sp.cfg.Name, prefix, nextHop)
+	}
+	p, err := ipv4APIPath(prefix, nextHop)
+	if err == nil {
+		err = sp.addPaths([]*api.Path{p}, false)
+	}
+	if err != nil {
+		return fmt.Errorf("speaker %s: adding IPv4 route %v: %w", sp.cfg.Name, prefix, err)
+	}
+	return nil
+}
+
+// DeleteIPv4 withdraws the locally originated IPv4 unicast route for prefix.
+func (sp *Speaker) DeleteIPv4(prefix netip.Prefix) error {
+	if !prefix.IsValid() || !prefix.Addr().Is4() {
+		return fmt.Errorf("speaker %s: %v is not an IPv4 prefix", sp.cfg.Name, prefix)
+	}
+	p, err := apiPath(IPv4Unicast, ipv4NLRI(prefix), nil)
+	if err == nil {
+		err = sp.addPaths([]*api.Path{p}, true)
+	}
+	if err != nil {
+		return fmt.Errorf("speaker %s: withdrawing IPv4 route %v: %w", sp.cfg.Name, prefix, err)
+	}
+	return nil
+}
+
+// rib lists the speaker's Loc-RIB for a family, every path, best or not.
+func (sp *Speaker) rib(fam Family, each func(d decoded, from string) error) error {
+	dests, err := sp.listPath(&api.ListPathRequest{TableType: api.TableType_GLOBAL, Family: fam.api(), EnableOnlyBinary: true})
+	if err != nil {
+		return fmt.Errorf("speaker %s: reading the %v RIB: %w", sp.cfg.Name, fam, err)
+	}
+	for _, dst := range dests {
+		for _, p := range dst.Paths {
+			d, err := decode(p)
+			if err != nil {
+				return fmt.Errorf("speaker %s: decoding %s: %w", sp.cfg.Name, dst.Prefix, err)
+			}
+			if err := each(d, sp.f.nameOf(p.NeighborIp)); err != nil {
+				return fmt.Errorf("speaker %s: %s: %w", sp.cfg.Name, dst.Prefix, err)
+			}
+		}
+	}
+	return nil
+}
+
+// VPNv4Paths returns every VPN-IPv4 path in the speaker's RIB, best or not,
+// sorted by RD, prefix and sending speaker (local paths first).
+func (sp *Speaker) VPNv4Paths() ([]VPNPath, error) {
+	var out []VPNPath
+	err := sp.rib(VPNv4, func(d decoded, from string) error {
+		v, err := d.vpn()
+		if err != nil {
+			return err
+		}
+		if from != "" {
+			v.FromPeer = from
+			v.PeerRouterID, _ = netip.ParseAddr(d.src.SourceId)
+		}
+		out = append(out, v)
+		return nil
+	})
+	slices.SortFunc(out, func(a, b VPNPath) int {
+		return cmp.Or(a.RD.Compare(b.RD), a.Prefix.Addr().Compare(b.Prefix.Addr()),
+			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
+	})
+	return out, err
+}
+
+// IPv4Paths returns every IPv4 unicast path in the speaker's RIB, sorted by
+// prefix and sending speaker (local paths first).
+func (sp *Speaker) IPv4Paths() ([]IPv4Path, error) {
+	var out []IPv4Path
+	err := sp.rib(IPv4Unicast, func(d decoded, from string) error {
+		v, err := d.ipv4()
+		if err != nil {
+			return err
+		}
+		v.FromPeer = from
+		out = append(out, v)
+		return nil
+	})
+	slices.SortFunc(out, func(a, b IPv4Path) int {
+		return cmp.Or(a.Prefix.Addr().Compare(b.Prefix.Addr()),
+			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
+	})
+	return out, err
+}
