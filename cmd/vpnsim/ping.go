@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vpnsim/vpnsim/api"
 	"github.com/vpnsim/vpnsim/lab"
 )
 
@@ -17,6 +18,7 @@ type probeFlags struct {
 	ttl, max    int
 	walk        bool
 	pcap        string
+	server      string
 	settle      time.Duration
 }
 
@@ -78,8 +80,23 @@ using the same addresses, the node tells you whose site answered.`,
   vpnsim ping classic B1 10.1.2.1          # same address, B's site answers
   vpnsim ping classic PE1 10.1.2.1 --vrf A # from the PE, inside VRF A
   vpnsim ping classic A1 10.1.2.1 --walk   # every hop's headers`,
-		Args: cobra.ExactArgs(3),
+		Args: probeArgs(&f),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			if f.server != "" {
+				if f.walk || f.pcap != "" {
+					return usageErr("--walk and --pcap need the network in this process: leave out --server")
+				}
+				c, req, err := remoteProbe(args, &f)
+				if err != nil {
+					return err
+				}
+				r, err := c.Ping(req)
+				if err != nil {
+					return remoteErr(err)
+				}
+				return printPing(out, r.Lab())
+			}
 			l, o, err := probeStart(args, &f)
 			if err != nil {
 				return err
@@ -103,29 +120,63 @@ using the same addresses, the node tells you whose site answered.`,
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			out := cmd.OutOrStdout()
 			if f.walk {
 				w.Render(out, useColor(out))
 				fmt.Fprintln(out)
 			}
-			switch r.Result {
-			case lab.Reply:
-				fmt.Fprintf(out, "reply from %s (%s): time %.1f ms\n", r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/1e6)
-				return nil
-			case lab.Lost:
-				fmt.Fprintf(out, "no answer: dropped at %s (%s)\n", r.DroppedAt, r.Reason)
-			default:
-				fmt.Fprintf(out, "%s from %s (%s): time %.1f ms\n", r.Result, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/1e6)
-			}
-			fmt.Fprintln(os.Stderr, "ping failed")
-			return failed()
+			return printPing(out, r)
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
+	c.Flags().StringVar(&f.server, "server", "", "act on a running `vpnsim serve` at this ADDRESS:PORT (then give FROM TO only)")
 	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own, see the topology spec)")
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
 	c.Flags().BoolVar(&f.walk, "walk", false, "print the packet walk: every frame on every link, every decision")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
 	return c
+}
+
+// probeArgs accepts TOPOLOGY FROM TO, or FROM TO with --server.
+func probeArgs(f *probeFlags) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if f.server != "" {
+			if len(args) != 2 {
+				return usageErr("with --server give FROM TO (the server already runs a topology), not %d arguments", len(args))
+			}
+			return nil
+		}
+		if len(args) != 3 {
+			return usageErr("give TOPOLOGY FROM TO (a topology file or built-in name, a node, an address), not %d arguments", len(args))
+		}
+		return nil
+	}
+}
+
+// remoteProbe builds the API request of a probe command run with --server.
+func remoteProbe(args []string, f *probeFlags) (*api.Client, api.ProbeRequest, error) {
+	c, err := serverClient(f.server)
+	if err != nil {
+		return nil, api.ProbeRequest{}, err
+	}
+	if _, err := parseAddr(args[1]); err != nil {
+		return nil, api.ProbeRequest{}, err
+	}
+	if _, err := f.options(); err != nil {
+		return nil, api.ProbeRequest{}, err
+	}
+	return c, api.ProbeRequest{From: args[0], To: args[1], VRF: f.vrf, Source: f.source, TTL: f.ttl, MaxHops: f.max}, nil
+}
+
+func printPing(out io.Writer, r lab.PingResult) error {
+	switch r.Result {
+	case lab.Reply:
+		fmt.Fprintf(out, "reply from %s (%s): time %.1f ms\n", r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
+		return nil
+	case lab.Lost:
+		fmt.Fprintf(out, "no answer: dropped at %s (%s)\n", r.DroppedAt, r.Reason)
+	default:
+		fmt.Fprintf(out, "%s from %s (%s): time %.1f ms\n", r.Result, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
+	}
+	return failed()
 }

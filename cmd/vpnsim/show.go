@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 func init() { commands = append(commands, newShowCmd) }
 
 func newShowCmd() *cobra.Command {
-	var vrfName, format string
+	var vrfName, format, server string
 	var settle time.Duration
 	c := &cobra.Command{
 		Use:   "show TOPOLOGY NODE TABLE",
@@ -31,8 +32,31 @@ one table of NODE as network engineers read it:
   vpnsim show classic PE1 routes --vrf A
   vpnsim show classic RR1 vpnv4
   vpnsim show classic PE2 vpnv4 --format json`,
-		Args: cobra.ExactArgs(3),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if server != "" && len(args) != 2 {
+				return usageErr("with --server give NODE TABLE (the server already runs a topology)")
+			}
+			if server == "" && len(args) != 3 {
+				return usageErr("give TOPOLOGY NODE TABLE, e.g. vpnsim show classic P1 lfib")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if server != "" {
+				c, err := serverClient(server)
+				if err != nil {
+					return err
+				}
+				if format != "text" && format != "json" {
+					return usageErr("--format %q: choose text or json", format)
+				}
+				text, err := c.Show(args[0], args[1], vrfName, format)
+				if err != nil {
+					return remoteErr(err)
+				}
+				fmt.Fprint(cmd.OutOrStdout(), text)
+				return nil
+			}
 			if format != "text" && format != "json" {
 				return usageErr("--format %q: choose text or json", format)
 			}
@@ -62,6 +86,7 @@ one table of NODE as network engineers read it:
 		},
 	}
 	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the VRF whose table to print")
+	c.Flags().StringVar(&server, "server", "", "act on a running `vpnsim serve` at this ADDRESS:PORT (then give NODE TABLE only)")
 	c.Flags().StringVar(&format, "format", "text", "text (as a router prints it) or json (one object per row)")
 	c.Flags().DurationVar(&settle, "settle", 30*time.Second, "how long to wait for the network to converge")
 	return c

@@ -29,10 +29,32 @@ answer.`,
 		Example: `  vpnsim traceroute classic A1 10.1.2.1
   vpnsim traceroute pipe A1 10.1.2.1        # the core disappears
   vpnsim traceroute classic PE1 10.0.0.4    # an LSP in the global table`,
-		Args: cobra.ExactArgs(3),
+		Args: probeArgs(&f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.max == 0 {
 				f.max = 30
+			}
+			if f.server != "" {
+				if f.pcap != "" {
+					return usageErr("--pcap needs the network in this process: leave out --server")
+				}
+				c, req, err := remoteProbe(args, &f)
+				if err != nil {
+					return err
+				}
+				tr, err := c.Traceroute(req)
+				if err != nil {
+					return remoteErr(err)
+				}
+				out := cmd.OutOrStdout()
+				fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", args[1], args[0], f.max)
+				for _, h := range tr.Hops {
+					fmt.Fprintln(out, HopLine(lab.Hop{TTL: h.TTL, PingResult: h.PingResponse.Lab()}))
+				}
+				if !tr.Reached {
+					return failed()
+				}
+				return nil
 			}
 			l, o, err := probeStart(args, &f)
 			if err != nil {
@@ -63,6 +85,7 @@ answer.`,
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
+	c.Flags().StringVar(&f.server, "server", "", "act on a running `vpnsim serve` at this ADDRESS:PORT (then give FROM TO only)")
 	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own)")
 	c.Flags().IntVar(&f.max, "max-hops", 30, "the largest TTL to try")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")

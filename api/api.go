@@ -1,0 +1,373 @@
+// Package api is the control API of a running network (`vpnsim serve`):
+// HTTP with JSON bodies on a loopback address. The server wraps a lab.Lab
+// and runs one request at a time (a Lab belongs to one goroutine); the
+// client is what `vpnsim ping --server ADDR` and friends use.
+//
+// Endpoints (all JSON; errors are {"error": "..."} with status 400 for a
+// request the network cannot satisfy, 404 for an unknown path):
+//
+//	GET  /v1/topology                      {"name", "description", "nodes": [{"name","role"}]}
+//	POST /v1/ping        ProbeRequest   -> PingResponse
+//	POST /v1/traceroute  ProbeRequest   -> TraceResponse
+//	GET  /v1/show?node=N&table=T&vrf=V&format=text|json -> text/plain or the JSON table
+//	POST /v1/fail        ChangeRequest  -> {"converged": true}
+//	POST /v1/restore     ChangeRequest  -> {"converged": true}
+//	POST /v1/metric      ChangeRequest  -> {"converged": true}
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/mpls"
+)
+
+// ProbeRequest asks for a ping or a traceroute.
+type ProbeRequest struct {
+	From    string `json:"from"`
+	To      string `json:"to"`
+	VRF     string `json:"vrf,omitempty"`
+	Source  string `json:"source,omitempty"`
+	TTL     int    `json:"ttl,omitempty"`
+	MaxHops int    `json:"max_hops,omitempty"`
+}
+
+// PingResponse is what one echo request brought back.
+type PingResponse struct {
+	Result    string   `json:"result"`
+	ReplyFrom string   `json:"reply_from,omitempty"`
+	ReplyAddr string   `json:"reply_addr,omitempty"`
+	RTTms     float64  `json:"rtt_ms"`
+	Labels    []uint32 `json:"labels,omitempty"`
+	DroppedAt string   `json:"dropped_at,omitempty"`
+	Reason    string   `json:"reason,omitempty"`
+}
+
+// TraceResponse is a whole traceroute.
+type TraceResponse struct {
+	Hops    []HopResponse `json:"hops"`
+	Reached bool          `json:"reached"`
+}
+
+// HopResponse is one TTL of a traceroute.
+type HopResponse struct {
+	TTL int `json:"ttl"`
+	PingResponse
+}
+
+// ChangeRequest names a link (both ends) or a node, and for metric a value.
+type ChangeRequest struct {
+	Link  []string `json:"link,omitempty"`
+	Node  string   `json:"node,omitempty"`
+	Value uint32   `json:"value,omitempty"`
+}
+
+// Server serves the control API of one lab.
+type Server struct {
+	mu     sync.Mutex
+	lab    *lab.Lab
+	settle time.Duration
+	mux    *http.ServeMux
+	// OnChange, when set, is called after every fail, restore or metric
+	// (under the server's lock) with a one-line description.
+	OnChange func(string)
+}
+
+// NewServer returns the API of l; settle bounds each reconvergence.
+func NewServer(l *lab.Lab, settle time.Duration) *Server {
+	s := &Server{lab: l, settle: settle, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /v1/topology", s.topology)
+	s.mux.HandleFunc("POST /v1/ping", s.ping)
+	s.mux.HandleFunc("POST /v1/traceroute", s.traceroute)
+	s.mux.HandleFunc("GET /v1/show", s.show)
+	s.mux.HandleFunc("POST /v1/fail", s.change("fail"))
+	s.mux.HandleFunc("POST /v1/restore", s.change("restore"))
+	s.mux.HandleFunc("POST /v1/metric", s.change("metric"))
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Lock runs f with the lab to itself (for the serve command's own event
+// reporting).
+func (s *Server) Lock(f func(l *lab.Lab)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s.lab)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func fail(w http.ResponseWriter, err error) {
+	writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+}
+
+func (s *Server) topology(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.lab.Topo
+	type node struct {
+		Name string `json:"name"`
+		Role string `json:"role"`
+	}
+	out := struct {
+		Name        string `json:"name"`
+		Description string `json:"description,omitempty"`
+		Nodes       []node `json:"nodes"`
+	}{Name: t.Name, Description: t.Description}
+	for _, n := range t.Nodes {
+		out.Nodes = append(out.Nodes, node{n.Name, string(n.Role)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("bad request body: %v", err)
+	}
+	return nil
+}
+
+func (s *Server) probe(r *http.Request) (string, netip.Addr, lab.ProbeOptions, error) {
+	var req ProbeRequest
+	if err := decode(r, &req); err != nil {
+		return "", netip.Addr{}, lab.ProbeOptions{}, err
+	}
+	if s.lab.Topo.Node(req.From) == nil {
+		return "", netip.Addr{}, lab.ProbeOptions{}, fmt.Errorf("no node %q in %s", req.From, s.lab.Topo.Name)
+	}
+	dst, err := netip.ParseAddr(req.To)
+	if err != nil || !dst.Is4() {
+		return "", netip.Addr{}, lab.ProbeOptions{}, fmt.Errorf("%q is not an IPv4 address", req.To)
+	}
+	o := lab.ProbeOptions{VRF: req.VRF, TTL: req.TTL, MaxHops: req.MaxHops}
+	if req.Source != "" {
+		if o.Source, err = netip.ParseAddr(req.Source); err != nil || !o.Source.Is4() {
+			return "", netip.Addr{}, o, fmt.Errorf("source %q is not an IPv4 address", req.Source)
+		}
+	}
+	if req.TTL < 0 || req.TTL > 255 || req.MaxHops < 0 || req.MaxHops > 255 {
+		return "", netip.Addr{}, o, errors.New("ttl and max_hops must be 1 to 255")
+	}
+	return req.From, dst, o, nil
+}
+
+// PingOf converts a lab result to its API form.
+func PingOf(r lab.PingResult) PingResponse {
+	p := PingResponse{Result: r.Result, ReplyFrom: r.ReplyFrom, RTTms: float64(r.RTT) / float64(time.Millisecond), DroppedAt: r.DroppedAt}
+	if r.ReplyAddr.IsValid() {
+		p.ReplyAddr = r.ReplyAddr.String()
+	}
+	for _, e := range r.Labels {
+		p.Labels = append(p.Labels, uint32(e.Label))
+	}
+	if r.Result == lab.Lost && r.DroppedAt != "" {
+		p.Reason = r.Reason.String()
+	}
+	return p
+}
+
+// Lab converts an API ping back to the lab's form (for printing).
+func (p PingResponse) Lab() lab.PingResult {
+	r := lab.PingResult{Result: p.Result, ReplyFrom: p.ReplyFrom, RTT: time.Duration(p.RTTms * float64(time.Millisecond)), DroppedAt: p.DroppedAt}
+	r.ReplyAddr, _ = netip.ParseAddr(p.ReplyAddr)
+	for i, l := range p.Labels {
+		r.Labels = append(r.Labels, mpls.StackEntry{Label: mpls.Label(l), Bottom: i == len(p.Labels)-1})
+	}
+	return r
+}
+
+func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from, dst, o, err := s.probe(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	res, err := s.lab.Ping(from, dst, o)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, PingOf(res))
+}
+
+func (s *Server) traceroute(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from, dst, o, err := s.probe(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	tr, err := s.lab.Traceroute(from, dst, o)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	out := TraceResponse{Reached: tr.Reached, Hops: []HopResponse{}}
+	for _, h := range tr.Hops {
+		out.Hops = append(out.Hops, HopResponse{TTL: h.TTL, PingResponse: PingOf(h.PingResult)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) show(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := r.URL.Query()
+	var b bytes.Buffer
+	show := s.lab.Show
+	if q.Get("format") == "json" {
+		show = s.lab.ShowJSON
+	}
+	if err := show(&b, q.Get("node"), q.Get("table"), q.Get("vrf")); err != nil {
+		fail(w, err)
+		return
+	}
+	if q.Get("format") == "json" {
+		w.Header().Set("Content-Type", "application/json")
+	} else {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	w.Write(b.Bytes())
+}
+
+func (s *Server) change(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		var req ChangeRequest
+		if err := decode(r, &req); err != nil {
+			fail(w, err)
+			return
+		}
+		var err error
+		var what string
+		switch {
+		case len(req.Link) == 2 && kind == "metric":
+			err, what = s.lab.SetMetric(req.Link[0], req.Link[1], req.Value), fmt.Sprintf("metric %s–%s = %d", req.Link[0], req.Link[1], req.Value)
+		case len(req.Link) == 2 && kind == "fail":
+			err, what = s.lab.FailLink(req.Link[0], req.Link[1]), fmt.Sprintf("link %s–%s down", req.Link[0], req.Link[1])
+		case len(req.Link) == 2:
+			err, what = s.lab.RestoreLink(req.Link[0], req.Link[1]), fmt.Sprintf("link %s–%s up", req.Link[0], req.Link[1])
+		case req.Node != "" && kind == "fail":
+			err, what = s.lab.FailNode(req.Node), "node "+req.Node+" down"
+		case req.Node != "" && kind == "restore":
+			err, what = s.lab.RestoreNode(req.Node), "node "+req.Node+" up"
+		default:
+			err = fmt.Errorf("%s needs a link (two node names) or a node; metric needs a link and a value", kind)
+		}
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.settle)
+		defer cancel()
+		if err := s.lab.Converge(ctx); err != nil {
+			fail(w, fmt.Errorf("%s: %v", what, err))
+			return
+		}
+		if s.OnChange != nil {
+			s.OnChange(what)
+		}
+		writeJSON(w, http.StatusOK, map[string]bool{"converged": true})
+	}
+}
+
+// Client talks to a running server.
+type Client struct {
+	Base string // http://ADDR
+	HTTP *http.Client
+}
+
+// NewClient returns a client of the server at addr (HOST:PORT on loopback).
+func NewClient(addr string) (*Client, error) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil || !ap.Addr().IsLoopback() {
+		return nil, fmt.Errorf("--server %q: want a loopback ADDRESS:PORT such as 127.0.0.1:8179 (what vpnsim serve printed)", addr)
+	}
+	return &Client{Base: "http://" + addr, HTTP: &http.Client{Timeout: 10 * time.Minute}}, nil
+}
+
+func (c *Client) do(method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.Base+path, rd)
+	if err != nil {
+		return err
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return fmt.Errorf("no vpnsim server at %s: %v", c.Base, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		if json.Unmarshal(data, &e) == nil && e.Error != "" {
+			return errors.New(e.Error)
+		}
+		return fmt.Errorf("%s %s: %s", method, path, resp.Status)
+	}
+	if s, ok := out.(*string); ok {
+		*s = string(data)
+		return nil
+	}
+	return json.Unmarshal(data, out)
+}
+
+// Ping asks the server for one ping.
+func (c *Client) Ping(req ProbeRequest) (PingResponse, error) {
+	var out PingResponse
+	return out, c.do("POST", "/v1/ping", req, &out)
+}
+
+// Traceroute asks the server for a traceroute.
+func (c *Client) Traceroute(req ProbeRequest) (TraceResponse, error) {
+	var out TraceResponse
+	return out, c.do("POST", "/v1/traceroute", req, &out)
+}
+
+// Show fetches a table, as text or JSON.
+func (c *Client) Show(node, table, vrf, format string) (string, error) {
+	var out string
+	q := url.Values{"node": {node}, "table": {table}, "vrf": {vrf}, "format": {format}}
+	return out, c.do("GET", "/v1/show?"+q.Encode(), nil, &out)
+}
+
+// Change asks for a fail, restore or metric and waits until the network has
+// converged again.
+func (c *Client) Change(kind string, req ChangeRequest) error {
+	var out map[string]bool
+	return c.do("POST", "/v1/"+kind, req, &out)
+}

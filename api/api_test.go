@@ -1,0 +1,87 @@
+package api
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/topologies"
+)
+
+func serve(t *testing.T) *Client {
+	t.Helper()
+	topo, _, err := topologies.Open("classic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := lab.New(topo, lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := l.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(NewServer(l, 30*time.Second))
+	t.Cleanup(hs.Close)
+	c, err := NewClient(strings.TrimPrefix(hs.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestAPI(t *testing.T) {
+	c := serve(t)
+	r, err := c.Ping(ProbeRequest{From: "B1", To: "10.1.2.1"})
+	if err != nil || r.Result != "reply" || r.ReplyFrom != "B2" {
+		t.Fatalf("ping: %v %+v", err, r)
+	}
+	tr, err := c.Traceroute(ProbeRequest{From: "A1", To: "10.1.2.1"})
+	if err != nil || !tr.Reached || len(tr.Hops) != 5 || tr.Hops[1].ReplyFrom != "P1" ||
+		len(tr.Hops[1].Labels) != 2 || tr.Hops[1].Labels[0] != 18 || tr.Hops[1].Labels[1] != 100000 {
+		t.Fatalf("traceroute: %v %+v", err, tr)
+	}
+	text, err := c.Show("P1", "lfib", "", "text")
+	if err != nil || !strings.Contains(text, "18     18         10.0.0.4/32") {
+		t.Fatalf("show: %v\n%s", err, text)
+	}
+	if err := c.Change("fail", ChangeRequest{Link: []string{"P1", "P2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := c.Ping(ProbeRequest{From: "A1", To: "10.1.2.1"}); r.Result != "unreachable" || r.ReplyFrom != "PE1" {
+		t.Fatalf("after fail: %+v", r)
+	}
+	if err := c.Change("restore", ChangeRequest{Link: []string{"P2", "P1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := c.Ping(ProbeRequest{From: "A1", To: "10.1.2.1"}); r.Result != "reply" {
+		t.Fatalf("after restore: %+v", r)
+	}
+}
+
+func TestAPIRefusesBadRequests(t *testing.T) {
+	c := serve(t)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{func() error { _, err := c.Ping(ProbeRequest{From: "X9", To: "10.1.2.1"}); return err }(), `no node "X9" in classic`},
+		{func() error { _, err := c.Ping(ProbeRequest{From: "A1", To: "banana"}); return err }(), `"banana" is not an IPv4 address`},
+		{func() error { _, err := c.Show("P1", "nosuch", "", "text"); return err }(), `no table "nosuch"`},
+		{c.Change("fail", ChangeRequest{Link: []string{"A1", "P2"}}), "no link between A1 and P2"},
+		{c.Change("fail", ChangeRequest{}), "fail needs a link"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("got %v, want an error containing %q", tc.err, tc.want)
+		}
+	}
+	if _, err := NewClient("10.0.0.1:8179"); err == nil {
+		t.Error("a client to a non-loopback address was made")
+	}
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vpnsim/vpnsim/api"
+	"github.com/vpnsim/vpnsim/lab"
+)
+
+func init() { commands = append(commands, newServeCmd) }
+
+// defaultServer is where serve listens and where --server points by default.
+const defaultServer = "127.0.0.1:8179"
+
+func newServeCmd() *cobra.Command {
+	var listen string
+	var settle time.Duration
+	c := &cobra.Command{
+		Use:   "serve TOPOLOGY",
+		Short: "Run a network until interrupted, with a control API for other commands",
+		Long: `serve starts the network of TOPOLOGY, waits until it has converged, and keeps
+it running until interrupted (Ctrl-C closes every BGP session cleanly and
+exits 0). It prints the address and port of every BGP speaker, and then one
+line per event: a session up or down, routes learned or withdrawn, a change
+made through the API.
+
+While it runs, other vpnsim commands act on it with --server ADDR (the
+control API's address, printed at start; default ` + defaultServer + `):
+
+  vpnsim ping --server 127.0.0.1:8179 A1 10.1.2.1
+  vpnsim traceroute --server 127.0.0.1:8179 A1 10.1.2.1
+  vpnsim show --server 127.0.0.1:8179 P1 lfib
+  vpnsim fail --server 127.0.0.1:8179 link P1 P2
+  vpnsim restore --server 127.0.0.1:8179 link P1 P2
+
+The API is HTTP with JSON on a loopback address only; docs/control-api.md
+describes it.`,
+		Example: `  vpnsim serve classic
+  vpnsim serve my-lab.yaml --listen 127.0.0.1:9000`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ap, err := netip.ParseAddrPort(listen)
+			if err != nil || !ap.Addr().Is4() || !ap.Addr().IsLoopback() {
+				return usageErr("--listen %q: the control API listens on a loopback address only, e.g. %s", listen, defaultServer)
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return usageErr("cannot listen on %s: %v (is another vpnsim serve running? choose another --listen)", listen, err)
+			}
+			l, err := startLab(args[0], settle)
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			defer l.Close()
+			out := cmd.OutOrStdout()
+			printSpeakers(out, l)
+			srv := api.NewServer(l, settle)
+			ev := newEventLog(out)
+			srv.OnChange = func(what string) { fmt.Fprintf(out, "%s  %s\n", stamp(), what) }
+			srv.Lock(ev.report)
+			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+			go hs.Serve(ln)
+			fmt.Fprintf(out, "control API on http://%s (Ctrl-C stops)\n", ln.Addr())
+
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+			defer signal.Stop(sig)
+			changed := l.Fabric().Changed()
+			for {
+				select {
+				case <-sig:
+					fmt.Fprintf(out, "%s  stopping: closing every session\n", stamp())
+					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+					hs.Shutdown(ctx)
+					cancel()
+					return nil
+				case <-changed:
+					srv.Lock(ev.report)
+				}
+			}
+		},
+	}
+	c.Flags().StringVar(&listen, "listen", defaultServer, "the control API's loopback ADDRESS:PORT")
+	c.Flags().DurationVar(&settle, "settle", 30*time.Second, "how long to wait for the network to converge, at start and after each change")
+	return c
+}
+
+func stamp() string { return time.Now().Format("15:04:05") }
+
+func printSpeakers(w io.Writer, l *lab.Lab) {
+	fmt.Fprintf(w, "%s: %d nodes, %d links, converged\n", l.Topo.Name, len(l.Topo.Nodes), len(l.Topo.Links))
+	fmt.Fprintln(w, "BGP speakers (real sockets, loopback only):")
+	for _, sp := range l.Fabric().Speakers() {
+		c := sp.Config()
+		fmt.Fprintf(w, "  %-10s AS %-10d router ID %-15s listening on %s\n", c.Name, c.ASN, c.RouterID, sp.ListenAddr())
+	}
+}
+
+// eventLog prints what changed in the BGP fabric since it last looked.
+type eventLog struct {
+	w        io.Writer
+	sessions map[string]bool
+	paths    map[string]int
+}
+
+func newEventLog(w io.Writer) *eventLog {
+	return &eventLog{w: w, sessions: map[string]bool{}, paths: map[string]int{}}
+}
+
+func (e *eventLog) report(l *lab.Lab) {
+	for _, s := range l.Fabric().Sessions() {
+		st := s.State()
+		name := st.A + "–" + st.B
+		if was, ok := e.sessions[name]; ok && was != st.Established {
+			state := "down"
+			if st.Established {
+				state = "up"
+			}
+			fmt.Fprintf(e.w, "%s  session %s %s\n", stamp(), name, state)
+		}
+		e.sessions[name] = st.Established
+	}
+	for _, sp := range l.Fabric().Speakers() {
+		ps, err := sp.VPNv4Paths()
+		if err != nil {
+			continue
+		}
+		n := len(ps)
+		if ip, err := sp.IPv4Paths(); err == nil {
+			n += len(ip)
+		}
+		if was, ok := e.paths[sp.Name()]; ok && was != n {
+			verb := "learned"
+			if n < was {
+				verb = "withdrew"
+			}
+			fmt.Fprintf(e.w, "%s  %s %s %d paths (now %d)\n", stamp(), sp.Name(), verb, abs(n-was), n)
+		} else if !ok {
+			fmt.Fprintf(e.w, "%s  %s holds %d paths\n", stamp(), sp.Name(), n)
+		}
+		e.paths[sp.Name()] = n
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// serverClient returns the API client for --server, or nil without it.
+func serverClient(addr string) (*api.Client, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	c, err := api.NewClient(addr)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return c, nil
+}
+
+// remoteErr turns an API error into the command's error: exit 2 for a
+// request the network cannot satisfy (unknown node, bad address).
+func remoteErr(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return usageErr("%v", err)
+}
