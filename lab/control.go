@@ -212,13 +212,23 @@ type peRoutes struct {
 }
 
 // compute builds every up PE's VRF candidates from its attachments and its
-// speakers' RIBs, and installs them (VRF tables and VPN LFIB entries).
+// speakers' RIBs, and installs them (VRF tables and VPN LFIB entries). A
+// failed PE holds nothing: its VRFs are emptied and it is returned with no
+// routes, so that advertise withdraws what it advertised before it failed,
+// as if it had been down from the start.
 func (c *control) compute() (map[string]*peRoutes, error) {
 	l := c.l
 	out := map[string]*peRoutes{}
 	for _, n := range l.Topo.Nodes {
 		x := l.pes[n.Name]
-		if x == nil || l.state.NodeDown[n.Name] {
+		if x == nil {
+			continue
+		}
+		if l.state.NodeDown[n.Name] {
+			for _, v := range x.VRFs {
+				v.Install(nil)
+			}
+			out[n.Name] = &peRoutes{pe: x, routes: map[string][]*vrf.Route{}}
 			continue
 		}
 		own := map[string][]*vrf.Route{}
