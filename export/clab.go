@@ -75,7 +75,7 @@ func clab(t *topologies.Topology, opts Options) ([]byte, error) {
 	}
 	b.WriteString("#\n")
 	b.WriteString("# The host needs the kernel's MPLS modules first:\n")
-	b.WriteString("#   sudo modprobe mpls_router mpls_iptunnel\n")
+	b.WriteString("#   sudo modprobe mpls_router mpls_iptunnel mpls_gso\n")
 	fmt.Fprintf(&b, "#   sudo containerlab deploy -t %s\n", ClabFile(t))
 	b.WriteString("# Every router's files are in its own directory: frr.conf, daemons, and\n")
 	b.WriteString("# setup.sh with the commands its exec runs. A CE's last command removes\n")

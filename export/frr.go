@@ -88,7 +88,7 @@ func (r *router) setupSummary() string {
 	if r.n.Role == topologies.RoleCE {
 		return "the LANs' addresses on lo."
 	}
-	s := "the loopback address, MPLS input on the core interfaces"
+	s := "the loopback address, MPLS input on lo and the core interfaces"
 	if r.n.Role == topologies.RolePE {
 		s += ", the VRF devices"
 	}

@@ -15,8 +15,8 @@ type kernel struct {
 	// FRR starts: zebra must find MPLS labels available.
 	sysctls [][2]string
 	// cmds run once the router's interfaces exist: loopback and LAN
-	// addresses, VRF devices and their interfaces, MPLS input per core
-	// interface.
+	// addresses, VRF devices and their interfaces, MPLS input on lo and
+	// on every core interface.
 	cmds []string
 }
 
@@ -42,6 +42,10 @@ func (r *router) kernel() kernel {
 	for _, i := range r.attachments() {
 		k.cmds = append(k.cmds, fmt.Sprintf("ip link set %s master %s", i.Name, i.Link.VRF))
 	}
+	// lo takes labelled packets too: a router that pops explicit null (or
+	// any label above the bottom of the stack) sends what is left back to
+	// itself through lo.
+	k.cmds = append(k.cmds, "sysctl -w net.mpls.conf.lo.input=1")
 	for _, i := range r.core() {
 		k.cmds = append(k.cmds, fmt.Sprintf("sysctl -w net.mpls.conf.%s.input=1", i.Name))
 	}
@@ -58,7 +62,7 @@ func (r *router) setupScript() []byte {
 	b.WriteString("# node's sysctls and exec); elsewhere run this as root once the interfaces\n")
 	b.WriteString("# exist and before FRR starts.\n")
 	if r.n.IsProvider() {
-		b.WriteString("# The kernel needs MPLS: modprobe mpls_router mpls_iptunnel (docs/real-lab.md).\n")
+		b.WriteString("# The kernel needs MPLS: modprobe mpls_router mpls_iptunnel mpls_gso.\n")
 	}
 	b.WriteString("set -e\n")
 	k := r.kernel()

@@ -58,7 +58,7 @@ const routerFiles = `  NODE/frr.conf   the router's FRR configuration (integrate
   NODE/setup.sh   what FRR does not configure: the loopback address (a CE's
                   LANs on lo, so it answers for every address in them), the
                   VRF devices (ip link add A type vrf table 1001) and their
-                  interfaces, MPLS input on core interfaces, and the sysctls
+                  interfaces, MPLS input on lo and the core interfaces,
                   net.mpls.platform_labels and, for ttl-propagation: pipe,
                   net.mpls.ip_ttl_propagate=0`
 
@@ -90,7 +90,7 @@ DIR receives:
 ` + routerFiles + `
 
 Deploy on a Linux host with Docker and containerlab:
-  sudo modprobe mpls_router mpls_iptunnel
+  sudo modprobe mpls_router mpls_iptunnel mpls_gso
   sudo containerlab deploy -t DIR/NAME.clab.yml
   docker exec -it clab-NAME-PE1 vtysh -c 'show bgp ipv4 vpn'
 docs/real-lab.md covers several hosts, the kernel settings, and which FRR
@@ -176,7 +176,7 @@ func runExport(cmd *cobra.Command, arg, dir string, force bool, opts export.Opti
 	fmt.Fprintf(w, "wrote %d files to %s: frr.conf, daemons and setup.sh for each of %d routers", len(files), dir, len(t.Nodes))
 	if clab {
 		fmt.Fprintf(w, ", and %s\n", export.ClabFile(t))
-		fmt.Fprintf(w, "deploy: sudo modprobe mpls_router mpls_iptunnel && sudo containerlab deploy -t %s/%s\n", dir, export.ClabFile(t))
+		fmt.Fprintf(w, "deploy: sudo modprobe mpls_router mpls_iptunnel mpls_gso && sudo containerlab deploy -t %s/%s\n", dir, export.ClabFile(t))
 	} else {
 		fmt.Fprintln(w)
 	}

@@ -3,11 +3,12 @@
 # The kernel settings FRR does not make. containerlab makes the same (the
 # node's sysctls and exec); elsewhere run this as root once the interfaces
 # exist and before FRR starts.
-# The kernel needs MPLS: modprobe mpls_router mpls_iptunnel (docs/real-lab.md).
+# The kernel needs MPLS: modprobe mpls_router mpls_iptunnel mpls_gso.
 set -e
 sysctl -w net.ipv4.ip_forward=1
 sysctl -w net.mpls.platform_labels=1048575
 ip addr add 10.0.0.2/32 dev lo
+sysctl -w net.mpls.conf.lo.input=1
 sysctl -w net.mpls.conf.eth1.input=1
 sysctl -w net.mpls.conf.eth2.input=1
 sysctl -w net.mpls.conf.eth3.input=1
