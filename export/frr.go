@@ -208,6 +208,7 @@ func (r *router) ibgp(c *conf) {
 	peers := r.ibgpPeers()
 	c.line(0, "router bgp %d", asn)
 	c.line(1, "bgp router-id %s", lo)
+	c.line(1, "bgp bestpath compare-routerid")
 	if r.n.Role == topologies.RoleRR {
 		c.line(1, "bgp cluster-id %s", lo)
 	}
@@ -232,7 +233,9 @@ func (r *router) ibgp(c *conf) {
 
 // vrfBGP writes the BGP instance of VRF v on a PE: export of its own routes
 // to VPNv4 with its RD, label and route targets, import by route target,
-// and eBGP to the CEs attached with routing: ebgp.
+// and eBGP to the CEs attached with routing: ebgp. As in the simulator,
+// one best path per prefix (no multipath), and never chosen by arrival
+// order (compare-routerid, which every instance has).
 func (r *router) vrfBGP(c *conf, v *topologies.VRF) {
 	var ces []*topologies.Interface // the CE ends of eBGP attachments in v
 	for _, i := range r.attachments() {
@@ -243,6 +246,7 @@ func (r *router) vrfBGP(c *conf, v *topologies.VRF) {
 	slices.SortFunc(ces, func(a, b *topologies.Interface) int { return a.Addr.Addr().Compare(b.Addr.Addr()) })
 	c.line(0, "router bgp %d vrf %s", r.t.Provider.ASN, v.Name)
 	c.line(1, "bgp router-id %s", r.n.Loopback)
+	c.line(1, "bgp bestpath compare-routerid")
 	if len(ces) > 0 {
 		c.line(1, "no bgp ebgp-requires-policy")
 	}
@@ -254,6 +258,8 @@ func (r *router) vrfBGP(c *conf, v *topologies.VRF) {
 	c.line(1, "address-family ipv4 unicast")
 	c.line(2, "redistribute connected")
 	c.line(2, "redistribute static")
+	c.line(2, "maximum-paths 1")
+	c.line(2, "maximum-paths ibgp 1")
 	for _, ce := range ces {
 		c.line(2, "neighbor %s activate", ce.Addr.Addr())
 		c.line(2, "neighbor %s as-override", ce.Addr.Addr())
@@ -288,6 +294,7 @@ func (r *router) ceBGP(c *conf) {
 	slices.SortFunc(pes, func(a, b *topologies.Interface) int { return a.Addr.Addr().Compare(b.Addr.Addr()) })
 	c.line(0, "router bgp %d", r.n.ASN)
 	c.line(1, "bgp router-id %s", ceSource(r.n))
+	c.line(1, "bgp bestpath compare-routerid")
 	c.line(1, "no bgp ebgp-requires-policy")
 	for _, pe := range pes {
 		c.line(1, "neighbor %s remote-as %d", pe.Addr.Addr(), r.t.Provider.ASN)

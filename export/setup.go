@@ -22,7 +22,9 @@ type kernel struct {
 
 // kernel returns the router's kernel settings.
 func (r *router) kernel() kernel {
-	k := kernel{sysctls: [][2]string{{"net.ipv4.ip_forward", "1"}}}
+	// ICMP errors come from the address of the interface the packet
+	// arrived on, as in the simulator (Linux's default is the way back).
+	k := kernel{sysctls: [][2]string{{"net.ipv4.icmp_errors_use_inbound_ifaddr", "1"}, {"net.ipv4.ip_forward", "1"}}}
 	if r.n.Role == topologies.RoleCE {
 		for _, lan := range r.n.LANs {
 			k.cmds = append(k.cmds, fmt.Sprintf("ip addr add %s dev lo", lanAddr(lan)))

@@ -4,5 +4,6 @@
 # node's sysctls and exec); elsewhere run this as root once the interfaces
 # exist and before FRR starts.
 set -e
+sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1
 sysctl -w net.ipv4.ip_forward=1
 ip addr add 10.1.1.1/24 dev lo

@@ -5,6 +5,7 @@
 # exist and before FRR starts.
 # The kernel needs MPLS: modprobe mpls_router mpls_iptunnel mpls_gso.
 set -e
+sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1
 sysctl -w net.ipv4.ip_forward=1
 sysctl -w net.mpls.platform_labels=1048575
 ip addr add 10.0.0.3/32 dev lo
