@@ -193,71 +193,98 @@ func TestClabFileStructure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var doc struct {
-				Name     string
-				Topology struct {
-					Nodes map[string]struct {
-						Kind, Image string
-						Binds, Exec []string
-						Sysctls     map[string]string
-					}
-					Links []struct{ Endpoints []string }
-				}
-			}
-			dec := yaml.NewDecoder(strings.NewReader(files.file(t, topo.Name+".clab.yml")))
-			dec.KnownFields(true)
-			if err := dec.Decode(&doc); err != nil {
-				t.Fatalf("the clab file is not the YAML containerlab reads: %v", err)
-			}
-			if doc.Name != topo.Name {
-				t.Errorf("name %q, want %q", doc.Name, topo.Name)
-			}
-			if len(doc.Topology.Nodes) != len(topo.Nodes) {
-				t.Errorf("%d nodes, want %d", len(doc.Topology.Nodes), len(topo.Nodes))
-			}
-			for name, n := range doc.Topology.Nodes {
-				if topo.Node(name) == nil {
-					t.Errorf("node %s is not in the topology", name)
-				}
-				if n.Kind != "linux" || n.Image != "quay.io/frrouting/frr:8.4.1" {
-					t.Errorf("node %s: kind %q image %q, want linux and quay.io/frrouting/frr:8.4.1", name, n.Kind, n.Image)
-				}
-				for _, b := range n.Binds {
-					src, dst, _ := strings.Cut(b, ":")
-					files.file(t, src)
-					if !strings.HasPrefix(src, name+"/") || dst != "/etc/frr/"+filepath.Base(src) {
-						t.Errorf("node %s binds %s", name, b)
-					}
-				}
-				if len(n.Binds) != 2 || len(n.Exec) == 0 || n.Sysctls["net.ipv4.ip_forward"] != "1" {
-					t.Errorf("node %s: binds %v, exec %v, sysctls %v", name, n.Binds, n.Exec, n.Sysctls)
-				}
-			}
-			used := map[string]bool{}
-			if len(doc.Topology.Links) != len(topo.Links) {
-				t.Errorf("%d links, want %d", len(doc.Topology.Links), len(topo.Links))
-			}
-			for i, l := range doc.Topology.Links {
-				if len(l.Endpoints) != 2 {
-					t.Errorf("link %d has endpoints %v", i, l.Endpoints)
-					continue
-				}
-				for j, ep := range l.Endpoints {
-					node, ifname, ok := strings.Cut(ep, ":")
-					n := topo.Node(node)
-					if !ok || n == nil || !slices.ContainsFunc(n.Interfaces, func(x *topologies.Interface) bool { return x.Name == ifname }) {
-						t.Errorf("link %d endpoint %q names no interface of the topology", i, ep)
-					}
-					if used[ep] {
-						t.Errorf("endpoint %s is used twice", ep)
-					}
-					used[ep] = true
-					if i < len(topo.Links) && ep != []*topologies.Interface{topo.Links[i].A, topo.Links[i].B}[j].String() {
-						t.Errorf("link %d endpoint %d is %s, want the topology's %s", i, j, ep, []*topologies.Interface{topo.Links[i].A, topo.Links[i].B}[j])
-					}
-				}
-			}
+			checkClab(t, topo, files, "quay.io/frrouting/frr:8.4.1")
 		})
+	}
+}
+
+// Generated providers of other shapes export too: no route reflector, three
+// of them, and hundreds of VRFs (whose kernel tables must stay clear of the
+// kernel's own).
+func TestSyntheticNetworksExport(t *testing.T) {
+	for _, o := range []gen.SyntheticOptions{
+		{P: 1, PEs: 2, RRs: 0, VRFs: 1, VRFPEs: 2, Sites: 2, Prefixes: 1, Seed: 1},
+		{P: 12, PEs: 5, RRs: 3, VRFs: 4, VRFPEs: 3, Sites: 3, Prefixes: 2, Seed: 7},
+		{P: 4, PEs: 2, RRs: 1, VRFs: 300, VRFPEs: 1, Sites: 1, Prefixes: 1, Seed: 3},
+	} {
+		data, err := gen.Synthetic(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		topo := parse(t, "synthetic.yaml", string(data))
+		files := exportClab(t, topo)
+		checkClab(t, topo, files, DefaultImage+":"+DefaultTag)
+		for _, v := range topo.VRFs {
+			if n := table(v); n <= 255 {
+				t.Errorf("VRF %s gets kernel table %d, one of the kernel's own", v.Name, n)
+			}
+		}
+	}
+}
+
+// checkClab checks the structure of the export's clab file.
+func checkClab(t *testing.T, topo *topologies.Topology, files Files, image string) {
+	t.Helper()
+	var doc struct {
+		Name     string
+		Topology struct {
+			Nodes map[string]struct {
+				Kind, Image string
+				Binds, Exec []string
+				Sysctls     map[string]string
+			}
+			Links []struct{ Endpoints []string }
+		}
+	}
+	dec := yaml.NewDecoder(strings.NewReader(files.file(t, topo.Name+".clab.yml")))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("the clab file is not the YAML containerlab reads: %v", err)
+	}
+	if doc.Name != topo.Name {
+		t.Errorf("name %q, want %q", doc.Name, topo.Name)
+	}
+	if len(doc.Topology.Nodes) != len(topo.Nodes) {
+		t.Errorf("%d nodes, want %d", len(doc.Topology.Nodes), len(topo.Nodes))
+	}
+	for name, n := range doc.Topology.Nodes {
+		if topo.Node(name) == nil {
+			t.Errorf("node %s is not in the topology", name)
+		}
+		if n.Kind != "linux" || n.Image != image {
+			t.Errorf("node %s: kind %q image %q, want linux and %s", name, n.Kind, n.Image, image)
+		}
+		for _, b := range n.Binds {
+			src, dst, _ := strings.Cut(b, ":")
+			files.file(t, src)
+			if !strings.HasPrefix(src, name+"/") || dst != "/etc/frr/"+filepath.Base(src) {
+				t.Errorf("node %s binds %s", name, b)
+			}
+		}
+		if len(n.Binds) != 2 || len(n.Exec) == 0 || n.Sysctls["net.ipv4.ip_forward"] != "1" {
+			t.Errorf("node %s: binds %v, exec %v, sysctls %v", name, n.Binds, n.Exec, n.Sysctls)
+		}
+	}
+	if len(doc.Topology.Links) != len(topo.Links) {
+		t.Fatalf("%d links, want %d", len(doc.Topology.Links), len(topo.Links))
+	}
+	used := map[string]bool{}
+	for i, l := range doc.Topology.Links {
+		want := []string{topo.Links[i].A.String(), topo.Links[i].B.String()}
+		if !slices.Equal(l.Endpoints, want) {
+			t.Errorf("link %d has endpoints %v, want the topology's %v", i, l.Endpoints, want)
+		}
+		for _, ep := range l.Endpoints {
+			node, ifname, ok := strings.Cut(ep, ":")
+			n := topo.Node(node)
+			if !ok || n == nil || !slices.ContainsFunc(n.Interfaces, func(x *topologies.Interface) bool { return x.Name == ifname }) {
+				t.Errorf("link %d endpoint %q names no interface of the topology", i, ep)
+			}
+			if used[ep] {
+				t.Errorf("endpoint %s is used twice", ep)
+			}
+			used[ep] = true
+		}
 	}
 }
 
