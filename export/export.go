@@ -131,11 +131,13 @@ func check(t *topologies.Topology) error {
 				"VRF %s: a lab makes every VRF a Linux VRF device of the same name, and %q is longer than 15 characters; shorten it", v.Name, v.Name)
 			continue
 		}
+		if v.Name == "lo" || v.Name == "eth0" {
+			l.Errorf(t.File, v.Pos.Line, v.Pos.Column,
+				"VRF %s: a lab makes every VRF a Linux device of the same name, and every router already has a device called %s; rename the VRF", v.Name, v.Name)
+			continue
+		}
 		for _, n := range t.Nodes {
-			if n.Role != topologies.RolePE || !n.HasVRF(v.Name) {
-				continue
-			}
-			if v.Name == "lo" || slices.ContainsFunc(n.Interfaces, func(i *topologies.Interface) bool { return i.Name == v.Name }) {
+			if n.Role == topologies.RolePE && n.HasVRF(v.Name) && slices.ContainsFunc(n.Interfaces, func(i *topologies.Interface) bool { return i.Name == v.Name }) {
 				l.Errorf(t.File, v.Pos.Line, v.Pos.Column,
 					"VRF %s: a lab makes every VRF a Linux device of the same name, and %s already has a device called %s; rename the VRF", v.Name, n.Name, v.Name)
 			}

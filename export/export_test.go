@@ -428,6 +428,8 @@ func TestNamesALabRefuses(t *testing.T) {
 			"bad.yaml:10:5: PE1:eth0: eth0 is containerlab's management interface"},
 		{"long VRF", head + "vrfs:\n  CUSTOMER_WITH_A_LONG_NAME: {rd: \"65000:1\", route-target: [\"65000:1\"]}\nlinks:\n  - {endpoints: [PE1, P1]}\n  - {endpoints: [A1, PE1], vrf: CUSTOMER_WITH_A_LONG_NAME}\n",
 			"bad.yaml:8:3: VRF CUSTOMER_WITH_A_LONG_NAME: a lab makes every VRF a Linux VRF device"},
+		{"VRF named like the management interface", head + "vrfs:\n  eth0: {rd: \"65000:1\", route-target: [\"65000:1\"]}\nlinks:\n  - {endpoints: [PE1, P1]}\n  - {endpoints: [A1, PE1], vrf: eth0}\n",
+			"bad.yaml:8:3: VRF eth0: a lab makes every VRF a Linux device of the same name, and every router already has a device called eth0"},
 		{"VRF named like an interface", head + "vrfs:\n  eth1: {rd: \"65000:1\", route-target: [\"65000:1\"]}\nlinks:\n  - {endpoints: [PE1, P1]}\n  - {endpoints: [A1, PE1], vrf: eth1}\n",
 			"bad.yaml:8:3: VRF eth1: a lab makes every VRF a Linux device of the same name, and PE1 already has a device called eth1"},
 	}
