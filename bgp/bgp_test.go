@@ -3,11 +3,11 @@ package bgp
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/netip"
 	"reflect"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -256,9 +256,13 @@ func TestSessionDownAndRestore(t *testing.T) {
 	}
 
 	// Down and up again at once: the fabric goes through both.
+	before := n.s2.relay.Load()
 	n.s2.SetUp(false)
 	n.s2.SetUp(true)
 	settle(t, n.f)
+	if n.s2.relay.Load() == before {
+		t.Error("RR1–PE2 set down and up stayed on the same connection")
+	}
 	if got := vpnPaths(t, n.pe2); len(got) != 1 {
 		t.Errorf("PE2 after a flap: %s", describe(got))
 	}
@@ -303,32 +307,57 @@ func TestEBGPIPv4(t *testing.T) {
 	}
 }
 
+// TestTwoFabricsAtOnce runs two networks side by side in one process: both
+// alive, both moving routes at the same time, neither seeing the other's.
 func TestTwoFabricsAtOnce(t *testing.T) {
-	var wg sync.WaitGroup
-	for i := range 2 {
-		wg.Add(1)
+	nets := []*rrNetwork{newRRNetwork(t), newRRNetwork(t)}
+	errs := make(chan error, len(nets))
+	for i, n := range nets {
 		go func() {
-			defer wg.Done()
-			n := newRRNetwork(t)
 			r := route1
 			r.Label = uint32(1000 + i)
 			if err := n.pe1.AddVPNv4(r); err != nil {
-				t.Error(err)
+				errs <- err
 				return
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), settleTimeout)
 			defer cancel()
-			if err := n.f.WaitSettled(ctx); err != nil {
-				t.Error(err)
-				return
-			}
-			got, err := n.pe2.VPNv4Paths()
-			if err != nil || len(got) != 1 || got[0].Label != r.Label {
-				t.Errorf("fabric %d: PE2 holds %+v (%v), want only its own fabric's label %d", i, got, err, r.Label)
-			}
+			errs <- n.f.WaitSettled(ctx)
 		}()
 	}
-	wg.Wait()
+	for range nets {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, n := range nets {
+		if got := vpnPaths(t, n.pe2); len(got) != 1 || got[0].Label != uint32(1000+i) {
+			t.Errorf("fabric %d: PE2 holds %s, want only its own fabric's label %d", i, describe(got), 1000+i)
+		}
+	}
+}
+
+// TestSpeakersStartWhileAnotherFabricMoves starts speakers while another
+// fabric's speakers are busy with routes: StartBgp's writes to GoBGP's
+// package-level options must not race with their reads (run with -race).
+func TestSpeakersStartWhileAnotherFabricMoves(t *testing.T) {
+	busy := newRRNetwork(t)
+	routes := make([]VPNRoute, 500)
+	for i := range routes {
+		routes[i] = route1
+		routes[i].Prefix = netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 32)
+	}
+	added := make(chan error, 1)
+	go func() { added <- busy.pe1.AddVPNv4(routes...) }()
+	other := newRRNetwork(t)
+	if err := <-added; err != nil {
+		t.Fatal(err)
+	}
+	settle(t, busy.f)
+	settle(t, other.f)
+	if got := len(vpnPaths(t, busy.pe2)); got != len(routes) {
+		t.Errorf("PE2 holds %d routes, want %d", got, len(routes))
+	}
 }
 
 func TestBadInput(t *testing.T) {
@@ -514,5 +543,122 @@ func TestDualHomedCE(t *testing.T) {
 	}
 	if got, _ := a2.IPv4Paths(); len(got) != 0 {
 		t.Errorf("PE2/A1 learned a route with its own AS in the path: %+v", got)
+	}
+}
+
+func TestChangedFires(t *testing.T) {
+	f := newTestFabric(t)
+	a := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
+	b := addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
+	s := addSession(t, f, a, b, VPNv4, false)
+	settle(t, f)
+	drain := func() {
+		select {
+		case <-f.Changed():
+		default:
+		}
+	}
+	fired := func(what string) {
+		t.Helper()
+		select {
+		case <-f.Changed():
+		default:
+			t.Errorf("no change notified after %s", what)
+		}
+	}
+	drain()
+	s.SetUp(true)
+	fired("SetUp(true)")
+	settle(t, f)
+	drain()
+	if err := a.AddVPNv4(route1); err != nil {
+		t.Fatal(err)
+	}
+	fired("AddVPNv4")
+	settle(t, f)
+	drain()
+	s.SetUp(true) // no change
+	select {
+	case <-f.Changed():
+		t.Error("SetUp(true) on an up session notified a change")
+	default:
+	}
+}
+
+func TestBindRetry(t *testing.T) {
+	taken := netip.MustParseAddr("127.77.0.7")
+	free := netip.MustParseAddr("127.77.0.8")
+	f := newTestFabric(t)
+	first := true
+	pickAddr = func() netip.Addr {
+		if first {
+			first = false
+			return taken
+		}
+		return free
+	}
+	defer func() { pickAddr = random127 }()
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp4", netip.AddrPortFrom(taken, DefaultListenPort).String())
+	if err != nil {
+		t.Skipf("cannot occupy %v: %v", taken, err)
+	}
+	defer l.Close()
+	sp := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
+	if got := sp.ListenAddr(); got != netip.AddrPortFrom(free, DefaultListenPort) {
+		t.Errorf("speaker listens on %v, want %v after %v was taken", got, free, taken)
+	}
+	if first {
+		t.Error("the taken address was never tried")
+	}
+}
+
+func TestRandom127(t *testing.T) {
+	for range 10000 {
+		a := random127().As4()
+		if a[0] != 127 || a[1] == 0 || a[1] == 255 || a[3] == 0 || a[3] == 255 {
+			t.Fatalf("random127 gave %v", netip.AddrFrom4(a))
+		}
+	}
+}
+
+func TestClosedFabric(t *testing.T) {
+	f := NewFabric(Options{})
+	addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.AddSpeaker(SpeakerConfig{Name: "PE2", ASN: 65000, RouterID: addr("10.0.0.2")}); err != ErrClosed {
+		t.Errorf("AddSpeaker after Close: %v", err)
+	}
+	if err := f.WaitSettled(context.Background()); err != ErrClosed {
+		t.Errorf("WaitSettled on a closed fabric: %v", err)
+	}
+	if ok, why := f.Settled(); ok || !strings.Contains(why, "closed") {
+		t.Errorf("Settled on a closed fabric: %v, %q", ok, why)
+	}
+}
+
+func TestWireDigest(t *testing.T) {
+	// MP_REACH_NLRI: flags, type 14, length, AFI 1, SAFI 128, next hop
+	// length 12, RD 0 and 10.0.0.1, reserved byte, then the NLRI.
+	mp := func(nlri ...byte) []byte {
+		b := []byte{0x90, 14, 0, 0, 0, 1, 128, 12, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 1, 0}
+		b = append(b, nlri...)
+		b[3] = byte(len(b) - 4)
+		return b
+	}
+	origin := []byte{0x40, 1, 1, 0}
+	lp := []byte{0x40, 5, 4, 0, 0, 0, 100}
+	a := wireDigest([][]byte{origin, mp(1, 2, 3), lp})
+	if b := wireDigest([][]byte{lp, mp(9, 9), origin}); a != b {
+		t.Errorf("attribute order or the NLRI inside MP_REACH_NLRI changed the digest")
+	}
+	other := mp(1, 2, 3)
+	other[19] = 2 // next hop 10.0.0.2
+	if b := wireDigest([][]byte{origin, other, lp}); a == b {
+		t.Errorf("a different next hop gave the same digest")
+	}
+	if b := wireDigest([][]byte{origin, mp(1, 2, 3), {0x40, 5, 4, 0, 0, 0, 90}}); a == b {
+		t.Errorf("a different LOCAL_PREF gave the same digest")
 	}
 }

@@ -139,9 +139,14 @@
 //     addresses, which are random here. A caller that runs its own decision
 //     must break ties itself.
 //   - Each AddPath becomes its own UPDATE; about 250 VPNv4 NLRI fit in one.
-//   - GoBGP's Serve loop never returns. Close stops each server and then
-//     unwinds the loop from the timing hook, so Close leaves no goroutine
-//     behind.
+//   - GoBGP's Stop zeroes the global configuration while the FSM goroutines
+//     of the neighbours it just deleted still read it (a data race), and
+//     its Serve loop never returns. So Close deletes each speaker's
+//     neighbours itself, waits until GoBGP's main loop has finished off
+//     every deleted FSM (it logs "freed fsm.h" at debug level, which the
+//     log adapter counts), then calls Stop, and finally unwinds the Serve
+//     loop from the timing hook: Close leaves no goroutine behind and go
+//     test -race stays quiet.
 //
 // # Logging
 //

@@ -104,6 +104,12 @@ func (f *Fabric) touch() {
 	}
 }
 
+func (f *Fabric) isClosed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
 // Sessions returns every session in creation order.
 func (f *Fabric) Sessions() []*Session {
 	f.mu.Lock()

@@ -23,12 +23,15 @@ type gobgpLogger struct {
 	log     *slog.Logger
 	verbose bool
 	quiet   *atomic.Bool // set while the fabric closes: shutdown noise is not news
+	// freed is told the neighbour address each time GoBGP's main loop has
+	// finished off a deleted neighbour's FSM (see Speaker.stop).
+	freed func(addr string)
 }
 
 var _ gobgplog.Logger = (*gobgpLogger)(nil)
 
-func newGobgpLogger(l *slog.Logger, verbose bool, quiet *atomic.Bool, speaker string) *gobgpLogger {
-	return &gobgpLogger{log: l.With("speaker", speaker, "source", "gobgp"), verbose: verbose, quiet: quiet}
+func newGobgpLogger(l *slog.Logger, verbose bool, quiet *atomic.Bool, speaker string, freed func(string)) *gobgpLogger {
+	return &gobgpLogger{log: l.With("speaker", speaker, "source", "gobgp"), verbose: verbose, quiet: quiet, freed: freed}
 }
 
 func (g *gobgpLogger) emit(level slog.Level, msg string, fields gobgplog.Fields) {
@@ -73,9 +76,21 @@ func (g *gobgpLogger) Warn(msg string, fields gobgplog.Fields) {
 // wants it for TTL security, which the fabric never configures.
 const ttlWarning = "cannot set TTL (255) for TCPListener"
 
-// Info and Debug are never shown.
-func (g *gobgpLogger) Info(string, gobgplog.Fields)  {}
-func (g *gobgpLogger) Debug(string, gobgplog.Fields) {}
+// Info is never shown.
+func (g *gobgpLogger) Info(string, gobgplog.Fields) {}
+
+// Debug is never shown, but one debug message is a signal: GoBGP's main
+// loop logs "freed fsm.h" (unconditionally, server.go) once a deleted
+// neighbour's FSM goroutines have all ended.
+func (g *gobgpLogger) Debug(msg string, fields gobgplog.Fields) {
+	if msg == fsmFreed {
+		if addr, ok := fields["Key"].(string); ok {
+			g.freed(addr)
+		}
+	}
+}
+
+const fsmFreed = "freed fsm.h"
 
 // SetLevel is ignored: the level follows Options.Verbose.
 func (g *gobgpLogger) SetLevel(gobgplog.LogLevel) {}

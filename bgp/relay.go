@@ -34,6 +34,7 @@ type relay struct {
 	wg    sync.WaitGroup
 
 	onDone func() // called once when the relay ends, from a relay goroutine
+	downs  uint64 // the session's SetUp(false) count when this relay was made
 }
 
 // wireCount counts one way of the relay. dirs[0] is A to B.

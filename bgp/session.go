@@ -48,6 +48,7 @@ type Session struct {
 	rrPeering bool
 
 	desired     atomic.Bool
+	downs       atomic.Uint64 // SetUp(false) calls that took the desired state down
 	established atomic.Bool
 	phase       atomic.Int32
 	kick        chan struct{}
@@ -62,6 +63,7 @@ const (
 	phaseIdle            = iota // desired down (or up and established): nothing to wait for
 	phaseWaitActive             // neighbours configured, waiting for both FSMs to reach Active
 	phaseWaitEstablished        // relay running, waiting for both FSMs to reach Established
+	phaseWaitQuiet              // relay closed, waiting for the connections to leave GoBGP (quiesce)
 )
 
 const (
@@ -97,8 +99,15 @@ func (s *Session) State() SessionState {
 // there asynchronously: a session set up is Established within
 // milliseconds; one set down is closed at once and every route learned over
 // it withdrawn.
+//
+// Every SetUp(false) takes effect, even when SetUp(true) follows before the
+// fabric acted: the session goes down (its routes are withdrawn) and comes
+// back.
 func (s *Session) SetUp(up bool) {
 	if s.desired.Swap(up) != up {
+		if !up {
+			s.downs.Add(1)
+		}
 		s.f.touch()
 		s.poke()
 	}
@@ -114,7 +123,7 @@ func (s *Session) poke() {
 // observe is called from a speaker's main loop after each message it
 // handled; the controller looks again if it is waiting for an FSM.
 func (s *Session) observe() {
-	if ph := s.phase.Load(); ph == phaseWaitActive || ph == phaseWaitEstablished {
+	if ph := s.phase.Load(); ph != phaseIdle {
 		s.poke()
 	}
 }
@@ -239,67 +248,6 @@ func (s *Session) reset() error {
 	return s.configure()
 }
 
-// Two route reflectors peering as non-clients lose withdrawals in GoBGP
-// v3.37: a reflector whose best path moves from a client's path to the
-// other reflector's copy of it neither sends the new path to that reflector
-// (iBGP from a non-client) nor withdraws the old one (its "ignore" branch
-// only withdraws toward eBGP), so each keeps the other's stale copy and a
-// withdrawn route lives on. GoBGP also strips ORIGINATOR_ID and
-// CLUSTER_LIST toward non-clients and its decision process ignores both
-// (RFC 4456 section 9), so a reflector may prefer the other's copy of a
-// client's route over the client's own path.
-//
-// So the fabric configures two reflectors as each other's clients, where
-// GoBGP does withdraw toward the peer a new best path came from, and adds
-// an import policy on each reflector that sets LOCAL_PREF to
-// ReflectedLocalPref on paths learned from another reflector: a
-// reflector's own clients' paths always win, as the shorter CLUSTER_LIST
-// would under RFC 4456.
-const (
-	reflectorSet    = "vpnsim-reflectors"
-	reflectorPolicy = "vpnsim-reflected"
-)
-
-// ReflectedLocalPref is the LOCAL_PREF a route reflector gives paths it
-// learned from another route reflector (see the package documentation).
-const ReflectedLocalPref = 90
-
-// reflectorPeering notes remote as a fellow reflector: its address joins the
-// neighbour set of the import policy, installed with the first one.
-func (sp *Speaker) reflectorPeering(remote *Speaker) error {
-	sp.policyMu.Lock()
-	defer sp.policyMu.Unlock()
-	return sp.use(func() error {
-		ctx := context.Background()
-		set := &api.DefinedSet{DefinedType: api.DefinedType_NEIGHBOR, Name: reflectorSet, List: []string{remote.addr.String() + "/32"}}
-		if err := sp.srv.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: set}); err != nil {
-			return err
-		}
-		if sp.hasPolicy {
-			return nil
-		}
-		policy := &api.Policy{Name: reflectorPolicy, Statements: []*api.Statement{{
-			Name:       reflectorPolicy + "-lp",
-			Conditions: &api.Conditions{NeighborSet: &api.MatchSet{Type: api.MatchSet_ANY, Name: reflectorSet}},
-			Actions: &api.Actions{
-				RouteAction: api.RouteAction_ACCEPT,
-				LocalPref:   &api.LocalPrefAction{Value: ReflectedLocalPref},
-			},
-		}}}
-		if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: policy}); err != nil {
-			return err
-		}
-		err := sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
-			Name:          "global",
-			Direction:     api.PolicyDirection_IMPORT,
-			Policies:      []*api.Policy{{Name: reflectorPolicy}},
-			DefaultAction: api.RouteAction_ACCEPT,
-		}})
-		sp.hasPolicy = err == nil
-		return err
-	})
-}
-
 func (sp *Speaker) addNeighbour(p *api.Peer) error {
 	sp.touch()
 	return sp.use(func() error {
@@ -310,7 +258,12 @@ func (sp *Speaker) addNeighbour(p *api.Peer) error {
 func (sp *Speaker) deleteNeighbour(remote *Speaker) {
 	sp.touch()
 	sp.use(func() error {
-		return sp.srv.DeletePeer(context.Background(), &api.DeletePeerRequest{Address: remote.addr.String()})
+		addr := remote.addr.String()
+		err := sp.srv.DeletePeer(context.Background(), &api.DeletePeerRequest{Address: addr})
+		if err == nil {
+			sp.fsmDeleted(addr)
+		}
+		return err
 	})
 }
 
@@ -368,10 +321,13 @@ func (s *Session) run() {
 // step returns how long to wait before the next step when only time can
 // tell (after a failure); 0 when events will wake the controller.
 func (s *Session) step() time.Duration {
-	want := s.desired.Load()
-	if r := s.relay.Load(); r != nil && (!want || r.isDone()) {
-		failed := want
+	if r := s.relay.Load(); r != nil && (!s.desired.Load() || r.downs != s.downs.Load() || r.isDone()) {
+		failed := s.desired.Load() && r.downs == s.downs.Load()
+		s.f.touch() // before anything changes, so a Settled in progress cannot miss it
 		r.close()
+		if !s.quiesce() {
+			return 0 // the fabric is closing
+		}
 		// Reset (which drops the routes learned over the session) before
 		// the session stops counting as up: Settled must never see it down
 		// while its routes are still in a RIB.
@@ -384,7 +340,7 @@ func (s *Session) step() time.Duration {
 			s.fail("closed by a speaker: " + r.err.Error())
 		}
 	}
-	if !want {
+	if !s.desired.Load() {
 		s.phase.Store(phaseIdle)
 		return 0
 	}
@@ -398,14 +354,18 @@ func (s *Session) step() time.Duration {
 		if s.cfg.A.peerState(s.cfg.B) != api.PeerState_ACTIVE || s.cfg.B.peerState(s.cfg.A) != api.PeerState_ACTIVE {
 			return 0
 		}
+		downs := s.downs.Load()
 		r, err := s.dial()
 		if err != nil {
 			s.fail("dialling: " + err.Error())
-			if err := s.reset(); err != nil {
-				s.fail("reconfiguring: " + err.Error())
+			if s.quiesce() {
+				if err := s.reset(); err != nil {
+					s.fail("reconfiguring: " + err.Error())
+				}
 			}
 			return time.Until(s.notBefore)
 		}
+		r.downs = downs
 		s.phase.Store(phaseWaitEstablished)
 		s.relay.Store(r)
 		s.f.touch()
@@ -417,6 +377,26 @@ func (s *Session) step() time.Duration {
 	}
 	s.setEstablished(up)
 	return 0
+}
+
+// quiesce waits, after the relay closed, until neither speaker holds a
+// connection of this session in hand-over or in the OPEN exchange. GoBGP
+// leaks a goroutine when it deletes a neighbour whose FSM still has an
+// unread message of the OPEN exchange, and a connection still on its way
+// through GoBGP's accept queue would reach the re-added neighbour instead.
+// Both end quickly once the connections are closed. It returns false if the
+// fabric closes meanwhile (Close then does the same wait).
+func (s *Session) quiesce() bool {
+	s.phase.Store(phaseWaitQuiet)
+	defer s.phase.Store(phaseIdle)
+	for !s.cfg.A.quiet(s.cfg.B) || !s.cfg.B.quiet(s.cfg.A) {
+		select {
+		case <-s.kick:
+		case <-s.f.ctx.Done():
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Session) fail(msg string) {
@@ -452,5 +432,9 @@ func (s *Session) dial() (*relay, error) {
 
 func dialFrom(ctx context.Context, from, to *Speaker) (net.Conn, error) {
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: from.addr.AsSlice()}, Timeout: dialWait}
-	return d.DialContext(ctx, "tcp4", to.ListenAddr().String())
+	c, err := d.DialContext(ctx, "tcp4", to.ListenAddr().String())
+	if err == nil {
+		to.dialed.Add(1)
+	}
+	return c, err
 }

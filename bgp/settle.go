@@ -24,16 +24,29 @@ type settleMemo struct {
 func (f *Fabric) Settled() (bool, string) {
 	f.settleMu.Lock()
 	defer f.settleMu.Unlock()
-	f.mu.Lock()
-	closed := f.closed
-	f.mu.Unlock()
-	if closed {
+	if f.isClosed() {
 		return false, "the fabric is closed"
 	}
 
 	g0 := f.gen.Load()
-	sessions := f.Sessions()
-	if ok, why := f.checkSessions(sessions); !ok {
+	var dirs []direction
+	for _, s := range f.Sessions() {
+		want, up, r := s.desired.Load(), s.established.Load(), s.relay.Load()
+		switch {
+		case want && (!up || r == nil):
+			return false, "session " + s.name + " not established"
+		case !want && (up || r != nil):
+			return false, "session " + s.name + " still up"
+		case want && r.isDone():
+			return false, "session " + s.name + " closed, restarting"
+		case want && r.downs != s.downs.Load():
+			return false, "session " + s.name + " going down and up again"
+		case want:
+			dirs = append(dirs, direction{s: s, from: s.cfg.A, to: s.cfg.B, relay: r, dir: 0},
+				direction{s: s, from: s.cfg.B, to: s.cfg.A, relay: r, dir: 1})
+		}
+	}
+	if ok, why := checkWire(dirs); !ok {
 		return false, why
 	}
 	if f.gen.Load() != g0 {
@@ -43,41 +56,34 @@ func (f *Fabric) Settled() (bool, string) {
 		return false, f.settleMemo.reason
 	}
 	live := map[dirKey]bool{}
-	for _, s := range sessions {
-		for _, d := range s.directions() {
-			live[d.key()] = true
-		}
+	for _, d := range dirs {
+		live[d.key()] = true
 	}
 	for k := range f.inSync {
 		if !live[k] {
 			delete(f.inSync, k)
 		}
 	}
-	for _, s := range sessions {
-		if !s.desired.Load() {
+	for _, d := range dirs {
+		k := d.key()
+		at := dirMemo{d.from.gen.Load(), d.to.gen.Load()}
+		if m, ok := f.inSync[k]; ok && m == at {
 			continue
 		}
-		for _, d := range s.directions() {
-			k := d.key()
-			at := dirMemo{d.from.gen.Load(), d.to.gen.Load()}
-			if m, ok := f.inSync[k]; ok && m == at {
-				continue
+		ok, why, err := d.inSync()
+		switch {
+		case err != nil:
+			return false, err.Error()
+		case !ok:
+			if f.gen.Load() == g0 {
+				f.settleMemo = settleMemo{gen: g0, reason: why}
 			}
-			ok, why, err := d.inSync()
-			switch {
-			case err != nil:
-				return false, err.Error()
-			case !ok:
-				if f.gen.Load() == g0 {
-					f.settleMemo = settleMemo{gen: g0, reason: why}
-				}
-				return false, why
-			case f.gen.Load() != g0:
-				return false, "messages are moving"
-			}
-			if (dirMemo{d.from.gen.Load(), d.to.gen.Load()}) == at {
-				f.inSync[k] = at
-			}
+			return false, why
+		case f.gen.Load() != g0:
+			return false, "messages are moving"
+		}
+		if (dirMemo{d.from.gen.Load(), d.to.gen.Load()}) == at {
+			f.inSync[k] = at
 		}
 	}
 	return true, ""
@@ -96,20 +102,10 @@ type dirMemo struct{ from, to uint64 }
 
 func (d direction) key() dirKey { return dirKey{d.relay, d.dir} }
 
-// checkSessions is the cheap part of Settled: session states, and the
-// relay's message counts against GoBGP's own on both ends.
-func (f *Fabric) checkSessions(sessions []*Session) (bool, string) {
-	for _, s := range sessions {
-		want, up := s.desired.Load(), s.established.Load()
-		switch {
-		case want && !up:
-			return false, "session " + s.name + " not established"
-		case !want && (up || s.relay.Load() != nil):
-			return false, "session " + s.name + " still up"
-		case want && s.relay.Load().isDone():
-			return false, "session " + s.name + " closed, restarting"
-		}
-	}
+// checkWire is the cheap part of Settled: for each direction of each
+// established session, the relay's message counts against GoBGP's own on
+// both ends.
+func checkWire(dirs []direction) (bool, string) {
 	peers := map[*Speaker]map[string]*api.Peer{}
 	get := func(sp *Speaker) (map[string]*api.Peer, error) {
 		if m, ok := peers[sp]; ok {
@@ -119,31 +115,26 @@ func (f *Fabric) checkSessions(sessions []*Session) (bool, string) {
 		peers[sp] = m
 		return m, err
 	}
-	for _, s := range sessions {
-		if !s.desired.Load() {
-			continue
+	for _, d := range dirs {
+		sent, err := get(d.from)
+		if err != nil {
+			return false, err.Error()
 		}
-		for _, d := range s.directions() {
-			sent, err := get(d.from)
-			if err != nil {
-				return false, err.Error()
-			}
-			recv, err := get(d.to)
-			if err != nil {
-				return false, err.Error()
-			}
-			ps, pr := sent[d.to.addr.String()], recv[d.from.addr.String()]
-			if ps.GetState().GetSessionState() != api.PeerState_ESTABLISHED || pr.GetState().GetSessionState() != api.PeerState_ESTABLISHED {
-				return false, "session " + s.name + " not established"
-			}
-			wire := &d.relay.dirs[d.dir]
-			nSent := ps.GetState().GetMessages().GetSent().GetUpdate()
-			nRecv := pr.GetState().GetMessages().GetReceived().GetUpdate()
-			read, written := wire.readUpdates.Load(), wire.writtenUpdates.Load()
-			if nSent != read || written != read || nRecv != written || wire.pending.Load() != 0 {
-				return false, fmt.Sprintf("UPDATEs in flight from %s to %s (sent %d, relayed %d, received %d)",
-					d.from.cfg.Name, d.to.cfg.Name, nSent, written, nRecv)
-			}
+		recv, err := get(d.to)
+		if err != nil {
+			return false, err.Error()
+		}
+		ps, pr := sent[d.to.addr.String()], recv[d.from.addr.String()]
+		if ps.GetState().GetSessionState() != api.PeerState_ESTABLISHED || pr.GetState().GetSessionState() != api.PeerState_ESTABLISHED {
+			return false, "session " + d.s.name + " not established"
+		}
+		wire := &d.relay.dirs[d.dir]
+		nSent := ps.GetState().GetMessages().GetSent().GetUpdate()
+		nRecv := pr.GetState().GetMessages().GetReceived().GetUpdate()
+		read, written := wire.readUpdates.Load(), wire.writtenUpdates.Load()
+		if nSent != read || written != read || nRecv != written || wire.pending.Load() != 0 {
+			return false, fmt.Sprintf("UPDATEs in flight from %s to %s (sent %d, relayed %d, received %d)",
+				d.from.cfg.Name, d.to.cfg.Name, nSent, written, nRecv)
 		}
 	}
 	return true, ""
@@ -157,28 +148,24 @@ type direction struct {
 	dir      int // index into relay.dirs
 }
 
-func (s *Session) directions() []direction {
-	r := s.relay.Load()
-	if r == nil {
-		return nil
-	}
-	return []direction{
-		{s: s, from: s.cfg.A, to: s.cfg.B, relay: r, dir: 0},
-		{s: s, from: s.cfg.B, to: s.cfg.A, relay: r, dir: 1},
-	}
-}
-
 // inSync compares what the sender would advertise now (GoBGP's Adj-RIB-Out
 // toward the receiver, computed from its Loc-RIB on demand) with what the
 // receiver holds from the sender (its Adj-RIB-In, which keeps the paths it
 // rejected too).
 func (d direction) inSync() (bool, string, error) {
 	fam := d.s.cfg.Family.api()
+	var in map[string]string
+	var inErr error
+	read := make(chan struct{})
+	go func() { // the two tables live in two speakers' main loops
+		defer close(read)
+		in, inErr = d.to.adjRIB(api.TableType_ADJ_IN, d.from, fam)
+	}()
 	out, err := d.from.adjRIB(api.TableType_ADJ_OUT, d.to, fam)
-	if err != nil {
-		return false, "", err
+	<-read
+	if err == nil {
+		err = inErr
 	}
-	in, err := d.to.adjRIB(api.TableType_ADJ_IN, d.from, fam)
 	if err != nil {
 		return false, "", err
 	}
@@ -279,7 +266,7 @@ func describeDiff(out, in map[string]string, fam Family) string {
 // whenever anything in the fabric moves, and on a 10 ms ticker as well
 // because not every step inside GoBGP is visible; the answer always comes
 // from Settled, never from the timing. On ctx's end the error names what
-// is still moving.
+// is still moving; on a closed fabric it is ErrClosed.
 func (f *Fabric) WaitSettled(ctx context.Context) error {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -287,6 +274,9 @@ func (f *Fabric) WaitSettled(ctx context.Context) error {
 		ok, why := f.Settled()
 		if ok {
 			return nil
+		}
+		if f.isClosed() {
+			return ErrClosed
 		}
 		select {
 		case <-ctx.Done():

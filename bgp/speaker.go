@@ -47,6 +47,13 @@ type Speaker struct {
 	// sessions whose two ends did nothing since they were last in sync.
 	gen atomic.Uint64
 
+	// Connections the fabric dialled to this speaker's listener, and
+	// connections GoBGP's main loop took from the listener (and handed to a
+	// neighbour or closed); moved is signalled whenever the loop handled a
+	// message or a connection.
+	dialed, accepted atomic.Uint64
+	moved            chan struct{}
+
 	serveDone chan struct{}
 	park      atomic.Pointer[parking] // a request to hold the main loop, see startServer
 	exit      atomic.Bool             // makes the main loop leave, see stop
@@ -58,6 +65,13 @@ type Speaker struct {
 
 	policyMu  sync.Mutex // reflectorPeering
 	hasPolicy bool
+
+	// Deleted neighbours' FSMs, counted per address, and how many of them
+	// GoBGP has finished off; stop waits for the two to agree.
+	fsmMu       sync.Mutex
+	fsmsDeleted map[string]int
+	fsmsFreed   map[string]int
+	fsmFreedCh  chan struct{}
 }
 
 // Config returns the speaker's configuration.
@@ -67,7 +81,8 @@ func (sp *Speaker) Config() SpeakerConfig { return sp.cfg }
 func (sp *Speaker) Name() string { return sp.cfg.Name }
 
 // ListenAddr is where the speaker accepts BGP connections: its own
-// 127.x.y.z address and the fabric's port. A real router may peer with it.
+// 127.x.y.z address and the fabric's port. GoBGP accepts a connection only
+// from the address of a configured neighbour.
 func (sp *Speaker) ListenAddr() netip.AddrPort {
 	return netip.AddrPortFrom(sp.addr, uint16(sp.port))
 }
@@ -82,7 +97,14 @@ func (h hook) Observe(op server.FSMOperation, _, _ time.Duration) {
 	sp := h.sp
 	switch op {
 	case server.FSMMessage, server.FSMAccept:
+		if op == server.FSMAccept {
+			sp.accepted.Add(1)
+		}
 		sp.touch()
+		select {
+		case sp.moved <- struct{}{}:
+		default:
+		}
 		if l := sp.sessions.Load(); l != nil {
 			for _, s := range *l {
 				s.observe()
@@ -151,6 +173,9 @@ func startServer(sp *Speaker, req *api.StartBgpRequest) error {
 	return err
 }
 
+// pickAddr chooses the next socket address to try; tests replace it.
+var pickAddr = random127
+
 // random127 picks a socket address in 127.0.0.0/8 outside 127.0.0.0/16
 // (where 127.0.0.1 and the resolvers' addresses live) and never a .0 or
 // .255 host.
@@ -166,16 +191,19 @@ func (f *Fabric) AddSpeaker(cfg SpeakerConfig) (*Speaker, error) {
 	if err := f.checkSpeaker(cfg); err != nil {
 		return nil, err
 	}
-	sp := &Speaker{f: f, cfg: cfg, port: f.opts.ListenPort, serveDone: make(chan struct{})}
+	sp := &Speaker{
+		f: f, cfg: cfg, port: f.opts.ListenPort, serveDone: make(chan struct{}), moved: make(chan struct{}, 1),
+		fsmsDeleted: map[string]int{}, fsmsFreed: map[string]int{}, fsmFreedCh: make(chan struct{}, 1),
+	}
 	sp.srv = server.NewBgpServer(
-		server.LoggerOption(newGobgpLogger(f.log, f.opts.Verbose, &f.closing, cfg.Name)),
+		server.LoggerOption(newGobgpLogger(f.log, f.opts.Verbose, &f.closing, cfg.Name, sp.fsmFreed)),
 		server.TimingHookOption(hook{sp}),
 	)
 	go sp.serve()
 
 	var err error
 	for range 32 {
-		sp.addr = random127()
+		sp.addr = pickAddr()
 		err = startServer(sp, &api.StartBgpRequest{Global: &api.Global{
 			Asn:             cfg.ASN,
 			RouterId:        cfg.RouterID.String(),
@@ -245,11 +273,60 @@ func (sp *Speaker) serve() {
 	sp.srv.Serve()
 }
 
-// stop shuts the speaker down. GoBGP's Stop deletes every neighbour and
-// closes the listener, but Serve loops forever. So the speaker parks the
-// main loop in its hook and, once no management operation can be waiting
-// for it, unwinds the loop with errServeExit: no goroutine (and no RIB) is
-// left behind.
+// quiet tells whether the speaker holds no connection from the fabric in
+// hand-over (dialled, not yet taken by the main loop) and remote's FSM is
+// not in the OPEN exchange: deleting the neighbour then strands nothing
+// (see Session.quiesce).
+func (sp *Speaker) quiet(remote *Speaker) bool {
+	return sp.accepted.Load() >= sp.dialed.Load() && !inHandshake(sp.peerState(remote))
+}
+
+func inHandshake(st api.PeerState_SessionState) bool {
+	return st == api.PeerState_OPENSENT || st == api.PeerState_OPENCONFIRM
+}
+
+// fsmDeleted and fsmFreed count a neighbour's FSM deleted and, later,
+// finished off by GoBGP's main loop.
+func (sp *Speaker) fsmDeleted(addr string) {
+	sp.fsmMu.Lock()
+	sp.fsmsDeleted[addr]++
+	sp.fsmMu.Unlock()
+}
+
+func (sp *Speaker) fsmFreed(addr string) {
+	sp.fsmMu.Lock()
+	sp.fsmsFreed[addr]++
+	sp.fsmMu.Unlock()
+	select {
+	case sp.fsmFreedCh <- struct{}{}:
+	default:
+	}
+}
+
+func (sp *Speaker) fsmsAllFreed() bool {
+	sp.fsmMu.Lock()
+	defer sp.fsmMu.Unlock()
+	for addr, n := range sp.fsmsDeleted {
+		if sp.fsmsFreed[addr] != n {
+			return false
+		}
+	}
+	return true
+}
+
+// stop shuts the speaker down.
+//
+// GoBGP's Stop deletes every neighbour and then zeroes the global
+// configuration that the neighbours' FSM goroutines read, while those are
+// still winding down: a data race. So the speaker deletes its neighbours
+// itself first (once no connection is in hand-over or in the OPEN exchange,
+// see Session.quiesce; the fabric closed the relays) and waits until GoBGP
+// has finished off every FSM it ever deleted; Stop then only closes the
+// listener.
+//
+// Serve loops forever. So the speaker then parks the main loop in its hook
+// and, once no management operation can be waiting for it, unwinds the
+// loop with errServeExit: no goroutine (and no RIB) is left behind.
 //
 // GoBGP calls the hook after replying to an operation, so a parked loop may
 // still owe an operation queued behind it; each round adds an operation
@@ -265,6 +342,27 @@ func (sp *Speaker) stop() error {
 	globals.mu.Lock()
 	delete(globals.running, sp)
 	globals.mu.Unlock()
+	var addrs []string
+	for {
+		addrs = addrs[:0]
+		handshake := false
+		sp.srv.ListPeer(context.Background(), &api.ListPeerRequest{}, func(p *api.Peer) {
+			addrs = append(addrs, p.Conf.NeighborAddress)
+			handshake = handshake || inHandshake(p.GetState().GetSessionState())
+		})
+		if !handshake && sp.accepted.Load() >= sp.dialed.Load() {
+			break
+		}
+		<-sp.moved // the relays are closed: the handshakes fail soon
+	}
+	for _, a := range addrs {
+		if sp.srv.DeletePeer(context.Background(), &api.DeletePeerRequest{Address: a}) == nil {
+			sp.fsmDeleted(a)
+		}
+	}
+	for !sp.fsmsAllFreed() {
+		<-sp.fsmFreedCh
+	}
 	sp.srv.Stop()
 	var ops []chan struct{}
 	for done := false; !done; {
