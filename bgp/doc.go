@@ -39,11 +39,16 @@
 //
 // This avoids GoBGP's random 1 to 2 s first-dial wait: a session is
 // Established a few milliseconds after SetUp(true). SetUp(false) closes the
-// relay's connections and then deletes and re-adds both neighbours, which
-// withdraws every route learned over the session at once and leaves fresh
-// FSMs that go straight back to Active (a session that merely dropped would
-// sit out GoBGP's hard-coded 5 s idle hold). So a restored session is
-// Established again within milliseconds too. Sessions use a 90 s hold time:
+// relay's connections, waits until GoBGP has taken both from its accept
+// queue and neither FSM is in the OPEN exchange (a stale connection would
+// otherwise reach the new neighbour, and GoBGP leaks a goroutine when it
+// deletes an FSM with an unread OPEN-exchange message), and then deletes
+// and re-adds both neighbours: that withdraws every route learned over the
+// session at once, before the session stops counting as up, and leaves
+// fresh FSMs that go straight back to Active (a session that merely
+// dropped would sit out GoBGP's hard-coded 5 s idle hold). So a restored
+// session is Established again within milliseconds too. Every SetUp(false)
+// takes effect, even one followed by SetUp(true) before the fabric acted. Sessions use a 90 s hold time:
 // in the model a session never goes down by itself, only when the simulator
 // says so. If a speaker closes a session by itself (a NOTIFICATION, a
 // malformed message), the controller records why (SessionState.LastError),
