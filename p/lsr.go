@@ -292,6 +292,7 @@ func Answer(n *sim.Node, f *packet.Frame) *packet.Frame {
 	ip := f.IP()
 	if ip.Protocol() == packet.ProtoICMP && len(ip.Payload()) >= 8 && packet.ICMP(ip.Payload()).Type() == packet.ICMPEchoRequest {
 		n.Note("echo request for %s: reply", ip.Dst())
+		n.Deliver(f)
 		return packet.NewFrame(packet.EchoReply(ip, ip.Dst()), packet.Meta{Origin: n.Name, Probe: f.Probe})
 	}
 	n.Note("delivered to %s", n.Name)
