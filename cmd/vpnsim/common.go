@@ -13,6 +13,7 @@ import (
 	"github.com/vpnsim/vpnsim/capture"
 	"github.com/vpnsim/vpnsim/internal/diag"
 	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/scenarios"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -28,6 +29,11 @@ func logger() *slog.Logger {
 // openTopology loads a topology file or a built-in by name; every problem
 // becomes an exit-2 error, warnings go to standard error.
 func openTopology(arg string) (*topologies.Topology, error) {
+	if topologies.IsPath(arg) {
+		if data, err := os.ReadFile(arg); err == nil && scenarios.IsScenario(data) {
+			return nil, usageErr("%s is a scenario file, not a topology: run it with vpnsim run %s", arg, arg)
+		}
+	}
 	t, warns, err := topologies.Open(arg)
 	for _, w := range warns {
 		fmt.Fprintln(os.Stderr, w)
@@ -143,4 +149,19 @@ func startCapture(l *lab.Lab, path string) (finish func() error, err error) {
 		}
 		return nil
 	}, nil
+}
+
+// loadScenario loads a scenario file; a topology given instead gets a
+// sentence that says so.
+func loadScenario(path string) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Load(path)
+	if err == nil {
+		return sc, nil
+	}
+	if data, rerr := os.ReadFile(path); rerr == nil && !scenarios.IsScenario(data) {
+		if _, _, terr := topologies.Parse(path, data); terr == nil {
+			return nil, usageErr("%s is a topology file, not a scenario: a scenario names it in its topology key (see docs/spec/scenario.md); to look at it, try vpnsim show %s NODE routes", path, path)
+		}
+	}
+	return nil, inputErr(err)
 }

@@ -33,9 +33,9 @@ when one failed, 2 when the scenario or its topology is invalid.`,
   vpnsim run scenarios/separation.yaml --json | jq .steps`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := scenarios.Load(args[0])
+			sc, err := loadScenario(args[0])
 			if err != nil {
-				return inputErr(err)
+				return err
 			}
 			out := cmd.OutOrStdout()
 			opts := scenarios.Options{Logger: logger(), Verbose: verbose}

@@ -46,7 +46,7 @@ Exit status: 2 if any file is invalid, else 1 if any scenario failed, else 0.`,
 			if jobs < 1 {
 				jobs = runtime.GOMAXPROCS(0)
 			}
-			return runMany(cmd.OutOrStdout(), files, jobs, asJSON, quiet, junit)
+			return runMany(cmd.OutOrStdout(), cmd.ErrOrStderr(), files, jobs, asJSON, quiet, junit)
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "write the reports as a JSON array instead of lines")
@@ -89,7 +89,7 @@ type testResult struct {
 	output bytes.Buffer
 }
 
-func runMany(out io.Writer, files []string, jobs int, asJSON, quiet bool, junit string) error {
+func runMany(out, errw io.Writer, files []string, jobs int, asJSON, quiet bool, junit string) error {
 	results := make([]*testResult, len(files))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -114,7 +114,7 @@ func runMany(out io.Writer, files []string, jobs int, asJSON, quiet bool, junit 
 		switch {
 		case r.err != nil:
 			invalid++
-			fmt.Fprintf(os.Stderr, "%s\n", r.err)
+			fmt.Fprintf(errw, "%s\n", r.err)
 			if !asJSON {
 				fmt.Fprintf(out, "INVALID  %s\n", r.file)
 			}
@@ -155,7 +155,7 @@ func runMany(out io.Writer, files []string, jobs int, asJSON, quiet bool, junit 
 
 func runOne(file string) *testResult {
 	r := &testResult{file: file}
-	sc, err := scenarios.Load(file)
+	sc, err := loadScenario(file)
 	if err != nil {
 		r.err = err
 		return r
