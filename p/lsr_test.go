@@ -222,3 +222,26 @@ func BenchmarkLabelSwitchHop(b *testing.B) {
 		w.net.Run()
 	}
 }
+
+// TestLoopDiesByTTL: a forwarding loop (here made by hand in two LFIBs)
+// ends when the TTL runs out, with the drop counted; so does the time
+// exceeded sent down the same looping LSP.
+func TestLoopDiesByTTL(t *testing.T) {
+	w := newWire(t, "classic", nil)
+	p1, p2 := w.lsr["P1"], w.lsr["P2"]
+	toP2 := p1.Tables.LFIB.Lookup(18).NextHops[0].NextHop
+	toP1 := mpls.NextHop{Neighbor: "P1", Interface: "eth1", IfIndex: 0, Addr: netip.MustParseAddr("100.64.0.2")}
+	p1.Tables.LFIB.Insert(&mpls.Entry{In: 18, Op: mpls.OpSwap, NextHops: []mpls.NHLFE{{Out: []mpls.Label{40}, NextHop: toP2}}, Owner: "test"})
+	p2.Tables.LFIB.Insert(&mpls.Entry{In: 40, Op: mpls.OpSwap, NextHops: []mpls.NHLFE{{Out: []mpls.Label{18}, NextHop: toP1}}, Owner: "test"})
+	p1.Receive(labelled(64, 18, 100000), 0)
+	if err := w.net.Run(); err != nil {
+		t.Fatal(err)
+	}
+	drops := w.net.Nodes[1].Drops(sim.DropTTLExpired) + w.net.Nodes[2].Drops(sim.DropTTLExpired)
+	if drops != 2 {
+		t.Fatalf("%d TTL drops, want 2 (the packet and its time exceeded)", drops)
+	}
+	if len(w.sent) < 60 {
+		t.Fatalf("only %d frames: the loop did not run its TTL down", len(w.sent))
+	}
+}

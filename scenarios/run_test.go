@@ -147,3 +147,26 @@ steps:
 		}
 	}
 }
+
+// TestSettleBoundGivesAnError: a change whose network cannot converge within
+// its settle bound fails that step with a message naming what was still
+// moving, instead of hanging.
+func TestSettleBoundGivesAnError(t *testing.T) {
+	out, rep := runText(t, `
+name: impatient
+topology: classic
+steps:
+  - fail: {link: [P1, P2]}
+    settle: 1ns
+  - count: {node: P1, table: vpnv4}
+    expect: {equals: 0}
+`)
+	if rep.OK() || rep.Steps[0].Outcome != Error {
+		t.Fatalf("outcome %s:\n%s", rep.Steps[0].Outcome, out)
+	}
+	for _, want := range []string{"did not settle", "settle 1ns"} {
+		if !strings.Contains(rep.Steps[0].Error, want) {
+			t.Errorf("error %q lacks %q", rep.Steps[0].Error, want)
+		}
+	}
+}
