@@ -81,6 +81,7 @@ func (ld *loader) decode(root *yaml.Node) {
 		{Name: "nodes", Required: true},
 		{Name: "vrfs"},
 		{Name: "links", Required: true},
+		{Name: "external-peers"},
 	})
 	if v := f.Value("name"); v != nil {
 		ld.t.Name, _ = ld.name("name", v)
@@ -103,6 +104,9 @@ func (ld *loader) decode(root *yaml.Node) {
 	}
 	if v := f.Value("links"); v != nil {
 		ld.decodeLinks(v)
+	}
+	if v := f.Value("external-peers"); v != nil {
+		ld.decodeExternalPeers(v)
 	}
 }
 

@@ -40,6 +40,16 @@ func edit(pairs ...string) string {
 	return s
 }
 
+// peers returns base with an external-peers list of the given items, one
+// per line from line 13.
+func peers(items ...string) string {
+	s := base + "external-peers:\n"
+	for _, it := range items {
+		s += "  - " + it + "\n"
+	}
+	return s
+}
+
 // Every broken file gives exactly these lines, in this order.
 var brokenTopologies = []struct {
 	name string
@@ -89,7 +99,7 @@ var brokenTopologies = []struct {
 	{"unknown top-level key",
 		edit("vrfs:", "vrf:"),
 		[]string{
-			`t.yaml:7:1: unknown key "vrf" in the topology (did you mean "vrfs"?); known keys: description, links, name, nodes, provider, vrfs`,
+			`t.yaml:7:1: unknown key "vrf" in the topology (did you mean "vrfs"?); known keys: description, external-peers, links, name, nodes, provider, vrfs`,
 			`t.yaml:11:33: vrf: no VRF named "A" in vrfs (the topology defines none; add them under vrfs)`,
 		}},
 	{"YAML syntax error",
@@ -304,6 +314,63 @@ links:
 			`t.yaml:14:33: vrf: no VRF named "C" in vrfs (VRFs: A, B)`,
 			`t.yaml:15:23: endpoints: no node named "PE2" in nodes (did you mean "PE1"?)`,
 			`t.yaml:15:36: delay: want a positive duration such as 1ms, 2.5ms or 30s, got "0s"`,
+		}},
+
+	{"external peer: address outside 127.0.0.0/8",
+		peers("{name: frr1, address: 10.9.9.9, peer-of: PE1, listen: 127.0.0.1:1790}"),
+		[]string{
+			`t.yaml:13:27: address: 10.9.9.9 is not in 127.0.0.0/8; an external peer connects from a loopback address such as 127.0.0.50 (vpnsim opens no socket elsewhere)`,
+		}},
+	{"external peer: listen outside 127.0.0.0/8, and no port",
+		peers("{name: frr1, address: 127.0.0.50, peer-of: PE1, listen: 192.0.2.1:1790}",
+			"{name: frr2, address: 127.0.0.51, peer-of: PE1, listen: 127.0.0.1}"),
+		[]string{
+			`t.yaml:13:61: listen: 192.0.2.1 is not in 127.0.0.0/8; the simulated router listens on a loopback address only, e.g. 127.0.0.1:1790`,
+			`t.yaml:14:61: listen: want ADDRESS:PORT with an IPv4 address and a port from 1 to 65535, e.g. 127.0.0.1:1790, got "127.0.0.1"`,
+		}},
+	{"external peer: peer-of a P router, a CE, and no node",
+		peers("{name: frr1, address: 127.0.0.50, peer-of: P1, listen: 127.0.0.1:1790}",
+			"{name: frr2, address: 127.0.0.50, peer-of: A1, listen: 127.0.0.1:1791}",
+			"{name: frr3, address: 127.0.0.50, peer-of: PE2, listen: 127.0.0.1:1792}"),
+		[]string{
+			`t.yaml:13:48: peer-of: P1 is a p router; an external peer peers with a route reflector (rr) or a PE`,
+			`t.yaml:14:48: peer-of: A1 is a CE; an external peer peers with a route reflector (rr) or a PE`,
+			`t.yaml:15:48: peer-of: no node named "PE2" in nodes (did you mean "PE1"?)`,
+		}},
+	{"external peer: ASN out of range and not the provider's",
+		peers("{name: frr1, address: 127.0.0.50, asn: 0, peer-of: PE1, listen: 127.0.0.1:1790}",
+			"{name: frr2, address: 127.0.0.51, asn: 65001, peer-of: PE1, listen: 127.0.0.1:1791}"),
+		[]string{
+			`t.yaml:13:44: asn: want an integer from 1 to 4294967295, got 0`,
+			`t.yaml:14:44: asn: 65001 is not the provider's AS number; an external peer is an iBGP peer (a route-reflector client, or a PE's iBGP neighbour), so give 65000 or leave asn out`,
+		}},
+	{"external peer: names clash with each other and with a node",
+		peers("{name: frr1, address: 127.0.0.50, peer-of: PE1, listen: 127.0.0.1:1790}",
+			"{name: frr1, address: 127.0.0.51, peer-of: PE1, listen: 127.0.0.1:1791}",
+			"{name: P1, address: 127.0.0.52, peer-of: PE1, listen: 127.0.0.1:1792}"),
+		[]string{
+			`t.yaml:14:12: external peer name frr1 is already used at line 13; names must be unique`,
+			`t.yaml:15:12: external peer name P1 is already a node (line 5); give the external peer a name of its own`,
+		}},
+	{"external peer: one listen twice, one address twice toward one speaker",
+		peers("{name: frr1, address: 127.0.0.50, peer-of: PE1, listen: 127.0.0.1:1790}",
+			"{name: frr2, address: 127.0.0.50, peer-of: PE1, listen: 127.0.0.1:1790}"),
+		[]string{
+			`t.yaml:14:27: address: 127.0.0.50 already peers with PE1 as frr1 (line 13); PE1 tells its external peers apart by their address, so give each its own`,
+			`t.yaml:14:61: listen: 127.0.0.1:1790 is already where frr1 is accepted (line 13); each external peer needs an address and port of its own`,
+		}},
+	{"external peer: missing keys and an unknown key",
+		peers("{name: frr1, adress: 127.0.0.50}"),
+		[]string{
+			`t.yaml:13:5: missing key "address" in external peer`,
+			`t.yaml:13:5: missing key "peer-of" in external peer`,
+			`t.yaml:13:5: missing key "listen" in external peer`,
+			`t.yaml:13:18: unknown key "adress" in external peer (did you mean "address"?); known keys: address, asn, listen, name, peer-of`,
+		}},
+	{"external-peers not a list",
+		base + "external-peers: {frr1: {}}\n",
+		[]string{
+			`t.yaml:12:17: external-peers: want a list such as [a, b], got a map`,
 		}},
 }
 

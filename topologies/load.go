@@ -85,4 +85,5 @@ type loader struct {
 	vrfs     []*rawVRF
 	vrfByNm  map[string]*rawVRF
 	links    []*rawLink
+	peers    []*rawPeer
 }

@@ -339,3 +339,28 @@ links:
 		t.Errorf("got %v, %v; want the warning\n%s", warns, err, want)
 	}
 }
+
+func TestExternalPeersResolved(t *testing.T) {
+	top, warns, err := Parse("t.yaml", []byte(base+`external-peers:
+  - {name: frr1, address: 127.0.0.50, peer-of: PE1, listen: 127.0.0.1:1790}
+  - {name: gobgp1, address: 127.0.0.51, asn: 65000, peer-of: PE1, listen: "127.0.0.1:1791"}
+`))
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("Parse: %v %v", err, warns)
+	}
+	want := []ExternalPeer{
+		{Name: "frr1", Address: netip.MustParseAddr("127.0.0.50"), ASN: 65000, PeerOf: "PE1", Listen: netip.MustParseAddrPort("127.0.0.1:1790"), Pos: Pos{13, 5}},
+		{Name: "gobgp1", Address: netip.MustParseAddr("127.0.0.51"), ASN: 65000, PeerOf: "PE1", Listen: netip.MustParseAddrPort("127.0.0.1:1791"), Pos: Pos{14, 5}},
+	}
+	if len(top.ExternalPeers) != len(want) {
+		t.Fatalf("got %d external peers, want %d", len(top.ExternalPeers), len(want))
+	}
+	for i, p := range top.ExternalPeers {
+		if *p != want[i] {
+			t.Errorf("peer %d: got %+v, want %+v", i, *p, want[i])
+		}
+	}
+	if classic, _, _ := Builtin("classic"); len(classic.ExternalPeers) != 0 {
+		t.Errorf("classic has external peers: %v", classic.ExternalPeers)
+	}
+}

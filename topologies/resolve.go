@@ -53,6 +53,7 @@ func (ld *loader) resolve() {
 	}
 	ld.nameInterfaces()
 	ld.allocateSubnets()
+	ld.resolveExternalPeers()
 }
 
 // sortRTs sorts route targets by their wire bytes and drops repeats.

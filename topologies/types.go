@@ -66,6 +66,10 @@ type Topology struct {
 	Nodes       []*Node // in file order
 	VRFs        []*VRF  // in file order
 	Links       []*Link // in file order
+	// ExternalPeers are real BGP routers outside the model that peer with
+	// a route reflector or PE over real TCP (the external-peers key), in
+	// file order.
+	ExternalPeers []*ExternalPeer
 
 	byName map[string]*Node
 	vrfs   map[string]*VRF
@@ -102,6 +106,22 @@ type VRF struct {
 	Export      []vrf.RouteTarget // route-target plus export, deduplicated, sorted
 	Description string
 	Pos         Pos
+}
+
+// ExternalPeer is a BGP router outside the simulation (FRR, GoBGP, a lab
+// router) that joins the provider network as an iBGP peer of one route
+// reflector or PE, carrying VPNv4 routes.
+type ExternalPeer struct {
+	Name string
+	// Address is the router's own socket address in 127.0.0.0/8: a
+	// connection is accepted only from it.
+	Address netip.Addr
+	ASN     uint32 // the provider's AS: the peer is an iBGP peer
+	PeerOf  string // the rr or pe node it peers with
+	// Listen is where PeerOf accepts this peer's connection, in
+	// 127.0.0.0/8, fixed so that a real router can be configured for it.
+	Listen netip.AddrPort
+	Pos    Pos
 }
 
 // Link is one point-to-point link.

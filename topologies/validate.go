@@ -26,6 +26,7 @@ func (ld *loader) validate() {
 	}
 	ld.checkProviderOverlaps()
 	ld.checkVRFOverlaps()
+	ld.checkExternalPeers()
 }
 
 func (ld *loader) checkNodes() {
