@@ -51,6 +51,34 @@ func newRRNetwork(t testing.TB) *rrNetwork {
 var route1 = VPNRoute{RD: rd1, Prefix: pfx1, Label: 100001, NextHop: addr("10.0.0.1"),
 	RouteTargets: []vrf.RouteTarget{rtC, rtB, rtA, rtC}}
 
+// TestSpeakersStartWhileAnotherFabricCloses starts speakers while another
+// fabric closes: a closing speaker deletes its neighbours, and GoBGP then
+// withdraws their routes, reading the package-level options StartBgp
+// writes; the two must not race (run with -race).
+func TestSpeakersStartWhileAnotherFabricCloses(t *testing.T) {
+	routes := make([]VPNRoute, 500)
+	for i := range routes {
+		routes[i] = route1
+		routes[i].Prefix = netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 32)
+	}
+	for range 5 {
+		closing := newRRNetwork(t)
+		if err := closing.pe1.AddVPNv4(routes...); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, closing.f)
+		closed := make(chan error, 1)
+		go func() { closed <- closing.f.Close() }()
+		f := newTestFabric(t)
+		for i := range 8 {
+			addSpeaker(t, f, fmt.Sprintf("S%d", i), 65000, fmt.Sprintf("10.0.1.%d", i+1), false)
+		}
+		if err := <-closed; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestPERRPEPropagation(t *testing.T) {
 	n := newRRNetwork(t)
 	t.Logf("RR1 and two clients: first Established and settled in %v", n.firstSettling)

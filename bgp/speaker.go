@@ -339,9 +339,6 @@ func (sp *Speaker) stop() error {
 		return nil
 	}
 	sp.closed = true
-	globals.mu.Lock()
-	delete(globals.running, sp)
-	globals.mu.Unlock()
 	var addrs []string
 	for {
 		addrs = addrs[:0]
@@ -364,6 +361,14 @@ func (sp *Speaker) stop() error {
 		<-sp.fsmFreedCh
 	}
 	sp.srv.Stop()
+	// Only now, with every neighbour deleted and its routes withdrawn, does
+	// the main loop stop reading GoBGP's package-level options: until here
+	// a speaker starting elsewhere must park it like any running speaker.
+	// Taking the lock also waits for such a start to release it, so that
+	// the parking below is the only one.
+	globals.mu.Lock()
+	delete(globals.running, sp)
+	globals.mu.Unlock()
 	var ops []chan struct{}
 	for done := false; !done; {
 		replied := make(chan struct{})
