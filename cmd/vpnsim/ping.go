@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/netip"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -97,32 +98,13 @@ using the same addresses, the node tells you whose site answered.`,
 				}
 				return printPing(out, r.Lab())
 			}
-			l, o, err := probeStart(args, &f)
+			var r lab.PingResult
+			err := localProbe(args, &f, out, func(l *lab.Lab, dst netip.Addr, o lab.ProbeOptions) (err error) {
+				r, err = l.Ping(args[1], dst, o)
+				return err
+			})
 			if err != nil {
 				return err
-			}
-			defer l.Close()
-			dst, _ := parseAddr(args[2])
-			finish, err := startCapture(l, f.pcap)
-			if err != nil {
-				return err
-			}
-			w := &lab.Walk{}
-			stop := func() {}
-			if f.walk {
-				stop = l.Watch(w, true)
-			}
-			r, err := l.Ping(args[1], dst, o)
-			stop()
-			if ferr := finish(); ferr != nil {
-				return ferr
-			}
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			if f.walk {
-				w.Render(out, useColor(out))
-				fmt.Fprintln(out)
 			}
 			return printPing(out, r)
 		},
@@ -179,4 +161,38 @@ func printPing(out io.Writer, r lab.PingResult) error {
 		fmt.Fprintf(out, "%s from %s (%s): time %.1f ms\n", r.Result, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
 	}
 	return failed()
+}
+
+// localProbe runs a probe command in this process: it starts the network,
+// captures (--pcap) and draws the packet walk (--walk) around do, and
+// reports do's error as bad input.
+func localProbe(args []string, f *probeFlags, out io.Writer, do func(*lab.Lab, netip.Addr, lab.ProbeOptions) error) error {
+	l, o, err := probeStart(args, f)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	dst, _ := parseAddr(args[2])
+	finish, err := startCapture(l, f.pcap)
+	if err != nil {
+		return err
+	}
+	w := &lab.Walk{}
+	stop := func() {}
+	if f.walk {
+		stop = l.Watch(w, true)
+	}
+	err = do(l, dst, o)
+	stop()
+	if ferr := finish(); ferr != nil {
+		return ferr
+	}
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if f.walk {
+		w.Render(out, useColor(out))
+		fmt.Fprintln(out)
+	}
+	return nil
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,39 +33,17 @@ Colour on a terminal; plain when piped or with --no-color.`,
   vpnsim trace classic A1 10.2.2.1      # no route in VRF A: PE1 answers unreachable`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, o, err := probeStart(args, &f)
-			if err != nil {
-				return err
-			}
-			defer l.Close()
-			dst, _ := parseAddr(args[2])
-			finish, err := startCapture(l, f.pcap)
-			if err != nil {
-				return err
-			}
-			w := &lab.Walk{}
-			stop := l.Watch(w, true)
-			r, err := l.Ping(args[1], dst, o)
-			stop()
-			if ferr := finish(); ferr != nil {
-				return ferr
-			}
-			if err != nil {
-				return usageErr("%v", err)
-			}
+			f.walk = true
 			out := cmd.OutOrStdout()
-			w.Render(out, useColor(out))
-			fmt.Fprintln(out)
-			switch r.Result {
-			case lab.Reply:
-				fmt.Fprintf(out, "reply from %s (%s) in %.1f ms\n", r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
-				return nil
-			case lab.Lost:
-				fmt.Fprintf(out, "no answer: dropped at %s (%s)\n", r.DroppedAt, r.Reason)
-			default:
-				fmt.Fprintf(out, "%s from %s (%s) in %.1f ms\n", r.Result, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
+			var r lab.PingResult
+			err := localProbe(args, &f, out, func(l *lab.Lab, dst netip.Addr, o lab.ProbeOptions) (err error) {
+				r, err = l.Ping(args[1], dst, o)
+				return err
+			})
+			if err != nil {
+				return err
 			}
-			return failed()
+			return printPing(out, r)
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")

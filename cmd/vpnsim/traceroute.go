@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,25 +57,16 @@ answer.`,
 				}
 				return nil
 			}
-			l, o, err := probeStart(args, &f)
-			if err != nil {
-				return err
-			}
-			defer l.Close()
-			dst, _ := parseAddr(args[2])
-			finish, err := startCapture(l, f.pcap)
-			if err != nil {
-				return err
-			}
-			tr, err := l.Traceroute(args[1], dst, o)
-			if ferr := finish(); ferr != nil {
-				return ferr
-			}
-			if err != nil {
-				return usageErr("%v", err)
-			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", dst, args[1], f.max)
+			var tr lab.TraceResult
+			err := localProbe(args, &f, out, func(l *lab.Lab, dst netip.Addr, o lab.ProbeOptions) (err error) {
+				tr, err = l.Traceroute(args[1], dst, o)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", args[2], args[1], f.max)
 			for _, h := range tr.Hops {
 				fmt.Fprintln(out, HopLine(h))
 			}
