@@ -47,7 +47,8 @@ echo "check-capture: $(tshark --version 2>/dev/null | head -1)"
 # (outer header first: an ICMP error's quoted packet comes after).
 fields=(frame.number frame.interface_name ip.src mpls.label icmp.type
 	ip.checksum.status icmp.checksum.status icmp.ext.checksum.status
-	icmp.mpls.label _ws.expert.severity _ws.malformed)
+	icmp.mpls.label _ws.expert.severity _ws.malformed
+	mpls.bottom mpls.ttl icmp.mpls.s icmp.mpls.ttl)
 args=()
 for f in "${fields[@]}"; do args+=(-e "$f"); done
 echo "check-capture: tshark -r $file -o ip.check_checksum:TRUE -T fields ${args[*]}"
@@ -78,20 +79,35 @@ BEGIN { sum[6] = "IPv4"; sum[7] = "ICMP"; sum[8] = "ICMP extension" }
 		n = split($c, st, ",")
 		for (i = 1; i <= n; i++) if (st[i] == "0") bad("bad " sum[c] " checksum")
 	}
-	if ($4 != "") labelled++
-	if ($2 == "PE1:eth1" && first($5) == "8" && $4 == "18,100000") request++
+	if ($4 != "") {
+		labelled++
+		# bottom of stack on the last label only
+		nl = split($4, lab, ","); nb = split($12, bos, ",")
+		if (nb != nl) bad("bottom-of-stack bits \"" $12 "\" do not match labels \"" $4 "\"")
+		for (i = 1; i <= nb; i++) if ((bos[i] + 0) != (i == nb)) bad("bottom-of-stack bits \"" $12 "\" for labels \"" $4 "\"")
+	}
+	if ($2 == "PE1:eth1" && first($5) == "8" && $4 == "18,100000") {
+		request++
+		# uniform mode: the ingress gives both labels the same TTL
+		split($13, ttl, ",")
+		if (ttl[1] != ttl[2] || ttl[1] == "") bad("labels 18/100000 leave PE1 with TTLs \"" $13 "\", want equal")
+		ttls[ttl[1]] = 1
+	}
 	if (first($5) == "11") {
 		exceeded++
 		if ($9 != "") extended++
 		if (first($3) == "100.64.0.1") {
 			p1++
 			if ($9 != "18,100000") bad("P1 time exceeded reports labels \"" $9 "\", want 18,100000")
+			if ($14 != "0,1") bad("P1 time exceeded reports bottom-of-stack bits \"" $14 "\", want 0,1")
+			if ($15 != "1,1") bad("P1 time exceeded reports received TTLs \"" $15 "\", want 1,1 (the TTL that expired)")
 		}
 	}
 }
 END {
 	printf "check-capture: %d frames read; %d problems (malformed frames, expert errors, bad checksums, wrong names or labels)\n", frames, errors
-	printf "check-capture: %d frames carry MPLS labels; %d echo requests leave PE1:eth1 with labels 18/100000\n", labelled, request
+	nt = 0; for (t in ttls) nt++
+	printf "check-capture: %d frames carry MPLS labels, bottom-of-stack bit on the last label only; %d echo requests leave PE1:eth1 with labels 18/100000 (%d distinct TTLs, equal on both labels)\n", labelled, request, nt
 	printf "check-capture: %d ICMP time exceeded frames, %d with an RFC 4950 MPLS extension; %d from P1 report 18/100000\n", exceeded, extended, p1
 	if (frames == 0) { print "check-capture: no frames" > "/dev/stderr"; errors++ }
 	if (labelled == 0) { print "check-capture: no frame carries an MPLS label" > "/dev/stderr"; errors++ }
