@@ -9,6 +9,8 @@ import (
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
+
+	"github.com/vpnsim/vpnsim/vrf"
 )
 
 // SessionConfig describes a BGP session between two speakers.
@@ -18,6 +20,12 @@ type SessionConfig struct {
 	// BIsRRClientOfA makes A a route reflector and B its client (PE–RR).
 	// Leave it false for RR–RR, a PE–PE full mesh and eBGP.
 	BIsRRClientOfA bool
+	// BImports, when not nil, are the route targets B imports: A then
+	// sends B only the VPN paths carrying at least one of them, and none
+	// if the list is empty (the effect of RFC 4684's route-target
+	// constraint, configured instead of signalled; see rtfilter.go).
+	// AImports is the same toward A. Nil sends everything.
+	AImports, BImports []vrf.RouteTarget
 }
 
 // SessionState is a snapshot of a session.
@@ -146,6 +154,17 @@ func (f *Fabric) AddSession(cfg SessionConfig) (*Session, error) {
 			return nil, fmt.Errorf("session %s: %w", s.name, err)
 		}
 	}
+	for _, x := range []struct {
+		from, to *Speaker
+		rts      []vrf.RouteTarget
+	}{{cfg.A, cfg.B, cfg.BImports}, {cfg.B, cfg.A, cfg.AImports}} {
+		if x.rts == nil {
+			continue
+		}
+		if err := x.from.exportFilter(x.to, x.rts); err != nil {
+			return nil, fmt.Errorf("session %s: route-target filter toward %s: %w", s.name, x.to.cfg.Name, err)
+		}
+	}
 	if err := s.configure(); err != nil {
 		return nil, fmt.Errorf("session %s: %w", s.name, err)
 	}
@@ -181,6 +200,8 @@ func (f *Fabric) checkSession(cfg SessionConfig) error {
 		return fmt.Errorf("session %s: a speaker cannot peer with itself", name)
 	case !cfg.Family.valid():
 		return fmt.Errorf("session %s: family %v is not VPNv4 or IPv4Unicast", name, cfg.Family)
+	case (cfg.AImports != nil || cfg.BImports != nil) && cfg.Family != VPNv4:
+		return fmt.Errorf("session %s: route-target filters apply to VPNv4 sessions only, not %v", name, cfg.Family)
 	case cfg.BIsRRClientOfA && !cfg.A.cfg.ClusterID.IsValid():
 		return fmt.Errorf("session %s: %s has no cluster ID, so it cannot be a route reflector", name, cfg.A.cfg.Name)
 	case cfg.BIsRRClientOfA && cfg.A.cfg.ASN != cfg.B.cfg.ASN:

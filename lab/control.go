@@ -82,8 +82,22 @@ func newControl(l *Lab, opts Options) (*control, error) {
 		}
 		c.vpn[n.Name] = s
 	}
+	// Each PE receives only the VPN routes its VRFs import (see
+	// bgp.SessionConfig.BImports); reflectors receive everything.
+	imports := func(name string) []vrf.RouteTarget {
+		x := l.pes[name]
+		if x == nil {
+			return nil
+		}
+		rts := []vrf.RouteTarget{}
+		for _, v := range x.VRFs {
+			rts = append(rts, v.Import...)
+		}
+		return rts
+	}
 	add := func(a, b string, client bool) error {
-		s, err := c.fabric.AddSession(bgp.SessionConfig{A: c.vpn[a], B: c.vpn[b], Family: bgp.VPNv4, BIsRRClientOfA: client})
+		s, err := c.fabric.AddSession(bgp.SessionConfig{A: c.vpn[a], B: c.vpn[b], Family: bgp.VPNv4, BIsRRClientOfA: client,
+			AImports: imports(a), BImports: imports(b)})
 		if err == nil {
 			c.ibgp = append(c.ibgp, ibgpSession{s: s, a: a, b: b})
 		}

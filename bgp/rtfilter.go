@@ -1,0 +1,92 @@
+package bgp
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
+
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// Route-target filtering (SessionConfig.AImports, BImports): without it a
+// route reflector sends every client every VPN route, and each PE holds
+// the routes of every customer. RFC 4684's route-target constraint has
+// each PE advertise the route targets it imports and the reflectors send
+// it only matching routes; the fabric gets the same effect from
+// configuration: the sender of a filtered direction carries an export
+// policy, assigned globally and matching on the neighbour, that accepts
+// toward that neighbour only the paths carrying one of its route targets
+// and rejects the rest. GoBGP applies export policy when it sends and
+// when it computes the Adj-RIB-Out, so Settled needs no exception.
+//
+// Each filtered neighbour gets a policy of its own with two statements
+// (accept with the neighbour and any of its route targets; reject with
+// the neighbour alone), appended to the speaker's global export
+// assignment. Toward other neighbours both statements fail on their first
+// condition, the neighbour, so a filter costs little where it does not
+// apply.
+
+// exportFilter makes sp send remote only VPN paths that carry at least
+// one of rts (none at all if rts is empty).
+func (sp *Speaker) exportFilter(remote *Speaker, rts []vrf.RouteTarget) error {
+	name := "vpnsim-rt-" + remote.addr.String()
+	neighbours := &api.DefinedSet{DefinedType: api.DefinedType_NEIGHBOR, Name: name, List: []string{remote.addr.String() + "/32"}}
+	isNeighbour := &api.MatchSet{Type: api.MatchSet_ANY, Name: name}
+	var stmts []*api.Statement
+	var targets *api.DefinedSet
+	if len(rts) > 0 {
+		// One regular expression for all of them: GoBGP matches a set's
+		// entries one by one, and one alternation is several times
+		// faster than thirty anchored literals.
+		var alts []string
+		for _, rt := range sortedRTs(rts) {
+			ec, err := bgp.ParseExtended(rt[:])
+			if err != nil {
+				return fmt.Errorf("route target %v: %w", rt, err)
+			}
+			alts = append(alts, regexp.QuoteMeta(ec.String()))
+		}
+		targets = &api.DefinedSet{DefinedType: api.DefinedType_EXT_COMMUNITY, Name: name,
+			List: []string{"rt:^(?:" + strings.Join(alts, "|") + ")$"}}
+		stmts = append(stmts, &api.Statement{
+			Name: name + "-accept",
+			Conditions: &api.Conditions{
+				NeighborSet:     isNeighbour,
+				ExtCommunitySet: &api.MatchSet{Type: api.MatchSet_ANY, Name: name},
+			},
+			Actions: &api.Actions{RouteAction: api.RouteAction_ACCEPT},
+		})
+	}
+	stmts = append(stmts, &api.Statement{
+		Name:       name + "-reject",
+		Conditions: &api.Conditions{NeighborSet: isNeighbour},
+		Actions:    &api.Actions{RouteAction: api.RouteAction_REJECT},
+	})
+	sp.policyMu.Lock()
+	defer sp.policyMu.Unlock()
+	sp.touch()
+	return sp.use(func() error {
+		ctx := context.Background()
+		for _, set := range []*api.DefinedSet{neighbours, targets} {
+			if set == nil {
+				continue
+			}
+			if err := sp.srv.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: set}); err != nil {
+				return err
+			}
+		}
+		if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: &api.Policy{Name: name, Statements: stmts}}); err != nil {
+			return err
+		}
+		return sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
+			Name:          "global",
+			Direction:     api.PolicyDirection_EXPORT,
+			Policies:      []*api.Policy{{Name: name}},
+			DefaultAction: api.RouteAction_ACCEPT,
+		}})
+	})
+}
