@@ -54,6 +54,46 @@
 // malformed message), the controller records why (SessionState.LastError),
 // resets both neighbours and dials again after 250 ms.
 //
+// # External peers
+//
+// AddExternalPeer lets a BGP router outside the model (FRR, GoBGP, a lab
+// router) peer with one speaker over VPNv4. The fabric opens a listening
+// socket of its own at the fixed address and port given (in 127.0.0.0/8,
+// so a real router can be configured for it); the speaker keeps listening
+// only on its own address. A connection from any address but the router's
+// is refused with a Cease NOTIFICATION (Connection Rejected) and logged, as
+// is one while the peer is set down (its speaker is down in the model).
+// The router's connection is relayed like a simulated session: the fabric
+// dials the speaker's listener from the router's own address, so GoBGP
+// sees its configured neighbour: passive, VPNv4, a route-reflector client
+// when the speaker has a cluster ID and a plain iBGP neighbour otherwise.
+// When the session ends, the neighbour is deleted and re-added, which
+// withdraws every route learned from the router at once; a new connection
+// from the router replaces a running session.
+//
+// A hostile router harms only its own session. The relay checks every
+// message header in both directions (RFC 4271 section 6.1): a bad marker,
+// a length outside 19 to 4096 or wrong for the type, or an unknown type
+// gets the Message Header Error NOTIFICATION with the right subcode and
+// data, and the session is reset (GoBGP checks neither the marker nor the
+// largest length, and would wait for a body of up to 64 KiB). A malformed
+// attribute in an UPDATE is GoBGP's to handle, with RFC 7606's revised
+// error handling (on by default for neighbours added through its API): an
+// UPDATE with a malformed ORIGIN, AS_PATH, LOCAL_PREF, MED, extended
+// communities and so on is treated as withdraw, the session stays up. A
+// router that never reads blocks only its relay's writer; GoBGP queues
+// per neighbour.
+//
+// Settled does not wait for external sessions to come up, and cannot
+// compare what a router holds. For an external session GoBGP has in
+// Established it checks only that every UPDATE the relay read from the
+// router has been written to the speaker and counted by its GoBGP
+// (received or, treated as withdraw, discarded). So a router that is not
+// connected, or reads slowly, or never, does not hold the model up; one
+// that keeps sending does, as any moving network would. Settled can
+// return just before the speaker's main loop takes in the last UPDATE it
+// counted; Changed fires when it does.
+//
 // # Settled
 //
 // Settled is true when the network has converged, judged from the

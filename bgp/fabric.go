@@ -42,12 +42,13 @@ type Fabric struct {
 
 	closing atomic.Bool // Close has begun
 
-	mu       sync.Mutex
-	closed   bool
-	speakers []*Speaker
-	byAddr   map[string]*Speaker // socket address (127.x.y.z) to speaker
-	byName   map[string]*Speaker
-	sessions []*Session
+	mu        sync.Mutex
+	closed    bool
+	speakers  []*Speaker
+	byAddr    map[string]*Speaker // socket address (127.x.y.z) to speaker
+	byName    map[string]*Speaker
+	sessions  []*Session
+	externals []*ExternalPeer
 
 	// gen counts activity: every message a speaker's main loop processed,
 	// every BGP message (other than KEEPALIVE) the relays forwarded, every

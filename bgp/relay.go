@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -66,12 +65,13 @@ func (r *relay) pump(dir int, from, to net.Conn, touch func()) {
 			r.stop(err)
 			return
 		}
-		n := int(binary.BigEndian.Uint16(hdr[16:18]))
-		typ := hdr[18]
-		if n < headerLen {
-			r.stop(fmt.Errorf("malformed BGP header: length %d", n))
+		if fe := checkHeader(hdr); fe != nil {
+			sendNotification(from, errMessageHeader, fe.subcode, fe.data)
+			r.stop(fe)
 			return
 		}
+		n := int(binary.BigEndian.Uint16(hdr[16:18]))
+		typ := hdr[18]
 		start := len(batch)
 		batch = append(batch, make([]byte, n)...)
 		if _, err := io.ReadFull(in, batch[start:]); err != nil {

@@ -49,6 +49,9 @@ func (f *Fabric) Settled() (bool, string) {
 	if ok, why := checkWire(dirs); !ok {
 		return false, why
 	}
+	if ok, why := f.externalsSettled(); !ok {
+		return false, why
+	}
 	if f.gen.Load() != g0 {
 		return false, "messages are moving"
 	}

@@ -58,7 +58,8 @@ type Speaker struct {
 	park      atomic.Pointer[parking] // a request to hold the main loop, see startServer
 	exit      atomic.Bool             // makes the main loop leave, see stop
 
-	sessions atomic.Pointer[[]*Session] // sessions this speaker takes part in (copy on write)
+	sessions  atomic.Pointer[[]*Session]      // sessions this speaker takes part in (copy on write)
+	externals atomic.Pointer[[]*ExternalPeer] // its external peers (copy on write)
 
 	mu     sync.RWMutex // held for reading around every GoBGP call; stop takes it for writing
 	closed bool
@@ -108,6 +109,11 @@ func (h hook) Observe(op server.FSMOperation, _, _ time.Duration) {
 		if l := sp.sessions.Load(); l != nil {
 			for _, s := range *l {
 				s.observe()
+			}
+		}
+		if l := sp.externals.Load(); l != nil {
+			for _, e := range *l {
+				e.observe()
 			}
 		}
 	}
@@ -518,7 +524,7 @@ func (sp *Speaker) rib(fam Family, each func(d decoded, from string) error) erro
 			if err != nil {
 				return fmt.Errorf("speaker %s: decoding %s: %w", sp.cfg.Name, dst.Prefix, err)
 			}
-			if err := each(d, sp.f.nameOf(p.NeighborIp)); err != nil {
+			if err := each(d, sp.peerName(p.NeighborIp)); err != nil {
 				return fmt.Errorf("speaker %s: %s: %w", sp.cfg.Name, dst.Prefix, err)
 			}
 		}

@@ -1,0 +1,495 @@
+package bgp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync/atomic"
+	"time"
+
+	api "github.com/osrg/gobgp/v3/api"
+)
+
+// ExternalPeerConfig describes a BGP router outside the model (FRR, GoBGP,
+// a lab router) that peers with one of the fabric's speakers over VPNv4.
+type ExternalPeerConfig struct {
+	// Name names the peer in states, logs and RIBs (VPNPath.FromPeer).
+	// Unique among the fabric's speakers and external peers.
+	Name string
+	// Speaker is the simulated route reflector or PE it peers with. A
+	// speaker with a cluster ID treats it as a route-reflector client;
+	// any other as an iBGP neighbour.
+	Speaker *Speaker
+	// Address is the router's own socket address in 127.0.0.0/8: the
+	// fabric accepts a connection from it only.
+	Address netip.Addr
+	// ASN is the router's AS: the speaker's own (the peer is iBGP).
+	ASN uint32
+	// Listen is where the fabric accepts the router's connection for
+	// Speaker, in 127.0.0.0/8. Port 0 picks a free port (see ListenAddr).
+	Listen netip.AddrPort
+}
+
+// ExternalState is a snapshot of an external peer.
+type ExternalState struct {
+	Name, Speaker string
+	Address       netip.Addr
+	Listen        netip.AddrPort
+	// Desired is what the simulator asked for (SetUp): connections are
+	// accepted only while it is true.
+	Desired bool
+	// Established is true while the speaker has the session in
+	// Established and the fabric's relay joins it to the router.
+	Established bool
+	// UpdatesIn and UpdatesOut count the UPDATEs relayed from and to the
+	// router since the session last came up.
+	UpdatesIn, UpdatesOut uint64
+	// Sessions counts the connections accepted and relayed; Refused the
+	// connections turned away, LastRefused why the last one was.
+	Sessions, Refused uint64
+	LastRefused       string
+	// LastError says why a session last ended while it was wanted ("" if
+	// none did): the router closed it, a NOTIFICATION, a framing error.
+	LastError string
+}
+
+// ExternalPeer is a router outside the model peering with one speaker.
+//
+// The fabric, not GoBGP, listens for it: a listening socket of its own at
+// the configured address and port accepts one connection, from the
+// router's address only, dials the speaker's listener from that same
+// address (so GoBGP sees its configured neighbour) and relays whole
+// messages between the two, like a simulated session. The speaker's
+// neighbour is passive and never dials. When a session ends the neighbour
+// is deleted and re-added, which withdraws every route it learned from the
+// router at once and leaves a fresh neighbour for the next connection; a
+// new connection from the router replaces a running session.
+type ExternalPeer struct {
+	f   *Fabric
+	cfg ExternalPeerConfig
+	ln  net.Listener
+
+	conns chan net.Conn // accepted from the router's address, for the controller
+	kick  chan struct{}
+
+	desired     atomic.Bool
+	established atomic.Bool
+	phase       atomic.Int32 // see the phase constants in session.go
+	relay       atomic.Pointer[relay]
+	lastErr     atomic.Pointer[string]
+	lastRefused atomic.Pointer[string]
+	sessions    atomic.Uint64
+	refused     atomic.Uint64
+}
+
+// Name is the peer's name.
+func (e *ExternalPeer) Name() string { return e.cfg.Name }
+
+// Config returns the peer's configuration (Listen as given; see ListenAddr).
+func (e *ExternalPeer) Config() ExternalPeerConfig { return e.cfg }
+
+// ListenAddr is where the fabric accepts the router's connection.
+func (e *ExternalPeer) ListenAddr() netip.AddrPort {
+	return e.ln.Addr().(*net.TCPAddr).AddrPort()
+}
+
+// State returns a snapshot of the peer.
+func (e *ExternalPeer) State() ExternalState {
+	st := ExternalState{
+		Name: e.cfg.Name, Speaker: e.cfg.Speaker.cfg.Name, Address: e.cfg.Address, Listen: e.ListenAddr(),
+		Desired: e.desired.Load(), Established: e.established.Load(),
+		Sessions: e.sessions.Load(), Refused: e.refused.Load(),
+	}
+	if r := e.relay.Load(); r != nil {
+		st.UpdatesOut = r.dirs[0].writtenUpdates.Load()
+		st.UpdatesIn = r.dirs[1].writtenUpdates.Load()
+	}
+	if s := e.lastErr.Load(); s != nil {
+		st.LastError = *s
+	}
+	if s := e.lastRefused.Load(); s != nil {
+		st.LastRefused = *s
+	}
+	return st
+}
+
+// SetUp sets whether the router may be connected: true while the speaker
+// is up in the model. Set down, a running session is closed (its routes
+// withdrawn) and connections are refused until it is set up again. A new
+// external peer starts down.
+func (e *ExternalPeer) SetUp(up bool) {
+	if e.desired.Swap(up) != up {
+		e.f.touch()
+		e.poke()
+	}
+}
+
+func (e *ExternalPeer) poke() {
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}
+
+// observe is called from the speaker's main loop after each message it
+// handled, like Session.observe.
+func (e *ExternalPeer) observe() {
+	if e.phase.Load() != phaseIdle {
+		e.poke()
+	}
+}
+
+// ExternalPeers returns every external peer in creation order.
+func (f *Fabric) ExternalPeers() []*ExternalPeer {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]*ExternalPeer(nil), f.externals...)
+}
+
+// AddExternalPeer opens the listening socket for a router outside the
+// model and configures the speaker's neighbour for it. The peer starts
+// down: see SetUp.
+func (f *Fabric) AddExternalPeer(cfg ExternalPeerConfig) (*ExternalPeer, error) {
+	if err := f.checkExternal(cfg); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp4", cfg.Listen.String())
+	if err != nil {
+		return nil, fmt.Errorf("external peer %s: cannot listen on %s for %s: %w", cfg.Name, cfg.Listen, cfg.Speaker.cfg.Name, err)
+	}
+	e := &ExternalPeer{f: f, cfg: cfg, ln: ln, conns: make(chan net.Conn), kick: make(chan struct{}, 1)}
+	sp := cfg.Speaker
+	if err := sp.addNeighbour(e.neighbour()); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("external peer %s: %w", cfg.Name, err)
+	}
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		ln.Close()
+		return nil, ErrClosed
+	}
+	f.externals = append(f.externals, e)
+	var l []*ExternalPeer
+	if old := sp.externals.Load(); old != nil {
+		l = append(l, *old...)
+	}
+	l = append(l, e)
+	sp.externals.Store(&l)
+	f.wg.Add(2)
+	f.mu.Unlock()
+	go e.accept()
+	go e.run()
+	f.log.Debug("bgp external peer", "peer", cfg.Name, "speaker", sp.cfg.Name, "listen", e.ListenAddr(), "address", cfg.Address)
+	return e, nil
+}
+
+func (f *Fabric) checkExternal(cfg ExternalPeerConfig) error {
+	if cfg.Speaker == nil {
+		return fmt.Errorf("external peer %s: no speaker given", cfg.Name)
+	}
+	sp := cfg.Speaker
+	switch {
+	case cfg.Name == "":
+		return errors.New("external peer: the name is empty")
+	case sp.f != f:
+		return fmt.Errorf("external peer %s: speaker %s belongs to another fabric", cfg.Name, sp.cfg.Name)
+	case !cfg.Address.Is4() || !cfg.Address.IsLoopback():
+		return fmt.Errorf("external peer %s: address %v is not an IPv4 address in 127.0.0.0/8", cfg.Name, cfg.Address)
+	case !cfg.Listen.Addr().Is4() || !cfg.Listen.Addr().IsLoopback():
+		return fmt.Errorf("external peer %s: listen address %v is not in 127.0.0.0/8", cfg.Name, cfg.Listen)
+	case cfg.ASN != sp.cfg.ASN:
+		return fmt.Errorf("external peer %s: AS %d is not %s's AS %d; an external peer is an iBGP peer", cfg.Name, cfg.ASN, sp.cfg.Name, sp.cfg.ASN)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return ErrClosed
+	}
+	if f.byName[cfg.Name] != nil {
+		return fmt.Errorf("external peer %s: a speaker of that name exists", cfg.Name)
+	}
+	if o := f.byAddr[cfg.Address.String()]; o != nil {
+		return fmt.Errorf("external peer %s: %v is the socket address of speaker %s; choose an address in 127.0.0.0/16", cfg.Name, cfg.Address, o.cfg.Name)
+	}
+	for _, o := range f.externals {
+		switch {
+		case o.cfg.Name == cfg.Name:
+			return fmt.Errorf("external peer %s: an external peer of that name exists", cfg.Name)
+		case o.cfg.Speaker == sp && o.cfg.Address == cfg.Address:
+			return fmt.Errorf("external peer %s: %s already has external peer %s at %v", cfg.Name, sp.cfg.Name, o.cfg.Name, cfg.Address)
+		}
+	}
+	return nil
+}
+
+// neighbour is the speaker's configuration of the router: passive, VPNv4,
+// a route-reflector client when the speaker reflects, and RFC 7606 error
+// handling (GoBGP's default: a malformed attribute withdraws the UPDATE's
+// routes instead of resetting the session).
+func (e *ExternalPeer) neighbour() *api.Peer {
+	sp := e.cfg.Speaker
+	p := &api.Peer{
+		Conf: &api.PeerConf{NeighborAddress: e.cfg.Address.String(), PeerAsn: e.cfg.ASN, Description: "external peer " + e.cfg.Name},
+		Transport: &api.Transport{
+			LocalAddress: sp.addr.String(),
+			PassiveMode:  true,
+		},
+		Timers: &api.Timers{Config: &api.TimersConfig{
+			ConnectRetry:      1,
+			HoldTime:          holdTime,
+			KeepaliveInterval: holdTime / 3,
+		}},
+		AfiSafis: []*api.AfiSafi{{Config: &api.AfiSafiConfig{Family: VPNv4.api(), Enabled: true}}},
+	}
+	if sp.cfg.ClusterID.IsValid() {
+		p.RouteReflector = &api.RouteReflector{
+			RouteReflectorClient:    true,
+			RouteReflectorClusterId: sp.cfg.ClusterID.String(),
+		}
+	}
+	return p
+}
+
+// accept takes connections and hands those from the router's address to
+// the controller; any other is refused.
+func (e *ExternalPeer) accept() {
+	defer e.f.wg.Done()
+	for {
+		c, err := e.ln.Accept()
+		if err != nil {
+			if e.f.ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				return
+			}
+			e.f.log.Warn("bgp external peer: accepting a connection failed", "peer", e.cfg.Name, "error", err)
+			select {
+			case <-time.After(100 * time.Millisecond): // such errors (out of files) last a while
+			case <-e.f.ctx.Done():
+				return
+			}
+			continue
+		}
+		from := c.RemoteAddr().(*net.TCPAddr).AddrPort()
+		if from.Addr().Unmap() != e.cfg.Address {
+			e.refuse(c, fmt.Sprintf("a connection from %v: only %s at %v may connect to %v", from, e.cfg.Name, e.cfg.Address, e.ListenAddr()))
+			continue
+		}
+		select {
+		case e.conns <- c:
+		case <-e.f.ctx.Done():
+			c.Close()
+			return
+		}
+	}
+}
+
+// refuse turns a connection away with a Cease NOTIFICATION (Connection
+// Rejected, RFC 4486), and records and logs why.
+func (e *ExternalPeer) refuse(c net.Conn, why string) {
+	e.lastRefused.Store(&why)
+	e.refused.Add(1)
+	e.f.log.Warn("bgp external peer: refused "+why, "peer", e.cfg.Name, "speaker", e.cfg.Speaker.cfg.Name)
+	e.f.notify()
+	sendNotification(c, errCease, subConnectionReject, nil)
+	c.Close()
+}
+
+// notify fires Changed without counting as BGP activity (a refused
+// connection moves nothing).
+func (f *Fabric) notify() {
+	select {
+	case f.changed <- struct{}{}:
+	default:
+	}
+}
+
+// run is the peer's controller: it wakes on a connection from the router,
+// on SetUp, on the relay ending and on the neighbour's FSM changes while it
+// waits for one, and moves one step towards the desired state.
+func (e *ExternalPeer) run() {
+	defer e.f.wg.Done()
+	var pending net.Conn // from the router, not yet relayed
+	defer func() {
+		e.ln.Close()
+		if pending != nil {
+			pending.Close()
+		}
+		if r := e.relay.Load(); r != nil {
+			r.close()
+		}
+	}()
+	for {
+		select {
+		case c := <-e.conns:
+			if pending != nil {
+				pending.Close() // the newest connection wins
+			}
+			pending = c
+		case <-e.kick:
+		case <-e.f.ctx.Done():
+			return
+		}
+		pending = e.step(pending)
+	}
+}
+
+// step returns the connection still waiting to be relayed, if any.
+func (e *ExternalPeer) step(pending net.Conn) net.Conn {
+	sp, addr := e.cfg.Speaker, e.cfg.Address.String()
+	if r := e.relay.Load(); r != nil && (r.isDone() || !e.desired.Load() || pending != nil) {
+		if r.isDone() && e.desired.Load() {
+			e.fail("session ended: " + r.err.Error())
+		}
+		e.f.touch()
+		r.close()
+		if !e.quiesce() {
+			return pending // the fabric is closing
+		}
+		if err := e.reset(); err != nil {
+			e.fail("reconfiguring: " + err.Error())
+		}
+		e.relay.Store(nil)
+		e.setEstablished(false)
+	}
+	if pending != nil && !e.desired.Load() {
+		e.refuse(pending, fmt.Sprintf("a connection from %s: %s is down in the model", e.cfg.Address, sp.cfg.Name))
+		pending = nil
+	}
+	if pending != nil {
+		// GoBGP closes a connection that reaches a neighbour still in Idle.
+		e.phase.Store(phaseWaitActive)
+		if sp.neighbourState(addr) != api.PeerState_ACTIVE {
+			return pending
+		}
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: e.cfg.Address.AsSlice()}, Timeout: dialWait}
+		toSp, err := d.DialContext(e.f.ctx, "tcp4", sp.ListenAddr().String())
+		if err != nil {
+			e.fail("dialling " + sp.cfg.Name + ": " + err.Error())
+			pending.Close()
+			e.phase.Store(phaseIdle)
+			return nil
+		}
+		sp.dialed.Add(1)
+		e.relay.Store(newRelay(toSp, pending, e.f.touch, e.poke))
+		e.sessions.Add(1)
+		e.f.touch()
+		pending = nil
+	}
+	up := false
+	if r := e.relay.Load(); r != nil {
+		up = !r.isDone() && sp.neighbourState(addr) == api.PeerState_ESTABLISHED
+		e.phase.Store(phaseWaitEstablished)
+	}
+	if up || e.relay.Load() == nil {
+		e.phase.Store(phaseIdle)
+	}
+	e.setEstablished(up)
+	return nil
+}
+
+// quiesce waits until the speaker holds no connection of this peer in
+// hand-over or in the OPEN exchange (see Session.quiesce).
+func (e *ExternalPeer) quiesce() bool {
+	e.phase.Store(phaseWaitQuiet)
+	defer e.phase.Store(phaseIdle)
+	sp, addr := e.cfg.Speaker, e.cfg.Address.String()
+	for sp.accepted.Load() < sp.dialed.Load() || inHandshake(sp.neighbourState(addr)) {
+		select {
+		case <-e.kick:
+		case <-e.f.ctx.Done():
+			return false
+		}
+	}
+	return true
+}
+
+// reset deletes and re-adds the speaker's neighbour: every route learned
+// from the router is withdrawn, and a fresh FSM waits for the next
+// connection.
+func (e *ExternalPeer) reset() error {
+	sp, addr := e.cfg.Speaker, e.cfg.Address.String()
+	sp.touch()
+	sp.use(func() error {
+		err := sp.srv.DeletePeer(context.Background(), &api.DeletePeerRequest{Address: addr})
+		if err == nil {
+			sp.fsmDeleted(addr)
+		}
+		return err
+	})
+	return sp.addNeighbour(e.neighbour())
+}
+
+func (e *ExternalPeer) fail(msg string) {
+	e.lastErr.Store(&msg)
+	e.f.log.Warn("bgp external peer: "+msg, "peer", e.cfg.Name, "speaker", e.cfg.Speaker.cfg.Name)
+}
+
+func (e *ExternalPeer) setEstablished(up bool) {
+	if e.established.Swap(up) != up {
+		e.f.touch()
+	}
+}
+
+// neighbourState is the session state of the neighbour at addr.
+func (sp *Speaker) neighbourState(addr string) api.PeerState_SessionState {
+	var st api.PeerState_SessionState
+	sp.use(func() error {
+		return sp.srv.ListPeer(context.Background(), &api.ListPeerRequest{Address: addr}, func(p *api.Peer) {
+			st = p.GetState().GetSessionState()
+		})
+	})
+	return st
+}
+
+// peerName maps a neighbour's socket address to its model name: a speaker
+// of the fabric or one of this speaker's external peers ("" if none).
+func (sp *Speaker) peerName(addr string) string {
+	if n := sp.f.nameOf(addr); n != "" {
+		return n
+	}
+	if l := sp.externals.Load(); l != nil {
+		for _, e := range *l {
+			if e.cfg.Address.String() == addr {
+				return e.cfg.Name
+			}
+		}
+	}
+	return ""
+}
+
+// externalsSettled is Settled's part for external peers. What a router
+// holds cannot be read, and a router that reads slowly, or never, must not
+// hold the model up: so the only check is that every UPDATE relayed from
+// a session GoBGP has in Established has reached the speaker's GoBGP. GoBGP
+// counts a malformed UPDATE it treats as withdraw (RFC 7606) as discarded,
+// not as an UPDATE, so both counts are summed.
+func (f *Fabric) externalsSettled() (bool, string) {
+	for _, e := range f.ExternalPeers() {
+		r := e.relay.Load()
+		if r == nil || r.isDone() {
+			continue
+		}
+		var recv uint64
+		var up bool
+		sp := e.cfg.Speaker
+		err := sp.use(func() error {
+			return sp.srv.ListPeer(context.Background(), &api.ListPeerRequest{Address: e.cfg.Address.String()}, func(p *api.Peer) {
+				m := p.GetState().GetMessages().GetReceived()
+				recv = m.GetUpdate() + m.GetDiscarded()
+				up = p.GetState().GetSessionState() == api.PeerState_ESTABLISHED
+			})
+		})
+		if err != nil {
+			return false, err.Error()
+		}
+		in := &r.dirs[1]
+		read, written := in.readUpdates.Load(), in.writtenUpdates.Load()
+		if up && (read != written || recv != written || in.pending.Load() != 0) {
+			return false, fmt.Sprintf("UPDATEs in flight from external peer %s to %s (relayed %d, received %d)",
+				e.cfg.Name, sp.cfg.Name, written, recv)
+		}
+	}
+	return true, ""
+}

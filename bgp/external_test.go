@@ -1,0 +1,546 @@
+package bgp
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
+
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// A router outside the model, played by the test: raw BGP messages on a
+// TCP connection from its own 127.0.0.x address.
+type rawRouter struct {
+	t *testing.T
+	c net.Conn
+	r *bufio.Reader
+}
+
+const extRouterID = "10.255.0.50"
+
+// dialRouter connects from 127.0.0.x to the listener; the deadline only
+// guards against a test that would otherwise hang.
+func dialRouter(t *testing.T, from string, to netip.AddrPort) *rawRouter {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+	c, err := d.Dial("tcp4", to.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(settleTimeout))
+	t.Cleanup(func() { c.Close() })
+	return &rawRouter{t: t, c: c, r: bufio.NewReader(c)}
+}
+
+func (p *rawRouter) send(b []byte) {
+	p.t.Helper()
+	if _, err := p.c.Write(b); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *rawRouter) sendMsg(m *bgp.BGPMessage) {
+	p.t.Helper()
+	b, err := m.Serialize()
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.send(b)
+}
+
+// read returns the next message, or the error that ended the connection.
+func (p *rawRouter) read() (*bgp.BGPMessage, error) {
+	hdr := make([]byte, 19)
+	if _, err := io.ReadFull(p.r, hdr); err != nil {
+		return nil, err
+	}
+	body := make([]byte, int(binary.BigEndian.Uint16(hdr[16:18]))-19)
+	if _, err := io.ReadFull(p.r, body); err != nil {
+		return nil, err
+	}
+	return bgp.ParseBGPMessage(append(hdr, body...))
+}
+
+// readUntil reads messages until one of type typ, which it returns.
+func (p *rawRouter) readUntil(typ uint8) *bgp.BGPMessage {
+	p.t.Helper()
+	for {
+		m, err := p.read()
+		if err != nil {
+			p.t.Fatalf("reading until a message of type %d: %v", typ, err)
+		}
+		if m.Header.Type == typ {
+			return m
+		}
+	}
+}
+
+// establish exchanges OPEN and KEEPALIVE as an iBGP VPNv4 peer in AS 65000.
+func (p *rawRouter) establish() {
+	p.t.Helper()
+	caps := []bgp.ParameterCapabilityInterface{bgp.NewCapMultiProtocol(bgp.RF_IPv4_VPN), bgp.NewCapFourOctetASNumber(65000)}
+	p.sendMsg(bgp.NewBGPOpenMessage(65000, 90, extRouterID, []bgp.OptionParameterInterface{bgp.NewOptionParameterCapability(caps)}))
+	p.readUntil(bgp.BGP_MSG_OPEN)
+	p.sendMsg(bgp.NewBGPKeepAliveMessage())
+	p.readUntil(bgp.BGP_MSG_KEEPALIVE)
+}
+
+// connect dials the external peer from its address and establishes the
+// session, waiting until the fabric counts it as established.
+func (n *extNetwork) connect(t *testing.T) *rawRouter {
+	t.Helper()
+	r := dialRouter(t, "127.0.0.50", n.ext.ListenAddr())
+	r.establish()
+	waitFor(t, n.f, "the session is established", func() bool { return n.ext.State().Established })
+	return r
+}
+
+// readClosed reads until the connection ends and returns the last
+// NOTIFICATION before it (nil if none).
+func (p *rawRouter) readClosed() *bgp.BGPNotification {
+	p.t.Helper()
+	var last *bgp.BGPNotification
+	for {
+		m, err := p.read()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !strings.Contains(err.Error(), "connection reset") {
+				p.t.Fatalf("waiting for the connection to close: %v", err)
+			}
+			return last
+		}
+		if n, ok := m.Body.(*bgp.BGPNotification); ok {
+			last = n
+		}
+	}
+}
+
+// vpnAttrs are the attributes of an iBGP VPN route from the router.
+func vpnAttrs(r VPNRoute) [][]byte {
+	var rts []bgp.ExtendedCommunityInterface
+	for _, rt := range r.RouteTargets {
+		ec, _ := bgp.ParseExtended(rt[:])
+		rts = append(rts, ec)
+	}
+	attrs := []bgp.PathAttributeInterface{
+		bgp.NewPathAttributeOrigin(bgp.BGP_ORIGIN_ATTR_TYPE_IGP),
+		bgp.NewPathAttributeAsPath(nil),
+		bgp.NewPathAttributeLocalPref(100),
+		bgp.NewPathAttributeMpReachNLRI(r.NextHop.String(), []bgp.AddrPrefixInterface{vpnNLRI(r.RD, r.Prefix, r.Label)}),
+		bgp.NewPathAttributeExtendedCommunities(rts),
+	}
+	var out [][]byte
+	for _, a := range attrs {
+		b, err := a.Serialize()
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// rawUpdate is an UPDATE with no IPv4 NLRI and the given attributes, as bytes.
+func rawUpdate(attrs [][]byte) []byte {
+	pa := bytes.Join(attrs, nil)
+	b := slices.Clone(marker)
+	b = binary.BigEndian.AppendUint16(b, uint16(19+4+len(pa)))
+	b = append(b, msgUpdate, 0, 0)
+	b = binary.BigEndian.AppendUint16(b, uint16(len(pa)))
+	return append(b, pa...)
+}
+
+var (
+	rtExt  = vrf.MustParseRouteTarget("65000:100")
+	extR   = VPNRoute{RD: vrf.MustParseRD("65000:99"), Prefix: netip.MustParsePrefix("10.99.0.0/24"), Label: 555, NextHop: addr("192.0.2.50"), RouteTargets: []vrf.RouteTarget{rtExt}}
+	extR2  = VPNRoute{RD: vrf.MustParseRD("65000:99"), Prefix: netip.MustParsePrefix("10.99.1.0/24"), Label: 556, NextHop: addr("192.0.2.50"), RouteTargets: []vrf.RouteTarget{rtExt}}
+	route2 = VPNRoute{RD: rd2, Prefix: pfx2, Label: 100002, NextHop: addr("10.0.0.2"), RouteTargets: []vrf.RouteTarget{rtA}}
+)
+
+// syncBuffer collects log lines from GoBGP's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// extNetwork is RR1 with clients PE1 (route1) and PE2 (route2), and an
+// external peer ext1 at 127.0.0.50 of RR1 or of PE1.
+type extNetwork struct {
+	f            *Fabric
+	rr, pe1, pe2 *Speaker
+	ext          *ExternalPeer
+	log          *syncBuffer
+}
+
+func newExtNetwork(t *testing.T, peerOf string) *extNetwork {
+	n := &extNetwork{log: &syncBuffer{}}
+	n.f = NewFabric(Options{
+		Logger:  slog.New(slog.NewTextHandler(io.MultiWriter(n.log, t.Output()), &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Verbose: true,
+	})
+	t.Cleanup(func() {
+		if err := n.f.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	n.rr = addSpeaker(t, n.f, "RR1", 65000, "10.0.0.100", true)
+	n.pe1 = addSpeaker(t, n.f, "PE1", 65000, "10.0.0.1", false)
+	n.pe2 = addSpeaker(t, n.f, "PE2", 65000, "10.0.0.2", false)
+	addSession(t, n.f, n.rr, n.pe1, VPNv4, true)
+	addSession(t, n.f, n.rr, n.pe2, VPNv4, true)
+	upAll(n.f)
+	if err := n.pe1.AddVPNv4(route1); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.pe2.AddVPNv4(route2); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	n.ext, err = n.f.AddExternalPeer(ExternalPeerConfig{Name: "ext1", Speaker: n.f.Speaker(peerOf), Address: addr("127.0.0.50"), ASN: 65000,
+		Listen: netip.MustParseAddrPort("127.0.0.1:0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.ext.SetUp(true)
+	settle(t, n.f)
+	return n
+}
+
+// waitFor waits until cond holds, re-checking whenever the fabric reports
+// a change; the timeout only guards against a test that would hang.
+func waitFor(t *testing.T, f *Fabric, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(settleTimeout)
+	defer deadline.Stop()
+	for !cond() {
+		select {
+		case <-f.Changed():
+		case <-deadline.C:
+			t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+// holds reports whether sp has a path for r's RD and prefix from the named peer.
+func holds(t *testing.T, sp *Speaker, r VPNRoute, from string) bool {
+	for _, p := range vpnPaths(t, sp) {
+		if p.RD == r.RD && p.Prefix == r.Prefix && p.FromPeer == from {
+			return true
+		}
+	}
+	return false
+}
+
+// received decodes the VPN routes in an UPDATE: "RD:prefix label L via NH".
+func received(m *bgp.BGPMessage) (reach []string, attrs map[bgp.BGPAttrType]bgp.PathAttributeInterface) {
+	attrs = map[bgp.BGPAttrType]bgp.PathAttributeInterface{}
+	for _, a := range m.Body.(*bgp.BGPUpdate).PathAttributes {
+		attrs[a.GetType()] = a
+		if mp, ok := a.(*bgp.PathAttributeMpReachNLRI); ok {
+			for _, nl := range mp.Value {
+				reach = append(reach, nl.String()+" via "+mp.Nexthop.String())
+			}
+		}
+	}
+	return reach, attrs
+}
+
+// checkInternal fails unless both simulated sessions are established and
+// PE2 still holds route1 from RR1: the rest of the model carries on.
+func (n *extNetwork) checkInternal(t *testing.T) {
+	t.Helper()
+	settle(t, n.f)
+	for _, s := range n.f.Sessions() {
+		if !s.State().Established {
+			t.Errorf("session %s is not established", s.Name())
+		}
+	}
+	if !holds(t, n.pe2, route1, "RR1") {
+		t.Errorf("PE2 lost route1: %+v", vpnPaths(t, n.pe2))
+	}
+}
+
+func TestExternalPeerOfReflector(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+	if got := n.ext.ListenAddr(); got.Addr() != addr("127.0.0.1") || got.Port() == 0 {
+		t.Fatalf("listen address %v", got)
+	}
+	r := n.connect(t)
+
+	// The reflector sends its client every VPN route, reflected.
+	want := map[string]bool{"65000:1:10.1.0.0/24 via 10.0.0.1": false, "10.0.0.2:7:10.2.0.0/16 via 10.0.0.2": false}
+	for done := 0; done < len(want); {
+		reach, attrs := received(r.readUntil(bgp.BGP_MSG_UPDATE))
+		for _, s := range reach {
+			seen, ok := want[s]
+			if !ok || seen {
+				t.Fatalf("unexpected route %s", s)
+			}
+			want[s] = true
+			done++
+			if s == "65000:1:10.1.0.0/24 via 10.0.0.1" {
+				if o := attrs[bgp.BGP_ATTR_TYPE_ORIGINATOR_ID]; o == nil || o.(*bgp.PathAttributeOriginatorId).Value.String() != "10.0.0.1" {
+					t.Errorf("route1 ORIGINATOR_ID: %v", o)
+				}
+				if c, ok := attrs[bgp.BGP_ATTR_TYPE_CLUSTER_LIST].(*bgp.PathAttributeClusterList); !ok || len(c.Value) != 1 || c.Value[0].String() != "10.0.0.100" {
+					t.Errorf("route1 CLUSTER_LIST: %v", c)
+				}
+				ec := attrs[bgp.BGP_ATTR_TYPE_EXTENDED_COMMUNITIES].(*bgp.PathAttributeExtendedCommunities)
+				if len(ec.Value) != 3 {
+					t.Errorf("route1 route targets: %v", ec)
+				}
+				mp := attrs[bgp.BGP_ATTR_TYPE_MP_REACH_NLRI].(*bgp.PathAttributeMpReachNLRI)
+				if l := mp.Value[0].(*bgp.LabeledVPNIPAddrPrefix).Labels.Labels; !slices.Equal(l, []uint32{100001}) {
+					t.Errorf("route1 labels %v", l)
+				}
+			}
+		}
+	}
+
+	// Its routes reach the reflector and, reflected, both PEs.
+	r.send(rawUpdate(vpnAttrs(extR)))
+	waitFor(t, n.f, "both PEs hold the external route", func() bool {
+		return holds(t, n.pe1, extR, "RR1") && holds(t, n.pe2, extR, "RR1")
+	})
+	settle(t, n.f)
+	var got VPNPath
+	for _, p := range vpnPaths(t, n.pe2) {
+		if p.RD == extR.RD {
+			got = p
+		}
+	}
+	wantPath := VPNPath{RD: extR.RD, Prefix: extR.Prefix, Label: 555, NextHop: addr("192.0.2.50"), RouteTargets: []vrf.RouteTarget{rtExt},
+		FromPeer: "RR1", PeerRouterID: addr("10.0.0.100"), OriginatorID: addr(extRouterID), ClusterListLen: 1, LocalPref: 100, Best: true}
+	if !pathEqual(got, wantPath) {
+		t.Errorf("PE2's copy:\n got %+v\nwant %+v", got, wantPath)
+	}
+	if !holds(t, n.rr, extR, "ext1") {
+		t.Errorf("RR1 does not name ext1 as the sender: %+v", vpnPaths(t, n.rr))
+	}
+	// The relay counts a message once it has written it.
+	waitFor(t, n.f, "the relay has counted both ways", func() bool { return n.ext.State().UpdatesOut >= 2 })
+	if st := n.ext.State(); !st.Established || st.UpdatesIn != 1 || st.Sessions != 1 || st.LastError != "" {
+		t.Errorf("state %+v", st)
+	}
+
+	// A new connection from the router replaces the session.
+	r2 := dialRouter(t, "127.0.0.50", n.ext.ListenAddr())
+	r.readClosed()
+	r2.establish()
+	waitFor(t, n.f, "the new session is established", func() bool { return n.ext.State().Established && n.ext.State().Sessions == 2 })
+	settle(t, n.f)
+	if holds(t, n.pe2, extR, "RR1") {
+		t.Errorf("the external route outlived the session that carried it")
+	}
+
+	// The router goes away: its routes go with it.
+	r2.send(rawUpdate(vpnAttrs(extR2)))
+	waitFor(t, n.f, "PE2 holds the second external route", func() bool { return holds(t, n.pe2, extR2, "RR1") })
+	r2.c.Close()
+	waitFor(t, n.f, "the routes are withdrawn", func() bool {
+		return !n.ext.State().Established && !holds(t, n.pe2, extR2, "RR1") && !holds(t, n.rr, extR2, "ext1")
+	})
+	if st := n.ext.State(); !strings.Contains(st.LastError, "session ended") {
+		t.Errorf("last error %q", st.LastError)
+	}
+	n.checkInternal(t)
+}
+
+func pathEqual(a, b VPNPath) bool {
+	return a.RD == b.RD && a.Prefix == b.Prefix && a.Label == b.Label && a.NextHop == b.NextHop &&
+		slices.Equal(a.RouteTargets, b.RouteTargets) && a.FromPeer == b.FromPeer && a.PeerRouterID == b.PeerRouterID &&
+		a.OriginatorID == b.OriginatorID && a.ClusterListLen == b.ClusterListLen && a.LocalPref == b.LocalPref && a.Best == b.Best
+}
+
+func TestExternalPeerOfPE(t *testing.T) {
+	n := newExtNetwork(t, "PE1")
+	r := n.connect(t)
+	// A PE sends an iBGP neighbour its own routes only.
+	reach, _ := received(r.readUntil(bgp.BGP_MSG_UPDATE))
+	if !slices.Equal(reach, []string{"65000:1:10.1.0.0/24 via 10.0.0.1"}) {
+		t.Errorf("PE1 sent %v", reach)
+	}
+	r.send(rawUpdate(vpnAttrs(extR)))
+	waitFor(t, n.f, "PE1 holds the external route", func() bool { return holds(t, n.pe1, extR, "ext1") })
+	settle(t, n.f)
+	// iBGP split horizon: PE1 passes it on to nobody.
+	if holds(t, n.rr, extR, "PE1") || holds(t, n.pe2, extR, "RR1") {
+		t.Errorf("PE1 passed an iBGP route on")
+	}
+	waitFor(t, n.f, "the relay has counted PE1's UPDATE", func() bool { return n.ext.State().UpdatesOut >= 1 })
+	if st := n.ext.State(); st.UpdatesOut != 1 || st.UpdatesIn != 1 {
+		t.Errorf("state %+v", st)
+	}
+}
+
+func TestExternalRefusesOthers(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+	// From an address that is not the peer's.
+	r := dialRouter(t, "127.0.0.51", n.ext.ListenAddr())
+	if no := r.readClosed(); no == nil || no.ErrorCode != bgp.BGP_ERROR_CEASE || no.ErrorSubcode != bgp.BGP_ERROR_SUB_CONNECTION_REJECTED {
+		t.Errorf("got NOTIFICATION %+v, want Cease / Connection Rejected", no)
+	}
+	st := n.ext.State()
+	if st.Refused != 1 || st.Sessions != 0 || !strings.Contains(st.LastRefused, "a connection from 127.0.0.51:") ||
+		!strings.Contains(st.LastRefused, "only ext1 at 127.0.0.50 may connect") {
+		t.Errorf("state %+v", st)
+	}
+	if !strings.Contains(n.log.String(), "refused a connection from 127.0.0.51:") {
+		t.Errorf("not logged:\n%s", n.log.String())
+	}
+
+	// From the peer's address while its speaker is down in the model.
+	n.ext.SetUp(false)
+	r = dialRouter(t, "127.0.0.50", n.ext.ListenAddr())
+	if no := r.readClosed(); no == nil || no.ErrorSubcode != bgp.BGP_ERROR_SUB_CONNECTION_REJECTED {
+		t.Errorf("got NOTIFICATION %+v, want Connection Rejected", no)
+	}
+	if st := n.ext.State(); st.Refused != 2 || !strings.HasSuffix(st.LastRefused, "RR1 is down in the model") {
+		t.Errorf("state %+v", st)
+	}
+
+	// Up again, it is accepted; set down, the session closes.
+	n.ext.SetUp(true)
+	r = n.connect(t)
+	r.send(rawUpdate(vpnAttrs(extR)))
+	waitFor(t, n.f, "PE2 holds the external route", func() bool { return holds(t, n.pe2, extR, "RR1") })
+	n.ext.SetUp(false)
+	r.readClosed()
+	waitFor(t, n.f, "the route is withdrawn", func() bool { return !n.ext.State().Established && !holds(t, n.pe2, extR, "RR1") })
+	if st := n.ext.State(); st.LastError != "" {
+		t.Errorf("a session set down is no failure: %q", st.LastError)
+	}
+	n.checkInternal(t)
+}
+
+// A malformed attribute withdraws the UPDATE's routes and keeps the
+// session (RFC 7606 section 2: treat-as-withdraw); the rest carries on.
+func TestExternalMalformedAttribute(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+	r := n.connect(t)
+	r.send(rawUpdate(vpnAttrs(extR)))
+	waitFor(t, n.f, "PE2 holds the external route", func() bool { return holds(t, n.pe2, extR, "RR1") })
+
+	// vpnAttrs: ORIGIN, AS_PATH, LOCAL_PREF, MP_REACH_NLRI, EXTENDED COMMUNITIES.
+	cases := []struct {
+		name string
+		i    int    // the attribute replaced
+		bad  []byte // by this
+	}{
+		{"extended communities 7 bytes long (RFC 7606 section 7.14)", 4, []byte{0xc0, 16, 7, 0, 2, 0xfd, 0xe8, 0, 0, 0}},
+		{"ORIGIN 2 bytes long (RFC 7606 section 7.1)", 0, []byte{0x40, 1, 2, 0, 0}},
+		{"LOCAL_PREF 3 bytes long (RFC 7606 section 7.5)", 2, []byte{0x40, 5, 3, 0, 0, 100}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			attrs := vpnAttrs(extR)
+			attrs[c.i] = c.bad
+			r.send(rawUpdate(attrs))
+			waitFor(t, n.f, "the external route is withdrawn", func() bool {
+				return !holds(t, n.rr, extR, "ext1") && !holds(t, n.pe2, extR, "RR1")
+			})
+			if st := n.ext.State(); !st.Established || st.Sessions != 1 || st.LastError != "" {
+				t.Errorf("the session did not survive: %+v", st)
+			}
+			// The session still carries routes.
+			r.send(rawUpdate(vpnAttrs(extR)))
+			waitFor(t, n.f, "PE2 holds the route again", func() bool { return holds(t, n.pe2, extR, "RR1") })
+			n.checkInternal(t)
+		})
+	}
+}
+
+// A framing error resets the session that carried it, with the
+// NOTIFICATION RFC 4271 section 6.1 asks for, and nothing else.
+func TestExternalFramingError(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+	header := func(length uint16, typ byte) []byte {
+		return append(binary.BigEndian.AppendUint16(slices.Clone(marker), length), typ)
+	}
+	badMarker := header(19, msgKeepalive)
+	badMarker[3] = 0
+	cases := []struct {
+		name    string
+		send    []byte
+		subcode uint8
+		data    []byte
+		err     string
+	}{
+		{"bad marker", badMarker, subNotSynchronized, nil, "the marker is ff ff ff 00"},
+		{"length over 4096", header(5000, msgUpdate), subBadLength, []byte{0x13, 0x88}, "length 5000 is outside 19 to 4096"},
+		{"length under 19", header(18, msgUpdate), subBadLength, []byte{0, 18}, "length 18 is outside"},
+		{"KEEPALIVE with a body", append(header(20, msgKeepalive), 0), subBadLength, []byte{0, 20}, "length 20 does not fit a message of type 4"},
+		{"unknown type", header(19, 9), subBadType, []byte{9}, "message type 9 is not 1 to 5"},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := n.connect(t)
+			r.send(rawUpdate(vpnAttrs(extR)))
+			waitFor(t, n.f, "PE2 holds the external route", func() bool { return holds(t, n.pe2, extR, "RR1") })
+			r.send(c.send)
+			no := r.readClosed()
+			if no == nil || no.ErrorCode != errMessageHeader || no.ErrorSubcode != c.subcode || !bytes.Equal(no.Data, c.data) {
+				t.Errorf("got NOTIFICATION %+v, want 1/%d data % x", no, c.subcode, c.data)
+			}
+			waitFor(t, n.f, "the session is reset", func() bool {
+				return !n.ext.State().Established && !holds(t, n.pe2, extR, "RR1") && !holds(t, n.rr, extR, "ext1")
+			})
+			if st := n.ext.State(); !strings.Contains(st.LastError, c.err) || st.Sessions != uint64(i+1) {
+				t.Errorf("state %+v, want an error with %q", st, c.err)
+			}
+			n.checkInternal(t)
+		})
+	}
+}
+
+func TestExternalPeerBadConfig(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+	good := ExternalPeerConfig{Name: "ext2", Speaker: n.rr, Address: addr("127.0.0.52"), ASN: 65000, Listen: netip.MustParseAddrPort("127.0.0.1:0")}
+	cases := []struct {
+		edit func(*ExternalPeerConfig)
+		want string
+	}{
+		{func(c *ExternalPeerConfig) { c.Name = "" }, "the name is empty"},
+		{func(c *ExternalPeerConfig) { c.Name = "PE1" }, "a speaker of that name exists"},
+		{func(c *ExternalPeerConfig) { c.Name = "ext1" }, "an external peer of that name exists"},
+		{func(c *ExternalPeerConfig) { c.Address = addr("10.0.0.9") }, "not an IPv4 address in 127.0.0.0/8"},
+		{func(c *ExternalPeerConfig) { c.Address = n.pe1.addr }, "is the socket address of speaker PE1"},
+		{func(c *ExternalPeerConfig) { c.Address = addr("127.0.0.50") }, "RR1 already has external peer ext1 at 127.0.0.50"},
+		{func(c *ExternalPeerConfig) { c.Listen = netip.MustParseAddrPort("192.0.2.1:1790") }, "is not in 127.0.0.0/8"},
+		{func(c *ExternalPeerConfig) { c.ASN = 65001 }, "AS 65001 is not RR1's AS 65000"},
+		{func(c *ExternalPeerConfig) { c.Listen = n.ext.ListenAddr() }, "cannot listen on"},
+	}
+	for _, c := range cases {
+		cfg := good
+		c.edit(&cfg)
+		if _, err := n.f.AddExternalPeer(cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error with %q", err, c.want)
+		}
+	}
+	if len(n.f.ExternalPeers()) != 1 {
+		t.Errorf("a bad configuration was added")
+	}
+}
