@@ -30,6 +30,10 @@ type control struct {
 
 	advVPN  map[string]map[vpnKey]bgp.VPNRoute         // what each PE advertises
 	advIPv4 map[*bgp.Speaker]map[netip.Prefix]struct{} // what each eBGP speaker advertises
+
+	// unresolved holds, by PE and VRF, the best VPN route per prefix from
+	// outside the model (external.go): shown, never installed.
+	unresolved map[string]map[string]map[netip.Prefix]*vrf.Route
 }
 
 type attPeer struct {
@@ -161,6 +165,9 @@ func newControl(l *Lab, opts Options) (*control, error) {
 			c.ebgp = append(c.ebgp, ebgpSession{s: s, pe: n.Name, att: a, ce: a.CE})
 		}
 	}
+	if err := c.addExternalPeers(); err != nil {
+		return fail(err)
+	}
 	return c, nil
 }
 
@@ -179,6 +186,7 @@ func (c *control) converge(ctx context.Context) error {
 	for _, x := range c.ebgp {
 		c.setSession(x.s, l.Net.Nodes[l.nodes[x.pe].ID].Ifaces[x.att.IfIndex].Link.Up())
 	}
+	c.setExternalPeers()
 	// Each round waits until the speakers have settled, installs what they
 	// hold, and advertises what the VRFs now export; the network has
 	// converged when a round advertises nothing new.
@@ -233,6 +241,7 @@ type peRoutes struct {
 func (c *control) compute() (map[string]*peRoutes, error) {
 	l := c.l
 	out := map[string]*peRoutes{}
+	c.unresolved = map[string]map[string]map[netip.Prefix]*vrf.Route{}
 	for _, n := range l.Topo.Nodes {
 		x := l.pes[n.Name]
 		if x == nil {
@@ -289,6 +298,9 @@ func (c *control) compute() (map[string]*peRoutes, error) {
 				}
 			}
 			for _, p := range paths {
+				if c.unresolvedRoute(n.Name, v, p) {
+					continue // from outside the model: shown, never installed
+				}
 				if p.FromPeer == "" || p.NextHop == n.Loopback || !v.Imports(p.RouteTargets) {
 					continue
 				}

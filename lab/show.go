@@ -82,28 +82,25 @@ func (l *Lab) showRoutes(w *table, n *topologies.Node, vrfName string) error {
 			return fmt.Errorf("%s has no VRF %s", n.Name, vrfName)
 		}
 		w.text(fmt.Sprintf("Routing Table: %s (RD %s)", v.Name, v.RD))
-		w.text("Codes: C - connected, S - static, B - BGP")
+		unres := l.Unresolved(n.Name, v.Name)
+		if len(unres) == 0 {
+			w.text("Codes: C - connected, S - static, B - BGP")
+		} else {
+			w.text("Codes: C - connected, S - static, B - BGP, u - BGP from outside the model, unresolved: never used for forwarding")
+		}
 		w.text("")
 		w.head("", "Prefix", "Next hop", "Via", "Labels", "From")
 		w.columns("code", "prefix", "next_hop", "via", "labels", "from")
-		for _, r := range v.Routes() {
-			nh, via, labels, from := "-", "", "", ""
-			if r.Proto == vrf.IBGP {
-				nh, via, labels = r.NextHop.String(), r.PE, l.pushed(n.Name, r)
-				from = "RD " + r.RD.String()
-			} else {
-				if r.NextHop.IsValid() {
-					nh = r.NextHop.String()
-				}
-				via = l.nodes[n.Name].Ifaces[r.IfIndex].Name
-				if r.CE != "" {
-					via = r.CE + " " + via
-				}
-				if r.FromVRF != "" {
-					from = "VRF " + r.FromVRF
-				}
+		routes := v.Routes()
+		for len(routes) > 0 || len(unres) > 0 {
+			if len(routes) > 0 && (len(unres) == 0 || vrf.ComparePrefix(routes[0].Prefix, unres[0].Prefix) <= 0) {
+				l.vrfRouteRow(w, n, routes[0])
+				routes = routes[1:]
+				continue
 			}
-			w.row(fmt.Sprint(r.Proto.Code()), fmt.Sprint(r.Prefix), fmt.Sprint(nh), fmt.Sprint(via), fmt.Sprint(labels), fmt.Sprint(from))
+			r := unres[0]
+			unres = unres[1:]
+			w.row("u", fmt.Sprint(r.Prefix), fmt.Sprint(r.NextHop), "-", "-", "RD "+r.RD.String())
 		}
 		return nil
 	}
@@ -150,6 +147,27 @@ func (l *Lab) showRoutes(w *table, n *topologies.Node, vrfName string) error {
 	return nil
 }
 
+// vrfRouteRow writes one installed route of a VRF.
+func (l *Lab) vrfRouteRow(w *table, n *topologies.Node, r *vrf.Route) {
+	nh, via, labels, from := "-", "", "", ""
+	if r.Proto == vrf.IBGP {
+		nh, via, labels = r.NextHop.String(), r.PE, l.pushed(n.Name, r)
+		from = "RD " + r.RD.String()
+	} else {
+		if r.NextHop.IsValid() {
+			nh = r.NextHop.String()
+		}
+		via = l.nodes[n.Name].Ifaces[r.IfIndex].Name
+		if r.CE != "" {
+			via = r.CE + " " + via
+		}
+		if r.FromVRF != "" {
+			from = "VRF " + r.FromVRF
+		}
+	}
+	w.row(fmt.Sprint(r.Proto.Code()), fmt.Sprint(r.Prefix), fmt.Sprint(nh), fmt.Sprint(via), fmt.Sprint(labels), fmt.Sprint(from))
+}
+
 // pushed is the label stack node pushes for VPN route r, outermost first.
 func (l *Lab) pushed(node string, r *vrf.Route) string {
 	return mpls.Join(l.PushedLabels(node, r))
@@ -180,7 +198,17 @@ func (l *Lab) showVPNv4(w *table, n *topologies.Node) error {
 		return err
 	}
 	w.text(fmt.Sprintf("BGP table of %s, local router ID %s", n.Name, n.Loopback))
-	w.text("Status codes: * valid, > best, i internal; From: the peer it came from")
+	outside := make([]bool, len(paths))
+	anyOutside := false
+	for i, p := range paths {
+		outside[i] = len(l.Topo.ExternalPeers) > 0 && p.FromPeer != "" && !l.ctl.fromModel(p)
+		anyOutside = anyOutside || outside[i]
+	}
+	if anyOutside {
+		w.text("Status codes: * valid, > best, i internal, u unresolved: from outside the model, never used for forwarding; From: the peer it came from")
+	} else {
+		w.text("Status codes: * valid, > best, i internal; From: the peer it came from")
+	}
 	w.text("")
 	w.head("", "Network", "Next Hop", "Label", "Route targets", "From")
 	w.columns("status", "prefix", "next_hop", "label", "route_targets", "from")
@@ -191,6 +219,9 @@ func (l *Lab) showVPNv4(w *table, n *topologies.Node) error {
 			w.grouped("rd", rd.String(), fmt.Sprintf("Route Distinguisher: %s", rd))
 		}
 		st := "*"
+		if outside[i] {
+			st = "u"
+		}
 		if l.bestVPN(paths, i) {
 			st += ">"
 		}
@@ -324,6 +355,20 @@ func (l *Lab) showBGP(w *table, n *topologies.Node) {
 			}
 			w.row(side[0], side[1], st.Family.String(), state, fmt.Sprint(l.pathsFrom(side[0], side[1], st.Family)))
 		}
+	}
+	for _, e := range l.ctl.fabric.ExternalPeers() {
+		st := e.State()
+		if st.Speaker != n.Name {
+			continue
+		}
+		any = true
+		state := "Idle (external: waiting for a connection)"
+		if st.Established {
+			state = "Established (external)"
+		} else if !st.Desired {
+			state = "Down (node down)"
+		}
+		w.row(st.Speaker, st.Name, bgp.VPNv4.String(), state, fmt.Sprint(l.pathsFrom(st.Speaker, st.Name, bgp.VPNv4)))
 	}
 	if !any {
 		w.text(fmt.Sprintf("%s runs no BGP", n.Name))
