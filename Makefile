@@ -25,6 +25,8 @@ demo: build
 
 test: vet
 	$(GO) test -race -count=1 $(PKGS)
+	# the separation property over 1,000 random networks (under -race above it runs 50)
+	$(GO) test -count=1 -run '^TestSeparationProperty$$' ./lab/
 	$(GO) build -o $(BIN) ./cmd/vpnsim
 	$(BIN) test scenarios/
 
