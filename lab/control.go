@@ -2,9 +2,12 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/ce"
@@ -237,150 +240,245 @@ type peRoutes struct {
 // speakers' RIBs, and installs them (VRF tables and VPN LFIB entries). A
 // failed PE holds nothing: its VRFs are emptied and it is returned with no
 // routes, so that advertise withdraws what it advertised before it failed,
-// as if it had been down from the start.
+// as if it had been down from the start. PEs share nothing here, so they
+// are computed on every core.
 func (c *control) compute() (map[string]*peRoutes, error) {
 	l := c.l
-	out := map[string]*peRoutes{}
-	c.unresolved = map[string]map[string]map[netip.Prefix]*vrf.Route{}
+	var pes []*topologies.Node
 	for _, n := range l.Topo.Nodes {
-		x := l.pes[n.Name]
-		if x == nil {
-			continue
+		if l.pes[n.Name] != nil {
+			pes = append(pes, n)
 		}
-		if l.state.NodeDown[n.Name] {
-			for _, v := range x.VRFs {
-				v.Install(nil)
+	}
+	res := make([]*peRoutes, len(pes))
+	unres := make([]map[string]map[netip.Prefix]*vrf.Route, len(pes))
+	errs := make([]error, len(pes))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pes)) {
+		wg.Go(func() {
+			for i := range next {
+				unres[i] = map[string]map[netip.Prefix]*vrf.Route{}
+				res[i], errs[i] = c.computePE(pes[i], unres[i])
 			}
-			out[n.Name] = &peRoutes{pe: x, routes: map[string][]*vrf.Route{}}
-			continue
+		})
+	}
+	for i := range pes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]*peRoutes, len(pes))
+	c.unresolved = map[string]map[string]map[netip.Prefix]*vrf.Route{}
+	for i, n := range pes {
+		out[n.Name] = res[i]
+		if len(unres[i]) > 0 {
+			c.unresolved[n.Name] = unres[i]
 		}
-		own := map[string][]*vrf.Route{}
-		for _, a := range x.Attach {
-			if !x.Node.Ifaces[a.IfIndex].Link.Up() {
-				continue
-			}
-			rs := []*vrf.Route{{Prefix: a.Link.Subnet, Proto: vrf.Connected, IfIndex: a.IfIndex, Exported: true}}
-			switch a.Routing {
-			case topologies.RoutingStatic:
-				for _, lan := range a.LANs {
-					rs = append(rs, &vrf.Route{Prefix: lan, Proto: vrf.Static, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr, Exported: true})
-				}
-			case topologies.RoutingEBGP:
-				paths, err := c.att[a].IPv4Paths()
-				if err != nil {
-					return nil, err
-				}
-				for _, p := range paths {
-					if p.FromPeer != a.CE {
-						continue
-					}
-					rs = append(rs, &vrf.Route{Prefix: p.Prefix, Proto: vrf.EBGP, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr,
-						ASPath: p.ASPath, Exported: true, LocalPref: 100})
-				}
-			}
-			own[a.VRF.Name] = append(own[a.VRF.Name], rs...)
-		}
-		paths, err := c.vpn[n.Name].VPNv4Paths()
-		if err != nil {
-			return nil, err
-		}
-		pr := &peRoutes{pe: x, routes: map[string][]*vrf.Route{}}
-		for _, v := range x.VRFs {
-			cands := slices.Clone(own[v.Name])
-			for _, w := range x.VRFs {
-				if w == v || !v.Imports(w.Export) {
-					continue
-				}
-				for _, r := range own[w.Name] {
-					lr := *r
-					lr.FromVRF, lr.Exported = w.Name, false
-					cands = append(cands, &lr)
-				}
-			}
-			for _, p := range paths {
-				if c.unresolvedRoute(n.Name, v, p) {
-					continue // from outside the model: shown, never installed
-				}
-				if p.FromPeer == "" || p.NextHop == n.Loopback || !v.Imports(p.RouteTargets) {
-					continue
-				}
-				if len(x.Tables.FTN[p.NextHop]) == 0 {
-					continue // no LSP to the next hop (RFC 4364 section 4.3.2)
-				}
-				remote := l.NodeByLoopback(p.NextHop)
-				cost, _ := x.Tables.Dist(remote)
-				rid := p.OriginatorID
-				if !rid.IsValid() {
-					rid = p.PeerRouterID
-				}
-				cands = append(cands, &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: remote, NextHop: p.NextHop,
-					Label: mplsLabel(p.Label), RD: p.RD, RTs: p.RouteTargets, LocalPref: p.LocalPref, ASPath: p.ASPath,
-					Origin: p.Origin, MED: p.MED, IGPCost: cost, ClusterLen: p.ClusterListLen, RouterID: rid, PeerID: p.PeerRouterID})
-			}
-			pr.routes[v.Name] = cands
-		}
-		x.InstallVPN(pr.routes, c.plans[n.Name])
-		out[n.Name] = pr
 	}
 	return out, nil
 }
 
-// advertise brings each PE's VPNv4 advertisements and each eBGP
-// attachment's IPv4 advertisements to what the installed VRFs say; it
-// reports whether anything changed.
-func (c *control) advertise(all map[string]*peRoutes) (bool, error) {
-	changed := false
-	for name, pr := range all {
-		x := pr.pe
-		want := map[vpnKey]bgp.VPNRoute{}
+// computePE builds and installs one PE's VRF routes, and records in unres
+// the routes from outside the model its VRFs import (see external.go).
+func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefix]*vrf.Route) (*peRoutes, error) {
+	l := c.l
+	x := l.pes[n.Name]
+	if l.state.NodeDown[n.Name] {
 		for _, v := range x.VRFs {
-			for _, r := range v.Routes() {
-				if !r.Exported {
-					continue
-				}
-				want[vpnKey{v.RD, r.Prefix}] = bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: uint32(c.plans[name].Label(v.Name, r.Prefix)),
-					NextHop: x.Config.Loopback, RouteTargets: v.Export}
-			}
+			v.Install(nil)
 		}
-		have := c.advVPN[name]
-		sp := c.vpn[name]
-		for _, k := range sortedKeys(have) {
-			if w, ok := want[k]; !ok || !sameVPN(w, have[k]) {
-				if err := sp.DeleteVPNv4(k.rd, k.prefix); err != nil {
-					return false, err
-				}
-				changed = true
-			}
+		return &peRoutes{pe: x, routes: map[string][]*vrf.Route{}}, nil
+	}
+	own := map[string][]*vrf.Route{}
+	for _, a := range x.Attach {
+		if !x.Node.Ifaces[a.IfIndex].Link.Up() {
+			continue
 		}
-		for _, k := range sortedKeys(want) {
-			if h, ok := have[k]; !ok || !sameVPN(h, want[k]) {
-				if err := sp.AddVPNv4(want[k]); err != nil {
-					return false, err
-				}
-				changed = true
+		rs := []*vrf.Route{{Prefix: a.Link.Subnet, Proto: vrf.Connected, IfIndex: a.IfIndex, Exported: true}}
+		switch a.Routing {
+		case topologies.RoutingStatic:
+			for _, lan := range a.LANs {
+				rs = append(rs, &vrf.Route{Prefix: lan, Proto: vrf.Static, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr, Exported: true})
 			}
-		}
-		c.advVPN[name] = want
-		for _, a := range x.Attach {
-			sp := c.att[a]
-			if sp == nil {
-				continue
-			}
-			want := map[netip.Prefix]struct{}{}
-			for _, r := range a.VRF.Routes() {
-				if r.Proto == vrf.EBGP && r.CE == a.CE {
-					continue
-				}
-				want[r.Prefix] = struct{}{}
-			}
-			ch, err := c.syncIPv4(sp, want, a.Addr)
+		case topologies.RoutingEBGP:
+			paths, err := c.att[a].IPv4Paths()
 			if err != nil {
-				return false, err
+				return nil, err
 			}
-			changed = changed || ch
+			for _, p := range paths {
+				if p.FromPeer != a.CE {
+					continue
+				}
+				rs = append(rs, &vrf.Route{Prefix: p.Prefix, Proto: vrf.EBGP, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr,
+					ASPath: p.ASPath, Exported: true, LocalPref: 100})
+			}
+		}
+		own[a.VRF.Name] = append(own[a.VRF.Name], rs...)
+	}
+	paths, err := c.vpn[n.Name].VPNv4Paths()
+	if err != nil {
+		return nil, err
+	}
+	// The remote paths a VRF may import, by route target: each VRF then
+	// looks at the paths carrying its import targets, not at every path.
+	byRT := map[vrf.RouteTarget][]int{}
+	for i, p := range paths {
+		if p.FromPeer == "" {
+			continue
+		}
+		for _, rt := range p.RouteTargets {
+			byRT[rt] = append(byRT[rt], i)
 		}
 	}
-	return changed, nil
+	pr := &peRoutes{pe: x, routes: map[string][]*vrf.Route{}}
+	var idx []int
+	for _, v := range x.VRFs {
+		cands := slices.Clone(own[v.Name])
+		for _, w := range x.VRFs {
+			if w == v || !v.Imports(w.Export) {
+				continue
+			}
+			for _, r := range own[w.Name] {
+				lr := *r
+				lr.FromVRF, lr.Exported = w.Name, false
+				cands = append(cands, &lr)
+			}
+		}
+		idx = idx[:0]
+		for _, rt := range v.Import {
+			idx = append(idx, byRT[rt]...)
+		}
+		slices.Sort(idx) // RIB order, each path once
+		for _, i := range slices.Compact(idx) {
+			p := &paths[i]
+			if c.unresolvedRoute(unres, v, *p) {
+				continue // from outside the model: shown, never installed
+			}
+			if p.NextHop == n.Loopback || len(x.Tables.FTN[p.NextHop]) == 0 {
+				continue // no LSP to the next hop (RFC 4364 section 4.3.2)
+			}
+			remote := l.NodeByLoopback(p.NextHop)
+			cost, _ := x.Tables.Dist(remote)
+			rid := p.OriginatorID
+			if !rid.IsValid() {
+				rid = p.PeerRouterID
+			}
+			cands = append(cands, &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: remote, NextHop: p.NextHop,
+				Label: mplsLabel(p.Label), RD: p.RD, RTs: p.RouteTargets, LocalPref: p.LocalPref, ASPath: p.ASPath,
+				Origin: p.Origin, MED: p.MED, IGPCost: cost, ClusterLen: p.ClusterListLen, RouterID: rid, PeerID: p.PeerRouterID})
+		}
+		pr.routes[v.Name] = cands
+	}
+	x.InstallVPN(pr.routes, c.plans[n.Name])
+	return pr, nil
+}
+
+// advertise brings each PE's VPNv4 advertisements and each eBGP
+// attachment's IPv4 advertisements to what the installed VRFs say; it
+// reports whether anything changed. PEs are independent speakers, so they
+// advertise at the same time; each in its own sorted order.
+func (c *control) advertise(all map[string]*peRoutes) (bool, error) {
+	names := make([]string, 0, len(all))
+	for name := range all {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	res := make([]advertised, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() { res[i] = c.advertisePE(name, all[name].pe) })
+	}
+	wg.Wait()
+	changed := false
+	var errs []error
+	for i, name := range names {
+		r := res[i]
+		c.advVPN[name] = r.vpn
+		for sp, want := range r.ipv4 {
+			c.advIPv4[sp] = want
+		}
+		changed = changed || r.changed
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+	}
+	return changed, errors.Join(errs...)
+}
+
+// advertised is what one PE's advertise did: what it advertises now and
+// whether that changed.
+type advertised struct {
+	vpn     map[vpnKey]bgp.VPNRoute
+	ipv4    map[*bgp.Speaker]map[netip.Prefix]struct{}
+	changed bool
+	err     error
+}
+
+// advertisePE brings one PE's advertisements to what its VRFs export: the
+// withdrawals one by one, the new routes in one call.
+func (c *control) advertisePE(name string, x *pe.PE) advertised {
+	out := advertised{vpn: map[vpnKey]bgp.VPNRoute{}, ipv4: map[*bgp.Speaker]map[netip.Prefix]struct{}{}}
+	want := out.vpn
+	for _, v := range x.VRFs {
+		for _, r := range v.Routes() {
+			if !r.Exported {
+				continue
+			}
+			want[vpnKey{v.RD, r.Prefix}] = bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: uint32(c.plans[name].Label(v.Name, r.Prefix)),
+				NextHop: x.Config.Loopback, RouteTargets: v.Export}
+		}
+	}
+	have := c.advVPN[name]
+	sp := c.vpn[name]
+	fail := func(err error) advertised {
+		out.vpn, out.err = have, err // advertisements unknown: the next round starts over from the old ones
+		return out
+	}
+	for _, k := range sortedKeys(have) {
+		if w, ok := want[k]; !ok || !sameVPN(w, have[k]) {
+			if err := sp.DeleteVPNv4(k.rd, k.prefix); err != nil {
+				return fail(err)
+			}
+			out.changed = true
+		}
+	}
+	var adds []bgp.VPNRoute
+	for _, k := range sortedKeys(want) {
+		if h, ok := have[k]; !ok || !sameVPN(h, want[k]) {
+			adds = append(adds, want[k])
+		}
+	}
+	if len(adds) > 0 {
+		if err := sp.AddVPNv4(adds...); err != nil {
+			return fail(err)
+		}
+		out.changed = true
+	}
+	for _, a := range x.Attach {
+		sp := c.att[a]
+		if sp == nil {
+			continue
+		}
+		want := map[netip.Prefix]struct{}{}
+		for _, r := range a.VRF.Routes() {
+			if r.Proto == vrf.EBGP && r.CE == a.CE {
+				continue
+			}
+			want[r.Prefix] = struct{}{}
+		}
+		ch, err := c.syncIPv4(sp, want, a.Addr)
+		if err != nil {
+			out.err = err
+			return out
+		}
+		out.ipv4[sp] = want
+		out.changed = out.changed || ch
+	}
+	return out
 }
 
 func (c *control) syncIPv4(sp *bgp.Speaker, want map[netip.Prefix]struct{}, nh netip.Addr) (bool, error) {
@@ -402,7 +500,6 @@ func (c *control) syncIPv4(sp *bgp.Speaker, want map[netip.Prefix]struct{}, nh n
 			changed = true
 		}
 	}
-	c.advIPv4[sp] = want
 	return changed, nil
 }
 

@@ -48,10 +48,10 @@ func (c *control) fromModel(p bgp.VPNPath) bool {
 	return ok && r.NextHop == p.NextHop && uint32(r.Label) == p.Label && slices.Equal(r.RouteTargets, p.RouteTargets)
 }
 
-// unresolvedRoute records p when it is a path from outside the model that
-// VRF v of PE node imports, keeping the best such path per prefix, and
-// reports whether it was.
-func (c *control) unresolvedRoute(node string, v *vrf.VRF, p bgp.VPNPath) bool {
+// unresolvedRoute records p in into (one PE's unresolved routes by VRF)
+// when it is a path from outside the model that VRF v imports, keeping the
+// best such path per prefix, and reports whether it was.
+func (c *control) unresolvedRoute(into map[string]map[netip.Prefix]*vrf.Route, v *vrf.VRF, p bgp.VPNPath) bool {
 	if len(c.l.Topo.ExternalPeers) == 0 || p.FromPeer == "" || !v.Imports(p.RouteTargets) || c.fromModel(p) {
 		return false
 	}
@@ -64,13 +64,10 @@ func (c *control) unresolvedRoute(node string, v *vrf.VRF, p bgp.VPNPath) bool {
 		LocalPref: p.LocalPref, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED, ClusterLen: p.ClusterListLen,
 		RouterID: rid, PeerID: p.PeerRouterID,
 	}
-	if c.unresolved[node] == nil {
-		c.unresolved[node] = map[string]map[netip.Prefix]*vrf.Route{}
-	}
-	m := c.unresolved[node][v.Name]
+	m := into[v.Name]
 	if m == nil {
 		m = map[netip.Prefix]*vrf.Route{}
-		c.unresolved[node][v.Name] = m
+		into[v.Name] = m
 	}
 	if cur := m[p.Prefix]; cur == nil || vrf.Better(r, cur) {
 		m[p.Prefix] = r

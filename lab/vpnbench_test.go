@@ -1,0 +1,216 @@
+package lab
+
+import (
+	"context"
+	"net/netip"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vpnsim/vpnsim/bgp"
+	"github.com/vpnsim/vpnsim/gen"
+	"github.com/vpnsim/vpnsim/topologies"
+)
+
+// BenchmarkVPNDistribution is VPN route distribution at scale: a synthetic
+// provider with 20 PEs and 2 route reflectors, 200 VRFs each on 3 PEs (one
+// site on each), brought from nothing to converged (speakers started,
+// sessions up, every PE's routes advertised, reflected, received and
+// installed in its VRFs). The sizes are the VPN prefixes the PEs export:
+// 600 attachment subnets plus 600 sites' LANs.
+//
+// Each run also relays the same routes (same RDs, prefixes, labels, next
+// hops and route targets) through three plain GoBGP speakers, PE → RR → PE,
+// in the same fabric but with nothing of vpnsim around them, and reports
+// that as gobgp-routes/s: the ratio shows vpnsim's own overhead.
+//
+// Metrics: ns/op is the time to converged; routes/s is exported prefixes
+// over that time; B/route/PE is the heap still in use after convergence
+// (speakers, VRFs, LFIBs, everything) over the VPN paths the PEs hold in
+// their RIBs; MB-peak-heap and MB-peak-mem are the largest heap (objects)
+// and the largest memory the Go runtime held from the OS (total minus
+// released), sampled every 10 ms while converging.
+func BenchmarkVPNDistribution(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		prefixes int // LANs per site: 600·(prefixes+1) VPN prefixes
+	}{
+		{"1k", 1},
+		{"10k", 16},
+		{"100k", 166},
+	} {
+		b.Run(tc.name, func(b *testing.B) { benchVPN(b, tc.prefixes) })
+	}
+}
+
+func benchVPN(b *testing.B, lans int) {
+	o := gen.SyntheticOptions{P: 10, PEs: 20, RRs: 2, VRFs: 200, VRFPEs: 3, Sites: 3, Prefixes: lans, Seed: 1}
+	src, err := gen.Synthetic(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, _, err := topologies.Parse("synthetic", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var (
+		conv, relay     time.Duration
+		peakHeap, peakM uint64
+		held, atPEs     uint64
+		routes          int
+	)
+	for b.Loop() {
+		runtime.GC()
+		before := liveHeap()
+		sample := samplePeak()
+		start := time.Now()
+		l, err := New(t, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		err = l.Start(ctx)
+		cancel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		conv += time.Since(start)
+		b.StopTimer()
+		h, m := sample()
+		peakHeap, peakM = max(peakHeap, h), max(peakM, m)
+		runtime.GC()
+		held += liveHeap() - before
+		adv := advertisedRoutes(l)
+		routes = len(adv)
+		for _, x := range l.Topo.Nodes {
+			if x.Role != topologies.RolePE {
+				continue
+			}
+			paths, err := l.Fabric().Speaker(x.Name).VPNv4Paths()
+			if err != nil {
+				b.Fatal(err)
+			}
+			atPEs += uint64(len(paths))
+		}
+		if err := l.Close(); err != nil {
+			b.Fatal(err)
+		}
+		relay += gobgpRelay(b, adv)
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(routes), "prefixes")
+	b.ReportMetric(float64(routes)*n/conv.Seconds(), "routes/s")
+	b.ReportMetric(float64(routes)*n/relay.Seconds(), "gobgp-routes/s")
+	b.ReportMetric(float64(held)/float64(atPEs), "B/route/PE")
+	b.ReportMetric(float64(peakHeap)/(1<<20), "MB-peak-heap")
+	b.ReportMetric(float64(peakM)/(1<<20), "MB-peak-mem")
+}
+
+// advertisedRoutes returns every VPN route the lab's PEs advertise, sorted.
+func advertisedRoutes(l *Lab) []bgp.VPNRoute {
+	var out []bgp.VPNRoute
+	for _, x := range l.Topo.Nodes {
+		adv := l.ctl.advVPN[x.Name]
+		for _, k := range sortedKeys(adv) {
+			out = append(out, adv[k])
+		}
+	}
+	return out
+}
+
+// gobgpRelay is the plain GoBGP baseline: PE1 originates routes, RR1
+// reflects them to PE2; it returns the time from the first route added
+// until the fabric has settled with all of them in PE2's RIB.
+func gobgpRelay(b *testing.B, routes []bgp.VPNRoute) time.Duration {
+	f := bgp.NewFabric(bgp.Options{})
+	defer f.Close()
+	add := func(name, rid string, rr bool) *bgp.Speaker {
+		cfg := bgp.SpeakerConfig{Name: name, ASN: 65000, RouterID: netip.MustParseAddr(rid)}
+		if rr {
+			cfg.ClusterID = cfg.RouterID
+		}
+		sp, err := f.AddSpeaker(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return sp
+	}
+	rr, pe1, pe2 := add("RR1", "10.0.0.100", true), add("PE1", "10.0.0.1", false), add("PE2", "10.0.0.2", false)
+	for _, pe := range []*bgp.Speaker{pe1, pe2} {
+		s, err := f.AddSession(bgp.SessionConfig{A: rr, B: pe, Family: bgp.VPNv4, BIsRRClientOfA: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.SetUp(true)
+	}
+	settle := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		if err := f.WaitSettled(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	settle()
+	start := time.Now()
+	if err := pe1.AddVPNv4(routes...); err != nil {
+		b.Fatal(err)
+	}
+	settle()
+	d := time.Since(start)
+	paths, err := pe2.VPNv4Paths()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(paths) != len(routes) {
+		b.Fatalf("the GoBGP baseline: PE2 holds %d routes, want %d", len(paths), len(routes))
+	}
+	return d
+}
+
+// liveHeap is the heap in use (objects), as of the last GC when called
+// right after runtime.GC.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// samplePeak starts sampling the heap (objects) and the memory the runtime
+// holds from the OS (total minus released) every 10 ms; the function it
+// returns stops and returns the two peaks.
+func samplePeak() func() (heap, mem uint64) {
+	s := []metrics.Sample{
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
+	}
+	var h, m uint64
+	read := func() {
+		metrics.Read(s)
+		h = max(h, s[0].Value.Uint64())
+		m = max(m, s[1].Value.Uint64()-s[2].Value.Uint64())
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			read()
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	return func() (uint64, uint64) {
+		close(done)
+		wg.Wait()
+		read()
+		return h, m
+	}
+}
