@@ -3,8 +3,11 @@ package bgp
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
@@ -46,6 +49,9 @@ func (f *Fabric) Settled() (bool, string) {
 				direction{s: s, from: s.cfg.B, to: s.cfg.A, relay: r, dir: 1})
 		}
 	}
+	if ok, why := relaysQuiet(dirs); !ok {
+		return false, why
+	}
 	if ok, why := checkWire(dirs); !ok {
 		return false, why
 	}
@@ -67,26 +73,90 @@ func (f *Fabric) Settled() (bool, string) {
 			delete(f.inSync, k)
 		}
 	}
+	var todo []direction
+	var at []dirMemo
 	for _, d := range dirs {
-		k := d.key()
-		at := dirMemo{d.from.gen.Load(), d.to.gen.Load()}
-		if m, ok := f.inSync[k]; ok && m == at {
+		m := dirMemo{d.from.gen.Load(), d.to.gen.Load()}
+		if old, ok := f.inSync[d.key()]; ok && old == m {
 			continue
 		}
-		ok, why, err := d.inSync()
+		todo, at = append(todo, d), append(at, m)
+	}
+	res := compareAll(todo, func() bool { return f.gen.Load() != g0 })
+	for _, r := range res { // the first failure, in direction order
 		switch {
-		case err != nil:
-			return false, err.Error()
-		case !ok:
+		case !r.done:
+		case r.err != nil:
+			return false, r.err.Error()
+		case !r.ok:
 			if f.gen.Load() == g0 {
-				f.settleMemo = settleMemo{gen: g0, reason: why}
+				f.settleMemo = settleMemo{gen: g0, reason: r.why}
 			}
-			return false, why
-		case f.gen.Load() != g0:
-			return false, "messages are moving"
+			return false, r.why
 		}
-		if (dirMemo{d.from.gen.Load(), d.to.gen.Load()}) == at {
-			f.inSync[k] = at
+	}
+	all := true
+	for i, r := range res {
+		d := todo[i]
+		all = all && r.done
+		if r.done && (dirMemo{d.from.gen.Load(), d.to.gen.Load()}) == at[i] {
+			f.inSync[d.key()] = at[i]
+		}
+	}
+	if !all || f.gen.Load() != g0 {
+		return false, "messages are moving"
+	}
+	return true, ""
+}
+
+// compared is the outcome of one direction's RIB comparison; done is false
+// for a direction compareAll skipped.
+type compared struct {
+	done, ok bool
+	why      string
+	err      error
+}
+
+// compareAll compares the directions' RIBs, several at once: the tables
+// live in the speakers' own main loops, so directions from different
+// senders are listed in parallel. It stops starting new comparisons once
+// one fails or moving reports true; those left are not done.
+func compareAll(dirs []direction, moving func() bool) []compared {
+	out := make([]compared, len(dirs))
+	var stop atomic.Bool
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(dirs)) {
+		wg.Go(func() {
+			for i := range next {
+				if stop.Load() || moving() {
+					stop.Store(true)
+					continue
+				}
+				ok, why, err := dirs[i].inSync()
+				out[i] = compared{done: true, ok: ok, why: why, err: err}
+				if !ok || err != nil {
+					stop.Store(true)
+				}
+			}
+		})
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// relaysQuiet is the cheapest part of Settled, from the relays' own
+// counters: nothing is read but not yet written. It runs first, so that a
+// fabric busy moving UPDATEs costs its speakers nothing.
+func relaysQuiet(dirs []direction) (bool, string) {
+	for _, d := range dirs {
+		w := &d.relay.dirs[d.dir]
+		if read, written := w.readUpdates.Load(), w.writtenUpdates.Load(); read != written || w.pending.Load() != 0 {
+			return false, fmt.Sprintf("UPDATEs in flight from %s to %s (relayed %d of %d)", d.from.cfg.Name, d.to.cfg.Name, written, read)
 		}
 	}
 	return true, ""
@@ -268,18 +338,30 @@ func describeDiff(out, in map[string]string, fam Family) string {
 // WaitSettled blocks until Settled is true or ctx is done. It re-checks
 // whenever anything in the fabric moves, and on a 10 ms ticker as well
 // because not every step inside GoBGP is visible; the answer always comes
-// from Settled, never from the timing. On ctx's end the error names what
-// is still moving; on a closed fabric it is ErrClosed.
+// from Settled, never from the timing. A check costs the speakers time
+// too (it lists their tables in their main loops), so after a check that
+// took d the next waits at least 2d: checking takes at most a third of the
+// time however busy the fabric is. On ctx's end the error names what is
+// still moving; on a closed fabric it is ErrClosed.
 func (f *Fabric) WaitSettled(ctx context.Context) error {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
+	rest := time.NewTimer(0)
+	defer rest.Stop()
 	for {
+		start := time.Now()
 		ok, why := f.Settled()
 		if ok {
 			return nil
 		}
 		if f.isClosed() {
 			return ErrClosed
+		}
+		rest.Reset(2 * time.Since(start))
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("bgp not settled: %s: %w", why, ctx.Err())
+		case <-rest.C:
 		}
 		select {
 		case <-ctx.Done():
