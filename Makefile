@@ -54,3 +54,10 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# interop checks vpnsim against real BGP implementations: FRR's bgpd and
+# gobgpd (Debian's frr and gobgpd packages) join a running vpnsim serve as
+# external peers; it prints what it compared. docs/real-peers.md.
+.PHONY: interop
+interop:
+	scripts/interop.sh

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vpnsim/vpnsim/api"
+	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/lab"
 )
 
@@ -46,7 +47,13 @@ control API's address, printed at start; default ` + defaultServer + `):
   vpnsim restore --server 127.0.0.1:8179 link P1 P2
 
 The API is HTTP with JSON on a loopback address only; docs/control-api.md
-describes it.`,
+describes it.
+
+A topology with external-peers lets real BGP routers (FRR, GoBGP, a lab
+router) join: serve prints, for each, the address and port its route
+reflector or PE listens on and what the router must be configured with, and
+then its session's events. Routes it advertises appear in the VRFs that
+import them, marked unresolved (code u): docs/real-peers.md.`,
 		Example: `  vpnsim serve classic
   vpnsim serve my-lab.yaml --listen 127.0.0.1:9000`,
 		Args: cobra.ExactArgs(1),
@@ -67,6 +74,7 @@ describes it.`,
 			defer l.Close()
 			out := cmd.OutOrStdout()
 			printSpeakers(out, l)
+			printExternalPeers(out, l)
 			srv := api.NewServer(l, settle)
 			ev := newEventLog(out)
 			srv.OnChange = func(what string) { fmt.Fprintf(out, "%s  %s\n", stamp(), what) }
@@ -88,7 +96,18 @@ describes it.`,
 					cancel()
 					return nil
 				case <-changed:
-					srv.Lock(ev.report)
+					srv.Lock(func(l *lab.Lab) {
+						if len(l.Topo.ExternalPeers) > 0 {
+							// A router outside the model changes BGP on
+							// its own: bring the VRFs up to date.
+							ctx, cancel := context.WithTimeout(context.Background(), settle)
+							defer cancel()
+							if err := l.Converge(ctx); err != nil {
+								fmt.Fprintf(out, "%s  %v\n", stamp(), err)
+							}
+						}
+						ev.report(l)
+					})
 				}
 			}
 		},
@@ -109,15 +128,64 @@ func printSpeakers(w io.Writer, l *lab.Lab) {
 	}
 }
 
+// printExternalPeers prints, one line per external peer, where its
+// speaker listens and what a router must be configured with to join.
+func printExternalPeers(w io.Writer, l *lab.Lab) {
+	peers := l.Fabric().ExternalPeers()
+	if len(peers) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "External peers (real routers connect here; docs/real-peers.md):")
+	for _, e := range peers {
+		c := e.Config().Speaker.Config()
+		role := "iBGP neighbour of PE " + c.Name
+		if c.ClusterID.IsValid() {
+			role = "route-reflector client of " + c.Name
+		}
+		fmt.Fprintf(w, "  %-10s %s listening on %s: connect from %s, AS %d (iBGP), address family VPNv4 (AFI 1, SAFI 128), a router ID other than %s; %s never dials\n",
+			e.Name(), role, e.ListenAddr(), e.Config().Address, e.Config().ASN, c.RouterID, c.Name)
+	}
+}
+
 // eventLog prints what changed in the BGP fabric since it last looked.
 type eventLog struct {
 	w        io.Writer
 	sessions map[string]bool
 	paths    map[string]int
+	external map[string]bgp.ExternalState
 }
 
 func newEventLog(w io.Writer) *eventLog {
-	return &eventLog{w: w, sessions: map[string]bool{}, paths: map[string]int{}}
+	return &eventLog{w: w, sessions: map[string]bool{}, paths: map[string]int{}, external: map[string]bgp.ExternalState{}}
+}
+
+// reportExternal prints an external peer's session going up or down and
+// the connections its speaker refused.
+func (e *eventLog) reportExternal(l *lab.Lab) {
+	for _, p := range l.Fabric().ExternalPeers() {
+		st := p.State()
+		was := e.external[st.Name]
+		e.external[st.Name] = st
+		name := "external session " + st.Speaker + "–" + st.Name
+		if st.Refused > was.Refused {
+			fmt.Fprintf(e.w, "%s  %s refused %s\n", stamp(), st.Speaker, st.LastRefused)
+		}
+		why := ""
+		if st.LastError != "" && st.LastError != was.LastError {
+			why = ": " + st.LastError
+		}
+		newConn := st.Sessions > was.Sessions
+		switch {
+		case st.Established && was.Established && newConn:
+			fmt.Fprintf(e.w, "%s  %s replaced by a new connection from %s\n", stamp(), name, st.Address)
+		case st.Established && !was.Established:
+			fmt.Fprintf(e.w, "%s  %s up (from %s)\n", stamp(), name, st.Address)
+		case !st.Established && was.Established:
+			fmt.Fprintf(e.w, "%s  %s down%s\n", stamp(), name, why)
+		case !st.Established && newConn && why != "":
+			fmt.Fprintf(e.w, "%s  %s: a connection from %s ended before it was established%s\n", stamp(), name, st.Address, why)
+		}
+	}
 }
 
 func (e *eventLog) report(l *lab.Lab) {
@@ -133,6 +201,7 @@ func (e *eventLog) report(l *lab.Lab) {
 		}
 		e.sessions[name] = st.Established
 	}
+	e.reportExternal(l)
 	for _, sp := range l.Fabric().Speakers() {
 		ps, err := sp.VPNv4Paths()
 		if err != nil {
