@@ -86,10 +86,11 @@ func (r *relay) pump(dir int, from, to net.Conn, touch func()) {
 		if typ != msgKeepalive {
 			batchOthers++
 		}
-		// Write what has arrived once no further whole message is at hand.
+		// Write what has arrived once no further whole message is at hand
+		// (a bad header ends the batch: what came before it is delivered).
 		if more := in.Buffered(); more >= headerLen && len(batch) < 256<<10 {
 			h, _ := in.Peek(headerLen)
-			if int(binary.BigEndian.Uint16(h[16:18])) <= more {
+			if checkHeader(h) == nil && int(binary.BigEndian.Uint16(h[16:18])) <= more {
 				continue
 			}
 		}
