@@ -260,15 +260,14 @@ func (d direction) inSync() (bool, string, error) {
 // (with its label) to everything the receiver sees of the path, in wire
 // form (see wireDigest).
 func (sp *Speaker) adjRIB(t api.TableType, peer *Speaker, fam *api.Family) (map[string]string, error) {
-	dests, err := sp.listPath(&api.ListPathRequest{TableType: t, Name: peer.addr.String(), Family: fam, EnableOnlyBinary: true})
-	if err != nil {
-		return nil, fmt.Errorf("speaker %s: reading %v for %s: %w", sp.cfg.Name, t, peer.cfg.Name, err)
-	}
-	m := make(map[string]string, len(dests))
-	for _, dst := range dests {
+	m := map[string]string{}
+	err := sp.listPath(&api.ListPathRequest{TableType: t, Name: peer.addr.String(), Family: fam, EnableOnlyBinary: true}, func(dst *api.Destination) {
 		for _, p := range dst.Paths {
 			m[string(p.NlriBinary)] = wireDigest(p.PattrsBinary)
 		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("speaker %s: reading %v for %s: %w", sp.cfg.Name, t, peer.cfg.Name, err)
 	}
 	return m, nil
 }

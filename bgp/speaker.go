@@ -411,14 +411,14 @@ func (sp *Speaker) use(fn func() error) error {
 	return fn()
 }
 
-func (sp *Speaker) listPath(req *api.ListPathRequest) ([]*api.Destination, error) {
-	var out []*api.Destination
-	err := sp.use(func() error {
+// listPath streams the destinations GoBGP lists for req to fn, one at a
+// time: a large table is never held twice, once in API form.
+func (sp *Speaker) listPath(req *api.ListPathRequest, fn func(*api.Destination)) error {
+	return sp.use(func() error {
 		globals.mu.RLock()
 		defer globals.mu.RUnlock()
-		return sp.srv.ListPath(context.Background(), req, func(d *api.Destination) { out = append(out, d) })
+		return sp.srv.ListPath(context.Background(), req, fn)
 	})
-	return out, err
 }
 
 // addPaths adds or withdraws local paths, noting the activity before and
@@ -514,22 +514,26 @@ func (sp *Speaker) DeleteIPv4(prefix netip.Prefix) error {
 
 // rib lists the speaker's Loc-RIB for a family, every path, best or not.
 func (sp *Speaker) rib(fam Family, each func(d decoded, from string) error) error {
-	dests, err := sp.listPath(&api.ListPathRequest{TableType: api.TableType_GLOBAL, Family: fam.api(), EnableOnlyBinary: true})
+	var first error
+	err := sp.listPath(&api.ListPathRequest{TableType: api.TableType_GLOBAL, Family: fam.api(), EnableOnlyBinary: true}, func(dst *api.Destination) {
+		for _, p := range dst.Paths {
+			if first != nil {
+				return
+			}
+			d, err := decode(p)
+			if err != nil {
+				first = fmt.Errorf("speaker %s: decoding %s: %w", sp.cfg.Name, dst.Prefix, err)
+				return
+			}
+			if err := each(d, sp.peerName(p.NeighborIp)); err != nil {
+				first = fmt.Errorf("speaker %s: %s: %w", sp.cfg.Name, dst.Prefix, err)
+			}
+		}
+	})
 	if err != nil {
 		return fmt.Errorf("speaker %s: reading the %v RIB: %w", sp.cfg.Name, fam, err)
 	}
-	for _, dst := range dests {
-		for _, p := range dst.Paths {
-			d, err := decode(p)
-			if err != nil {
-				return fmt.Errorf("speaker %s: decoding %s: %w", sp.cfg.Name, dst.Prefix, err)
-			}
-			if err := each(d, sp.peerName(p.NeighborIp)); err != nil {
-				return fmt.Errorf("speaker %s: %s: %w", sp.cfg.Name, dst.Prefix, err)
-			}
-		}
-	}
-	return nil
+	return first
 }
 
 // VPNv4Paths returns every VPN-IPv4 path in the speaker's RIB, best or not,

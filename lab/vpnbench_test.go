@@ -26,8 +26,11 @@ import (
 // in the same fabric but with nothing of vpnsim around them, and reports
 // that as gobgp-routes/s: the ratio shows vpnsim's own overhead.
 //
-// Metrics: ns/op is the time to converged; routes/s is exported prefixes
-// over that time; B/route/PE is the heap still in use after convergence
+// Metrics: ns/op is the time to converged; cpu-s/op the CPU time the
+// process used meanwhile (user and system, every goroutine: on a shared
+// machine it varies far less than the wall time); routes/s is exported
+// prefixes over the time to converged; x-gobgp is the time to converged
+// over the baseline's time; B/route/PE is the heap still in use after convergence
 // (speakers, VRFs, LFIBs, everything) over the VPN paths the PEs hold in
 // their RIBs; MB-peak-heap and MB-peak-mem are the largest heap (objects)
 // and the largest memory the Go runtime held from the OS (total minus
@@ -56,16 +59,16 @@ func benchVPN(b *testing.B, lans int) {
 		b.Fatal(err)
 	}
 	var (
-		conv, relay     time.Duration
-		peakHeap, peakM uint64
-		held, atPEs     uint64
-		routes          int
+		conv, cpu, relay time.Duration
+		peakHeap, peakM  uint64
+		held, atPEs      uint64
+		routes           int
 	)
 	for b.Loop() {
 		runtime.GC()
 		before := liveHeap()
 		sample := samplePeak()
-		start := time.Now()
+		cpu0, start := cpuTime(), time.Now()
 		l, err := New(t, Options{})
 		if err != nil {
 			b.Fatal(err)
@@ -77,6 +80,7 @@ func benchVPN(b *testing.B, lans int) {
 			b.Fatal(err)
 		}
 		conv += time.Since(start)
+		cpu += cpuTime() - cpu0
 		b.StopTimer()
 		h, m := sample()
 		peakHeap, peakM = max(peakHeap, h), max(peakM, m)
@@ -103,7 +107,9 @@ func benchVPN(b *testing.B, lans int) {
 	n := float64(b.N)
 	b.ReportMetric(float64(routes), "prefixes")
 	b.ReportMetric(float64(routes)*n/conv.Seconds(), "routes/s")
+	b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
 	b.ReportMetric(float64(routes)*n/relay.Seconds(), "gobgp-routes/s")
+	b.ReportMetric(conv.Seconds()/relay.Seconds(), "x-gobgp")
 	b.ReportMetric(float64(held)/float64(atPEs), "B/route/PE")
 	b.ReportMetric(float64(peakHeap)/(1<<20), "MB-peak-heap")
 	b.ReportMetric(float64(peakM)/(1<<20), "MB-peak-mem")
