@@ -110,7 +110,8 @@
 //     which GoBGP computes from its Loc-RIB on demand, with its export
 //     rules applied) equals what the receiver holds from the sender (its
 //     Adj-RIB-In). Paths are compared whole: the NLRI with its label, the
-//     next hop and every path attribute, in wire form;
+//     next hop and every path attribute, in wire form (the attributes by a
+//     128-bit digest of their bytes, see wireDigest);
 //   - and nothing moved while Settled looked: every message a speaker's
 //     main loop handles (reported by GoBGP's timing hook), every message
 //     the relays forward, every local change and every session action bumps

@@ -3,9 +3,9 @@ package bgp
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -227,7 +227,7 @@ type direction struct {
 // rejected too).
 func (d direction) inSync() (bool, string, error) {
 	fam := d.s.cfg.Family.api()
-	var in map[string]string
+	var in map[string]digest
 	var inErr error
 	read := make(chan struct{})
 	go func() { // the two tables live in two speakers' main loops
@@ -259,8 +259,8 @@ func (d direction) inSync() (bool, string, error) {
 // adjRIB reads the Adj-RIB-In from or the Adj-RIB-Out toward peer: NLRI
 // (with its label) to everything the receiver sees of the path, in wire
 // form (see wireDigest).
-func (sp *Speaker) adjRIB(t api.TableType, peer *Speaker, fam *api.Family) (map[string]string, error) {
-	m := map[string]string{}
+func (sp *Speaker) adjRIB(t api.TableType, peer *Speaker, fam *api.Family) (map[string]digest, error) {
+	m := map[string]digest{}
 	err := sp.listPath(&api.ListPathRequest{TableType: t, Name: peer.addr.String(), Family: fam, EnableOnlyBinary: true}, func(dst *api.Destination) {
 		for _, p := range dst.Paths {
 			m[string(p.NlriBinary)] = wireDigest(p.PattrsBinary)
@@ -272,33 +272,41 @@ func (sp *Speaker) adjRIB(t api.TableType, peer *Speaker, fam *api.Family) (map[
 	return m, nil
 }
 
-// wireDigest renders a path's attributes as the receiver sees them: every
-// attribute's wire bytes, sorted, with MP_REACH_NLRI cut down to its
-// family and next hop (its NLRI is the key already).
-func wireDigest(attrs [][]byte) string {
-	parts := make([]string, 0, len(attrs))
+// wireDigest is a 128-bit digest of a path's attributes as the receiver
+// sees them: every attribute's wire bytes, with MP_REACH_NLRI cut down to
+// its family and next hop (its NLRI is the key already), hashed and
+// summed, so that their order does not matter. It allocates nothing: a
+// reflector's tables are compared path by path, hundreds of thousands of
+// them.
+func wireDigest(attrs [][]byte) digest {
+	var d digest
 	for _, a := range attrs {
-		if len(a) < 3 {
-			parts = append(parts, string(a))
-			continue
-		}
-		switch a[1] {
-		case mpReachNLRI:
-			hdr := 3
-			if a[0]&0x10 != 0 { // extended length
-				hdr = 4
+		if len(a) >= 3 {
+			switch a[1] {
+			case mpReachNLRI:
+				hdr := 3
+				if a[0]&0x10 != 0 { // extended length
+					hdr = 4
+				}
+				if len(a) >= hdr+4 && len(a) >= hdr+4+int(a[hdr+3]) {
+					a = a[hdr : hdr+4+int(a[hdr+3])]
+				}
+			case mpUnreachNLRI:
+				continue
 			}
-			if len(a) >= hdr+4 && len(a) >= hdr+4+int(a[hdr+3]) {
-				a = a[hdr : hdr+4+int(a[hdr+3])]
-			}
-		case mpUnreachNLRI:
-			continue
 		}
-		parts = append(parts, string(a))
+		d[0] += maphash.Bytes(digestSeeds[0], a)
+		d[1] += maphash.Bytes(digestSeeds[1], a)
 	}
-	slices.Sort(parts)
-	return strings.Join(parts, "")
+	return d
 }
+
+// digest is what wireDigest returns.
+type digest [2]uint64
+
+// digestSeeds are the process's two hash seeds: digests compare within
+// one process only.
+var digestSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 
 const (
 	mpReachNLRI   = 14
@@ -307,7 +315,7 @@ const (
 
 // describeDiff names the first difference between out and in (by NLRI
 // order), decoding just that path for the message.
-func describeDiff(out, in map[string]string, fam Family) string {
+func describeDiff(out, in map[string]digest, fam Family) string {
 	var keys []string
 	for k, v := range out {
 		if w, ok := in[k]; !ok || w != v {
@@ -325,10 +333,12 @@ func describeDiff(out, in map[string]string, fam Family) string {
 	if n, err := nlriName(fam, []byte(k)); err == nil {
 		name = n
 	}
-	switch _, sent := out[k]; {
+	_, sent := out[k]
+	_, got := in[k]
+	switch {
 	case !sent:
 		return name + " not withdrawn"
-	case in[k] == "":
+	case !got:
 		return name + " not received"
 	}
 	return name + " differs"
