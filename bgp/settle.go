@@ -117,16 +117,20 @@ type compared struct {
 	err      error
 }
 
-// compareAll compares the directions' RIBs, several at once: the tables
-// live in the speakers' own main loops, so directions from different
-// senders are listed in parallel. It stops starting new comparisons once
-// one fails or moving reports true; those left are not done.
+// compareAll compares the directions' RIBs, several at once. The tables
+// live in the speakers' own main loops, and the dear one, the Adj-RIB-Out,
+// in the sender's: so the directions are taken round robin by sender (a
+// reflector's twenty clients are not listed one after the other while the
+// other reflector idles), by twice as many workers as there are cores,
+// since they mostly wait for the speakers. It stops starting new
+// comparisons once one fails or moving reports true; those left are not
+// done.
 func compareAll(dirs []direction, moving func() bool) []compared {
 	out := make([]compared, len(dirs))
 	var stop atomic.Bool
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(dirs)) {
+	for range min(2*runtime.GOMAXPROCS(0), len(dirs)) {
 		wg.Go(func() {
 			for i := range next {
 				if stop.Load() || moving() {
@@ -141,12 +145,35 @@ func compareAll(dirs []direction, moving func() bool) []compared {
 			}
 		})
 	}
-	for i := range dirs {
+	for _, i := range bySender(dirs) {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	return out
+}
+
+// bySender returns the indices of dirs taken round robin from each
+// sender's directions, senders in order of first appearance.
+func bySender(dirs []direction) []int {
+	var senders []*Speaker
+	of := map[*Speaker][]int{}
+	for i, d := range dirs {
+		if of[d.from] == nil {
+			senders = append(senders, d.from)
+		}
+		of[d.from] = append(of[d.from], i)
+	}
+	order := make([]int, 0, len(dirs))
+	for len(order) < len(dirs) {
+		for _, sp := range senders {
+			if q := of[sp]; len(q) > 0 {
+				order = append(order, q[0])
+				of[sp] = q[1:]
+			}
+		}
+	}
+	return order
 }
 
 // relaysQuiet is the cheapest part of Settled, from the relays' own
