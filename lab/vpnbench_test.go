@@ -19,7 +19,8 @@ import (
 // site on each), brought from nothing to converged (speakers started,
 // sessions up, every PE's routes advertised, reflected, received and
 // installed in its VRFs). The sizes are the VPN prefixes the PEs export:
-// 600 attachment subnets plus 600 sites' LANs.
+// 600 attachment subnets plus 600 sites' LANs each (1 200, 10 200 and
+// 100 200 prefixes).
 //
 // Each run also relays the same routes (same RDs, prefixes, labels, next
 // hops and route targets) through three plain GoBGP speakers, PE → RR → PE,
@@ -28,13 +29,14 @@ import (
 //
 // Metrics: ns/op is the time to converged; cpu-s/op the CPU time the
 // process used meanwhile (user and system, every goroutine: on a shared
-// machine it varies far less than the wall time); routes/s is exported
+// machine it varies less than the wall time); routes/s is exported
 // prefixes over the time to converged; x-gobgp is the time to converged
-// over the baseline's time; B/route/PE is the heap still in use after convergence
-// (speakers, VRFs, LFIBs, everything) over the VPN paths the PEs hold in
-// their RIBs; MB-peak-heap and MB-peak-mem are the largest heap (objects)
-// and the largest memory the Go runtime held from the OS (total minus
-// released), sampled every 10 ms while converging.
+// over the baseline's time; MB-live is the heap still in use after
+// convergence (speakers, VRFs, LFIBs, everything) and B/route/PE the same
+// over the VPN paths the PEs hold in their RIBs; MB-peak-heap and
+// MB-peak-mem are the largest heap (objects) and the largest memory the
+// Go runtime held from the OS (total minus released), sampled every 10 ms
+// while converging.
 func BenchmarkVPNDistribution(b *testing.B) {
 	for _, tc := range []struct {
 		name     string
@@ -110,6 +112,7 @@ func benchVPN(b *testing.B, lans int) {
 	b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
 	b.ReportMetric(float64(routes)*n/relay.Seconds(), "gobgp-routes/s")
 	b.ReportMetric(conv.Seconds()/relay.Seconds(), "x-gobgp")
+	b.ReportMetric(float64(held)/n/(1<<20), "MB-live")
 	b.ReportMetric(float64(held)/float64(atPEs), "B/route/PE")
 	b.ReportMetric(float64(peakHeap)/(1<<20), "MB-peak-heap")
 	b.ReportMetric(float64(peakM)/(1<<20), "MB-peak-mem")
