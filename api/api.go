@@ -197,22 +197,26 @@ func (p PingResponse) Lab() lab.PingResult {
 }
 
 func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	from, dst, o, err := s.probe(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	res, err := s.lab.Ping(from, dst, o)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, PingOf(res))
+	s.runProbe(w, r, func(from string, dst netip.Addr, o lab.ProbeOptions) (any, error) {
+		res, err := s.lab.Ping(from, dst, o)
+		return PingOf(res), err
+	})
 }
 
 func (s *Server) traceroute(w http.ResponseWriter, r *http.Request) {
+	s.runProbe(w, r, func(from string, dst netip.Addr, o lab.ProbeOptions) (any, error) {
+		tr, err := s.lab.Traceroute(from, dst, o)
+		out := TraceResponse{Reached: tr.Reached, Hops: []HopResponse{}}
+		for _, h := range tr.Hops {
+			out.Hops = append(out.Hops, HopResponse{TTL: h.TTL, PingResponse: PingOf(h.PingResult)})
+		}
+		return out, err
+	})
+}
+
+// runProbe decodes a probe request, runs it with the lab to itself and
+// writes its answer or its error.
+func (s *Server) runProbe(w http.ResponseWriter, r *http.Request, run func(string, netip.Addr, lab.ProbeOptions) (any, error)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	from, dst, o, err := s.probe(r)
@@ -220,14 +224,10 @@ func (s *Server) traceroute(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	tr, err := s.lab.Traceroute(from, dst, o)
+	out, err := run(from, dst, o)
 	if err != nil {
 		fail(w, err)
 		return
-	}
-	out := TraceResponse{Reached: tr.Reached, Hops: []HopResponse{}}
-	for _, h := range tr.Hops {
-		out.Hops = append(out.Hops, HopResponse{TTL: h.TTL, PingResponse: PingOf(h.PingResult)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

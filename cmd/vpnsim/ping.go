@@ -98,15 +98,7 @@ using the same addresses, the node tells you whose site answered.`,
 				}
 				return printPing(out, r.Lab())
 			}
-			var r lab.PingResult
-			err := localProbe(args, &f, out, func(l *lab.Lab, dst netip.Addr, o lab.ProbeOptions) (err error) {
-				r, err = l.Ping(args[1], dst, o)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			return printPing(out, r)
+			return pingLocal(args, &f, out)
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
@@ -195,4 +187,18 @@ func localProbe(args []string, f *probeFlags, out io.Writer, do func(*lab.Lab, n
 		fmt.Fprintln(out)
 	}
 	return nil
+}
+
+// pingLocal sends one echo request in this process (with its walk and
+// capture when asked) and prints what came back.
+func pingLocal(args []string, f *probeFlags, out io.Writer) error {
+	var r lab.PingResult
+	err := localProbe(args, f, out, func(l *lab.Lab, dst netip.Addr, o lab.ProbeOptions) (err error) {
+		r, err = l.Ping(args[1], dst, o)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return printPing(out, r)
 }

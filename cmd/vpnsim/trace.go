@@ -1,12 +1,9 @@
 package main
 
 import (
-	"net/netip"
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vpnsim/vpnsim/lab"
 )
 
 func init() { commands = append(commands, newTraceCmd) }
@@ -35,15 +32,7 @@ Colour on a terminal; plain when piped or with --no-color.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.walk = true
 			out := cmd.OutOrStdout()
-			var r lab.PingResult
-			err := localProbe(args, &f, out, func(l *lab.Lab, dst netip.Addr, o lab.ProbeOptions) (err error) {
-				r, err = l.Ping(args[1], dst, o)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			return printPing(out, r)
+			return pingLocal(args, &f, out)
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
