@@ -105,17 +105,31 @@
 //     session, the UPDATEs GoBGP counts as sent equal those the relay read,
 //     the relay wrote all it read, and the receiver's GoBGP counts as
 //     received all the relay wrote;
-//   - nothing is left to send or to process: for each direction, what the
-//     sender would advertise now (GoBGP's Adj-RIB-Out toward the receiver,
-//     which GoBGP computes from its Loc-RIB on demand, with its export
-//     rules applied) equals what the receiver holds from the sender (its
-//     Adj-RIB-In). Paths are compared whole: the NLRI with its label, the
-//     next hop and every path attribute, in wire form (the attributes by a
-//     128-bit digest of their bytes, see wireDigest);
-//   - and nothing moved while Settled looked: every message a speaker's
-//     main loop handles (reported by GoBGP's timing hook), every message
-//     the relays forward, every local change and every session action bumps
-//     an activity counter, and Settled reads it before and after.
+//   - nothing is left to send or to process, proved by settle markers
+//     (marker.go): every session also carries GoBGP's opaque family, in
+//     which each speaker originates one marker path holding a sequence
+//     number. A marker round replaces every speaker's marker and waits
+//     until every receiver holds it from every sender: GoBGP queues a
+//     marker behind everything it had decided to send, and the receiver
+//     handles it after everything that came before it on the session, so
+//     a complete round means every queue has been written and handled up
+//     to the moment the round began. Two complete rounds in a row with no
+//     work anywhere meanwhile (no message but markers crossed a relay,
+//     nothing local changed, no session moved) mean every speaker had
+//     handled all its input before the second round began, and that
+//     anything this produced would have crossed a relay before it ended:
+//     nothing did, so nothing is queued or in process. Receivers reject
+//     markers by import policy, so no marker reaches a Loc-RIB or goes
+//     further; Changed does not fire for them;
+//   - unless Options.NoRIBAudit is set, the RIB audit: for each direction,
+//     what the sender would advertise now (GoBGP's Adj-RIB-Out toward the
+//     receiver, which GoBGP computes from its Loc-RIB on demand, with its
+//     export rules applied) equals what the receiver holds from the sender
+//     (its Adj-RIB-In). Paths are compared whole: the NLRI with its label,
+//     the next hop and every path attribute, in wire form (the attributes
+//     by a 128-bit digest of their bytes, see wireDigest). On a quiet
+//     network a difference is an inconsistency inside GoBGP, such as a
+//     withdrawal it lost; Settled stays false and names it.
 //
 // The receiver's Adj-RIB-In holds what it rejected as well: GoBGP keeps a
 // path whose ORIGINATOR_ID is the receiver's own router ID, or whose
@@ -125,34 +139,33 @@
 // the peer it came from, no path goes to an eBGP peer whose AS is in its
 // AS_PATH, and a reflector does not reflect a path carrying its own
 // CLUSTER_ID. So what the receiver rightly drops needs no exception: both
-// sides agree on it, and a correct network always settles. A network that
-// never settles has a real inconsistency, and Settled's message names the
+// sides agree on it, and a correct network always passes the audit. One
+// that does not has a real inconsistency, and Settled's message names the
 // first one ("PE2 has 3 of 5 paths from RR1 and holds 3 (…; first:
 // 65000:1:10.1.0.0/24 not received)").
 //
-// What Settled cannot see is a GoBGP-internal queue (paths a speaker has
-// decided to send but not yet written, or UPDATEs its reader has taken but
-// its main loop not yet handled) whose contents cancel out, such as an add
-// and a withdrawal of the same route still queued together, when it stays
-// queued for the whole of a check. Anything else still queued shows as a
-// difference. A check describes the fabric at one moment during the call;
-// a route added concurrently may come after that moment.
+// A check describes the fabric at one moment during the call; a route
+// added concurrently may come after that moment. External sessions carry
+// no markers (a router does not speak the opaque family): see above for
+// what Settled checks on them.
 //
 // The checks run cheapest first: the relays' own counters (no GoBGP
-// call), then GoBGP's message counters (ListPeer, which walks every
-// Adj-RIB-In to count it), then the tables. Comparing the tables costs
-// about as much as GoBGP listing them, and an Adj-RIB-Out is dearer than
-// its size: GoBGP computes it from the whole Loc-RIB, cloning every best
-// path and applying the export policy, so a reflector's Adj-RIB-Out toward
-// a route-target-filtered client costs its whole Loc-RIB. Settled
-// compares a direction again only when one of its two speakers did
-// something since the direction was last found in sync, compares
-// directions of different speakers in parallel, and does not repeat a
-// failed comparison while nothing moves. WaitSettled re-checks whenever
-// the fabric reports activity and on a 10 ms ticker (not every step inside
-// GoBGP is visible), but after a check that took d it waits 2d before the
-// next, so checking a busy fabric takes at most a third of the time; the
-// answer always comes from Settled.
+// call), then GoBGP's message counters (ListPeer), then the markers (one
+// AddPath per speaker and one listing of a one-path table per direction),
+// then the audit. The audit costs about as much as GoBGP listing the
+// tables, and an Adj-RIB-Out is dearer than its size: GoBGP computes it
+// from the whole Loc-RIB, cloning every best path and applying the export
+// policy, so a reflector's Adj-RIB-Out toward a route-target-filtered
+// client costs its whole Loc-RIB. It compares a direction again only when
+// one of its two speakers did work since the direction was last found in
+// sync, compares directions of different speakers in parallel, and does
+// not repeat a failed comparison while nothing moves. A caller that
+// settles often can leave the audit out (Options.NoRIBAudit) and ask for
+// it when it matters (Audited, WaitAudited): the simulator audits once
+// per convergence, on the final state. WaitSettled re-checks whenever the
+// fabric reports activity and on a 10 ms ticker, but after a check that
+// took d it waits 2d before the next, so checking a busy fabric takes at
+// most a third of the time; the answer always comes from Settled.
 //
 // # Route reflection in GoBGP
 //

@@ -372,7 +372,7 @@ func (e *ExternalPeer) step(pending net.Conn) net.Conn {
 			return nil
 		}
 		sp.dialed.Add(1)
-		e.relay.Store(newRelay(toSp, pending, e.f.touch, e.poke))
+		e.relay.Store(newRelay(toSp, pending, e.f.relayEvents([2]*Speaker{sp, nil}, e.poke)))
 		e.sessions.Add(1)
 		e.f.touch()
 		pending = nil

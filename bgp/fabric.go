@@ -21,6 +21,12 @@ type Options struct {
 	// ListenPort is the TCP port every speaker listens on, each on its own
 	// 127.x.y.z address. Zero means DefaultListenPort.
 	ListenPort int
+	// NoRIBAudit leaves out Settled's last step, the comparison of every
+	// session's Adj-RIB-Out with its peer's Adj-RIB-In once the network is
+	// quiet. It finds inconsistencies inside GoBGP (a withdrawal lost, a
+	// path never sent) but costs a listing of the whole Loc-RIB per
+	// session: on a network of 100 000 routes more than all the rest.
+	NoRIBAudit bool
 }
 
 // DefaultListenPort is the port speakers listen on unless Options say
@@ -55,13 +61,20 @@ type Fabric struct {
 	// local change and every session action. Settled brackets its checks
 	// with it: an unchanged gen means nothing moved while it looked.
 	gen atomic.Uint64
+	// work counts the activity that can change a RIB: everything gen
+	// counts but settle markers and the main loops' own steps (whose
+	// effect on other speakers crosses a relay). Two marker rounds with
+	// work unchanged mean the network is quiet (see marker.go).
+	work atomic.Uint64
 
 	changed chan struct{} // public notification, see Changed
 	wake    chan struct{} // WaitSettled's own notification
 
-	settleMu   sync.Mutex // serialises Settled; guards the two memos
+	settleMu   sync.Mutex // serialises Settled; guards the memos and the round
 	settleMemo settleMemo
 	inSync     map[dirKey]dirMemo
+	round      *markerRound
+	markerSeq  uint64 // the last marker sequence number used
 }
 
 // NewFabric returns an empty fabric.
@@ -93,15 +106,58 @@ func NewFabric(opts Options) *Fabric {
 // one reader.
 func (f *Fabric) Changed() <-chan struct{} { return f.changed }
 
-// touch records activity and notifies. It never blocks: GoBGP's main loops
+// touch records work and notifies. It never blocks: GoBGP's main loops
 // call it.
 func (f *Fabric) touch() {
+	f.work.Add(1)
+	f.note(true)
+}
+
+// note records activity; changed tells whether Changed's readers must
+// hear of it (settle markers are not theirs). WaitSettled always does.
+func (f *Fabric) note(changed bool) {
 	f.gen.Add(1)
-	for _, c := range []chan struct{}{f.changed, f.wake} {
+	if changed {
 		select {
-		case c <- struct{}{}:
+		case f.changed <- struct{}{}:
 		default:
 		}
+	}
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// relayEvents is what a relay between two speakers (or a speaker and a
+// router, nil) reports to the fabric: a message read counts as work for
+// both ends unless it is a settle marker, which is counted toward the
+// receiver (see hook).
+func (f *Fabric) relayEvents(ends [2]*Speaker, done func()) relayEvents {
+	return relayEvents{
+		read: func(dir int, marker bool) {
+			from, to := ends[dir], ends[1-dir]
+			if marker {
+				if to != nil {
+					to.markersIn.Add(1)
+				}
+				return
+			}
+			f.work.Add(1)
+			for _, sp := range []*Speaker{from, to} {
+				if sp != nil {
+					sp.work.Add(1)
+				}
+			}
+		},
+		written: func(real bool) {
+			if real {
+				f.touch()
+			} else {
+				f.note(false)
+			}
+		},
+		done: done,
 	}
 }
 

@@ -25,7 +25,7 @@ func FuzzRelayFraming(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		router, fromRouter := tcpPair(t)
 		toSpeaker, speaker := tcpPair(t)
-		r := newRelay(toSpeaker, fromRouter, func() {}, func() {})
+		r := newRelay(toSpeaker, fromRouter, relayEvents{})
 		back := make(chan []byte)
 		go func() { b, _ := io.ReadAll(router); back <- b }()
 		got := make(chan []byte)

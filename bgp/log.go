@@ -65,7 +65,7 @@ func (g *gobgpLogger) Error(msg string, fields gobgplog.Fields) {
 }
 
 func (g *gobgpLogger) Warn(msg string, fields gobgplog.Fields) {
-	if msg == ttlWarning {
+	if msg == ttlWarning || fields["Key"] == markerKey {
 		return
 	}
 	g.emit(slog.LevelWarn, msg, fields)
@@ -75,6 +75,11 @@ func (g *gobgpLogger) Warn(msg string, fields gobgplog.Fields) {
 // IP_TTL on a listening socket (gVisor and some containers). GoBGP only
 // wants it for TTL security, which the fabric never configures.
 const ttlWarning = "cannot set TTL (255) for TCPListener"
+
+// A settle marker's path is keyed markerKey. GoBGP warns "No matching
+// path for withdraw found" each time a receiver's import policy rejects
+// one (it withdraws from the Loc-RIB what was never there): every marker,
+// every round. Nothing said about a marker concerns the model.
 
 // Info is never shown.
 func (g *gobgpLogger) Info(string, gobgplog.Fields) {}

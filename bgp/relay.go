@@ -32,8 +32,22 @@ type relay struct {
 	err   error // why it ended; set before done is closed
 	wg    sync.WaitGroup
 
-	onDone func() // called once when the relay ends, from a relay goroutine
-	downs  uint64 // the session's SetUp(false) count when this relay was made
+	ev    relayEvents
+	downs uint64 // the session's SetUp(false) count when this relay was made
+}
+
+// relayEvents are what a relay reports, each from one of its goroutines;
+// any may be nil.
+type relayEvents struct {
+	// read: a whole message other than a KEEPALIVE was read in direction
+	// dir (0 is A to B), not yet written; marker tells a settle marker
+	// (see marker.go) from everything else.
+	read func(dir int, marker bool)
+	// written: a batch of messages was written; real tells whether it held
+	// anything but KEEPALIVEs and markers.
+	written func(real bool)
+	// done: the relay ended (called once).
+	done func()
 }
 
 // wireCount counts one way of the relay. dirs[0] is A to B.
@@ -43,22 +57,22 @@ type wireCount struct {
 	pending        atomic.Int64  // bytes read but not yet written
 }
 
-// newRelay starts copying. touch is called for every message other than a
-// KEEPALIVE, after it was written; onDone once when the relay ends.
-func newRelay(toA, toB net.Conn, touch, onDone func()) *relay {
-	r := &relay{conns: [2]net.Conn{toA, toB}, done: make(chan struct{}), onDone: onDone}
+// newRelay starts copying and reporting ev.
+func newRelay(toA, toB net.Conn, ev relayEvents) *relay {
+	r := &relay{conns: [2]net.Conn{toA, toB}, done: make(chan struct{}), ev: ev}
 	r.wg.Add(2)
-	go r.pump(0, toA, toB, touch)
-	go r.pump(1, toB, toA, touch)
+	go r.pump(0, toA, toB)
+	go r.pump(1, toB, toA)
 	return r
 }
 
-func (r *relay) pump(dir int, from, to net.Conn, touch func()) {
+func (r *relay) pump(dir int, from, to net.Conn) {
 	defer r.wg.Done()
 	d := &r.dirs[dir]
 	in := bufio.NewReaderSize(from, 64<<10)
 	var batch []byte
 	var batchUpdates, batchOthers int
+	real := false
 	for {
 		hdr, err := in.Peek(headerLen)
 		if err != nil {
@@ -85,6 +99,11 @@ func (r *relay) pump(dir int, from, to net.Conn, touch func()) {
 		}
 		if typ != msgKeepalive {
 			batchOthers++
+			marker := typ == msgUpdate && isMarkerUpdate(batch[start:])
+			real = real || !marker
+			if r.ev.read != nil {
+				r.ev.read(dir, marker)
+			}
 		}
 		// Write what has arrived once no further whole message is at hand
 		// (a bad header ends the batch: what came before it is delivered).
@@ -100,10 +119,10 @@ func (r *relay) pump(dir int, from, to net.Conn, touch func()) {
 		}
 		d.writtenUpdates.Add(uint64(batchUpdates))
 		d.pending.Add(-int64(len(batch)))
-		if batchOthers > 0 {
-			touch()
+		if batchOthers > 0 && r.ev.written != nil {
+			r.ev.written(real)
 		}
-		batch, batchUpdates, batchOthers = batch[:0], 0, 0
+		batch, batchUpdates, batchOthers, real = batch[:0], 0, 0, false
 	}
 }
 
@@ -117,7 +136,9 @@ func (r *relay) stop(err error) {
 		r.conns[0].Close()
 		r.conns[1].Close()
 		close(r.done)
-		r.onDone()
+		if r.ev.done != nil {
+			r.ev.done()
+		}
 	})
 }
 

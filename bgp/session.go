@@ -236,7 +236,10 @@ func (s *Session) neighbour(local, remote *Speaker, rrClient bool) *api.Peer {
 			HoldTime:          holdTime,
 			KeepaliveInterval: holdTime / 3,
 		}},
-		AfiSafis: []*api.AfiSafi{{Config: &api.AfiSafiConfig{Family: s.cfg.Family.api(), Enabled: true}}},
+		AfiSafis: []*api.AfiSafi{
+			{Config: &api.AfiSafiConfig{Family: s.cfg.Family.api(), Enabled: true}},
+			{Config: &api.AfiSafiConfig{Family: markerFamily, Enabled: true}},
+		},
 	}
 	if rrClient {
 		p.RouteReflector = &api.RouteReflector{
@@ -448,7 +451,7 @@ func (s *Session) dial() (*relay, error) {
 		toA.Close()
 		return nil, err
 	}
-	return newRelay(toA, toB, s.f.touch, s.poke), nil
+	return newRelay(toA, toB, s.f.relayEvents([2]*Speaker{a, b}, s.poke)), nil
 }
 
 func dialFrom(ctx context.Context, from, to *Speaker) (net.Conn, error) {

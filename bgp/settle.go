@@ -16,7 +16,8 @@ import (
 // settleMemo remembers the last failed RIB comparison and the activity
 // count it was made at: while nothing moves its answer cannot change.
 type settleMemo struct {
-	gen    uint64
+	gen uint64 // the fabric's work count
+
 	reason string
 }
 
@@ -24,14 +25,22 @@ type settleMemo struct {
 // in its desired state and nothing is in flight. When it is not, the string
 // says what is still moving. See the package documentation for the exact
 // predicate.
-func (f *Fabric) Settled() (bool, string) {
+//
+// A call does one step of the settle-marker protocol (marker.go): it may
+// add markers and return false, saying so; the call that finds the second
+// round complete returns true. WaitSettled calls it as the fabric moves.
+func (f *Fabric) Settled() (bool, string) { return f.settled(!f.opts.NoRIBAudit) }
+
+// Audited is Settled with the RIB audit, whatever the fabric's Options say.
+func (f *Fabric) Audited() (bool, string) { return f.settled(true) }
+
+func (f *Fabric) settled(audit bool) (bool, string) {
 	f.settleMu.Lock()
 	defer f.settleMu.Unlock()
 	if f.isClosed() {
 		return false, "the fabric is closed"
 	}
 
-	g0 := f.gen.Load()
 	var dirs []direction
 	for _, s := range f.Sessions() {
 		want, up, r := s.desired.Load(), s.established.Load(), s.relay.Load()
@@ -58,10 +67,124 @@ func (f *Fabric) Settled() (bool, string) {
 	if ok, why := f.externalsSettled(); !ok {
 		return false, why
 	}
-	if f.gen.Load() != g0 {
-		return false, "messages are moving"
+	if ok, why := f.markersSettled(dirs); !ok {
+		return false, why
 	}
-	if f.settleMemo.reason != "" && f.settleMemo.gen == g0 {
+	if !audit {
+		return true, ""
+	}
+	return f.audit(dirs)
+}
+
+// markerRound is one round of settle markers (see marker.go).
+type markerRound struct {
+	seq      uint64          // the markers' sequence number
+	work     uint64          // the fabric's work count when the round began
+	dirs     map[dirKey]bool // the directions it covers: true once the receiver holds the marker
+	complete int             // complete rounds in a row with work unchanged, this one included
+}
+
+// markersSettled is Settled's marker step: true once two rounds in a row
+// completed with no work anywhere since the first began.
+func (f *Fabric) markersSettled(dirs []direction) (bool, string) {
+	w := f.work.Load()
+	r := f.round
+	if r != nil && r.work == w && len(r.dirs) == len(dirs) {
+		for _, d := range dirs {
+			if _, ok := r.dirs[d.key()]; !ok {
+				r = nil
+				break
+			}
+		}
+	} else {
+		r = nil
+	}
+	if r == nil { // first round, or something moved: start again
+		return f.newRound(w, dirs, 0)
+	}
+	if r.complete >= 2 {
+		return true, ""
+	}
+	var todo []direction
+	for _, d := range dirs {
+		if !r.dirs[d.key()] {
+			todo = append(todo, d)
+		}
+	}
+	got := make([]uint64, len(todo))
+	errs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	for i, d := range todo {
+		wg.Go(func() { got[i], errs[i] = d.to.markerFrom(d.from) })
+	}
+	wg.Wait()
+	waiting := ""
+	for i, d := range todo {
+		switch {
+		case errs[i] != nil:
+			return false, errs[i].Error()
+		case got[i] >= r.seq:
+			r.dirs[d.key()] = true
+		case waiting == "":
+			waiting = fmt.Sprintf("%s has not yet handled all that %s sent (settle marker %d)", d.to.cfg.Name, d.from.cfg.Name, r.seq)
+		}
+	}
+	if waiting != "" {
+		return false, waiting
+	}
+	if f.work.Load() != w {
+		return f.newRound(f.work.Load(), dirs, 0)
+	}
+	if r.complete+1 >= 2 {
+		r.complete = 2
+		return true, ""
+	}
+	return f.newRound(w, dirs, r.complete+1)
+}
+
+// newRound starts a marker round: every speaker with an established
+// session replaces its marker, all at once.
+func (f *Fabric) newRound(w uint64, dirs []direction, complete int) (bool, string) {
+	f.markerSeq++ // never reused: a stale marker must not pass for a new one
+	seq := f.markerSeq
+	r := &markerRound{seq: seq, work: w, dirs: map[dirKey]bool{}, complete: complete}
+	f.round = r
+	var senders []*Speaker
+	seen := map[*Speaker]bool{}
+	for _, d := range dirs {
+		r.dirs[d.key()] = false
+		if !seen[d.from] {
+			seen[d.from] = true
+			senders = append(senders, d.from)
+		}
+	}
+	if len(dirs) == 0 {
+		r.complete = 2
+		return true, ""
+	}
+	errs := make([]error, len(senders))
+	var wg sync.WaitGroup
+	for i, sp := range senders {
+		wg.Go(func() { errs[i] = sp.sendMarker(seq) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			f.round = nil
+			return false, err.Error()
+		}
+	}
+	return false, fmt.Sprintf("waiting for settle marker %d to cross every session", seq)
+}
+
+// audit compares, for each direction of each session, what the sender
+// would advertise now with what the receiver holds (see the package
+// documentation): on a quiet network a difference is a real
+// inconsistency, and it keeps Settled false. Directions whose two
+// speakers did no work since they were last found in sync are skipped.
+func (f *Fabric) audit(dirs []direction) (bool, string) {
+	w0 := f.work.Load()
+	if f.settleMemo.reason != "" && f.settleMemo.gen == w0 {
 		return false, f.settleMemo.reason
 	}
 	live := map[dirKey]bool{}
@@ -76,21 +199,21 @@ func (f *Fabric) Settled() (bool, string) {
 	var todo []direction
 	var at []dirMemo
 	for _, d := range dirs {
-		m := dirMemo{d.from.gen.Load(), d.to.gen.Load()}
+		m := dirMemo{d.from.work.Load(), d.to.work.Load()}
 		if old, ok := f.inSync[d.key()]; ok && old == m {
 			continue
 		}
 		todo, at = append(todo, d), append(at, m)
 	}
-	res := compareAll(todo, func() bool { return f.gen.Load() != g0 })
+	res := compareAll(todo, func() bool { return f.work.Load() != w0 })
 	for _, r := range res { // the first failure, in direction order
 		switch {
 		case !r.done:
 		case r.err != nil:
 			return false, r.err.Error()
 		case !r.ok:
-			if f.gen.Load() == g0 {
-				f.settleMemo = settleMemo{gen: g0, reason: r.why}
+			if f.work.Load() == w0 {
+				f.settleMemo = settleMemo{gen: w0, reason: r.why}
 			}
 			return false, r.why
 		}
@@ -99,11 +222,11 @@ func (f *Fabric) Settled() (bool, string) {
 	for i, r := range res {
 		d := todo[i]
 		all = all && r.done
-		if r.done && (dirMemo{d.from.gen.Load(), d.to.gen.Load()}) == at[i] {
+		if r.done && (dirMemo{d.from.work.Load(), d.to.work.Load()}) == at[i] {
 			f.inSync[d.key()] = at[i]
 		}
 	}
-	if !all || f.gen.Load() != g0 {
+	if !all || f.work.Load() != w0 {
 		return false, "messages are moving"
 	}
 	return true, ""
@@ -379,14 +502,20 @@ func describeDiff(out, in map[string]digest, fam Family) string {
 // took d the next waits at least 2d: checking takes at most a third of the
 // time however busy the fabric is. On ctx's end the error names what is
 // still moving; on a closed fabric it is ErrClosed.
-func (f *Fabric) WaitSettled(ctx context.Context) error {
+func (f *Fabric) WaitSettled(ctx context.Context) error { return f.wait(ctx, f.Settled) }
+
+// WaitAudited is WaitSettled with the RIB audit, whatever the fabric's
+// Options say: a caller that settles often audits only when it needs to.
+func (f *Fabric) WaitAudited(ctx context.Context) error { return f.wait(ctx, f.Audited) }
+
+func (f *Fabric) wait(ctx context.Context, settled func() (bool, string)) error {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	rest := time.NewTimer(0)
 	defer rest.Stop()
 	for {
 		start := time.Now()
-		ok, why := f.Settled()
+		ok, why := settled()
 		if ok {
 			return nil
 		}

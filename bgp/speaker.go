@@ -42,10 +42,18 @@ type Speaker struct {
 	port int
 	srv  *server.BgpServer
 
-	// gen counts this speaker's activity (messages its main loop handled,
-	// local changes, neighbours added or deleted); Settled uses it to skip
-	// sessions whose two ends did nothing since they were last in sync.
-	gen atomic.Uint64
+	// work counts this speaker's work (messages relayed to or from it
+	// other than settle markers, local changes, neighbours added or
+	// deleted); the RIB audit uses it to skip sessions whose two ends did
+	// nothing since they were last in sync.
+	work atomic.Uint64
+
+	// processed counts the FSM messages the main loop handled, markersIn
+	// the settle markers relayed to it; announced is the most that
+	// processed-markersIn has been when the hook last told Changed's
+	// readers (the main loop's own).
+	processed, markersIn atomic.Uint64
+	announced            int64
 
 	// Connections the fabric dialled to this speaker's listener, and
 	// connections GoBGP's main loop took from the listener (and handed to a
@@ -92,6 +100,13 @@ func (sp *Speaker) ListenAddr() netip.AddrPort {
 // loop after every management operation, accepted connection and FSM
 // message (UPDATE, state change) it handled. It is the speaker's only
 // synchronous view into that loop.
+//
+// A handled message tells Changed's readers unless it may have been a
+// settle marker, which changes nothing they read: at least
+// processed-markersIn of the messages handled were not markers (markersIn
+// is counted before the relay writes), so the hook tells them whenever
+// that bound rises. It has risen to its final value by the time the last
+// message that was not a marker has been handled, and not before.
 type hook struct{ sp *Speaker }
 
 func (h hook) Observe(op server.FSMOperation, _, _ time.Duration) {
@@ -100,8 +115,15 @@ func (h hook) Observe(op server.FSMOperation, _, _ time.Duration) {
 	case server.FSMMessage, server.FSMAccept:
 		if op == server.FSMAccept {
 			sp.accepted.Add(1)
+			sp.f.note(true)
+		} else {
+			n := int64(sp.processed.Add(1)) - int64(sp.markersIn.Load())
+			tell := n > sp.announced
+			if tell {
+				sp.announced = n
+			}
+			sp.f.note(tell)
 		}
-		sp.touch()
 		select {
 		case sp.moved <- struct{}{}:
 		default:
@@ -126,9 +148,9 @@ func (h hook) Observe(op server.FSMOperation, _, _ time.Duration) {
 	}
 }
 
-// touch records activity in the speaker (and so in the fabric).
+// touch records work in the speaker (and so in the fabric).
 func (sp *Speaker) touch() {
-	sp.gen.Add(1)
+	sp.work.Add(1)
 	sp.f.touch()
 }
 
@@ -226,6 +248,10 @@ func (f *Fabric) AddSpeaker(cfg SpeakerConfig) (*Speaker, error) {
 	if err != nil {
 		sp.stop()
 		return nil, fmt.Errorf("speaker %s: cannot listen on a 127.0.0.0/8 address, port %d: %w", cfg.Name, sp.port, err)
+	}
+	if err := sp.markerPolicies(); err != nil {
+		sp.stop()
+		return nil, fmt.Errorf("speaker %s: installing its settle-marker policies: %w", cfg.Name, err)
 	}
 
 	f.mu.Lock()

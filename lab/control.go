@@ -23,6 +23,7 @@ import (
 type control struct {
 	l      *Lab
 	fabric *bgp.Fabric
+	audit  bool                            // compare every session's RIBs once converged (Options.NoRIBAudit)
 	vpn    map[string]*bgp.Speaker         // PE and RR speakers by node name
 	att    map[*pe.Attachment]*bgp.Speaker // a PE's speaker toward one eBGP CE
 	ceSp   map[string]*bgp.Speaker         // CE speakers
@@ -63,7 +64,7 @@ type vpnKey struct {
 
 func newControl(l *Lab, opts Options) (*control, error) {
 	t := l.Topo
-	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose}),
+	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose, NoRIBAudit: true}), audit: !opts.NoRIBAudit,
 		vpn: map[string]*bgp.Speaker{}, att: map[*pe.Attachment]*bgp.Speaker{}, ceSp: map[string]*bgp.Speaker{},
 		peerOf: map[string]attPeer{}, plans: map[string]*pe.LabelPlan{},
 		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]struct{}{}}
@@ -206,6 +207,13 @@ func (c *control) converge(ctx context.Context) error {
 			return err
 		}
 		if !changed {
+			if c.audit {
+				// Quiet now: compare every session's RIBs once, on the
+				// final state (see bgp.Options.NoRIBAudit).
+				if err := c.fabric.WaitAudited(ctx); err != nil {
+					return fmt.Errorf("the network did not settle: %w", err)
+				}
+			}
 			return c.installCEs()
 		}
 		if round == maxRounds {

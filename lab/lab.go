@@ -26,6 +26,11 @@ import (
 type Options struct {
 	Logger  *slog.Logger // nil: discard
 	Verbose bool         // BGP speakers' warnings and errors reach Logger
+	// NoRIBAudit skips the last step of every BGP settle check, which
+	// compares each session's Adj-RIB-Out with its peer's Adj-RIB-In (see
+	// bgp.Options): faster on large networks, blind to a GoBGP
+	// inconsistency.
+	NoRIBAudit bool
 }
 
 // Lab is one simulated network.

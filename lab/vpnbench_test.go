@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"net/netip"
+	"os"
 	"runtime"
 	"runtime/metrics"
 	"sync"
@@ -71,7 +72,7 @@ func benchVPN(b *testing.B, lans int) {
 		before := liveHeap()
 		sample := samplePeak()
 		cpu0, start := cpuTime(), time.Now()
-		l, err := New(t, Options{})
+		l, err := New(t, Options{NoRIBAudit: os.Getenv("NOAUDIT") != ""})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -134,7 +135,7 @@ func advertisedRoutes(l *Lab) []bgp.VPNRoute {
 // reflects them to PE2; it returns the time from the first route added
 // until the fabric has settled with all of them in PE2's RIB.
 func gobgpRelay(b *testing.B, routes []bgp.VPNRoute) time.Duration {
-	f := bgp.NewFabric(bgp.Options{})
+	f := bgp.NewFabric(bgp.Options{NoRIBAudit: true})
 	defer f.Close()
 	add := func(name, rid string, rr bool) *bgp.Speaker {
 		cfg := bgp.SpeakerConfig{Name: name, ASN: 65000, RouterID: netip.MustParseAddr(rid)}

@@ -69,6 +69,8 @@ type Options struct {
 	Verbose  bool
 	// Capture, when set, receives every frame of the run as pcapng.
 	Capture io.Writer
+	// NoRIBAudit: see lab.Options.
+	NoRIBAudit bool
 }
 
 // Run plays the scenario on a fresh network and checks its expectations.
@@ -76,7 +78,7 @@ func Run(ctx context.Context, sc *Scenario, o Options) *Report {
 	start := time.Now()
 	rep := &Report{Name: sc.Name, File: sc.File}
 	defer func() { rep.Elapsed = time.Since(start) }()
-	l, err := lab.New(sc.Topology, lab.Options{Logger: o.Logger, Verbose: o.Verbose})
+	l, err := lab.New(sc.Topology, lab.Options{Logger: o.Logger, Verbose: o.Verbose, NoRIBAudit: o.NoRIBAudit})
 	if err != nil {
 		rep.Setup = err.Error()
 		return rep

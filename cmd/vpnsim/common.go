@@ -60,7 +60,7 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := lab.New(t, lab.Options{Logger: logger(), Verbose: verbose})
+	l, err := lab.New(t, lab.Options{Logger: logger(), Verbose: verbose, NoRIBAudit: noRIBAudit})
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func usageErr(format string, a ...any) error {
 // failed reports a check that did not hold (exit status 1), already printed.
 func failed() error { return &exitError{code: 1} }
 
-var verbose bool
+var verbose, noRIBAudit bool
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -48,6 +48,7 @@ hub-and-spoke, extranet and more (vpnsim validate --list).`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "also print the BGP speakers' warnings and errors")
+	root.PersistentFlags().BoolVar(&noRIBAudit, "no-rib-audit", false, "once the network has converged, do not compare every BGP session's Adj-RIB-Out with its peer's Adj-RIB-In\n(a check of the embedded BGP speakers that takes longer than converging on networks of 100 000 routes)")
 	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "never colour the output (also: the NO_COLOR environment variable)")
 	for _, c := range commands {
 		root.AddCommand(c())

@@ -38,7 +38,7 @@ when one failed, 2 when the scenario or its topology is invalid.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
-			opts := scenarios.Options{Logger: logger(), Verbose: verbose}
+			opts := scenarios.Options{Logger: logger(), Verbose: verbose, NoRIBAudit: noRIBAudit}
 			if !asJSON {
 				scenarios.WriteHeader(out, sc)
 				opts.Progress = out

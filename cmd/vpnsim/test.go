@@ -160,7 +160,7 @@ func runOne(file string) *testResult {
 		r.err = err
 		return r
 	}
-	rep := scenarios.Run(context.Background(), sc, scenarios.Options{Logger: logger(), Verbose: verbose})
+	rep := scenarios.Run(context.Background(), sc, scenarios.Options{Logger: logger(), Verbose: verbose, NoRIBAudit: noRIBAudit})
 	for _, st := range rep.Steps {
 		if st.Outcome == scenarios.Fail || st.Outcome == scenarios.Error {
 			scenarios.WriteStep(&r.output, st)
