@@ -101,10 +101,7 @@
 //
 //   - every session is in its desired state: Established (in GoBGP on both
 //     ends, relay running) if set up, closed otherwise;
-//   - nothing is on the wire: for each direction of each established
-//     session, the UPDATEs GoBGP counts as sent equal those the relay read,
-//     the relay wrote all it read, and the receiver's GoBGP counts as
-//     received all the relay wrote;
+//   - nothing is in the relays: each has written all it read;
 //   - nothing is left to send or to process, proved by settle markers
 //     (marker.go): every session also carries GoBGP's opaque family, in
 //     which each speaker originates one marker path holding a sequence
@@ -150,9 +147,9 @@
 // what Settled checks on them.
 //
 // The checks run cheapest first: the relays' own counters (no GoBGP
-// call), then GoBGP's message counters (ListPeer), then the markers (one
-// AddPath per speaker and one listing of a one-path table per direction),
-// then the audit. The audit costs about as much as GoBGP listing the
+// call), then the markers (one AddPath per speaker and one listing of a
+// one-path table per direction; nothing that walks a large table in a
+// speaker's main loop, which would hold up its work), then the audit. The audit costs about as much as GoBGP listing the
 // tables, and an Adj-RIB-Out is dearer than its size: GoBGP computes it
 // from the whole Loc-RIB, cloning every best path and applying the export
 // policy, so a reflector's Adj-RIB-Out toward a route-target-filtered

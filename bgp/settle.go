@@ -61,9 +61,6 @@ func (f *Fabric) settled(audit bool) (bool, string) {
 	if ok, why := relaysQuiet(dirs); !ok {
 		return false, why
 	}
-	if ok, why := checkWire(dirs); !ok {
-		return false, why
-	}
 	if ok, why := f.externalsSettled(); !ok {
 		return false, why
 	}
@@ -324,44 +321,6 @@ type dirKey struct {
 type dirMemo struct{ from, to uint64 }
 
 func (d direction) key() dirKey { return dirKey{d.relay, d.dir} }
-
-// checkWire is the cheap part of Settled: for each direction of each
-// established session, the relay's message counts against GoBGP's own on
-// both ends.
-func checkWire(dirs []direction) (bool, string) {
-	peers := map[*Speaker]map[string]*api.Peer{}
-	get := func(sp *Speaker) (map[string]*api.Peer, error) {
-		if m, ok := peers[sp]; ok {
-			return m, nil
-		}
-		m, err := sp.peers()
-		peers[sp] = m
-		return m, err
-	}
-	for _, d := range dirs {
-		sent, err := get(d.from)
-		if err != nil {
-			return false, err.Error()
-		}
-		recv, err := get(d.to)
-		if err != nil {
-			return false, err.Error()
-		}
-		ps, pr := sent[d.to.addr.String()], recv[d.from.addr.String()]
-		if ps.GetState().GetSessionState() != api.PeerState_ESTABLISHED || pr.GetState().GetSessionState() != api.PeerState_ESTABLISHED {
-			return false, "session " + d.s.name + " not established"
-		}
-		wire := &d.relay.dirs[d.dir]
-		nSent := ps.GetState().GetMessages().GetSent().GetUpdate()
-		nRecv := pr.GetState().GetMessages().GetReceived().GetUpdate()
-		read, written := wire.readUpdates.Load(), wire.writtenUpdates.Load()
-		if nSent != read || written != read || nRecv != written || wire.pending.Load() != 0 {
-			return false, fmt.Sprintf("UPDATEs in flight from %s to %s (sent %d, relayed %d, received %d)",
-				d.from.cfg.Name, d.to.cfg.Name, nSent, written, nRecv)
-		}
-	}
-	return true, ""
-}
 
 // direction is one way of an established session.
 type direction struct {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -302,7 +303,12 @@ func (sp *Speaker) serve() {
 			panic(r)
 		}
 	}()
-	sp.srv.Serve()
+	// Labelled, so that a CPU profile tells the speakers apart
+	// (go tool pprof -tagfocus bgp-speaker=RR1); the goroutines GoBGP
+	// starts from its main loop, its FSMs among them, inherit the label.
+	pprof.Do(context.Background(), pprof.Labels("bgp-speaker", sp.cfg.Name), func(context.Context) {
+		sp.srv.Serve()
+	})
 }
 
 // quiet tells whether the speaker holds no connection from the fabric in
