@@ -60,6 +60,7 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 	if err != nil {
 		return nil, err
 	}
+	settle = settleFor(t, settle)
 	l, err := lab.New(t, lab.Options{Logger: logger(), Verbose: verbose, NoRIBAudit: noRIBAudit})
 	if err != nil {
 		return nil, err
@@ -81,6 +82,31 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 		return nil, fmt.Errorf("%s: %v (waited %s; raise --settle if the network is large)", t.Name, err, settle)
 	}
 	return l, nil
+}
+
+// settleHelp is the --settle flag's help; the flag's default, 0, means
+// settleFor's automatic bound.
+const settleHelp = "how long to wait for the network to converge before giving up\n(default: 30s, plus 1s for every 1000 customer routes)"
+
+// settleFor returns flag, or when it is 0 (the default) a bound that
+// grows with the network: 30 s, plus 1 s per 1 000 customer routes (CE
+// LANs and attachment subnets, each a VPN route). A network of 100 000
+// routes converges in about a minute on two cores; a network that never
+// converges should still be reported in reasonable time.
+func settleFor(t *topologies.Topology, flag time.Duration) time.Duration {
+	if flag > 0 {
+		return flag
+	}
+	routes := 0
+	for _, n := range t.Nodes {
+		routes += len(n.LANs)
+	}
+	for _, ln := range t.Links {
+		if ln.VRF != "" {
+			routes++
+		}
+	}
+	return 30*time.Second + time.Duration(routes)*time.Millisecond
 }
 
 // checkNode makes sure a node named on the command line exists.

@@ -93,7 +93,7 @@ inside a mermaid code block (GitHub draws it) or into mermaid.live.`,
 	}
 	c.Flags().StringVar(&format, "format", "dot", "output format: dot, svg or mermaid")
 	c.Flags().StringSliceVar(&path, "path", nil, "FROM,TO: highlight the path of one echo request from node FROM to address TO")
-	c.Flags().DurationVar(&settle, "settle", 30*time.Second, "with --path: how long to wait for the network to converge")
+	c.Flags().DurationVar(&settle, "settle", 0, "with --path: "+settleHelp)
 	return c
 }
 

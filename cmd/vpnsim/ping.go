@@ -107,7 +107,7 @@ using the same addresses, the node tells you whose site answered.`,
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
 	c.Flags().BoolVar(&f.walk, "walk", false, "print the packet walk: every frame on every link, every decision")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
-	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
+	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
 	return c
 }
 

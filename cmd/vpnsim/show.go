@@ -88,6 +88,6 @@ one table of NODE as network engineers read it:
 	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the VRF whose table to print")
 	c.Flags().StringVar(&server, "server", "", "act on a running `vpnsim serve` at this ADDRESS:PORT (then give NODE TABLE only)")
 	c.Flags().StringVar(&format, "format", "text", "text (as a router prints it) or json (one object per row)")
-	c.Flags().DurationVar(&settle, "settle", 30*time.Second, "how long to wait for the network to converge")
+	c.Flags().DurationVar(&settle, "settle", 0, settleHelp)
 	return c
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -39,6 +38,6 @@ Colour on a terminal; plain when piped or with --no-color.`,
 	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own)")
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
-	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
+	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
 	return c
 }

@@ -81,7 +81,7 @@ answer.`,
 	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own)")
 	c.Flags().IntVar(&f.max, "max-hops", 30, "the largest TTL to try")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
-	c.Flags().DurationVar(&f.settle, "settle", 30*time.Second, "how long to wait for the network to converge")
+	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
 	return c
 }
 
