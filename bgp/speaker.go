@@ -540,20 +540,17 @@ func (sp *Speaker) DeleteIPv4(prefix netip.Prefix) error {
 	return nil
 }
 
-// rib lists the speaker's Loc-RIB for a family, every path, best or not.
-func (sp *Speaker) rib(fam Family, each func(d decoded, from string) error) error {
+// rib lists the speaker's Loc-RIB for a family, every path, best or not,
+// in wire form, with the name of the speaker each came from ("" for a
+// local path).
+func (sp *Speaker) rib(fam Family, each func(p *api.Path, from string) error) error {
 	var first error
 	err := sp.listPath(&api.ListPathRequest{TableType: api.TableType_GLOBAL, Family: fam.api(), EnableOnlyBinary: true}, func(dst *api.Destination) {
 		for _, p := range dst.Paths {
 			if first != nil {
 				return
 			}
-			d, err := decode(p)
-			if err != nil {
-				first = fmt.Errorf("speaker %s: decoding %s: %w", sp.cfg.Name, dst.Prefix, err)
-				return
-			}
-			if err := each(d, sp.peerName(p.NeighborIp)); err != nil {
+			if err := each(p, sp.peerName(p.NeighborIp)); err != nil {
 				first = fmt.Errorf("speaker %s: %s: %w", sp.cfg.Name, dst.Prefix, err)
 			}
 		}
@@ -564,18 +561,35 @@ func (sp *Speaker) rib(fam Family, each func(d decoded, from string) error) erro
 	return first
 }
 
+// vpnPath decodes a path GoBGP listed in wire form, by vpnFromWire where
+// it can and GoBGP's decoder otherwise.
+func vpnPath(p *api.Path) (VPNPath, error) {
+	v, ok := vpnFromWire(p.NlriBinary, p.PattrsBinary)
+	if !ok {
+		d, err := decode(p)
+		if err != nil {
+			return VPNPath{}, fmt.Errorf("decoding: %w", err)
+		}
+		if v, err = d.vpn(); err != nil {
+			return VPNPath{}, err
+		}
+	}
+	v.Best = p.Best
+	return v, nil
+}
+
 // VPNv4Paths returns every VPN-IPv4 path in the speaker's RIB, best or not,
 // sorted by RD, prefix and sending speaker (local paths first).
 func (sp *Speaker) VPNv4Paths() ([]VPNPath, error) {
 	var out []VPNPath
-	err := sp.rib(VPNv4, func(d decoded, from string) error {
-		v, err := d.vpn()
+	err := sp.rib(VPNv4, func(p *api.Path, from string) error {
+		v, err := vpnPath(p)
 		if err != nil {
 			return err
 		}
 		if from != "" {
 			v.FromPeer = from
-			v.PeerRouterID, _ = netip.ParseAddr(d.src.SourceId)
+			v.PeerRouterID, _ = netip.ParseAddr(p.SourceId)
 		}
 		out = append(out, v)
 		return nil
@@ -591,7 +605,11 @@ func (sp *Speaker) VPNv4Paths() ([]VPNPath, error) {
 // prefix and sending speaker (local paths first).
 func (sp *Speaker) IPv4Paths() ([]IPv4Path, error) {
 	var out []IPv4Path
-	err := sp.rib(IPv4Unicast, func(d decoded, from string) error {
+	err := sp.rib(IPv4Unicast, func(p *api.Path, from string) error {
+		d, err := decode(p)
+		if err != nil {
+			return fmt.Errorf("decoding: %w", err)
+		}
 		v, err := d.ipv4()
 		if err != nil {
 			return err
