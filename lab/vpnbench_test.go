@@ -11,6 +11,7 @@ import (
 
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/gen"
+	"github.com/vpnsim/vpnsim/internal/gctune"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -31,6 +32,10 @@ import (
 // would run by default on the converged network is timed on its own
 // afterwards (audit-s).
 //
+// The collector runs as under the vpnsim command (internal/gctune: GOGC
+// 400, a soft memory limit of 3 GiB); GOGC or GOMEMLIMIT in the
+// environment override it.
+//
 // Metrics: ns/op is the time to converged; cpu-s/op the CPU time the
 // process used meanwhile (user and system, every goroutine: on a shared
 // machine it varies less than the wall time); routes/s is exported
@@ -42,6 +47,7 @@ import (
 // Go runtime held from the OS (total minus released), sampled every 10 ms
 // while converging.
 func BenchmarkVPNDistribution(b *testing.B) {
+	defer gctune.Start()() // as the vpnsim command runs
 	for _, tc := range []struct {
 		name     string
 		prefixes int // LANs per site: 600·(prefixes+1) VPN prefixes

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vpnsim/vpnsim/internal/gctune"
 )
 
 // exitError carries an exit status through cobra: 1 for a failed check, 2
@@ -61,6 +63,7 @@ hub-and-spoke, extranet and more (vpnsim validate --list).`,
 var commands []func() *cobra.Command
 
 func main() {
+	gctune.Start() // for the whole run; the user's GOGC or GOMEMLIMIT wins
 	root := newRootCmd()
 	err := root.Execute()
 	if err == nil {
