@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/ce"
@@ -24,6 +25,7 @@ type control struct {
 	l      *Lab
 	fabric *bgp.Fabric
 	audit  bool                            // compare every session's RIBs once converged (Options.NoRIBAudit)
+	report func(string, time.Duration)     // Options.Progress
 	vpn    map[string]*bgp.Speaker         // PE and RR speakers by node name
 	att    map[*pe.Attachment]*bgp.Speaker // a PE's speaker toward one eBGP CE
 	ceSp   map[string]*bgp.Speaker         // CE speakers
@@ -64,7 +66,7 @@ type vpnKey struct {
 
 func newControl(l *Lab, opts Options) (*control, error) {
 	t := l.Topo
-	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose, NoRIBAudit: true}), audit: !opts.NoRIBAudit,
+	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose, NoRIBAudit: true}), audit: !opts.NoRIBAudit, report: opts.Progress,
 		vpn: map[string]*bgp.Speaker{}, att: map[*pe.Attachment]*bgp.Speaker{}, ceSp: map[string]*bgp.Speaker{},
 		peerOf: map[string]attPeer{}, plans: map[string]*pe.LabelPlan{},
 		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]struct{}{}}
@@ -194,10 +196,13 @@ func (c *control) converge(ctx context.Context) error {
 	// Each round waits until the speakers have settled, installs what they
 	// hold, and advertises what the VRFs now export; the network has
 	// converged when a round advertises nothing new.
-	for round := 0; ; round++ {
+	for round := 1; ; round++ {
+		t0 := time.Now()
 		if err := c.fabric.WaitSettled(ctx); err != nil {
 			return fmt.Errorf("the network did not settle: %w", err)
 		}
+		c.progress(fmt.Sprintf("BGP settled (round %d)", round), time.Since(t0))
+		t0 = time.Now()
 		routes, err := c.compute()
 		if err != nil {
 			return err
@@ -206,19 +211,28 @@ func (c *control) converge(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		c.progress(fmt.Sprintf("VRFs computed and advertised (round %d)", round), time.Since(t0))
 		if !changed {
 			if c.audit {
 				// Quiet now: compare every session's RIBs once, on the
 				// final state (see bgp.Options.NoRIBAudit).
+				t0 = time.Now()
 				if err := c.fabric.WaitAudited(ctx); err != nil {
 					return fmt.Errorf("the network did not settle: %w", err)
 				}
+				c.progress("BGP RIBs audited", time.Since(t0))
 			}
 			return c.installCEs()
 		}
-		if round == maxRounds {
+		if round > maxRounds {
 			return fmt.Errorf("the network did not settle: VPN routes still changing after %d rounds", maxRounds)
 		}
+	}
+}
+
+func (c *control) progress(step string, took time.Duration) {
+	if c.report != nil {
+		c.report(step, took)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"time"
 
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/ce"
@@ -31,6 +32,9 @@ type Options struct {
 	// bgp.Options): faster on large networks, blind to a GoBGP
 	// inconsistency.
 	NoRIBAudit bool
+	// Progress, when set, hears of each step of a convergence as it ends
+	// ("BGP settled", "VRFs computed", ...) and how long it took.
+	Progress func(step string, took time.Duration)
 }
 
 // Lab is one simulated network.
@@ -120,10 +124,12 @@ func (l *Lab) Converge(ctx context.Context) error {
 	for _, n := range l.Net.Nodes {
 		n.Down = l.state.NodeDown[n.Name]
 	}
+	t0 := time.Now()
 	l.Core = p.Build(l.Topo, l.state)
 	for name, x := range l.lsrs {
 		x.Tables = l.Core.Router(name)
 	}
+	l.ctl.progress("IGP and LDP computed", time.Since(t0))
 	return l.ctl.converge(ctx)
 }
 

@@ -108,7 +108,7 @@ func pathOf(topo, from, to string, settle time.Duration, w io.Writer) (map[int]s
 	if err != nil {
 		return nil, err
 	}
-	defer l.Close()
+	defer release(l)
 	if err := checkNode(l, from); err != nil {
 		return nil, err
 	}

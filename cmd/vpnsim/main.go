@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
@@ -31,6 +32,31 @@ func failed() error { return &exitError{code: 1} }
 
 var verbose, noRIBAudit bool
 
+// cpuProfile is the hidden --cpuprofile flag: a profile of one run, for a
+// performance report (docs/performance.md says how to read it).
+var cpuProfile string
+
+var stopProfile = func() {}
+
+func startProfile() error {
+	if cpuProfile == "" {
+		return nil
+	}
+	f, err := os.Create(cpuProfile)
+	if err != nil {
+		return usageErr("--cpuprofile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return usageErr("--cpuprofile: %v", err)
+	}
+	stopProfile = func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+	return nil
+}
+
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "vpnsim",
@@ -50,6 +76,9 @@ hub-and-spoke, extranet and more (vpnsim validate --list).`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "also print the BGP speakers' warnings and errors")
+	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof -tags bin/vpnsim FILE)")
+	root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return startProfile() }
 	root.PersistentFlags().BoolVar(&noRIBAudit, "no-rib-audit", false, "once the network has converged, do not compare every BGP session's Adj-RIB-Out with its peer's Adj-RIB-In\n(a consistency check of the embedded BGP speakers: on large networks it adds about half\nto the time converging takes)")
 	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "never colour the output (also: the NO_COLOR environment variable)")
 	for _, c := range commands {
@@ -64,8 +93,10 @@ var commands []func() *cobra.Command
 
 func main() {
 	gctune.Start() // for the whole run; the user's GOGC or GOMEMLIMIT wins
+	exitAfterCommand = true
 	root := newRootCmd()
 	err := root.Execute()
+	stopProfile()
 	if err == nil {
 		return
 	}

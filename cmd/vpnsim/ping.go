@@ -55,11 +55,11 @@ func probeStart(args []string, f *probeFlags) (*lab.Lab, lab.ProbeOptions, error
 		return nil, o, err
 	}
 	if err := checkNode(l, args[1]); err != nil {
-		l.Close()
+		release(l)
 		return nil, o, err
 	}
 	if _, err := l.Source(args[1], f.vrf); err != nil {
-		l.Close()
+		release(l)
 		return nil, o, usageErr("%v", err)
 	}
 	return l, o, nil
@@ -163,7 +163,7 @@ func localProbe(args []string, f *probeFlags, out io.Writer, do func(*lab.Lab, n
 	if err != nil {
 		return err
 	}
-	defer l.Close()
+	defer release(l)
 	dst, _ := parseAddr(args[2])
 	finish, err := startCapture(l, f.pcap)
 	if err != nil {

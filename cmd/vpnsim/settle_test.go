@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -38,5 +39,27 @@ func TestSettleFor(t *testing.T) {
 		if got := settleFor(c.t, c.flag); got != c.want {
 			t.Errorf("%s: settleFor = %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestStepLog: steps that end before the header are held and printed
+// under it; later ones follow as they end; nothing shows without the
+// header.
+func TestStepLog(t *testing.T) {
+	var b strings.Builder
+	p := &stepLog{w: &b}
+	p.step("topology read (5 nodes, 4 links)", 1500*time.Microsecond)
+	p.step("BGP settled (round 1)", 12*time.Millisecond)
+	if b.Len() != 0 {
+		t.Fatalf("printed before the header: %q", b.String())
+	}
+	p.show("converging classic...")
+	p.step("VRFs computed and advertised (round 1)", 2*time.Second+345*time.Millisecond)
+	want := "converging classic...\n" +
+		"  topology read (5 nodes, 4 links)                2ms\n" +
+		"  BGP settled (round 1)                          12ms\n" +
+		"  VRFs computed and advertised (round 1)       2.345s\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }

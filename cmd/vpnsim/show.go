@@ -71,7 +71,7 @@ one table of NODE as network engineers read it:
 			if err != nil {
 				return err
 			}
-			defer l.Close()
+			defer release(l)
 			if err := checkNode(l, args[1]); err != nil {
 				return err
 			}
