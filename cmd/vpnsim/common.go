@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,6 +121,9 @@ type stepLog struct {
 
 func (p *stepLog) step(step string, took time.Duration) {
 	line := fmt.Sprintf("  %-42s %8s\n", step, took.Round(time.Millisecond))
+	if strings.HasPrefix(step, "BGP RIBs audited") {
+		line = strings.TrimSuffix(line, "\n") + "  (--no-rib-audit skips it)\n"
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.shown {
