@@ -70,3 +70,27 @@ func vpnPaths(t testing.TB, sp *Speaker) []VPNPath {
 	}
 	return p
 }
+
+// reflected is a reflector RR1 with two clients, PE1 and PE2, their
+// sessions set up (to be brought up by the caller, with whatever else it
+// adds) in f.
+func reflected(t testing.TB, f *Fabric) (rr, pe1, pe2 *Speaker) {
+	t.Helper()
+	rr = addSpeaker(t, f, "RR1", 65000, "10.0.0.9", true)
+	pe1 = addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
+	pe2 = addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
+	addSession(t, f, rr, pe1, VPNv4, true)
+	addSession(t, f, rr, pe2, VPNv4, true)
+	return rr, pe1, pe2
+}
+
+// upWithRoute1 brings every session of f up, has pe originate route1, and
+// waits until the fabric has settled.
+func upWithRoute1(t testing.TB, f *Fabric, pe *Speaker) {
+	t.Helper()
+	upAll(f)
+	if err := pe.AddVPNv4(route1); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, f)
+}

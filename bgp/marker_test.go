@@ -109,19 +109,11 @@ func FuzzIsMarkerUpdate(f *testing.F) {
 // marker, and the VPN tables hold none at all.
 func TestMarkersStayPut(t *testing.T) {
 	f := newTestFabric(t)
-	rr := addSpeaker(t, f, "RR1", 65000, "10.0.0.9", true)
-	pe1 := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
-	pe2 := addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
+	rr, pe1, pe2 := reflected(t, f)
 	ce := addSpeaker(t, f, "CE1", 65001, "192.168.0.1", false)
 	att := addSpeaker(t, f, "PE1/A1", 65000, "10.0.0.101", false)
-	addSession(t, f, rr, pe1, VPNv4, true)
-	addSession(t, f, rr, pe2, VPNv4, true)
 	addSession(t, f, att, ce, IPv4Unicast, false)
-	upAll(f)
-	if err := pe1.AddVPNv4(route1); err != nil {
-		t.Fatal(err)
-	}
-	settle(t, f)
+	upWithRoute1(t, f, pe1)
 
 	neighbours := map[*Speaker][]*Speaker{rr: {pe1, pe2}, pe1: {rr}, pe2: {rr}, ce: {att}, att: {ce}}
 	for sp, peers := range neighbours {
@@ -168,16 +160,8 @@ func TestMarkersStayPut(t *testing.T) {
 // waits for Settled must not loop) and leave every table as it was.
 func TestMarkerRoundsChangeNothing(t *testing.T) {
 	f := newTestFabric(t)
-	rr := addSpeaker(t, f, "RR1", 65000, "10.0.0.9", true)
-	pe1 := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
-	pe2 := addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
-	addSession(t, f, rr, pe1, VPNv4, true)
-	addSession(t, f, rr, pe2, VPNv4, true)
-	upAll(f)
-	if err := pe1.AddVPNv4(route1); err != nil {
-		t.Fatal(err)
-	}
-	settle(t, f)
+	_, pe1, pe2 := reflected(t, f)
+	upWithRoute1(t, f, pe1)
 	before := vpnPaths(t, pe2)
 	select {
 	case <-f.Changed():

@@ -39,16 +39,8 @@ func attrBytes(t testing.TB, attrs ...bgp.PathAttributeInterface) [][]byte {
 // is handed back.
 func TestVPNFromWire(t *testing.T) {
 	f := newTestFabric(t)
-	rr := addSpeaker(t, f, "RR1", 65000, "10.0.0.9", true)
-	pe1 := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
-	pe2 := addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
-	addSession(t, f, rr, pe1, VPNv4, true)
-	addSession(t, f, rr, pe2, VPNv4, true)
-	upAll(f)
-	if err := pe1.AddVPNv4(route1); err != nil {
-		t.Fatal(err)
-	}
-	settle(t, f)
+	rr, pe1, pe2 := reflected(t, f)
+	upWithRoute1(t, f, pe1)
 	seen := 0
 	for _, sp := range []*Speaker{pe1, rr, pe2} {
 		err := sp.listPath(&api.ListPathRequest{TableType: api.TableType_GLOBAL, Family: VPNv4.api(), EnableOnlyBinary: true}, func(d *api.Destination) {
