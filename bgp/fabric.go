@@ -131,13 +131,14 @@ func (f *Fabric) note(changed bool) {
 
 // relayEvents is what a relay between two speakers (or a speaker and a
 // router, nil) reports to the fabric: a message read counts as work for
-// both ends unless it is a settle marker, which is counted toward the
-// receiver (see hook).
+// both ends unless it is a settle marker from a speaker, which is counted
+// toward the receiver (see hook).
 func (f *Fabric) relayEvents(ends [2]*Speaker, done func()) relayEvents {
 	return relayEvents{
 		read: func(dir int, marker bool) {
 			from, to := ends[dir], ends[1-dir]
-			if marker {
+			if marker && from != nil { // a router sends no markers: what it sends is work
+
 				if to != nil {
 					to.markersIn.Add(1)
 				}

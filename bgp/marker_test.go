@@ -212,3 +212,28 @@ func TestSettledNeedsTwoRounds(t *testing.T) {
 		t.Errorf("settled after %d complete rounds, want 2", f.round.complete)
 	}
 }
+
+// TestRouterMarkersAreWork: an UPDATE in the marker family from a router
+// (none of ours: routers do not negotiate it) counts as work, never as a
+// marker; a speaker's marker counts toward its receiver only.
+func TestRouterMarkersAreWork(t *testing.T) {
+	f := newTestFabric(t)
+	a := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
+	b := addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
+	toRouter := f.relayEvents([2]*Speaker{a, nil}, nil)
+	w := f.work.Load()
+	toRouter.read(1, true) // from the router
+	if f.work.Load() == w || a.markersIn.Load() != 0 {
+		t.Errorf("a router's marker-family UPDATE: work %d → %d, markers in %d; want work counted, no marker", w, f.work.Load(), a.markersIn.Load())
+	}
+	between := f.relayEvents([2]*Speaker{a, b}, nil)
+	w = f.work.Load()
+	between.read(0, true) // PE1's marker to PE2
+	if f.work.Load() != w || b.markersIn.Load() != 1 || a.markersIn.Load() != 0 {
+		t.Errorf("a speaker's marker: work %d → %d, PE2 markers in %d, PE1 %d; want no work, one marker in for PE2", w, f.work.Load(), b.markersIn.Load(), a.markersIn.Load())
+	}
+	between.read(1, false) // an UPDATE from PE2
+	if f.work.Load() == w {
+		t.Error("an UPDATE between speakers did not count as work")
+	}
+}
