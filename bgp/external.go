@@ -10,6 +10,7 @@ import (
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
+	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 )
 
 // ExternalPeerConfig describes a BGP router outside the model (FRR, GoBGP,
@@ -372,7 +373,14 @@ func (e *ExternalPeer) step(pending net.Conn) net.Conn {
 			return nil
 		}
 		sp.dialed.Add(1)
-		e.relay.Store(newRelay(toSp, pending, e.f.relayEvents([2]*Speaker{sp, nil}, e.poke)))
+		ev := e.f.relayEvents([2]*Speaker{sp, nil}, e.poke)
+		ev.check = func(dir int, msg []byte) error {
+			if dir == 1 { // from the router
+				return gobgpParses(msg)
+			}
+			return nil
+		}
+		e.relay.Store(newRelay(toSp, pending, ev))
 		e.sessions.Add(1)
 		e.f.touch()
 		pending = nil
@@ -492,4 +500,24 @@ func (f *Fabric) externalsSettled() (bool, string) {
 		}
 	}
 	return true, ""
+}
+
+// gobgpParses reports an UPDATE that GoBGP's parser cannot survive. GoBGP
+// v3.37 decodes a message from a neighbour without recovering from a
+// panic, and some malformed UPDATEs make its decoder index past the end
+// of the message (a VPN-IPv4 NLRI too short for its route distinguisher,
+// for one): the panic would take the whole process down. So the relay
+// parses every UPDATE from a router with GoBGP's own parser first; one
+// that panics resets only that router's session. Errors the parser
+// returns are left to GoBGP, which handles them itself (RFC 7606).
+func gobgpParses(msg []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed UPDATE: GoBGP's parser fails on it (%v)", r)
+		}
+	}()
+	// Clipped: GoBGP's own buffer ends with the message, and its decoder
+	// slices past a field's end (which panics only at the capacity).
+	bgp.ParseBGPMessage(msg[:len(msg):len(msg)])
+	return nil
 }

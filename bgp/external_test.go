@@ -544,3 +544,42 @@ func TestExternalPeerBadConfig(t *testing.T) {
 		t.Errorf("a bad configuration was added")
 	}
 }
+
+// An UPDATE that GoBGP's own parser panics on (a VPN-IPv4 NLRI too short
+// for its route distinguisher: GoBGP v3.37 indexes past its end) resets
+// that router's session with an UPDATE Message Error, delivers what came
+// before it, and leaves the process and every other session running.
+func TestExternalUpdateGoBGPCannotParse(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+	r := n.connect(t)
+	// MP_REACH_NLRI: AFI 1, SAFI 128, a 12-byte next hop, then one NLRI
+	// of 89 bits and a second, of 48, with one byte left for its label
+	// and route distinguisher (found by FuzzIsMarkerUpdate).
+	nlri := append([]byte{89, 0x30, 0x30, 0x31}, bytes.Repeat([]byte{0x30}, 10)...)
+	nlri = append(nlri, 0)
+	mp := append([]byte{0x80, 14, 0, 0, 1, 128, 12}, bytes.Repeat([]byte{0x30}, 12)...)
+	mp = append(append(mp, 0x30), nlri...)
+	mp[2] = byte(len(mp) - 3)
+	bad := [][]byte{mp}
+	if gobgpParses(rawUpdate(bad)) == nil {
+		t.Fatal("the test's UPDATE does not make GoBGP's parser panic: it tests nothing")
+	}
+	// Both in one write: the good UPDATE is delivered before the bad one
+	// ends the session.
+	r.send(append(rawUpdate(vpnAttrs(extR)), rawUpdate(bad)...))
+	no := r.readClosed()
+	if no == nil || no.ErrorCode != errUpdateMessage || no.ErrorSubcode != subMalformedAttributeList {
+		t.Errorf("got NOTIFICATION %+v, want 3/1", no)
+	}
+	waitFor(t, n.f, "the session is reset", func() bool {
+		return !n.ext.State().Established && !holds(t, n.rr, extR, "ext1")
+	})
+	if st := n.ext.State(); !strings.Contains(st.LastError, "GoBGP's parser fails") {
+		t.Errorf("state %+v, want the parser failure named", st)
+	}
+	n.checkInternal(t)
+	// The router may come back.
+	r = n.connect(t)
+	r.send(rawUpdate(vpnAttrs(extR)))
+	waitFor(t, n.f, "PE2 holds the external route again", func() bool { return holds(t, n.pe2, extR, "RR1") })
+}

@@ -19,12 +19,14 @@ const maxMessageLen = 4096
 
 // NOTIFICATION codes the fabric sends itself (RFC 4271 section 4.5, RFC 4486).
 const (
-	errMessageHeader    = 1 // Message Header Error
-	subNotSynchronized  = 1 // Connection Not Synchronized (bad marker)
-	subBadLength        = 2 // Bad Message Length
-	subBadType          = 3 // Bad Message Type
-	errCease            = 6
-	subConnectionReject = 5 // Connection Rejected
+	errMessageHeader          = 1 // Message Header Error
+	subNotSynchronized        = 1 // Connection Not Synchronized (bad marker)
+	subBadLength              = 2 // Bad Message Length
+	subBadType                = 3 // Bad Message Type
+	errUpdateMessage          = 3 // UPDATE Message Error
+	subMalformedAttributeList = 1
+	errCease                  = 6
+	subConnectionReject       = 5 // Connection Rejected
 )
 
 // frameError is a message header that breaks RFC 4271 section 6.1: the

@@ -48,6 +48,11 @@ type relayEvents struct {
 	written func(real bool)
 	// done: the relay ended (called once).
 	done func()
+	// check, when set, looks at each whole UPDATE read in direction dir
+	// before it is passed on: an error ends the relay, with what came
+	// before the UPDATE delivered and an UPDATE Message Error
+	// NOTIFICATION (Malformed Attribute List) sent back to the sender.
+	check func(dir int, msg []byte) error
 }
 
 // wireCount counts one way of the relay. dirs[0] is A to B.
@@ -91,6 +96,18 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 		if _, err := io.ReadFull(in, batch[start:]); err != nil {
 			r.stop(err)
 			return
+		}
+		if typ == msgUpdate && r.ev.check != nil {
+			if err := r.ev.check(dir, batch[start:]); err != nil {
+				if start > 0 {
+					if _, werr := to.Write(batch[:start]); werr == nil {
+						d.writtenUpdates.Add(uint64(batchUpdates))
+					}
+				}
+				sendNotification(from, errUpdateMessage, subMalformedAttributeList, nil)
+				r.stop(err)
+				return
+			}
 		}
 		d.pending.Add(int64(n))
 		if typ == msgUpdate {
