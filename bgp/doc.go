@@ -80,7 +80,12 @@
 // attribute in an UPDATE is GoBGP's to handle, with RFC 7606's revised
 // error handling (on by default for neighbours added through its API): an
 // UPDATE with a malformed ORIGIN, AS_PATH, LOCAL_PREF, MED, extended
-// communities and so on is treated as withdraw, the session stays up. A
+// communities and so on is treated as withdraw, the session stays up. An
+// UPDATE that GoBGP's own parser would panic on (v3.37 does so on some
+// malformed NLRI, and its FSM does not recover: the process would die) is
+// caught first: the relay parses every UPDATE from a router with GoBGP's
+// parser, and one that panics resets the session with an UPDATE Message
+// Error NOTIFICATION (gobgpParses). A
 // router that never reads blocks only its relay's writer; GoBGP queues
 // per neighbour.
 //
