@@ -481,7 +481,14 @@ func (f *Fabric) wait(ctx context.Context, settled func() (bool, string)) error 
 		if f.isClosed() {
 			return ErrClosed
 		}
-		rest.Reset(2 * time.Since(start))
+		// Pace only checks that cost something: a small network's take
+		// microseconds, and pausing after each would be most of its time
+		// to settle (a marker round needs a few checks).
+		if d := time.Since(start); d > time.Millisecond {
+			rest.Reset(2 * d)
+		} else {
+			rest.Reset(0)
+		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("bgp not settled: %s: %w", why, ctx.Err())

@@ -366,10 +366,10 @@ func (sp *Speaker) fsmsAllFreed() bool {
 // and, once no management operation can be waiting for it, unwinds the
 // loop with errServeExit: no goroutine (and no RIB) is left behind.
 //
-// GoBGP calls the hook after replying to an operation, so a parked loop may
-// still owe an operation queued behind it; each round adds an operation
-// (so that the hook runs again) and the loop leaves only in a round where
-// every such operation has had its reply.
+// The loop must not leave while an operation is still queued for it: each
+// round adds one operation (so that the hook runs again) and the loop
+// leaves only once that operation has had its reply, which, operations
+// being handled in order, means every earlier one has too.
 func (sp *Speaker) stop() error {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
@@ -407,21 +407,29 @@ func (sp *Speaker) stop() error {
 	globals.mu.Lock()
 	delete(globals.running, sp)
 	globals.mu.Unlock()
-	// Counted, not kept: a loop busy with a large RIB's withdrawals goes
-	// round many times, and rechecking every earlier operation each time
-	// cost seconds on a reflector of 100 000 routes.
-	var issued int64
-	var replied atomic.Int64
+	// One operation at a time. Nothing else can hand the loop work now
+	// (no neighbour, no listener, and every other caller waits for sp.mu),
+	// so the loop parks after handling this round's operation, whose reply
+	// it has already handed over (GoBGP replies on an unbuffered channel
+	// before the hook runs): replied is closed at once. Operations are
+	// handled in order, so this one replied means every earlier one did.
+	// Should the loop have parked on something else, this round's
+	// operation is still queued behind it: after a short wait the loop is
+	// released to handle it, and the next round looks again.
 	for done := false; !done; {
-		issued++
 		p := &parking{parked: make(chan struct{}), release: make(chan struct{})}
 		sp.park.Store(p)
+		replied := make(chan struct{})
 		go func() {
 			sp.srv.GetBgp(context.Background(), &api.GetBgpRequest{})
-			replied.Add(1)
+			close(replied)
 		}()
 		<-p.parked
-		done = replied.Load() == issued
+		select {
+		case <-replied:
+			done = true
+		case <-time.After(10 * time.Millisecond):
+		}
 		sp.exit.Store(done)
 		close(p.release)
 	}
