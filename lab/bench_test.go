@@ -71,15 +71,7 @@ func BenchmarkConverge(b *testing.B) {
 		return func() *topologies.Topology {
 			o := gen.DefaultSyntheticOptions()
 			o.P, o.PEs, o.RRs, o.VRFs, o.Sites = 10, pes, 2, vrfs, 3
-			src, err := gen.Synthetic(o)
-			if err != nil {
-				b.Fatal(err)
-			}
-			t, _, err := topologies.Parse("synthetic", src)
-			if err != nil {
-				b.Fatal(err)
-			}
-			return t
+			return syntheticTopo(b, o)
 		}
 	}
 	for _, tc := range []struct {

@@ -119,13 +119,7 @@ func startExternal(t *testing.T) *Lab {
 		t.Fatal(err)
 	}
 	topo.ExternalPeers[0].Listen = netip.MustParseAddrPort("127.0.0.1:0") // any free port: tests share the machine
-	l, err := New(topo, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	converge(t, l)
-	return l
+	return startTopo(t, topo)
 }
 
 // convergeUntil converges whenever the BGP fabric reports a change, until

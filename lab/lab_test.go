@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpnsim/vpnsim/gen"
 	"github.com/vpnsim/vpnsim/topologies"
 	"github.com/vpnsim/vpnsim/vrf"
 )
@@ -16,6 +17,12 @@ func start(t testing.TB, name string) *Lab {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startTopo(t, topo)
+}
+
+// startTopo builds topo, converges it, and closes it when the test ends.
+func startTopo(t testing.TB, topo *topologies.Topology) *Lab {
+	t.Helper()
 	l, err := New(topo, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +30,20 @@ func start(t testing.TB, name string) *Lab {
 	t.Cleanup(func() { l.Close() })
 	converge(t, l)
 	return l
+}
+
+// syntheticTopo is the provider gen.Synthetic makes for o.
+func syntheticTopo(t testing.TB, o gen.SyntheticOptions) *topologies.Topology {
+	t.Helper()
+	src, err := gen.Synthetic(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topo, _, err := topologies.Parse("synthetic", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return topo
 }
 
 func converge(t testing.TB, l *Lab) {

@@ -14,21 +14,7 @@ import (
 // syntheticLab starts a generated provider.
 func syntheticLab(t *testing.T, o gen.SyntheticOptions) *Lab {
 	t.Helper()
-	src, err := gen.Synthetic(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	topo, _, err := topologies.Parse("synthetic", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := New(topo, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	converge(t, l)
-	return l
+	return startTopo(t, syntheticTopo(t, o))
 }
 
 // TestPEsReceiveWhatTheyImport: with route-target filtering at the

@@ -62,14 +62,7 @@ func BenchmarkVPNDistribution(b *testing.B) {
 
 func benchVPN(b *testing.B, lans int) {
 	o := gen.SyntheticOptions{P: 10, PEs: 20, RRs: 2, VRFs: 200, VRFPEs: 3, Sites: 3, Prefixes: lans, Seed: 1}
-	src, err := gen.Synthetic(o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	t, _, err := topologies.Parse("synthetic", src)
-	if err != nil {
-		b.Fatal(err)
-	}
+	t := syntheticTopo(b, o)
 	var (
 		conv, cpu, relay time.Duration
 		audit            time.Duration
