@@ -2,7 +2,9 @@ package lab
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -208,5 +210,29 @@ func TestMetricReroutes(t *testing.T) {
 	}
 	if err := l.SetMetric("A1", "PE1", 5); err == nil {
 		t.Error("a metric on an attachment circuit was accepted")
+	}
+}
+
+// TestProgressNamesEachStep: Options.Progress hears every step of a
+// convergence, in order, the RIB audit last.
+func TestProgressNamesEachStep(t *testing.T) {
+	topo, _, err := topologies.Open("classic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	l, err := New(topo, Options{Progress: func(step string, _ time.Duration) { steps = append(steps, step) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	converge(t, l)
+	want := []string{"IGP and LDP computed"}
+	for r := 1; r <= (len(steps)-2)/2; r++ {
+		want = append(want, fmt.Sprintf("BGP settled (round %d)", r), fmt.Sprintf("VRFs computed and advertised (round %d)", r))
+	}
+	want = append(want, "BGP RIBs audited")
+	if !slices.Equal(steps, want) || len(steps) < 4 {
+		t.Errorf("steps %q, want %q", steps, want)
 	}
 }

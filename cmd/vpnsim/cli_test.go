@@ -37,6 +37,7 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 		{[]string{"trace", dir, "A1", "10.1.2.1"}, "is a directory, not a file"},
 		{[]string{"show", "classic", "P1", "nosuch"}, `no table "nosuch": choose one of routes`},
 		{[]string{"show", "classic", "P9", "lfib"}, `classic has no node "P9"`},
+		{[]string{"show", "classic", "P1", "lfib", "--settle", "-1s"}, "--settle -1s: give a positive duration"},
 		{[]string{"show", "classic", "P1", "routes", "--vrf", "A"}, "P1 has no VRF A"},
 		{[]string{"show", "classic", "P1", "lfib", "--format", "xml"}, `--format "xml": choose text or json`},
 		{[]string{"run", "/nonexistent/x.yaml"}, "no such file"},

@@ -58,6 +58,9 @@ func inputErr(err error) error {
 // startLab builds and converges the network of a topology, saying so on
 // standard error when it takes more than a second.
 func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
+	if settle < 0 {
+		return nil, usageErr("--settle %v: give a positive duration, or leave it out for the automatic bound", settle)
+	}
 	pr := &stepLog{w: os.Stderr}
 	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
