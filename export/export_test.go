@@ -20,7 +20,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // zooFile is Abilene's backbone from the Internet Topology Zoo.
-const zooFile = "../../shared/data/topology-zoo/Abilene.graphml"
+const zooFile = "../data/topology-zoo/Abilene.graphml"
 
 // abilene imports Abilene as vpnsim import zoo does with its defaults.
 func abilene(t testing.TB) *topologies.Topology {

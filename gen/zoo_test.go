@@ -17,7 +17,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-const zooDir = "../../shared/data/topology-zoo"
+const zooDir = "../data/topology-zoo"
 
 func zooFiles(tb testing.TB) []string {
 	tb.Helper()

@@ -11,7 +11,7 @@ import (
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
-const zooDir = "../../shared/data/topology-zoo"
+const zooDir = "../data/topology-zoo"
 
 // zooTopology turns a Zoo backbone into a provider core: its largest
 // connected component without self loops or parallel edges, every node a P

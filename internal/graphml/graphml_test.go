@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const zoo = "../../../shared/data/topology-zoo"
+const zoo = "../../data/topology-zoo"
 
 const small = `<?xml version="1.0" encoding="utf-8"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
