@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -13,12 +15,26 @@ import (
 // holds something already and replace is false.
 var ErrNotEmpty = errors.New("directory is not empty")
 
-// Write writes the files into dir, all of them or none: into a new
-// directory next to dir, renamed to dir once every file is complete. dir
-// may be missing (it is created, with its parents) or empty. A dir that
-// holds anything is an error wrapping ErrNotEmpty unless replace is true;
-// then its old contents are removed once the new ones are in place. dir
-// may not be the working directory or one that contains it.
+// ErrNotOurs is returned (wrapped) by Files.Write when replace is true but
+// the directory holds files an earlier export did not write there.
+var ErrNotOurs = errors.New("directory holds files vpnsim did not write")
+
+// Marker is the file every export writes beside its files: it lists them,
+// so that a later export with replace (--force) removes those and nothing
+// else.
+const Marker = ".vpnsim-export"
+
+const markerHead = "# written by vpnsim export: --force replaces the files listed here and nothing else\n"
+
+// Write writes the files into dir, with the Marker that lists them. dir
+// may be missing (it is created, with its parents) or empty: the files are
+// written all or none, into a new directory next to dir renamed to dir at
+// the end. A dir that holds anything is an error wrapping ErrNotEmpty
+// unless replace is true. With replace, dir must hold an earlier export
+// (its Marker): the files that export listed are replaced, and any other
+// file in dir is left exactly as it is; a new file whose path is taken by
+// such a file is an error wrapping ErrNotOurs, and so is a dir without a
+// Marker. dir may not be the working directory or one that contains it.
 func (fs Files) Write(dir string, replace bool) error {
 	dir = filepath.Clean(dir)
 	old, err := existing(dir)
@@ -28,9 +44,20 @@ func (fs Files) Write(dir string, replace bool) error {
 	if old && !replace {
 		return fmt.Errorf("%s: %w", dir, ErrNotEmpty)
 	}
+	var prev, foreign []string
 	if old {
 		if err := notAroundWorkingDir(dir); err != nil {
 			return err
+		}
+		if prev, foreign, err = earlierExport(dir); err != nil {
+			return err
+		}
+		for _, f := range fs {
+			for _, x := range foreign {
+				if f.Path == x || strings.HasPrefix(f.Path, x+"/") || strings.HasPrefix(x, f.Path+"/") {
+					return fmt.Errorf("%s: %w: the export would write %s over %s, which an earlier export did not write; move it away or choose a new directory", dir, ErrNotOurs, f.Path, x)
+				}
+			}
 		}
 	}
 	parent := filepath.Dir(dir)
@@ -41,7 +68,7 @@ func (fs Files) Write(dir string, replace bool) error {
 	if err != nil {
 		return err
 	}
-	if err := fs.writeInto(tmp); err != nil {
+	if err := fs.withMarker().writeInto(tmp); err != nil {
 		os.RemoveAll(tmp)
 		return err
 	}
@@ -49,7 +76,102 @@ func (fs Files) Write(dir string, replace bool) error {
 		os.RemoveAll(tmp)
 		return err
 	}
-	return swap(tmp, dir, old)
+	if len(foreign) == 0 {
+		return swap(tmp, dir, old)
+	}
+	return mergeInto(tmp, dir, prev)
+}
+
+// withMarker returns the files with the Marker that lists them.
+func (fs Files) withMarker() Files {
+	var b strings.Builder
+	b.WriteString(markerHead)
+	for _, f := range fs {
+		b.WriteString(f.Path)
+		b.WriteByte('\n')
+	}
+	return append(slices.Clone(fs), File{Path: Marker, Data: []byte(b.String()), Mode: 0o644})
+}
+
+// earlierExport reads dir's Marker: the files the earlier export wrote
+// (with the Marker itself), and every other file in dir, sorted. A dir
+// without a Marker holds nothing vpnsim may replace.
+func earlierExport(dir string) (prev, foreign []string, err error) {
+	data, err := os.ReadFile(filepath.Join(dir, Marker))
+	if errors.Is(err, os.ErrNotExist) {
+		first := ""
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && first == "" {
+				first, _ = filepath.Rel(dir, p)
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if first == "" {
+			first = "an empty directory"
+		}
+		return nil, nil, fmt.Errorf("%s: %w (%s, for one): --force replaces only an earlier export, which leaves a %s file; choose a new directory", dir, ErrNotOurs, filepath.ToSlash(first), Marker)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	listed := map[string]bool{Marker: true}
+	prev = []string{Marker}
+	for _, ln := range strings.Split(string(data), "\n") {
+		ln = strings.TrimSpace(ln)
+		if ln == "" || strings.HasPrefix(ln, "#") {
+			continue
+		}
+		if !filepath.IsLocal(filepath.FromSlash(ln)) {
+			return nil, nil, fmt.Errorf("%s: %w: its %s names %q, outside the directory; it was not written by vpnsim", dir, ErrNotOurs, Marker, ln)
+		}
+		listed[ln] = true
+		prev = append(prev, ln)
+	}
+	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		if rel = filepath.ToSlash(rel); !listed[rel] {
+			foreign = append(foreign, rel)
+		}
+		return nil
+	})
+	slices.Sort(foreign)
+	return prev, foreign, err
+}
+
+// mergeInto replaces the earlier export's files in dir (prev, as its
+// Marker listed them) by the complete new export in tmp, leaving every
+// other file of dir in place, and removes the directories the earlier
+// export leaves empty.
+func mergeInto(tmp, dir string, prev []string) error {
+	defer os.RemoveAll(tmp)
+	for _, p := range prev {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(p))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			if os.Remove(filepath.Join(dir, filepath.FromSlash(d))) != nil {
+				break // not empty: it holds something else
+			}
+		}
+	}
+	return filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
+		if err != nil || p == tmp {
+			return err
+		}
+		rel, _ := filepath.Rel(tmp, p)
+		to := filepath.Join(dir, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		return os.Rename(p, to)
+	})
 }
 
 // existing reports whether dir exists and holds anything; a dir that is

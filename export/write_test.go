@@ -39,6 +39,7 @@ func tree(t *testing.T, root string) []string {
 }
 
 var sampleTree = []string{
+	".vpnsim-export -rw-r--r-- # written by vpnsim export: --force replaces the files listed here and nothing else\nR1/frr.conf\nR1/setup.sh\nlab.clab.yml",
 	"R1/frr.conf -rw-r--r-- hostname R1",
 	"R1/setup.sh -rwxr-xr-x #!/bin/sh",
 	"lab.clab.yml -rw-r--r-- name: lab",
@@ -83,9 +84,9 @@ func TestWriteNewAndEmptyDirectories(t *testing.T) {
 	}
 }
 
-// A directory with something in it is left alone without replace, and
-// replaced whole with it.
-func TestWriteRefusesOrReplacesAFullDirectory(t *testing.T) {
+// A directory with something in it is left alone without replace; with
+// replace, only a directory an earlier export wrote is replaced.
+func TestWriteRefusesWhatItDidNotWrite(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "lab")
 	if err := os.MkdirAll(filepath.Join(dir, "old"), 0o755); err != nil {
@@ -94,22 +95,75 @@ func TestWriteRefusesOrReplacesAFullDirectory(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "old", "notes"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := sample.Write(dir, false)
-	if !errors.Is(err, ErrNotEmpty) {
-		t.Fatalf("error %v, want ErrNotEmpty", err)
-	}
-	if got := tree(t, dir); !slices.Equal(got, []string{"old/notes -rw-r--r-- mine"}) {
-		t.Errorf("a refused write changed the directory: %q", got)
-	}
-	if err := sample.Write(dir, true); err != nil {
-		t.Fatal(err)
-	}
-	if got := tree(t, dir); !slices.Equal(got, sampleTree) {
-		t.Errorf("replaced with %q, want %q", got, sampleTree)
+	for _, replace := range []bool{false, true} {
+		err := sample.Write(dir, replace)
+		want := ErrNotEmpty
+		if replace {
+			want = ErrNotOurs
+		}
+		if !errors.Is(err, want) {
+			t.Fatalf("replace %v: error %v, want %v", replace, err, want)
+		}
+		if got := tree(t, dir); !slices.Equal(got, []string{"old/notes -rw-r--r-- mine"}) {
+			t.Errorf("replace %v: a refused write changed the directory: %q", replace, got)
+		}
 	}
 	if got := entries(t, parent); !slices.Equal(got, []string{"lab"}) {
 		t.Errorf("the parent holds %q, want only lab", got)
 	}
+}
+
+// replace takes an earlier export's files away and keeps every file it did
+// not write: the user's notes beside the lab survive, and a file the new
+// export no longer has is removed with its directory.
+func TestWriteReplacesOnlyAnEarlierExport(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "lab")
+	earlier := append(slices.Clone(sample), File{Path: "R2/frr.conf", Data: []byte("hostname R2\n"), Mode: 0o644})
+	if err := earlier.Write(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	// Replacing an untouched export swaps it whole.
+	if err := earlier.Write(dir, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "R1", "my-notes"), []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "README"), []byte("mine too"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := sample.Write(dir, true); err != nil {
+		t.Fatal(err)
+	}
+	want := append(slices.Clone(sampleTree[:2]), "R1/my-notes -rw-r--r-- keep me", sampleTree[2], "README -rw-r--r-- mine too", sampleTree[3])
+	slices.Sort(want)
+	got := tree(t, dir)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("after replace the directory holds\n%q\nwant\n%q", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "R2")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("R2, which only the earlier export wrote, is still there: %v", err)
+	}
+	// A new file where the user put one of their own is refused, and
+	// nothing changes.
+	clash := append(slices.Clone(sample), File{Path: "README", Data: []byte("x"), Mode: 0o644})
+	if err := clash.Write(dir, true); !errors.Is(err, ErrNotOurs) {
+		t.Fatalf("writing over the user's README: error %v, want ErrNotOurs", err)
+	}
+	if after := tree(t, dir); !slices.Equal(sortedCopy(after), want) {
+		t.Errorf("a refused replace changed the directory: %q", after)
+	}
+	if got := entries(t, parent); !slices.Equal(got, []string{"lab"}) {
+		t.Errorf("the parent holds %q, want only lab", got)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }
 
 // A write that fails halfway leaves nothing: here one file's path runs

@@ -63,9 +63,12 @@ const routerFiles = `  NODE/frr.conf   the router's FRR configuration (integrate
                   net.mpls.ip_ttl_propagate=0`
 
 // outputHelp ends every format's help: how DIR is written.
-const outputHelp = `DIR must be new or empty; --force replaces everything in it. The files are
-written all or none (into a new directory beside DIR, renamed at the end),
-and the same topology always gives the same bytes.`
+const outputHelp = `DIR must be new or empty. Beside the files, DIR gets .vpnsim-export, the list
+of what the export wrote: --force replaces an earlier export's files and
+never touches anything else (a directory without that list is refused, and
+so is a file of yours where the export would write one). Into a new or empty
+DIR the files are written all or none (into a new directory beside DIR,
+renamed at the end). The same topology always gives the same bytes.`
 
 func newExportClabCmd() *cobra.Command {
 	var out string
@@ -110,10 +113,10 @@ command shows what each vpnsim show table shows.
 			return runExport(cmd, args[0], out, force, opts, true)
 		},
 	}
-	c.Flags().StringVarP(&out, "output", "o", "", "the directory to write the lab into (required)")
-	c.Flags().BoolVar(&force, "force", false, "replace everything in DIR if it is not empty")
-	c.Flags().StringVar(&opts.Image, "image", opts.Image, "the FRR container image, without its tag")
-	c.Flags().StringVar(&opts.Tag, "image-tag", opts.Tag, "the FRR image's tag (the configurations are written for FRR 8.4)")
+	c.Flags().StringVarP(&out, "output", "o", "", "the directory `DIR` to write the lab into (required)")
+	c.Flags().BoolVar(&force, "force", false, "replace an earlier export in DIR (only the files it wrote; nothing else is touched)")
+	c.Flags().StringVar(&opts.Image, "image", opts.Image, "the FRR container `IMAGE`, without its tag")
+	c.Flags().StringVar(&opts.Tag, "image-tag", opts.Tag, "the FRR image's `TAG` (the configurations are written for FRR 8.4)")
 	return c
 }
 
@@ -143,8 +146,8 @@ FRR starts; then copy frr.conf and daemons to /etc/frr and start FRR.
 			return runExport(cmd, args[0], out, force, export.Options{}, false)
 		},
 	}
-	c.Flags().StringVarP(&out, "output", "o", "", "the directory to write the configurations into (required)")
-	c.Flags().BoolVar(&force, "force", false, "replace everything in DIR if it is not empty")
+	c.Flags().StringVarP(&out, "output", "o", "", "the directory `DIR` to write the configurations into (required)")
+	c.Flags().BoolVar(&force, "force", false, "replace an earlier export in DIR (only the files it wrote; nothing else is touched)")
 	return c
 }
 
@@ -168,7 +171,10 @@ func runExport(cmd *cobra.Command, arg, dir string, force bool, opts export.Opti
 	}
 	if err := files.Write(dir, force); err != nil {
 		if errors.Is(err, export.ErrNotEmpty) {
-			return usageErr("%s is not empty: choose a new directory, or add --force to replace everything in it", dir)
+			return usageErr("%s is not empty: choose a new directory, or add --force to replace an earlier export written there", dir)
+		}
+		if errors.Is(err, export.ErrNotOurs) {
+			return usageErr("cannot write %v", err)
 		}
 		return usageErr("cannot write %s: %v", dir, err)
 	}
