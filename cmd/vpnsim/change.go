@@ -50,7 +50,7 @@ sessions and VPN routes. A link is named by its two nodes, in either order.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&server, "server", defaultServer, "the running `vpnsim serve` ADDRESS:PORT")
+	c.Flags().StringVar(&server, "server", defaultServer, "the `ADDRESS:PORT` of the running vpnsim serve")
 	return c
 }
 
@@ -83,6 +83,6 @@ func newMetricCmd() *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().StringVar(&server, "server", defaultServer, "the running `vpnsim serve` ADDRESS:PORT")
+	c.Flags().StringVar(&server, "server", defaultServer, "the `ADDRESS:PORT` of the running vpnsim serve")
 	return c
 }

@@ -61,7 +61,7 @@ Exit status 2 for options that make no sense; the message says which.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVarP(&out, "output", "o", "", "write the topology to this file (whole or not at all) instead of standard output")
+	f.StringVarP(&out, "output", "o", "", "write the topology to `FILE` (whole or not at all) instead of standard output")
 	f.IntVar(&o.P, "p", o.P, "P routers in the core, 1 to 10000")
 	f.IntVar(&o.PEs, "pe", o.PEs, "provider edge routers, 0 to 1000")
 	f.IntVar(&o.RRs, "rr", o.RRs, "route reflectors, 0 to 100 (0: the PEs peer in a full mesh)")

@@ -36,8 +36,8 @@ are labelled with their IGP metric, attachment links with their VRF (and
 eBGP when the CE speaks eBGP), and nodes with their loopback, AS number and
 LANs.
 
---path FROM TO starts the network, sends one echo request from node FROM to
-address TO, and draws the links it crossed in bold red, each labelled with
+--path FROM,TO starts the network, sends one echo request from node FROM to
+address TO, and draws the links it crossed thick and amber, each labelled with
 the label stack the packet carried on it (dot and svg only).
 
 Render dot output with Graphviz; paste Mermaid output into a Markdown file
@@ -91,8 +91,8 @@ inside a mermaid code block (GitHub draws it) or into mermaid.live.`,
 			return renderSVG(cmd.OutOrStdout(), &src)
 		},
 	}
-	c.Flags().StringVar(&format, "format", "dot", "output format: dot, svg or mermaid")
-	c.Flags().StringSliceVar(&path, "path", nil, "FROM,TO: highlight the path of one echo request from node FROM to address TO")
+	c.Flags().StringVar(&format, "format", "dot", "output `FORMAT`: dot, svg or mermaid")
+	c.Flags().StringSliceVar(&path, "path", nil, "highlight the path of one echo request from node FROM to address TO (`FROM,TO`)")
 	c.Flags().DurationVar(&settle, "settle", 0, "with --path: "+settleHelp)
 	return c
 }

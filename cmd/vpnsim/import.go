@@ -101,7 +101,7 @@ sense; the message says which.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVarP(&out, "output", "o", "", "write the topology to this file (whole or not at all) instead of standard output")
+	f.StringVarP(&out, "output", "o", "", "write the topology to `FILE` (whole or not at all) instead of standard output")
 	f.IntVar(&o.PEs, "pes", o.PEs, "provider edge routers, each on its own core node (with --attach: as many as it names)")
 	f.StringSliceVar(&o.Attach, "attach", nil, "core nodes the PEs attach to, one per PE, by name or Zoo label, e.g. New_York,Chicago (default: picked by --seed)")
 	f.IntVar(&o.RRs, "rrs", o.RRs, "route reflectors (0: the PEs peer in a full mesh)")

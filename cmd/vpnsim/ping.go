@@ -101,12 +101,12 @@ using the same addresses, the node tells you whose site answered.`,
 			return pingLocal(args, &f, out)
 		},
 	}
-	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
-	c.Flags().StringVar(&f.server, "server", "", "act on a running `vpnsim serve` at this ADDRESS:PORT (then give FROM TO only)")
-	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own, see the topology spec)")
+	c.Flags().StringVar(&f.vrf, "vrf", "", "send from `VRF`, one of the PE's VRFs")
+	c.Flags().StringVar(&f.server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give FROM TO only)")
+	c.Flags().StringVar(&f.source, "source", "", "source `ADDRESS` (default: the node's own, see the topology spec)")
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
 	c.Flags().BoolVar(&f.walk, "walk", false, "print the packet walk: every frame on every link, every decision")
-	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
+	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to `FILE`, a pcapng capture (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
 	return c
 }

@@ -82,8 +82,8 @@ when one failed, 2 when the scenario or its topology is invalid.`,
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "write the report as JSON to standard output instead of lines")
-	c.Flags().StringVar(&junit, "junit", "", "also write a JUnit XML report to this file")
-	c.Flags().StringVar(&pcap, "pcap", "", "write every frame of the run, on every link, to this pcapng file")
+	c.Flags().StringVar(&junit, "junit", "", "also write a JUnit XML report to `FILE`")
+	c.Flags().StringVar(&pcap, "pcap", "", "write every frame of the run, on every link, to `FILE` (pcapng)")
 	return c
 }
 

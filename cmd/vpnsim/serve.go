@@ -113,7 +113,7 @@ import them, marked unresolved (code u): docs/real-peers.md.`,
 			}
 		},
 	}
-	c.Flags().StringVar(&listen, "listen", defaultServer, "the control API's loopback ADDRESS:PORT")
+	c.Flags().StringVar(&listen, "listen", defaultServer, "the control API's loopback `ADDRESS:PORT`")
 	c.Flags().DurationVar(&settle, "settle", 0, "how long to wait for the network to converge, at start and after each change\n(default: 30s, plus 1s for every 1000 customer routes)")
 	return c
 }

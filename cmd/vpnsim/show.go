@@ -85,9 +85,9 @@ one table of NODE as network engineers read it:
 			return nil
 		},
 	}
-	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the VRF whose table to print")
-	c.Flags().StringVar(&server, "server", "", "act on a running `vpnsim serve` at this ADDRESS:PORT (then give NODE TABLE only)")
-	c.Flags().StringVar(&format, "format", "text", "text (as a router prints it) or json (one object per row)")
+	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the `VRF` whose table to print")
+	c.Flags().StringVar(&server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give NODE TABLE only)")
+	c.Flags().StringVar(&format, "format", "text", "`FORMAT`: text (as a router prints it) or json (one object per row)")
 	c.Flags().DurationVar(&settle, "settle", 0, settleHelp)
 	return c
 }

@@ -50,7 +50,7 @@ Exit status: 2 if any file is invalid, else 1 if any scenario failed, else 0.`,
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "write the reports as a JSON array instead of lines")
-	c.Flags().StringVar(&junit, "junit", "", "also write a JUnit XML report to this file")
+	c.Flags().StringVar(&junit, "junit", "", "also write a JUnit XML report to `FILE`")
 	c.Flags().IntVarP(&jobs, "jobs", "j", 0, "scenarios run at once (default: the number of CPUs)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only failures and the closing line")
 	return c

@@ -33,10 +33,10 @@ Colour on a terminal; plain when piped or with --no-color.`,
 			return pingLocal(args, &f, out)
 		},
 	}
-	c.Flags().StringVar(&f.vrf, "vrf", "", "send from this VRF of a PE")
-	c.Flags().StringVar(&f.source, "source", "", "source address (default: the node's own)")
+	c.Flags().StringVar(&f.vrf, "vrf", "", "send from `VRF`, one of the PE's VRFs")
+	c.Flags().StringVar(&f.source, "source", "", "source `ADDRESS` (default: the node's own)")
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
-	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to this pcapng file (Wireshark reads it)")
+	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to `FILE`, a pcapng capture (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
 	return c
 }
