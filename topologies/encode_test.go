@@ -8,7 +8,6 @@ import (
 	"testing"
 )
 
-
 // Every built-in topology written out by DocOf and Encode loads back as the
 // same network: the same document again, and the same addresses on every
 // interface.
