@@ -30,6 +30,7 @@ import (
 
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/sim"
 )
 
 // ProbeRequest asks for a ping or a traceroute.
@@ -51,6 +52,10 @@ type PingResponse struct {
 	Labels    []uint32 `json:"labels,omitempty"`
 	DroppedAt string   `json:"dropped_at,omitempty"`
 	Reason    string   `json:"reason,omitempty"`
+	// DeliveredTo: a lost probe's answer reached this other node.
+	DeliveredTo string `json:"delivered_to,omitempty"`
+	// Silent: a lost probe's request reached this node, which sent nothing back.
+	Silent string `json:"silent,omitempty"`
 }
 
 // TraceResponse is a whole traceroute.
@@ -173,7 +178,8 @@ func (s *Server) probe(r *http.Request) (string, netip.Addr, lab.ProbeOptions, e
 
 // PingOf converts a lab result to its API form.
 func PingOf(r lab.PingResult) PingResponse {
-	p := PingResponse{Result: r.Result, ReplyFrom: r.ReplyFrom, RTTms: float64(r.RTT) / float64(time.Millisecond), DroppedAt: r.DroppedAt}
+	p := PingResponse{Result: r.Result, ReplyFrom: r.ReplyFrom, RTTms: float64(r.RTT) / float64(time.Millisecond), DroppedAt: r.DroppedAt,
+		DeliveredTo: r.DeliveredTo, Silent: r.Silent}
 	if r.ReplyAddr.IsValid() {
 		p.ReplyAddr = r.ReplyAddr.String()
 	}
@@ -188,8 +194,10 @@ func PingOf(r lab.PingResult) PingResponse {
 
 // Lab converts an API ping back to the lab's form (for printing).
 func (p PingResponse) Lab() lab.PingResult {
-	r := lab.PingResult{Result: p.Result, ReplyFrom: p.ReplyFrom, RTT: time.Duration(p.RTTms * float64(time.Millisecond)), DroppedAt: p.DroppedAt}
+	r := lab.PingResult{Result: p.Result, ReplyFrom: p.ReplyFrom, RTT: time.Duration(p.RTTms * float64(time.Millisecond)), DroppedAt: p.DroppedAt,
+		DeliveredTo: p.DeliveredTo, Silent: p.Silent}
 	r.ReplyAddr, _ = netip.ParseAddr(p.ReplyAddr)
+	r.Reason, _ = sim.ParseDropReason(p.Reason)
 	for i, l := range p.Labels {
 		r.Labels = append(r.Labels, mpls.StackEntry{Label: mpls.Label(l), Bottom: i == len(p.Labels)-1})
 	}

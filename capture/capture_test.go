@@ -305,8 +305,8 @@ func TestTraceroute(t *testing.T) {
 			t.Errorf("no time exceeded from %s in the capture", src)
 		}
 	}
-	if seen["192.168.0.1"] == 0 {
-		t.Errorf("no time exceeded from PE1 (192.168.0.1) in the capture")
+	if seen["100.96.0.1"] == 0 {
+		t.Errorf("no time exceeded from PE1 (100.96.0.1) in the capture")
 	}
 }
 

@@ -314,8 +314,8 @@ func TestSettingsBecomeConfiguration(t *testing.T) {
 		{"classic", "PE1/frr.conf", []string{
 			"router isis core", "net 49.0001.0100.0000.0001.00", "metric-style wide",
 			"interface eth1", "ip address 100.64.0.0/31", "isis network point-to-point", "isis metric 10",
-			"interface eth2 vrf A", "ip address 192.168.0.1/30", "interface eth3 vrf B",
-			"ip route 10.1.1.0/24 192.168.0.2 vrf A", "ip route 10.1.1.0/24 192.168.0.6 vrf B",
+			"interface eth2 vrf A", "ip address 100.96.0.1/30", "interface eth3 vrf B",
+			"ip route 10.1.1.0/24 100.96.0.2 vrf A", "ip route 10.1.1.0/24 100.96.0.6 vrf B",
 			"mpls ldp", "router-id 10.0.0.1", "discovery transport-address 10.0.0.1",
 			"router bgp 65000", "neighbor 10.0.0.10 remote-as 65000", "neighbor 10.0.0.10 update-source lo",
 			"address-family ipv4 vpn", "neighbor 10.0.0.10 activate",
@@ -336,15 +336,15 @@ func TestSettingsBecomeConfiguration(t *testing.T) {
 		{"classic", "P1/frr.conf", []string{"isis metric 10", "mpls ldp", "interface eth3"}, []string{"router bgp 65000"}},
 		{"classic", "P1/daemons", []string{"bgpd=no", "isisd=yes", "ldpd=yes"}, nil},
 		{"classic", "PE2/frr.conf", []string{
-			"neighbor 192.168.0.10 remote-as 65002", "neighbor 192.168.0.10 as-override", "no bgp ebgp-requires-policy",
+			"neighbor 100.96.0.10 remote-as 65002", "neighbor 100.96.0.10 as-override", "no bgp ebgp-requires-policy",
 			"ip route 10.1.2.0/24 192.168.12.2 vrf A",
 		}, nil},
 		{"classic", "B2/frr.conf", []string{
-			"router bgp 65002", "bgp router-id 10.1.2.1", "neighbor 192.168.0.9 remote-as 65000", "network 10.1.2.0/24",
-			"ip address 192.168.0.10/30",
-		}, []string{"ip route 0.0.0.0/0 192.168.0.9", "vrf B"}},
+			"router bgp 65002", "bgp router-id 10.1.2.1", "neighbor 100.96.0.9 remote-as 65000", "network 10.1.2.0/24",
+			"ip address 100.96.0.10/30",
+		}, []string{"ip route 0.0.0.0/0 100.96.0.9", "vrf B"}},
 		{"classic", "B2/daemons", []string{"bgpd=yes", "isisd=no", "ldpd=no"}, nil},
-		{"classic", "A1/frr.conf", []string{"ip route 0.0.0.0/0 192.168.0.1", "ip address 192.168.0.2/30"}, []string{"router bgp 65000"}},
+		{"classic", "A1/frr.conf", []string{"ip route 0.0.0.0/0 100.96.0.1", "ip address 100.96.0.2/30"}, []string{"router bgp 65000"}},
 		{"classic", "A1/daemons", []string{"bgpd=no"}, nil},
 		{"classic", "A1/setup.sh", []string{"ip addr add 10.1.1.1/24 dev lo", "sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1"}, []string{"sysctl -w net.mpls.platform_labels=1048575"}},
 		{"classic", "classic.clab.yml", []string{"- ip route del default dev eth0", "image: frrouting/frr:v8.4.1"}, nil},
@@ -358,7 +358,7 @@ func TestSettingsBecomeConfiguration(t *testing.T) {
 		// rd: auto is LOOPBACK:n on each PE; A1 speaks eBGP to both PEs.
 		{"dual-homed", "PE1/frr.conf", []string{"rd vpn export 10.0.0.1:1"}, nil},
 		{"dual-homed", "PE2/frr.conf", []string{"rd vpn export 10.0.0.2:1"}, nil},
-		{"dual-homed", "A1/frr.conf", []string{"router bgp 65001", "neighbor 192.168.0.1 remote-as 65000", "neighbor 192.168.0.5 remote-as 65000"}, nil},
+		{"dual-homed", "A1/frr.conf", []string{"router bgp 65001", "neighbor 100.96.0.1 remote-as 65000", "neighbor 100.96.0.5 remote-as 65000"}, nil},
 		// no RR: every PE peers with every other one.
 		{"full-mesh", "PE2/frr.conf", []string{"neighbor 10.0.0.1 remote-as 65000", "neighbor 10.0.0.3 remote-as 65000"}, []string{"neighbor 10.0.0.2 remote-as 65000", "route-reflector-client"}},
 		// two RRs peer with each other, the PEs with both.

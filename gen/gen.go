@@ -25,9 +25,8 @@
 //     the ((s-1) mod k)-th of those, so the sites of one customer sit on
 //     different PEs while there are enough of them.
 //   - Link subnets are left to the loader (provider links: /31s from
-//     100.64.0.0/16; CE links: /30s from 192.168.0.0/16), except when there
-//     are more CE links than that pool holds (MaxAutoCELinks): then every CE
-//     link gets an explicit /30 from 172.16.0.0/12, in link order.
+//     100.64.0.0/16; CE links: /30s from 100.96.0.0/11, both in the shared
+//     address space of RFC 6598), which numbers them in link order.
 package gen
 
 import (
@@ -48,11 +47,9 @@ const (
 	// MaxProviderLinks is the most provider links: the /31s of the
 	// loader's provider pool, 100.64.0.0/16.
 	MaxProviderLinks = 1 << 15
-	// MaxAutoCELinks is the most CE links the loader's pool 192.168.0.0/16
-	// numbers (/30s); beyond it CE links get explicit subnets.
-	MaxAutoCELinks = 1 << 14
-	// MaxCELinks is the most CE links: the /30s of 172.16.0.0/12.
-	MaxCELinks = 1 << 18
+	// MaxCELinks is the most CE links: the /30s of the loader's CE pool,
+	// 100.96.0.0/11.
+	MaxCELinks = 1 << 19
 	// MaxSites is the most sites per customer (10.1.x.x to 10.254.x.x).
 	MaxSites = 254
 	// MaxPrefixes is the most prefixes per site (10.s.1.0/24 to 10.s.255.0/24).
@@ -62,10 +59,6 @@ const (
 	// ASN is the provider's AS number in every generated file.
 	ASN = 65000
 )
-
-// ceSubnets is where CE links take explicit subnets when there are more
-// than MaxAutoCELinks of them.
-var ceSubnets = netip.MustParsePrefix("172.16.0.0/12")
 
 // network is a topology being generated; write turns it into YAML.
 type network struct {
@@ -139,8 +132,6 @@ func (nw *network) addCustomers(pes []string, c customers) {
 		k = min(k, c.vrfPEs)
 	}
 	nw.vrfs = vrfNames(c.vrfs)
-	explicit := c.vrfs*c.sites > MaxAutoCELinks
-	next := ceSubnets.Addr()
 	for i, v := range nw.vrfs {
 		for s := 1; s <= c.sites; s++ {
 			ce := node{name: v + strconv.Itoa(s), role: topologies.RoleCE, site: s, lans: c.prefixes}
@@ -156,15 +147,8 @@ func (nw *network) addCustomers(pes []string, c customers) {
 			}
 			nw.nodes = append(nw.nodes, ce)
 			l := link{a: ce.name, b: pes[(i*k+(s-1)%k)%len(pes)], vrf: v}
-			if explicit {
-				l.subnet = netip.PrefixFrom(next, 30)
-				next = addrAdd(next, 4)
-			}
 			if i == 0 && s == 1 {
 				l.comment = "customer sites (attachment circuits)"
-				if explicit {
-					l.comment += fmt.Sprintf("; more than %d of them, so their subnets come from %s", MaxAutoCELinks, ceSubnets)
-				}
 			}
 			nw.links = append(nw.links, l)
 		}

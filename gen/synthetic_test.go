@@ -119,9 +119,9 @@ func TestSyntheticConverges(t *testing.T) {
 	}
 }
 
-// With more CE links than 192.168.0.0/16 holds, every CE link gets its own
-// /30 from 172.16.0.0/12.
-func TestSyntheticExplicitCESubnets(t *testing.T) {
+// Many CE links (more than 192.168.0.0/16 held, the pool before RFC 6598
+// space) each get their own /30 from the loader's CE pool.
+func TestSyntheticManyCESubnets(t *testing.T) {
 	if testing.Short() {
 		t.Skip("16,500 CE links take a few seconds to load")
 	}
@@ -132,8 +132,8 @@ func TestSyntheticExplicitCESubnets(t *testing.T) {
 		if !l.IsAttachment() {
 			continue
 		}
-		if !ceSubnets.Contains(l.Subnet.Addr()) || l.Subnet.Bits() != 30 || seen[l.Subnet] {
-			t.Fatalf("CE link %v has subnet %s: want a /30 of %s used once", l.Pos, l.Subnet, ceSubnets)
+		if !topologies.CEPool.Contains(l.Subnet.Addr()) || l.Subnet.Bits() != 30 || seen[l.Subnet] {
+			t.Fatalf("CE link %v has subnet %s: want a /30 of %s used once", l.Pos, l.Subnet, topologies.CEPool)
 		}
 		seen[l.Subnet] = true
 	}
@@ -155,7 +155,7 @@ func TestSyntheticOptionErrors(t *testing.T) {
 		{func(o *SyntheticOptions) { o.VRFPEs = 0 }, "--vrf-pes 0: each customer is on at least 1 PE"},
 		{func(o *SyntheticOptions) { o.Sites = 0 }, "--sites 0"},
 		{func(o *SyntheticOptions) { o.Prefixes = -1 }, "--prefixes -1"},
-		{func(o *SyntheticOptions) { o.VRFs, o.Sites = 2000, 200 }, "makes 400000 CE links; the most is 262144"},
+		{func(o *SyntheticOptions) { o.VRFs, o.Sites = 2500, 254 }, "makes 635000 CE links; the most is 524288"},
 	} {
 		o := DefaultSyntheticOptions()
 		c.edit(&o)

@@ -149,8 +149,8 @@ func TestExternalRoutesUnresolved(t *testing.T) {
 	// The reflector sends the router every VPN route of the model.
 	got := map[string]bool{}
 	want := []string{
-		"65000:1:10.1.1.0/24 via 10.0.0.1", "65000:1:10.1.2.0/24 via 10.0.0.4", "65000:1:192.168.0.0/30 via 10.0.0.1", "65000:1:192.168.12.0/30 via 10.0.0.4",
-		"65000:2:10.1.1.0/24 via 10.0.0.1", "65000:2:10.1.2.0/24 via 10.0.0.4", "65000:2:192.168.0.4/30 via 10.0.0.1", "65000:2:192.168.0.8/30 via 10.0.0.4",
+		"65000:1:10.1.1.0/24 via 10.0.0.1", "65000:1:10.1.2.0/24 via 10.0.0.4", "65000:1:100.96.0.0/30 via 10.0.0.1", "65000:1:192.168.12.0/30 via 10.0.0.4",
+		"65000:2:10.1.1.0/24 via 10.0.0.1", "65000:2:10.1.2.0/24 via 10.0.0.4", "65000:2:100.96.0.4/30 via 10.0.0.1", "65000:2:100.96.0.8/30 via 10.0.0.4",
 	}
 	for len(got) < len(want) {
 		for _, a := range x.readUntil(bgp.BGP_MSG_UPDATE).Body.(*bgp.BGPUpdate).PathAttributes {

@@ -36,6 +36,30 @@ type PingResult struct {
 	Labels    []mpls.StackEntry // an ICMP error's RFC 4950 label stack
 	DroppedAt string            // lost: the node that dropped the request or its answer
 	Reason    sim.DropReason    // lost: why
+	// DeliveredTo is, for a lost probe whose answer reached another node
+	// (a site of another customer with the same address, say), that node;
+	// ReplyFrom and ReplyAddr then say who answered.
+	DeliveredTo string
+	// Silent is, for a lost probe that nothing dropped, the node the
+	// request reached that sent nothing back.
+	Silent string
+}
+
+// Outcome says in one phrase what happened: "reply from A2 (10.1.2.1)",
+// "lost: dropped at PE2 (no-route)", "lost: the reply from B2 (10.1.2.1)
+// reached A1, not B1". The RTT is not part of it.
+func (r PingResult) Outcome(from string) string {
+	switch {
+	case r.Result != Lost:
+		return fmt.Sprintf("%s from %s (%s)", r.Result, r.ReplyFrom, r.ReplyAddr)
+	case r.DeliveredTo != "":
+		return fmt.Sprintf("lost: the answer from %s (%s) reached %s, not %s", r.ReplyFrom, r.ReplyAddr, r.DeliveredTo, from)
+	case r.DroppedAt != "":
+		return fmt.Sprintf("lost: dropped at %s (%s)", r.DroppedAt, r.Reason)
+	case r.Silent != "":
+		return fmt.Sprintf("lost: the request reached %s, which sent nothing back", r.Silent)
+	}
+	return "lost: nothing came back and nothing was dropped"
 }
 
 // Hop is one TTL of a traceroute.
@@ -145,7 +169,14 @@ func (l *Lab) probeOnce(from string, dst netip.Addr, o ProbeOptions, ttl uint8) 
 		return PingResult{}, err
 	}
 	if pr.got == nil {
-		return PingResult{Result: Lost, DroppedAt: pr.dropAt, Reason: pr.reason}, nil
+		r := PingResult{Result: Lost, DroppedAt: pr.dropAt, Reason: pr.reason, Silent: pr.silent}
+		if pr.astray != nil {
+			// An answer that reached another node is what happened, whatever
+			// was dropped on the way (a copy that looped, say).
+			r = *pr.astray
+			r.Result = Lost
+		}
+		return r, nil
 	}
 	res := *pr.got
 	res.RTT = pr.at - start
@@ -161,6 +192,8 @@ type probeWatch struct {
 	at     time.Duration
 	dropAt string
 	reason sim.DropReason
+	astray *PingResult // an answer delivered to another node
+	silent string      // the node the request was delivered to
 }
 
 func (w *probeWatch) Transmitted(time.Duration, *sim.Iface, []byte)     {}
@@ -174,14 +207,27 @@ func (w *probeWatch) Dropped(_ time.Duration, n *sim.Node, r sim.DropReason, f *
 }
 
 func (w *probeWatch) Delivered(at time.Duration, n *sim.Node, f *packet.Frame) {
-	if f.Probe != w.id || n.Name != w.origin || w.got != nil {
+	if f.Probe != w.id || w.got != nil {
 		return
 	}
 	ip := f.IP()
-	if ip.Dst() != w.src || ip.Protocol() != packet.ProtoICMP {
+	if ip.Protocol() != packet.ProtoICMP {
 		return
 	}
 	m := packet.ICMP(ip.Payload())
+	if m.Type() == packet.ICMPEchoRequest {
+		w.silent = n.Name
+		return
+	}
+	if ip.Dst() != w.src {
+		return
+	}
+	if n.Name != w.origin {
+		if w.astray == nil {
+			w.astray = &PingResult{ReplyFrom: f.Origin, ReplyAddr: ip.Src(), DeliveredTo: n.Name}
+		}
+		return
+	}
 	r := &PingResult{ReplyFrom: f.Origin, ReplyAddr: ip.Src()}
 	switch m.Type() {
 	case packet.ICMPEchoReply:

@@ -142,7 +142,7 @@ func TestClassicGlobalTable(t *testing.T) {
 		{"10.0.0.4", "10.0.0.4/32", 30},
 		{"100.64.0.5", "100.64.0.4/31", 30}, // P2 is 20 away, plus the link's 10
 		{"100.64.0.1", "100.64.0.0/31", 0},
-		{"192.168.0.2", "", 0}, // PE1's own attachment subnet lives in a VRF only
+		{"100.96.0.2", "", 0}, // PE1's own attachment subnet lives in a VRF only
 		{"10.1.1.1", "", 0},
 	} {
 		r := pe1.Lookup(addr(tc.dst))

@@ -13,7 +13,7 @@ import (
 // the topology contract says the loader does, without the YAML (interfaces eth1, eth2, … in
 // link order; provider links take consecutive /31s from 100.64.0.0/16, the
 // first endpoint the lower address; CE links consecutive /30s from
-// 192.168.0.0/16, the PE the first usable address).
+// 100.96.0.0/11, the PE the first usable address).
 type tnode struct {
 	name string
 	role topologies.Role
@@ -38,7 +38,7 @@ func build(php bool, nodes []tnode, links []tlink) *topologies.Topology {
 		byName[n.name] = node
 	}
 	core := netip.MustParseAddr("100.64.0.0")
-	edge := netip.MustParseAddr("192.168.0.0")
+	edge := netip.MustParseAddr("100.96.0.0")
 	for i, l := range links {
 		a, b := byName[l.a], byName[l.b]
 		if a == nil || b == nil {

@@ -241,17 +241,11 @@ func withWalk(l *lab.Lab, on bool, sr *StepReport, f func() error) error {
 	return err
 }
 
-func pingSummary(r lab.PingResult) string {
-	switch r.Result {
-	case lab.Lost:
-		if r.DroppedAt != "" {
-			return fmt.Sprintf("lost: dropped at %s (%s)", r.DroppedAt, r.Reason)
-		}
-		return "lost"
-	case lab.Reply:
-		return fmt.Sprintf("reply from %s (%s) in %.1f ms", r.ReplyFrom, r.ReplyAddr, ms(r.RTT))
+func pingSummary(r lab.PingResult, from string) string {
+	if r.Result == lab.Lost {
+		return r.Outcome(from)
 	}
-	return fmt.Sprintf("%s from %s (%s) in %.1f ms", r.Result, r.ReplyFrom, r.ReplyAddr, ms(r.RTT))
+	return fmt.Sprintf("%s in %.1f ms", r.Outcome(from), ms(r.RTT))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -265,7 +259,7 @@ func doPing(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
 	if err != nil {
 		return err
 	}
-	sr.Summary = pingSummary(r)
+	sr.Summary = pingSummary(r, st.Ping.From)
 	e := st.Expect
 	if e == nil {
 		return nil

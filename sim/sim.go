@@ -284,6 +284,16 @@ var reasonNames = [...]string{
 
 func (r DropReason) String() string { return reasonNames[r] }
 
+// ParseDropReason is the reason String names.
+func ParseDropReason(s string) (DropReason, bool) {
+	for i, n := range reasonNames {
+		if n == s {
+			return DropReason(i), true
+		}
+	}
+	return 0, false
+}
+
 // Reasons lists every drop reason in order.
 func Reasons() []DropReason {
 	r := make([]DropReason, numReasons)

@@ -106,13 +106,13 @@ func TestClassicResolved(t *testing.T) {
 		{"P2", "eth2", "100.64.0.4/31", "PE2:eth1"},
 		{"P1", "eth3", "100.64.0.6/31", "RR1:eth1"},
 		{"RR1", "eth1", "100.64.0.7/31", "P1:eth3"},
-		{"PE1", "eth2", "192.168.0.1/30", "A1:eth1"},
-		{"A1", "eth1", "192.168.0.2/30", "PE1:eth2"},
-		{"PE1", "eth3", "192.168.0.5/30", "B1:eth1"},
+		{"PE1", "eth2", "100.96.0.1/30", "A1:eth1"},
+		{"A1", "eth1", "100.96.0.2/30", "PE1:eth2"},
+		{"PE1", "eth3", "100.96.0.5/30", "B1:eth1"},
 		{"PE2", "eth2", "192.168.12.1/30", "A2:eth1"},
 		{"A2", "eth1", "192.168.12.2/30", "PE2:eth2"},
-		{"PE2", "eth3", "192.168.0.9/30", "B2:eth1"},
-		{"B2", "eth1", "192.168.0.10/30", "PE2:eth3"},
+		{"PE2", "eth3", "100.96.0.9/30", "B2:eth1"},
+		{"B2", "eth1", "100.96.0.10/30", "PE2:eth3"},
 	} {
 		i := iface(c.node, c.ifname)
 		if i.Addr.String() != c.addr || i.Peer().String() != c.peer {
@@ -120,7 +120,7 @@ func TestClassicResolved(t *testing.T) {
 		}
 	}
 	a1 := top.Between("A1", "PE1")
-	if a1.Subnet != netip.MustParsePrefix("192.168.0.0/30") || a1.A.Node.Name != "A1" || a1.VRF != "A" || a1.Routing != RoutingStatic || a1.Metric != 0 {
+	if a1.Subnet != netip.MustParsePrefix("100.96.0.0/30") || a1.A.Node.Name != "A1" || a1.VRF != "A" || a1.Routing != RoutingStatic || a1.Metric != 0 {
 		t.Errorf("A1-PE1: %+v", a1)
 	}
 	if l := top.Between("PE2", "A2"); l.Subnet != netip.MustParsePrefix("192.168.12.0/30") {
@@ -159,7 +159,8 @@ func ifNames(n *Node) string {
 }
 
 // Resolution: interface names skip the ones the file gives, the allocator
-// skips explicit subnets, loopbacks and LANs in its pools, a CE link gives
+// skips explicit subnets and loopbacks in its pools, and for an attachment
+// the LANs of its own VRF (a VRF's LANs never constrain provider links), a CE link gives
 // the PE the first usable address whatever the endpoint order, route
 // targets merge, and rd: auto is kept for the PE to compute.
 func TestResolve(t *testing.T) {
@@ -170,8 +171,9 @@ nodes:
   PE2: {role: pe, loopback: 10.0.0.4}
   P1:  {role: p,  loopback: 10.0.0.2}
   P2:  {role: p,  loopback: 10.0.0.3}
-  A1:  {role: ce, lans: [192.168.0.4/30]}
+  A1:  {role: ce, lans: [100.96.0.4/30]}
   A2:  {role: ce, lans: [10.1.2.0/24]}
+  C1:  {role: ce, lans: [100.64.0.0/10]}
 vrfs:
   A:
     rd: auto
@@ -179,6 +181,7 @@ vrfs:
     import: ["65000:1", "4200000000:3", "1:1"]
     export: ["65000:2"]
   B: {rd: "10.0.0.1:9"}
+  C: {rd: "10.0.0.1:10"}
 links:
   - {endpoints: [PE1, P1]}
   - {endpoints: [P1, "P2:eth1"], subnet: 100.64.0.4/31, metric: 7, delay: 2.5ms}
@@ -187,6 +190,7 @@ links:
   - {endpoints: [A1, PE2], vrf: B}
   - {endpoints: [PE1, A2], vrf: A}
   - {endpoints: [P2, PE2], subnet: 10.20.0.0/30}
+  - {endpoints: [C1, PE2], vrf: C, subnet: 10.30.0.0/30}
 `))
 	if err != nil || len(warns) > 0 {
 		t.Fatalf("Parse: %v %v", err, warns)
@@ -197,13 +201,14 @@ links:
 		got = append(got, l.A.String()+"="+l.A.Addr.String()+" "+l.B.String()+"="+l.B.Addr.String())
 	}
 	want := []string{
-		"PE1:eth1=100.64.0.0/31 P1:eth1=100.64.0.1/31",    // first /31
-		"P1:eth2=100.64.0.4/31 P2:eth1=100.64.0.5/31",     // explicit, takes no slot
-		"PE1:eth2=100.64.0.6/31 P2:eth2=100.64.0.7/31",    // skips .2 (PE1's loopback) and .4 (explicit)
-		"PE1:eth3=10.9.9.0/31 A1:eth1=10.9.9.1/31",        // a /31 on a CE link: both addresses usable
-		"A1:eth2=192.168.0.2/30 PE2:eth1=192.168.0.1/30",  // the PE takes the first usable
-		"PE1:eth4=192.168.0.9/30 A2:eth1=192.168.0.10/30", // skips A1's LAN 192.168.0.4/30
-		"P2:eth3=10.20.0.1/30 PE2:eth2=10.20.0.2/30",      // a /30 on a provider link: the first endpoint the lower host
+		"PE1:eth1=100.64.0.0/31 P1:eth1=100.64.0.1/31",  // first /31
+		"P1:eth2=100.64.0.4/31 P2:eth1=100.64.0.5/31",   // explicit, takes no slot
+		"PE1:eth2=100.64.0.6/31 P2:eth2=100.64.0.7/31",  // skips .2 (PE1's loopback) and .4 (explicit)
+		"PE1:eth3=10.9.9.0/31 A1:eth1=10.9.9.1/31",      // a /31 on a CE link: both addresses usable
+		"A1:eth2=100.96.0.2/30 PE2:eth1=100.96.0.1/30",  // the PE takes the first usable
+		"PE1:eth4=100.96.0.9/30 A2:eth1=100.96.0.10/30", // skips A1's LAN 100.96.0.4/30, in VRF A too
+		"P2:eth3=10.20.0.1/30 PE2:eth2=10.20.0.2/30",    // a /30 on a provider link: the first endpoint the lower host
+		"C1:eth1=10.30.0.2/30 PE2:eth3=10.30.0.1/30",    // C1's LAN 100.64.0.0/10 is VRF C's: the provider links above ignore it
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("links:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

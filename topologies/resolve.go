@@ -18,10 +18,14 @@ const (
 	DefaultDelay  = time.Millisecond
 )
 
-// The pools automatic link subnets come from.
+// The pools automatic link subnets come from: both inside 100.64.0.0/10,
+// the shared address space of RFC 6598, which carriers number their own
+// links from and customers do not put on their LANs. A student reading a
+// traceroute sees at once which hops are the provider's: 10.x, 172.16.x
+// and 192.168.x are left to the customers.
 var (
-	ProviderPool = netip.MustParsePrefix("100.64.0.0/16")  // /31s for provider links
-	CEPool       = netip.MustParsePrefix("192.168.0.0/16") // /30s for CE–PE links
+	ProviderPool = netip.MustParsePrefix("100.64.0.0/16") // /31s for provider links (32 768 of them)
+	CEPool       = netip.MustParsePrefix("100.96.0.0/11") // /30s for CE–PE links (524 288 of them)
 )
 
 // resolve fills in what the file leaves out, on a file that validated: link
@@ -93,23 +97,40 @@ func (ld *loader) nameInterfaces() {
 
 // allocateSubnets gives every link without a subnet the next free one from
 // its pool, in link order: /31s from ProviderPool for provider links, /30s
-// from CEPool for CE–PE links. A candidate that overlaps a subnet the file
-// gives, a loopback or a LAN is skipped. Then every interface gets its
-// address: on a provider link the first endpoint the lower one, on a CE–PE
-// link the PE the first usable address and the CE the second.
+// from CEPool for CE–PE links. A candidate is skipped when it overlaps a
+// loopback or a subnet the file gives (provider or attachment), and, for a
+// CE–PE link, a LAN of a CE in the same VRF (the link's subnet becomes a
+// route in that VRF). The customers' LANs never constrain provider links:
+// they live in their VRFs' tables, apart from the provider's. Then every
+// interface gets its address: on a provider link the first endpoint the
+// lower one, on a CE–PE link the PE the first usable address and the CE
+// the second.
 func (ld *loader) allocateSubnets() {
-	var taken bart.Lite
+	var provider bart.Lite // the provider's own addresses and every explicit subnet
 	for _, n := range ld.t.Nodes {
 		if n.Loopback.IsValid() {
-			taken.Insert(netip.PrefixFrom(n.Loopback, 32))
-		}
-		for _, p := range n.LANs {
-			taken.Insert(p)
+			provider.Insert(netip.PrefixFrom(n.Loopback, 32))
 		}
 	}
 	for _, l := range ld.t.Links {
 		if l.Subnet.IsValid() {
-			taken.Insert(l.Subnet)
+			provider.Insert(l.Subnet)
+		}
+	}
+	lans := map[string]*bart.Lite{} // by VRF: the LANs of its CEs
+	for _, l := range ld.t.Links {
+		if !l.IsAttachment() {
+			continue
+		}
+		if lans[l.VRF] == nil {
+			lans[l.VRF] = new(bart.Lite)
+		}
+		ce := l.A.Node
+		if ce.Role != RoleCE {
+			ce = l.B.Node
+		}
+		for _, p := range ce.LANs {
+			lans[l.VRF].Insert(p)
 		}
 	}
 	pools := map[bool]*pool{
@@ -117,18 +138,26 @@ func (ld *loader) allocateSubnets() {
 		false: {base: CEPool, bits: 30, next: CEPool.Addr()},
 	}
 	for i, l := range ld.t.Links {
-		provider := !l.IsAttachment()
+		isProvider := !l.IsAttachment()
 		if !l.Subnet.IsValid() {
-			p, ok := pools[provider].take(&taken)
+			free := func(p netip.Prefix) bool {
+				return !provider.OverlapsPrefix(p) && (isProvider || !lans[l.VRF].OverlapsPrefix(p))
+			}
+			p, ok := pools[isProvider].take(free)
 			if !ok {
-				ld.d.Errorf(ld.links[i].f.Value("endpoints"), "no free /%d left in %s for this link; give it a subnet", pools[provider].bits, pools[provider].base)
+				pl := pools[isProvider]
+				if isProvider {
+					ld.d.Errorf(ld.links[i].f.Value("endpoints"), "no free /%d left in %s for this link; give it a subnet", pl.bits, pl.base)
+				} else {
+					ld.d.Errorf(ld.links[i].f.Value("endpoints"), "no free /%d left in %s for this attachment (VRF %s's LANs or explicit subnets cover the rest); give it a subnet", pl.bits, pl.base, l.VRF)
+				}
 				continue
 			}
 			l.Subnet = p
 		}
 		first, second := usable(l.Subnet)
 		lo, hi := l.A, l.B
-		if !provider && l.A.Node.Role == RoleCE {
+		if !isProvider && l.A.Node.Role == RoleCE {
 			lo, hi = l.B, l.A
 		}
 		lo.Addr = netip.PrefixFrom(first, l.Subnet.Bits())
@@ -143,13 +172,14 @@ type pool struct {
 	next netip.Addr
 }
 
-// take returns the next subnet that overlaps nothing in taken.
-func (p *pool) take(taken *bart.Lite) (netip.Prefix, bool) {
+// take returns the next subnet that free accepts. The subnets it skips
+// stay skipped: allocation moves on through the pool in link order.
+func (p *pool) take(free func(netip.Prefix) bool) (netip.Prefix, bool) {
 	size := 1 << (32 - p.bits)
 	for p.base.Contains(p.next) {
 		cand := netip.PrefixFrom(p.next, p.bits)
 		p.next = addrAdd(p.next, size)
-		if !taken.OverlapsPrefix(cand) {
+		if free(cand) {
 			return cand, true
 		}
 	}

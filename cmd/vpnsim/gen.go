@@ -31,9 +31,8 @@ What it makes:
     over its PEs and --prefixes LANs per site. Site s of every customer uses
     10.s.1.0/24, 10.s.2.0/24, ...: the customers use the same addresses, as
     real ones do;
-  - loopbacks are 10.255.x.y; link subnets are left to the loader, except
-    that beyond 16384 CE links (all 192.168.0.0/16 holds) every CE link gets
-    its own /30 from 172.16.0.0/12.
+  - loopbacks are 10.255.x.y; link subnets are left to the loader (provider
+    links from 100.64.0.0/16, CE links from 100.96.0.0/11).
 
 The same options always give the same bytes; another --seed gives other
 chords and metrics. Even 100,000 prefixes take a few milliseconds to make.

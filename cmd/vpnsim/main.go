@@ -72,6 +72,15 @@ A topology file (YAML, see docs/spec/topology.md) describes the network; a
 scenario file (docs/spec/scenario.md) runs steps on it and checks what they
 see. Built-in topologies can be named instead of a file: classic,
 hub-and-spoke, extranet and more (vpnsim validate --list).`,
+		Example: `  vpnsim validate --list                      # the built-in topologies and what each teaches
+  vpnsim trace classic A1 10.1.2.1            # one packet hop by hop: every label stack, every decision
+  vpnsim ping classic B1 10.1.2.1             # same address, other customer: B2 answers, never A2
+  vpnsim traceroute classic A1 10.1.2.1       # hops with [MPLS: Labels 18/100000 Exp 0]
+  vpnsim show classic PE1 routes --vrf A      # a VRF's routing table
+  vpnsim show classic P1 lfib                 # like show mpls forwarding-table
+  vpnsim run scenarios/separation.yaml        # a scenario: steps and what each must see
+  vpnsim test scenarios/                      # every scenario of a directory
+  vpnsim serve classic                        # keep a network running; then ping --server, fail, restore`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

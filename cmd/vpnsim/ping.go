@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -96,7 +97,7 @@ using the same addresses, the node tells you whose site answered.`,
 				if err != nil {
 					return remoteErr(err)
 				}
-				return printPing(out, r.Lab())
+				return printPing(out, args[0], r.Lab())
 			}
 			return pingLocal(args, &f, out)
 		},
@@ -142,13 +143,13 @@ func remoteProbe(args []string, f *probeFlags) (*api.Client, api.ProbeRequest, e
 	return c, api.ProbeRequest{From: args[0], To: args[1], VRF: f.vrf, Source: f.source, TTL: f.ttl, MaxHops: f.max}, nil
 }
 
-func printPing(out io.Writer, r lab.PingResult) error {
+func printPing(out io.Writer, from string, r lab.PingResult) error {
 	switch r.Result {
 	case lab.Reply:
 		fmt.Fprintf(out, "reply from %s (%s): time %.1f ms\n", r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
 		return nil
 	case lab.Lost:
-		fmt.Fprintf(out, "no answer: dropped at %s (%s)\n", r.DroppedAt, r.Reason)
+		fmt.Fprintf(out, "no answer: %s\n", strings.TrimPrefix(r.Outcome(from), "lost: "))
 	default:
 		fmt.Fprintf(out, "%s from %s (%s): time %.1f ms\n", r.Result, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
 	}
@@ -200,5 +201,5 @@ func pingLocal(args []string, f *probeFlags, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return printPing(out, r)
+	return printPing(out, args[1], r)
 }
