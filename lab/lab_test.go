@@ -75,8 +75,8 @@ func TestClassicSeparation(t *testing.T) {
 		{"B1", "10.1.2.1", Reply, "B2"},
 		{"A2", "10.1.1.1", Reply, "A1"},
 		{"B2", "10.1.1.1", Reply, "B1"},
-		{"A1", "100.96.0.6", Unreachable, "PE1"},  // B1's address on its PE link
-		{"A1", "100.96.0.9", Unreachable, "PE1"},  // PE2's address toward B2
+		{"A1", "100.96.0.6", Unreachable, "PE1"},   // B1's address on its PE link
+		{"A1", "100.96.0.9", Unreachable, "PE1"},   // PE2's address toward B2
 		{"B1", "192.168.12.2", Unreachable, "PE1"}, // A2's link
 		{"A1", "10.0.0.4", Unreachable, "PE1"},     // the provider's loopbacks are not in any VRF
 	} {
@@ -128,7 +128,7 @@ func TestVPNv4PathsOnTheWire(t *testing.T) {
 		{"65000:1", "10.1.2.0/24"}:     "10.0.0.4 RR1 65000:1 0",
 		{"65000:1", "192.168.12.0/30"}: "10.0.0.4 RR1 65000:1 0",
 		{"65000:2", "10.1.2.0/24"}:     "10.0.0.4 RR1 65000:2 1",
-		{"65000:2", "100.96.0.8/30"}:  "10.0.0.4 RR1 65000:2 1",
+		{"65000:2", "100.96.0.8/30"}:   "10.0.0.4 RR1 65000:2 1",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("PE1 learned %d paths, want %d: %v", len(got), len(want), got)
