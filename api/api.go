@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -41,6 +42,20 @@ type ProbeRequest struct {
 	Source  string `json:"source,omitempty"`
 	TTL     int    `json:"ttl,omitempty"`
 	MaxHops int    `json:"max_hops,omitempty"`
+	// Walk asks a ping for its packet walk: every frame on every link and
+	// every decision (what vpnsim trace prints).
+	Walk bool `json:"walk,omitempty"`
+}
+
+// WalkStep is one step of a packet walk: a frame on a link (from, to and
+// its headers, outermost first) or a node's decision (node and note).
+type WalkStep struct {
+	AtMs    float64  `json:"at_ms"`
+	From    string   `json:"from,omitempty"`
+	To      string   `json:"to,omitempty"`
+	Headers []string `json:"headers,omitempty"`
+	Node    string   `json:"node,omitempty"`
+	Note    string   `json:"note,omitempty"`
 }
 
 // PingResponse is what one echo request brought back.
@@ -56,6 +71,26 @@ type PingResponse struct {
 	DeliveredTo string `json:"delivered_to,omitempty"`
 	// Silent: a lost probe's request reached this node, which sent nothing back.
 	Silent string `json:"silent,omitempty"`
+	// Walk is the packet walk, when the request asked for it.
+	Walk []WalkStep `json:"walk,omitempty"`
+}
+
+// WalkOf converts a lab walk to its API form.
+func WalkOf(w *lab.Walk) []WalkStep {
+	out := make([]WalkStep, len(w.Steps))
+	for i, s := range w.Steps {
+		out[i] = WalkStep{AtMs: float64(s.At) / float64(time.Millisecond), From: s.From, To: s.To, Headers: s.Headers, Node: s.Node, Note: s.Note}
+	}
+	return out
+}
+
+// LabWalk converts an API walk back to the lab's form (for rendering).
+func LabWalk(steps []WalkStep) *lab.Walk {
+	w := &lab.Walk{Steps: make([]lab.WalkStep, len(steps))}
+	for i, s := range steps {
+		w.Steps[i] = lab.WalkStep{At: time.Duration(math.Round(s.AtMs * float64(time.Millisecond))), From: s.From, To: s.To, Headers: s.Headers, Node: s.Node, Note: s.Note}
+	}
+	return w
 }
 
 // TraceResponse is a whole traceroute.
@@ -152,9 +187,9 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-func (s *Server) probe(r *http.Request) (string, netip.Addr, lab.ProbeOptions, error) {
-	var req ProbeRequest
-	if err := decode(r, &req); err != nil {
+// probe decodes and checks a probe request into req.
+func (s *Server) probe(r *http.Request, req *ProbeRequest) (string, netip.Addr, lab.ProbeOptions, error) {
+	if err := decode(r, req); err != nil {
 		return "", netip.Addr{}, lab.ProbeOptions{}, err
 	}
 	if s.lab.Topo.Node(req.From) == nil {
@@ -205,14 +240,24 @@ func (p PingResponse) Lab() lab.PingResult {
 }
 
 func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
-	s.runProbe(w, r, func(from string, dst netip.Addr, o lab.ProbeOptions) (any, error) {
+	s.runProbe(w, r, func(req ProbeRequest, from string, dst netip.Addr, o lab.ProbeOptions) (any, error) {
+		walk := &lab.Walk{}
+		stop := func() {}
+		if req.Walk {
+			stop = s.lab.Watch(walk, true)
+		}
 		res, err := s.lab.Ping(from, dst, o)
-		return PingOf(res), err
+		stop()
+		out := PingOf(res)
+		if req.Walk {
+			out.Walk = WalkOf(walk)
+		}
+		return out, err
 	})
 }
 
 func (s *Server) traceroute(w http.ResponseWriter, r *http.Request) {
-	s.runProbe(w, r, func(from string, dst netip.Addr, o lab.ProbeOptions) (any, error) {
+	s.runProbe(w, r, func(_ ProbeRequest, from string, dst netip.Addr, o lab.ProbeOptions) (any, error) {
 		tr, err := s.lab.Traceroute(from, dst, o)
 		out := TraceResponse{Reached: tr.Reached, Hops: []HopResponse{}}
 		for _, h := range tr.Hops {
@@ -224,15 +269,16 @@ func (s *Server) traceroute(w http.ResponseWriter, r *http.Request) {
 
 // runProbe decodes a probe request, runs it with the lab to itself and
 // writes its answer or its error.
-func (s *Server) runProbe(w http.ResponseWriter, r *http.Request, run func(string, netip.Addr, lab.ProbeOptions) (any, error)) {
+func (s *Server) runProbe(w http.ResponseWriter, r *http.Request, run func(ProbeRequest, string, netip.Addr, lab.ProbeOptions) (any, error)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	from, dst, o, err := s.probe(r)
+	var req ProbeRequest
+	from, dst, o, err := s.probe(r, &req)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	out, err := run(from, dst, o)
+	out, err := run(req, from, dst, o)
 	if err != nil {
 		fail(w, err)
 		return

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,21 @@ func TestAPI(t *testing.T) {
 	r, err := c.Ping(ProbeRequest{From: "B1", To: "10.1.2.1"})
 	if err != nil || r.Result != "reply" || r.ReplyFrom != "B2" {
 		t.Fatalf("ping: %v %+v", err, r)
+	}
+	// the packet walk travels as data and renders on the client as trace prints it
+	r, err = c.Ping(ProbeRequest{From: "A1", To: "10.1.2.1", Walk: true})
+	if err != nil || r.Result != "reply" || len(r.Walk) == 0 {
+		t.Fatalf("ping with walk: %v %+v", err, r)
+	}
+	var walk strings.Builder
+	LabWalk(r.Walk).Render(&walk, false)
+	for _, want := range []string{"[MPLS 18 TTL 63][MPLS 100000 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]", "P1: swap 18 -> 18"} {
+		if !strings.Contains(walk.String(), want) {
+			t.Errorf("walk lacks %q:\n%s", want, walk.String())
+		}
+	}
+	if back := WalkOf(LabWalk(r.Walk)); !reflect.DeepEqual(back, r.Walk) {
+		t.Errorf("walk changes on its way through the lab form:\n%+v\n%+v", back, r.Walk)
 	}
 	tr, err := c.Traceroute(ProbeRequest{From: "A1", To: "10.1.2.1"})
 	if err != nil || !tr.Reached || len(tr.Hops) != 5 || tr.Hops[1].ReplyFrom != "P1" ||

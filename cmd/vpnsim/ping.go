@@ -86,18 +86,7 @@ using the same addresses, the node tells you whose site answered.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
 			if f.server != "" {
-				if f.walk || f.pcap != "" {
-					return usageErr("--walk and --pcap need the network in this process: leave out --server")
-				}
-				c, req, err := remoteProbe(args, &f)
-				if err != nil {
-					return err
-				}
-				r, err := c.Ping(req)
-				if err != nil {
-					return remoteErr(err)
-				}
-				return printPing(out, args[0], r.Lab())
+				return pingRemote(args, &f, out)
 			}
 			return pingLocal(args, &f, out)
 		},
@@ -188,6 +177,28 @@ func localProbe(args []string, f *probeFlags, out io.Writer, do func(*lab.Lab, n
 		fmt.Fprintln(out)
 	}
 	return nil
+}
+
+// pingRemote sends one echo request in the network a vpnsim serve runs
+// (with its walk when asked) and prints what came back.
+func pingRemote(args []string, f *probeFlags, out io.Writer) error {
+	if f.pcap != "" {
+		return usageErr("--pcap writes the frames of a network in this process: leave out --server")
+	}
+	c, req, err := remoteProbe(args, f)
+	if err != nil {
+		return err
+	}
+	req.Walk = f.walk
+	r, err := c.Ping(req)
+	if err != nil {
+		return remoteErr(err)
+	}
+	if f.walk {
+		api.LabWalk(r.Walk).Render(out, useColor(out))
+		fmt.Fprintln(out)
+	}
+	return printPing(out, args[0], r.Lab())
 }
 
 // pingLocal sends one echo request in this process (with its walk and

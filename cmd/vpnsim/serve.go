@@ -37,11 +37,12 @@ exits 0). It prints the address and port of every BGP speaker, and then one
 line per event: a session up or down, routes learned or withdrawn, a change
 made through the API.
 
-While it runs, other vpnsim commands act on it with --server ADDR (the
+While it runs, other vpnsim commands act on it with --server ADDRESS:PORT (the
 control API's address, printed at start; default ` + defaultServer + `):
 
   vpnsim ping --server 127.0.0.1:8179 A1 10.1.2.1
   vpnsim traceroute --server 127.0.0.1:8179 A1 10.1.2.1
+  vpnsim trace --server 127.0.0.1:8179 A1 10.1.2.1
   vpnsim show --server 127.0.0.1:8179 P1 lfib
   vpnsim fail --server 127.0.0.1:8179 link P1 P2
   vpnsim restore --server 127.0.0.1:8179 link P1 P2

@@ -25,15 +25,20 @@ same way. A dropped packet says where and why.
 Colour on a terminal; plain when piped or with --no-color.`,
 		Example: `  vpnsim trace classic A1 10.1.2.1
   vpnsim trace explicit-null B1 10.1.2.1
-  vpnsim trace classic A1 10.2.2.1      # no route in VRF A: PE1 answers unreachable`,
-		Args: cobra.ExactArgs(3),
+  vpnsim trace classic A1 10.2.2.1      # no route in VRF A: PE1 answers unreachable
+  vpnsim trace --server 127.0.0.1:8179 A1 10.1.2.1   # in the network vpnsim serve runs`,
+		Args: probeArgs(&f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.walk = true
 			out := cmd.OutOrStdout()
+			if f.server != "" {
+				return pingRemote(args, &f, out)
+			}
 			return pingLocal(args, &f, out)
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from `VRF`, one of the PE's VRFs")
+	c.Flags().StringVar(&f.server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give FROM TO only)")
 	c.Flags().StringVar(&f.source, "source", "", "source `ADDRESS` (default: the node's own)")
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to `FILE`, a pcapng capture (Wireshark reads it)")
