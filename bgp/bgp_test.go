@@ -115,6 +115,15 @@ func TestPERRPEPropagation(t *testing.T) {
 	if st := n.s2.State(); st.UpdatesAToB == 0 {
 		t.Errorf("RR1–PE2 relayed no UPDATE: %+v", st)
 	}
+	// the progress snapshot counts what the sessions' states say
+	var ups uint64
+	for _, s := range n.f.Sessions() {
+		st := s.State()
+		ups += st.UpdatesAToB + st.UpdatesBToA
+	}
+	if p := n.f.Progress(); p.Sessions != 2 || p.Established != 2 || p.Updates != ups || ups == 0 {
+		t.Errorf("Progress() = %+v, want 2 sessions, 2 established, %d UPDATEs", p, ups)
+	}
 }
 
 func TestWithdrawPropagates(t *testing.T) {

@@ -502,3 +502,32 @@ func (f *Fabric) wait(ctx context.Context, settled func() (bool, string)) error 
 		}
 	}
 }
+
+// Progress is a cheap snapshot of a fabric on its way to settling, for a
+// progress line: sessions wanted up and established, and UPDATE messages
+// passed between speakers so far (every UPDATE every relay has written,
+// both ways, since the fabric started; a session that restarts starts its
+// count again).
+type Progress struct {
+	Sessions, Established int
+	Updates               uint64
+}
+
+// Progress returns the fabric's progress now. It reads counters only: it
+// may be called at any time, from any goroutine.
+func (f *Fabric) Progress() Progress {
+	var p Progress
+	for _, s := range f.Sessions() {
+		if !s.desired.Load() {
+			continue
+		}
+		p.Sessions++
+		if s.established.Load() {
+			p.Established++
+		}
+		if r := s.relay.Load(); r != nil {
+			p.Updates += r.dirs[0].writtenUpdates.Load() + r.dirs[1].writtenUpdates.Load()
+		}
+	}
+	return p
+}

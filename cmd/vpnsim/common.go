@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vpnsim/vpnsim/capture"
@@ -61,14 +62,36 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 	if settle < 0 {
 		return nil, usageErr("--settle %v: give a positive duration, or leave it out for the automatic bound", settle)
 	}
-	pr := &stepLog{w: os.Stderr}
+	pr := &stepLog{w: os.Stderr, live: progressFlag || isTerminal(os.Stderr), tty: isTerminal(os.Stderr)}
+	var running atomic.Pointer[lab.Lab]
 	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(finished)
+		start := time.Now()
 		select {
 		case <-done:
+			return
 		case <-time.After(time.Second):
 			pr.show(fmt.Sprintf("converging %s...", arg))
+		}
+		// a line that moves while a step runs: how long, and the BGP
+		// fabric's counts so far
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			line := fmt.Sprintf("  %5.1f s  building the network and starting its BGP speakers", time.Since(start).Seconds())
+			if l := running.Load(); l != nil {
+				p := l.Fabric().Progress()
+				line = fmt.Sprintf("  %5.1f s  BGP: %d of %d sessions established, %d UPDATEs passed between speakers",
+					time.Since(start).Seconds(), p.Established, p.Sessions, p.Updates)
+			}
+			pr.moving(line)
+			select {
+			case <-done:
+				pr.moving("")
+				return
+			case <-tick.C:
+			}
 		}
 	}()
 	defer func() {
@@ -88,6 +111,7 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 		return nil, err
 	}
 	pr.step("network built, BGP speakers started", time.Since(t0))
+	running.Store(l)
 	ctx, cancel := context.WithTimeout(context.Background(), settle)
 	defer cancel()
 	if err := l.Start(ctx); err != nil {
@@ -114,12 +138,18 @@ func release(l *lab.Lab) {
 
 // stepLog prints a convergence's steps to standard error once it has
 // taken more than a second: the steps before that at once, the rest as
-// they end. A quick network prints nothing.
+// they end. A quick network prints nothing. With live set (standard error
+// is a terminal, or --progress) a status line moves between the steps at
+// least once a second: on a terminal it is rewritten in place, otherwise
+// one line is printed per second.
 type stepLog struct {
-	mu      sync.Mutex
-	w       io.Writer
-	shown   bool
-	pending []string
+	mu        sync.Mutex
+	w         io.Writer
+	live, tty bool
+	shown     bool
+	pending   []string
+	lastLive  time.Time
+	onScreen  bool // a live line is on the terminal's last line
 }
 
 func (p *stepLog) step(step string, took time.Duration) {
@@ -130,6 +160,7 @@ func (p *stepLog) step(step string, took time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.shown {
+		p.clearLive()
 		io.WriteString(p.w, line)
 		return
 	}
@@ -144,6 +175,32 @@ func (p *stepLog) show(header string) {
 		io.WriteString(p.w, line)
 	}
 	p.shown, p.pending = true, nil
+}
+
+// moving shows the status line (an empty one clears it).
+func (p *stepLog) moving(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.live || !p.shown {
+		return
+	}
+	switch {
+	case line == "":
+		p.clearLive()
+	case p.tty:
+		fmt.Fprintf(p.w, "\r\x1b[K%s", line)
+		p.onScreen = true
+	case time.Since(p.lastLive) >= time.Second:
+		fmt.Fprintln(p.w, line)
+		p.lastLive = time.Now()
+	}
+}
+
+func (p *stepLog) clearLive() {
+	if p.onScreen {
+		io.WriteString(p.w, "\r\x1b[K")
+		p.onScreen = false
+	}
 }
 
 // settleHelp is the --settle flag's help; the flag's default, 0, means
@@ -191,7 +248,7 @@ func parseAddr(s string) (netip.Addr, error) {
 	return a, nil
 }
 
-var noColor bool
+var noColor, progressFlag bool
 
 // useColor reports whether output to w should be coloured: a terminal, and
 // neither --no-color nor NO_COLOR.
@@ -199,6 +256,11 @@ func useColor(w io.Writer) bool {
 	if noColor || os.Getenv("NO_COLOR") != "" {
 		return false
 	}
+	return isTerminal(w)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -89,6 +89,7 @@ hub-and-spoke, extranet and more (vpnsim validate --list).`,
 	root.PersistentFlags().MarkHidden("cpuprofile")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return startProfile() }
 	root.PersistentFlags().BoolVar(&noRIBAudit, "no-rib-audit", false, "once the network has converged, do not compare every BGP session's Adj-RIB-Out with its peer's Adj-RIB-In\n(a consistency check of the embedded BGP speakers: on large networks it adds about half\nto the time converging takes)")
+	root.PersistentFlags().BoolVar(&progressFlag, "progress", false, "print a progress line every second while the network converges, also when standard error\nis not a terminal (on a terminal it moves in place whenever converging takes more than a second)")
 	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "never colour the output (also: the NO_COLOR environment variable)")
 	for _, c := range commands {
 		root.AddCommand(c())
