@@ -27,6 +27,7 @@ import (
 	"net/netip"
 	"net/url"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/vpnsim/vpnsim/lab"
@@ -349,10 +350,24 @@ func (s *Server) change(kind string) http.HandlerFunc {
 	}
 }
 
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v) // marshalled once already
+	return b
+}
+
 // Client talks to a running server.
 type Client struct {
 	Base string // http://ADDR
 	HTTP *http.Client
+	// Wait is how long a request keeps trying while nothing listens at the
+	// address yet (connection refused): a script that starts vpnsim serve
+	// in the background and talks to it at once finds it still starting.
+	// Zero fails at once.
+	Wait time.Duration
+	// Refused, when set, is called on each refused connection before the
+	// next try (the command line says it is waiting; tests start the
+	// server).
+	Refused func(tries int)
 }
 
 // NewClient returns a client of the server at addr (HOST:PORT on loopback).
@@ -378,6 +393,17 @@ func (c *Client) do(method, path string, body, out any) error {
 		return err
 	}
 	resp, err := c.HTTP.Do(req)
+	deadline := time.Now().Add(c.Wait)
+	for tries := 1; err != nil && errors.Is(err, syscall.ECONNREFUSED) && time.Now().Before(deadline); tries++ {
+		if c.Refused != nil {
+			c.Refused(tries)
+		}
+		time.Sleep(100 * time.Millisecond)
+		if rd != nil {
+			req.Body = io.NopCloser(bytes.NewReader(mustJSON(body)))
+		}
+		resp, err = c.HTTP.Do(req)
+	}
 	if err != nil {
 		return fmt.Errorf("no vpnsim server at %s: %v", c.Base, err)
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -99,5 +101,59 @@ func TestAPIRefusesBadRequests(t *testing.T) {
 	}
 	if _, err := NewClient("10.0.0.1:8179"); err == nil {
 		t.Error("a client to a non-loopback address was made")
+	}
+}
+
+// A client that finds nothing listening yet keeps trying for Wait: a script
+// may start serve in the background and ask it something at once.
+func TestClientWaitsForAServerStarting(t *testing.T) {
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := probe.Addr().String()
+	probe.Close() // the port is free now: the first try is refused
+	c, err := NewClient(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	c.Wait = time.Minute
+	c.Refused = func(tries int) {
+		refused = tries
+		if tries > 1 {
+			return
+		}
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, http.StatusOK, map[string]bool{"converged": true})
+		}))
+		hs.Listener = l
+		hs.Start()
+		t.Cleanup(hs.Close)
+	}
+	if err := c.Change("fail", ChangeRequest{Node: "P1"}); err != nil {
+		t.Fatalf("after the server started: %v", err)
+	}
+	if refused != 1 {
+		t.Errorf("refused %d times, want 1", refused)
+	}
+}
+
+func TestClientWithoutWaitFailsAtOnce(t *testing.T) {
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := probe.Addr().String()
+	probe.Close()
+	c, _ := NewClient(addr)
+	c.Refused = func(int) { t.Error("a client without Wait retried") }
+	if err := c.Change("fail", ChangeRequest{Node: "P1"}); err == nil || !strings.Contains(err.Error(), "no vpnsim server at") {
+		t.Errorf("err = %v, want no vpnsim server at ...", err)
 	}
 }

@@ -234,6 +234,10 @@ func abs(x int) int {
 }
 
 // serverClient returns the API client for --server, or nil without it.
+// serverWait is how long a --server command waits for a serve that is
+// still starting.
+const serverWait = 30 * time.Second
+
 func serverClient(addr string) (*api.Client, error) {
 	if addr == "" {
 		return nil, nil
@@ -241,6 +245,14 @@ func serverClient(addr string) (*api.Client, error) {
 	c, err := api.NewClient(addr)
 	if err != nil {
 		return nil, usageErr("%v", err)
+	}
+	// A script may start serve in the background and talk to it at once:
+	// while nothing listens yet, keep trying for a while, and say so.
+	c.Wait = serverWait
+	c.Refused = func(tries int) {
+		if tries == 10 {
+			fmt.Fprintf(os.Stderr, "nothing listens at %s yet; waiting up to %s for vpnsim serve to start...\n", addr, serverWait)
+		}
 	}
 	return c, nil
 }
