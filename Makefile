@@ -12,10 +12,14 @@ PKGS    := ./...
 all: build
 
 # build says what it is doing: the first build on a fresh clone downloads and
-# compiles every module (GoBGP, gopacket, gonum, cobra), which takes a minute.
+# compiles every module (GoBGP, gopacket, gonum, cobra), and any build with a
+# cold build cache compiles hundreds of packages; both take a minute, so both
+# are announced (go list -deps counts the packages that need compiling).
 build:
 	@if [ ! -d "$$($(GO) env GOMODCACHE)/github.com/osrg" ]; then \
-		echo "first build: downloading and compiling modules (GoBGP, gopacket, gonum, cobra); this takes a minute..."; fi
+		echo "first build: downloading and compiling modules (GoBGP, gopacket, gonum, cobra); this takes a minute..."; \
+	else n=$$($(GO) list -deps -f '{{if .Stale}}1{{end}}' ./cmd/vpnsim 2>/dev/null | grep -c 1); \
+		if [ "$$n" -gt 10 ]; then echo "compiling $$n packages (the build cache is cold); this takes a minute..."; fi; fi
 	@$(GO) build -o $(BIN) ./cmd/vpnsim
 
 # demo runs the classic topology's separation scenario: two customers with the
@@ -24,6 +28,7 @@ demo: build
 	$(BIN) run scenarios/separation.yaml
 
 test: vet
+	@echo "running every package's tests with the race detector (a few minutes; the first run also compiles them)..."
 	$(GO) test -race -count=1 $(PKGS)
 	# the separation property over 1,000 random networks (under -race above it runs 50)
 	$(GO) test -count=1 -run '^TestSeparationProperty$$' ./lab/
