@@ -70,6 +70,9 @@ func WriteJSON(w io.Writer, reps []*Report) error {
 	return enc.Encode(reps)
 }
 
+// JUnitMark is the comment that opens every JUnit report vpnsim writes.
+const JUnitMark = "<!-- a vpnsim test report -->"
+
 type junitSuites struct {
 	XMLName xml.Name     `xml:"testsuites"`
 	Suites  []junitSuite `xml:"testsuite"`
@@ -130,7 +133,8 @@ func WriteJUnit(w io.Writer, reps []*Report) error {
 		}
 		s.Suites = append(s.Suites, js)
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
+	// the comment marks the file as vpnsim's: a later run may replace it
+	if _, err := io.WriteString(w, xml.Header+JUnitMark+"\n"); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)

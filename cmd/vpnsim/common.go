@@ -275,6 +275,9 @@ func startCapture(l *lab.Lab, path string) (finish func() error, err error) {
 	if path == "" {
 		return func() error { return nil }, nil
 	}
+	if err := mayReplace(path); err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(dirOf(path), ".vpnsim-*.pcapng")
 	if err != nil {
 		return nil, usageErr("cannot write %s: %v", path, err)

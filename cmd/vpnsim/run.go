@@ -45,6 +45,9 @@ when one failed, 2 when the scenario or its topology is invalid.`,
 			}
 			var pf *os.File
 			if pcap != "" {
+				if err := mayReplace(pcap); err != nil {
+					return err
+				}
 				if pf, err = os.CreateTemp(dirOf(pcap), ".vpnsim-*.pcapng"); err != nil {
 					return usageErr("cannot write %s: %v", pcap, err)
 				}
@@ -90,6 +93,9 @@ when one failed, 2 when the scenario or its topology is invalid.`,
 // writeFile writes a file whole or not at all: into a temporary file in the
 // same directory, renamed over the target once complete.
 func writeFile(path string, write func(io.Writer) error) error {
+	if err := mayReplace(path); err != nil {
+		return err
+	}
 	f, err := os.CreateTemp(dirOf(path), ".vpnsim-*")
 	if err != nil {
 		return usageErr("cannot write %s: %v", path, errors.Unwrap(err))
