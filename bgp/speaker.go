@@ -632,3 +632,21 @@ func (sp *Speaker) IPv4Paths() ([]IPv4Path, error) {
 	})
 	return out, err
 }
+
+// VPNv4DestinationCount counts the VPNv4 destinations (RD and prefix) in
+// the speaker's Loc-RIB without listing them: cheap enough for a progress
+// line while a large network converges.
+func (sp *Speaker) VPNv4DestinationCount() (uint64, error) {
+	var n uint64
+	err := sp.use(func() error {
+		globals.mu.RLock()
+		defer globals.mu.RUnlock()
+		r, err := sp.srv.GetTable(context.Background(), &api.GetTableRequest{TableType: api.TableType_GLOBAL, Family: VPNv4.api()})
+		if err != nil {
+			return err
+		}
+		n = r.NumDestination
+		return nil
+	})
+	return n, err
+}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/vpnsim/vpnsim/bgp"
@@ -42,6 +43,9 @@ type Lab struct {
 	Topo *topologies.Topology
 	Net  *sim.Network
 	Core *p.Core
+
+	wantOnce  sync.Once // VPNProgress's expected count, once
+	wantDests uint64
 
 	state p.State
 	nodes map[string]*sim.Node
@@ -213,3 +217,51 @@ func (l *Lab) VRF(node, name string) (*vrf.VRF, bool) {
 
 // Speakers exposes the BGP fabric for tables and tests.
 func (l *Lab) Fabric() *bgp.Fabric { return l.ctl.fabric }
+
+// VPNProgress says how far the VPN routes have spread while the network
+// converges, for a progress line: the first route reflector (in file
+// order) and the VPN destinations (RD and prefix) its table holds, against
+// those it should hold once converged: every attachment subnet and every
+// CE LAN under the RD of its PE's VRF (several PEs sharing an RD make one
+// destination). ok is false when the network has no route reflector (in a
+// full mesh no one place sees everything).
+func (l *Lab) VPNProgress() (rr string, have, want uint64, ok bool) {
+	for _, n := range l.Topo.Nodes {
+		if n.Role == topologies.RoleRR {
+			rr = n.Name
+			break
+		}
+	}
+	sp := l.Fabric().Speaker(rr)
+	if sp == nil {
+		return "", 0, 0, false
+	}
+	l.wantOnce.Do(func() {
+		type dest struct {
+			rd vrf.RD
+			p  netip.Prefix
+		}
+		seen := map[dest]bool{}
+		for _, ln := range l.Topo.Links {
+			if !ln.IsAttachment() {
+				continue
+			}
+			ce, pn := ln.A.Node, ln.B.Node
+			if ce.Role != topologies.RoleCE {
+				ce, pn = pn, ce
+			}
+			x := l.pes[pn.Name]
+			if x == nil || x.VRF(ln.VRF) == nil {
+				continue
+			}
+			rd := x.VRF(ln.VRF).RD
+			seen[dest{rd, ln.Subnet}] = true
+			for _, p := range ce.LANs {
+				seen[dest{rd, p}] = true
+			}
+		}
+		l.wantDests = uint64(len(seen))
+	})
+	have, err := sp.VPNv4DestinationCount()
+	return rr, have, l.wantDests, err == nil
+}

@@ -82,8 +82,11 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 			line := fmt.Sprintf("  %5.1f s  building the network and starting its BGP speakers", time.Since(start).Seconds())
 			if l := running.Load(); l != nil {
 				p := l.Fabric().Progress()
-				line = fmt.Sprintf("  %5.1f s  BGP: %d of %d sessions established, %d UPDATEs passed between speakers",
+				line = fmt.Sprintf("  %5.1f s  BGP: %d of %d sessions established, %d UPDATEs passed",
 					time.Since(start).Seconds(), p.Established, p.Sessions, p.Updates)
+				if rr, have, want, ok := l.VPNProgress(); ok {
+					line += fmt.Sprintf(", %s holds %d of %d VPN routes", rr, have, want)
+				}
 			}
 			pr.moving(line)
 			select {
