@@ -67,14 +67,9 @@ func (r *router) vrfs() []*topologies.VRF {
 	return out
 }
 
-// rd returns the route distinguisher the PE uses for v: rd: auto is
-// LOOPBACK:n, n the VRF's position in the file, as in the simulator.
-func (r *router) rd(v *topologies.VRF) vrf.RD {
-	if v.RDAuto {
-		return vrf.NewRDIP(r.n.Loopback, uint16(v.Index))
-	}
-	return v.RD
-}
+// rd returns the route distinguisher the PE uses for v, as the simulator
+// does (topologies.VRF.RDOn).
+func (r *router) rd(v *topologies.VRF) vrf.RD { return v.RDOn(r.n) }
 
 // table returns the kernel routing table of VRF v.
 func table(v *topologies.VRF) int { return vrfTableBase + v.Index }
@@ -85,38 +80,13 @@ type peer struct {
 	client bool // a route-reflector client of this router
 }
 
-// ibgpPeers returns the router's iBGP VPNv4 neighbours sorted by loopback:
-// a PE peers with every RR, or with every other PE when there is no RR; an
-// RR peers with every PE (its clients) and every other RR.
+// ibgpPeers returns the router's iBGP VPNv4 neighbours, the simulator's
+// session plan (topologies.Topology.IBGPSessions), sorted by loopback.
 func (r *router) ibgpPeers() []peer {
-	var pes, rrs []*topologies.Node
-	for _, n := range r.t.Nodes {
-		switch n.Role {
-		case topologies.RolePE:
-			pes = append(pes, n)
-		case topologies.RoleRR:
-			rrs = append(rrs, n)
-		}
-	}
 	var out []peer
-	switch {
-	case r.n.Role == topologies.RoleRR:
-		for _, n := range pes {
-			out = append(out, peer{n: n, client: true})
-		}
-		for _, n := range rrs {
-			out = append(out, peer{n: n})
-		}
-	case r.n.Role == topologies.RolePE && len(rrs) > 0:
-		for _, n := range rrs {
-			out = append(out, peer{n: n})
-		}
-	case r.n.Role == topologies.RolePE:
-		for _, n := range pes {
-			out = append(out, peer{n: n})
-		}
+	for _, p := range r.t.IBGPPeers(r.n) {
+		out = append(out, peer{n: p.Node, client: p.Client})
 	}
-	out = slices.DeleteFunc(out, func(p peer) bool { return p.n == r.n })
 	slices.SortFunc(out, func(a, b peer) int { return a.n.Loopback.Compare(b.n.Loopback) })
 	return out
 }

@@ -20,11 +20,7 @@ func VRFsOf(t *topologies.Topology, n *topologies.Node) []*vrf.VRF {
 		if !used {
 			continue
 		}
-		rd := v.RD
-		if v.RDAuto {
-			rd = vrf.NewRDIP(n.Loopback, uint16(v.Index))
-		}
-		out = append(out, vrf.New(v.Name, rd, v.Import, v.Export))
+		out = append(out, vrf.New(v.Name, v.RDOn(n), v.Import, v.Export))
 	}
 	slices.SortFunc(out, func(a, b *vrf.VRF) int { return cmp.Compare(a.Name, b.Name) })
 	return out
