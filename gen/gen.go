@@ -34,9 +34,9 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
-	"strings"
 
 	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/vrf"
 )
 
 // Limits of what the generators make.
@@ -189,128 +189,34 @@ func loopback(i int) netip.Addr {
 	return netip.AddrFrom4([4]byte{10, 255, byte(i / 254), byte(i%254 + 1)})
 }
 
-// addrAdd returns the IPv4 address a+n.
-func addrAdd(a netip.Addr, n int) netip.Addr {
-	b := a.As4()
-	x := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) + uint32(n)
-	return netip.AddrFrom4([4]byte{byte(x >> 24), byte(x >> 16), byte(x >> 8), byte(x)})
-}
-
 // newRand returns the generators' random source for seed: PCG, so the
 // same seed gives the same choices on every machine.
 func newRand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0x7670_6e73_696d)) // "vpnsim"
 }
 
-// write returns the network as a topology file.
+// write returns the network as a topology file, through the one encoder
+// every topology file vpnsim writes goes through (topologies.Doc).
 func (nw *network) write() []byte {
-	lans := 0
-	for _, n := range nw.nodes {
-		lans += n.lans
-	}
-	b := make([]byte, 0, 4096+64*(len(nw.nodes)+len(nw.links))+14*lans)
-	for _, h := range nw.header {
-		b = append(b, '#')
-		if h != "" {
-			b = append(b, ' ')
-			b = append(b, h...)
-		}
-		b = append(b, '\n')
-	}
-	b = append(b, "\nname: "...)
-	b = append(b, nw.name...)
-	b = append(b, "\ndescription: "...)
-	b = strconv.AppendQuote(b, nw.description)
-	b = append(b, "\n\nprovider:\n  asn: "...)
-	b = strconv.AppendInt(b, ASN, 10)
-	b = append(b, "\n\nnodes:\n"...)
-	for _, n := range nw.nodes {
-		b = appendComment(b, n.comment)
-		b = append(b, "  "...)
-		b = appendName(b, n.name)
-		b = append(b, ": {role: "...)
-		b = append(b, n.role...)
-		if n.loopback.IsValid() {
-			b = append(b, ", loopback: "...)
-			b = n.loopback.AppendTo(b)
-		}
+	d := topologies.Doc{Header: nw.header, Name: nw.name, Description: nw.description, Provider: topologies.DocProvider{ASN: ASN}}
+	d.Nodes = make([]topologies.DocNode, len(nw.nodes))
+	for i, n := range nw.nodes {
+		dn := topologies.DocNode{Name: n.name, Role: n.role, Loopback: n.loopback, Description: n.description, Comment: n.comment}
 		if n.role == topologies.RoleCE {
-			b = append(b, ", lans: ["...)
-			for j := 1; j <= n.lans; j++ {
-				if j > 1 {
-					b = append(b, ", "...)
-				}
-				b = append(b, "10."...)
-				b = strconv.AppendInt(b, int64(n.site), 10)
-				b = append(b, '.')
-				b = strconv.AppendInt(b, int64(j), 10)
-				b = append(b, ".0/24"...)
+			dn.LANs = make([]netip.Prefix, n.lans)
+			for j := range n.lans {
+				dn.LANs[j] = netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(n.site), byte(j + 1), 0}), 24)
 			}
-			b = append(b, ']')
 		}
-		if n.description != "" {
-			b = append(b, ", description: "...)
-			b = strconv.AppendQuote(b, n.description)
-		}
-		b = append(b, "}\n"...)
+		d.Nodes[i] = dn
 	}
-	if len(nw.vrfs) > 0 {
-		b = append(b, "\nvrfs:\n"...)
-		for i, v := range nw.vrfs {
-			rt := strconv.Itoa(ASN) + ":" + strconv.Itoa(i+1)
-			b = append(b, "  "...)
-			b = append(b, v...)
-			b = append(b, `: {rd: "`...)
-			b = append(b, rt...)
-			b = append(b, `", route-target: ["`...)
-			b = append(b, rt...)
-			b = append(b, "\"]}\n"...)
-		}
+	for i, v := range nw.vrfs {
+		an := strconv.Itoa(ASN) + ":" + strconv.Itoa(i+1) // valid by construction
+		d.VRFs = append(d.VRFs, topologies.DocVRF{Name: v, RD: vrf.MustParseRD(an), RouteTarget: []vrf.RouteTarget{vrf.MustParseRouteTarget(an)}})
 	}
-	b = append(b, "\nlinks:\n"...)
-	for _, l := range nw.links {
-		b = appendComment(b, l.comment)
-		b = append(b, "  - {endpoints: ["...)
-		b = appendName(b, l.a)
-		b = append(b, ", "...)
-		b = appendName(b, l.b)
-		b = append(b, ']')
-		if l.metric > 0 {
-			b = append(b, ", metric: "...)
-			b = strconv.AppendInt(b, int64(l.metric), 10)
-		}
-		if l.vrf != "" {
-			b = append(b, ", vrf: "...)
-			b = append(b, l.vrf...)
-		}
-		if l.subnet.IsValid() {
-			b = append(b, ", subnet: "...)
-			b = l.subnet.AppendTo(b)
-		}
-		b = append(b, "}\n"...)
+	d.Links = make([]topologies.DocLink, len(nw.links))
+	for i, l := range nw.links {
+		d.Links[i] = topologies.DocLink{A: l.a, B: l.b, Metric: uint32(l.metric), VRF: l.vrf, Subnet: l.subnet, Comment: l.comment}
 	}
-	return b
+	return d.Encode()
 }
-
-func appendComment(b []byte, c string) []byte {
-	if c == "" {
-		return b
-	}
-	b = append(b, "  # "...)
-	b = append(b, c...)
-	return append(b, '\n')
-}
-
-// appendName appends a node name: plain when it starts with a letter and
-// is no word YAML reads as null or a boolean, else in double quotes, so
-// that every YAML reader takes it for the text it is.
-func appendName(b []byte, name string) []byte {
-	if c := name[0]; (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') && !yamlWord[strings.ToLower(name)] {
-		return append(b, name...)
-	}
-	return strconv.AppendQuote(b, name)
-}
-
-// yamlWord holds the plain scalars YAML 1.1 or 1.2 reads as null or a
-// boolean.
-var yamlWord = map[string]bool{"null": true, "true": true, "false": true, "yes": true, "no": true, "on": true, "off": true, "y": true, "n": true}

@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Every built-in topology written out by DocOf and Encode loads back as the
@@ -79,4 +81,31 @@ func TestDocQuoting(t *testing.T) {
 			t.Errorf("%q read back as %q and %q", s, back.Description, back.Nodes[0].Description)
 		}
 	}
+}
+
+// Whatever text a description holds, the encoded file reads it back as
+// that text (and a name that a file cannot hold is not the encoder's
+// business: the loader's rules say which names are valid).
+func FuzzDocDescription(f *testing.F) {
+	for _, s := range []string{"yes", "a: b", "quote \" and \\ back", "tab\there", "line\nbreak", "ü und ß", "\x01ctl", "  spaced  ", "'single'", "%percent", "@at", "`tick`", "- dash", "? q", "! bang", "&anchor", "*alias", "|pipe", ">gt"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || s == "" {
+			return
+		}
+		d := Doc{Name: "q", Description: s, Provider: DocProvider{ASN: 1}, Nodes: []DocNode{{Name: "R1", Role: RoleP, Loopback: netip.MustParseAddr("10.0.0.1"), Description: s}}}
+		back, _, err := Parse("q.yaml", d.Encode())
+		if err != nil {
+			// the loader may refuse a description (control characters,
+			// say); it must not be the encoding that broke
+			if strings.Contains(err.Error(), "yaml:") {
+				t.Fatalf("%q: the encoded file is not YAML: %v\n%s", s, err, d.Encode())
+			}
+			return
+		}
+		if back.Description != s || back.Nodes[0].Description != s {
+			t.Fatalf("%q read back as %q and %q\n%s", s, back.Description, back.Nodes[0].Description, d.Encode())
+		}
+	})
 }
