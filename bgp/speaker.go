@@ -352,6 +352,9 @@ func (sp *Speaker) fsmsAllFreed() bool {
 	return true
 }
 
+// closeWait bounds stop's wait for GoBGP to finish off deleted FSMs.
+var closeWait = 10 * time.Second
+
 // stop shuts the speaker down.
 //
 // GoBGP's Stop deletes every neighbour and then zeroes the global
@@ -395,8 +398,19 @@ func (sp *Speaker) stop() error {
 			sp.fsmDeleted(a)
 		}
 	}
+	// GoBGP v3 says an FSM is finished off with its debug line "freed
+	// fsm.h" (see log.go); a GoBGP that no longer says it must not hang
+	// Close: after closeWait the speaker goes on, and says so.
+	deadline := time.NewTimer(closeWait)
+	defer deadline.Stop()
+wait:
 	for !sp.fsmsAllFreed() {
-		<-sp.fsmFreedCh
+		select {
+		case <-sp.fsmFreedCh:
+		case <-deadline.C:
+			sp.f.log.Warn("bgp: GoBGP did not report its neighbours' FSMs finished (no \"freed fsm.h\" line); stopping anyway", "speaker", sp.cfg.Name, "waited", closeWait)
+			break wait
+		}
 	}
 	sp.srv.Stop()
 	// Only now, with every neighbour deleted and its routes withdrawn, does
