@@ -4,6 +4,7 @@ package interop
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -544,6 +545,15 @@ func (l *lab) gobgp(t *testing.T, model []route) {
 	say("gobgpd.yaml:\n%s", text)
 	l.start(t, "gobgpd", syscall.SIGTERM, "", "gobgpd", "-f", conf, "-t", "yaml",
 		"--api-hosts", fmt.Sprintf("127.0.0.1:%d", l.ports["gobgpd-api"]), "--pprof-disable", "-p")
+	// gobgpd's gRPC API comes up some time after the process starts (on a
+	// loaded machine the CLI's first calls time out): wait for it to answer
+	eventually(t, "gobgpd's API answers", func() (bool, string) {
+		out, err := l.gobgpCLI("global")
+		if err != nil {
+			return false, fmt.Sprintf("%v: %s", err, bytes.TrimSpace(out))
+		}
+		return true, ""
+	})
 
 	// An iBGP neighbour of a PE gets the PE's own routes, nothing else.
 	var want []route
