@@ -64,3 +64,20 @@ func BenchmarkSynthetic100kParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLayout draws a synthetic provider of 200 P routers, 8 PEs and
+// 2 RRs with 4 customers of 3 sites (222 nodes) for graph --format svg.
+func BenchmarkLayout(b *testing.B) {
+	data, err := Synthetic(SyntheticOptions{P: 200, PEs: 8, RRs: 2, VRFs: 4, VRFPEs: 3, Sites: 3, Prefixes: 1, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	top, _, err := topologies.Parse("layout.yaml", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(top.Nodes)), "nodes")
+	for b.Loop() {
+		topologies.Layout(top, 100)
+	}
+}

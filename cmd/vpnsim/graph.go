@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,16 +19,16 @@ func newGraphCmd() *cobra.Command {
 	var settle time.Duration
 	c := &cobra.Command{
 		Use:   "graph TOPOLOGY",
-		Short: "Draw a topology as a Graphviz (dot, svg) or Mermaid graph",
+		Short: "Draw a topology as SVG, a Graphviz (dot) or a Mermaid graph",
 		Long: `graph writes a drawing of TOPOLOGY (a file, or a built-in's name) to standard
-output, in Graphviz's dot language (the default), as SVG (drawn by Graphviz's
-dot program, which must be installed), or as a Mermaid flowchart.
+output, in Graphviz's dot language (the default), as SVG (drawn by vpnsim
+itself: nothing else needs to be installed), or as a Mermaid flowchart.
 
 The provider's routers sit inside a box labelled with its AS number, the
 customer sites around it. The shape says the role: PE a box, P an ellipse
 (a circle in Mermaid), RR a hexagon, CE a rounded box. Each VRF has its own
 colour, used for its attachment links, for the CEs attached in it and, in
-the dot output, for a legend with its RD and route targets. Provider links
+a legend with its RD and route targets (dot and svg). Provider links
 are labelled with their IGP metric, attachment links with their VRF (and
 eBGP when the CE speaks eBGP), and nodes with their loopback, AS number and
 LANs.
@@ -40,7 +37,10 @@ LANs.
 address TO, and draws the links it crossed thick and amber, each labelled with
 the label stack the packet carried on it (dot and svg only).
 
-Render dot output with Graphviz; paste Mermaid output into a Markdown file
+The SVG places nodes by stress majorization over hop counts (the same file
+always gives the same picture); every node and link carries its name as a
+tooltip and for screen readers. Render dot output with Graphviz when you want
+its layout; paste Mermaid output into a Markdown file
 inside a mermaid code block (GitHub draws it) or into mermaid.live.`,
 		Example: `  vpnsim graph classic | dot -Tsvg -o classic.svg
   vpnsim graph classic --format svg > classic.svg
@@ -56,11 +56,6 @@ inside a mermaid code block (GitHub draws it) or into mermaid.live.`,
 			}
 			if len(path) == 2 && format == "mermaid" {
 				return usageErr("--path draws on dot or svg output, not mermaid")
-			}
-			if format == "svg" {
-				if _, err := exec.LookPath("dot"); err != nil {
-					return usageErr("--format svg needs Graphviz's dot program, which is not installed (Debian: apt-get install graphviz); --format dot writes the source instead")
-				}
 			}
 			t, err := openTopology(args[0])
 			if err != nil {
@@ -80,15 +75,10 @@ inside a mermaid code block (GitHub draws it) or into mermaid.live.`,
 					hl[t.Links[i]] = s
 				}
 			}
-			var src bytes.Buffer
-			if err := topologies.WriteDOTPath(&src, t, hl); err != nil {
-				return err
+			if format == "svg" {
+				return topologies.WriteSVGPath(cmd.OutOrStdout(), t, hl)
 			}
-			if format == "dot" {
-				_, err := cmd.OutOrStdout().Write(src.Bytes())
-				return err
-			}
-			return renderSVG(cmd.OutOrStdout(), &src)
+			return topologies.WriteDOTPath(cmd.OutOrStdout(), t, hl)
 		},
 	}
 	c.Flags().StringVar(&format, "format", "dot", "output `FORMAT`: dot, svg or mermaid")
@@ -123,19 +113,4 @@ func pathOf(topo, from, to string, settle time.Duration, w io.Writer) (map[int]s
 	}
 	fmt.Fprintf(w, "%s\n", r.Result)
 	return hl, nil
-}
-
-func renderSVG(w io.Writer, src io.Reader) error {
-	var out, errb bytes.Buffer
-	cmd := exec.Command("dot", "-Tsvg")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = src, &out, &errb
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return fmt.Errorf("dot failed: %s", bytes.TrimSpace(errb.Bytes()))
-		}
-		return fmt.Errorf("running dot: %v", err)
-	}
-	_, err := w.Write(out.Bytes())
-	return err
 }
