@@ -277,8 +277,10 @@ func TestPing(t *testing.T) {
 func TestTraceroute(t *testing.T) {
 	l := startClassic(t)
 	frames := readBack(t, record(t, l, traceroute(l)))
-	// Each hop's time exceeded, as every link it crosses records it.
-	want := map[string][]uint32{"100.64.0.1": {18, 100000}, "100.64.0.3": {18, 100000}, "100.64.0.5": {100000}}
+	// Each hop's time exceeded, as every link it crosses records it; the
+	// egress PE answers from its VRF interface (as IOS does), with the
+	// VPN label it received.
+	want := map[string][]uint32{"100.64.0.1": {18, 100000}, "100.64.0.3": {18, 100000}, "192.168.12.1": {100000}}
 	seen := map[string]int{}
 	for i, f := range frames {
 		ip, m := icmpOf(f.pkt)

@@ -29,6 +29,13 @@ type VPNForwarder interface {
 	// ForwardVPN takes an IP packet whose VPN label e was just popped (its
 	// TTL already written) that arrived on interface in.
 	ForwardVPN(f *packet.Frame, e *mpls.Entry, in int)
+	// LocalIn reports whether dst is one of the PE's own addresses in the
+	// named VRF: a packet for it is delivered, whatever its TTL.
+	LocalIn(vrf string, dst netip.Addr) bool
+	// VRFSource is the address the PE answers from inside the named VRF
+	// about a packet for dst: its VRF interface toward dst, or its first
+	// address in the VRF (never a provider address).
+	VRFSource(vrf string, dst netip.Addr) netip.Addr
 }
 
 // NewLSR builds the data plane of provider router cfg on simulated node n.
@@ -134,11 +141,12 @@ func (r *LSR) labelTTL(ttl uint8) uint8 {
 // becomes the top of the packet.
 func (r *LSR) switchLabel(f *packet.Frame, in int) {
 	ttl := f.Top().TTL()
-	if ttl <= 1 {
-		r.labelTTLExpired(f, in)
+	vpn := r.vpnEntry(f)
+	if ttl <= 1 && !(vpn != nil && r.VPN.LocalIn(vpn.VRF, f.IP().Dst())) {
+		r.labelTTLExpired(f, in, vpn)
 		return
 	}
-	ttl--
+	ttl = max(ttl, 1) - 1
 	for {
 		l := f.Top().Label()
 		if l == mpls.ExplicitNullV4 {
@@ -195,7 +203,11 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 				return
 			}
 			r.toIP(f, ttl)
-			if f.IP().TTL() == 0 {
+			// A router checks the TTL of what it forwards, not of what
+			// is for itself: a packet for one of the PE's own VRF
+			// addresses is delivered even with TTL 0 (IOS does the
+			// same), so the egress PE is one hop of a traceroute, not two.
+			if f.IP().TTL() == 0 && !(r.VPN != nil && r.VPN.LocalIn(e.VRF, f.IP().Dst())) {
 				r.Node.Note("pop %d: IP TTL expired at the egress", l)
 				r.expiredAtEgress(f, e, in)
 				return
@@ -224,6 +236,19 @@ func (r *LSR) toIP(f *packet.Frame, ttl uint8) {
 	ip.SetTTL(ttl)
 }
 
+// vpnEntry is the LFIB entry of f's top label when it is one of this PE's
+// VPN labels (popped into a VRF), else nil.
+func (r *LSR) vpnEntry(f *packet.Frame) *mpls.Entry {
+	if r.VPN == nil {
+		return nil
+	}
+	e := r.Tables.LFIB.Lookup(f.Top().Label())
+	if e == nil || e.VRF == "" || (e.Op != mpls.OpPopLookup && e.Op != mpls.OpPopDeliver) {
+		return nil
+	}
+	return e
+}
+
 // expiredAtEgress answers a packet whose IP TTL ran out as its VPN label was
 // popped: the time exceeded goes back through the VRF the label names.
 func (r *LSR) expiredAtEgress(f *packet.Frame, e *mpls.Entry, in int) {
@@ -232,7 +257,15 @@ func (r *LSR) expiredAtEgress(f *packet.Frame, e *mpls.Entry, in int) {
 		r.Node.Drop(f, sim.DropTTLExpired)
 		return
 	}
-	msg := packet.Error(orig, r.IfaceAddr(in), packet.ICMPTimeExceeded, 0, []mpls.StackEntry{{Label: e.In, Bottom: true, TTL: 1}})
+	// The answer comes from the VRF's interface, as IOS sources it: a
+	// customer's traceroute never shows a provider address, which pipe
+	// mode exists to hide (the core-facing address arrived on is not in
+	// the customer's VRF at all).
+	src := r.VPN.VRFSource(e.VRF, orig.Dst())
+	if !src.IsValid() {
+		src = r.IfaceAddr(in)
+	}
+	msg := packet.Error(orig, src, packet.ICMPTimeExceeded, 0, []mpls.StackEntry{{Label: e.In, Bottom: true, TTL: 1}})
 	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
 	r.Node.Drop(f, sim.DropTTLExpired)
 	r.VPN.ForwardVPN(ef, &mpls.Entry{In: e.In, Op: mpls.OpPopLookup, VRF: e.VRF}, in)
@@ -242,7 +275,10 @@ func (r *LSR) expiredAtEgress(f *packet.Frame, e *mpls.Entry, in int) {
 // exceeded carrying the received stack (RFC 4950), sent on down the same LSP
 // under the same labels, since an LSR has no route back to a customer
 // (RFC 3032 section 2.3.2).
-func (r *LSR) labelTTLExpired(f *packet.Frame, in int) {
+//
+// At the egress PE, whose own VPN label is on top (vpn), the answer comes
+// from the VRF's interface, as from expiredAtEgress.
+func (r *LSR) labelTTLExpired(f *packet.Frame, in int, vpn *mpls.Entry) {
 	stack := f.Stack()
 	orig := f.IP()
 	r.Node.Drop(f, sim.DropTTLExpired)
@@ -250,7 +286,13 @@ func (r *LSR) labelTTLExpired(f *packet.Frame, in int) {
 		return
 	}
 	r.Node.Note("label TTL expired: time exceeded to %s sent on down the LSP", orig.Src())
-	msg := packet.Error(orig, r.IfaceAddr(in), packet.ICMPTimeExceeded, 0, stack)
+	src := r.IfaceAddr(in)
+	if vpn != nil {
+		if a := r.VPN.VRFSource(vpn.VRF, orig.Dst()); a.IsValid() {
+			src = a
+		}
+	}
+	msg := packet.Error(orig, src, packet.ICMPTimeExceeded, 0, stack)
 	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
 	for i := len(stack) - 1; i >= 0; i-- {
 		ef.Push(stack[i].Label, 255)

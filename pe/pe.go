@@ -142,6 +142,28 @@ func (pe *PE) ForwardVPN(f *packet.Frame, e *mpls.Entry, in int) {
 	pe.forward(v, f, in)
 }
 
+// LocalIn implements p.VPNForwarder.
+func (pe *PE) LocalIn(vrfName string, dst netip.Addr) bool {
+	v := pe.byName[vrfName]
+	return v != nil && pe.isLocal(v, dst)
+}
+
+// VRFSource implements p.VPNForwarder: the address of the attachment the
+// VRF's route to dst leaves by, else the PE's first address in the VRF.
+func (pe *PE) VRFSource(vrfName string, dst netip.Addr) netip.Addr {
+	v := pe.byName[vrfName]
+	if v == nil {
+		return netip.Addr{}
+	}
+	if rt := v.Lookup(dst); rt != nil && rt.Local() && rt.IfIndex >= 0 {
+		if a := pe.byIf[rt.IfIndex]; a != nil {
+			return a.Addr
+		}
+	}
+	a, _ := pe.FirstAddr(v)
+	return a
+}
+
 func (pe *PE) isLocal(v *vrf.VRF, dst netip.Addr) bool {
 	for _, a := range pe.Attach {
 		if a.VRF == v && a.Addr == dst {
