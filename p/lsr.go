@@ -182,10 +182,17 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 			for i := len(nh.Out) - 1; i >= 0; i-- {
 				f.Push(nh.Out[i], ttl)
 			}
-			if f.Labels > 0 {
+			switch {
+			case f.Labels > 0:
 				f.Top().SetTTL(ttl)
-			} else {
+			case !r.Pipe:
 				r.toIP(f, ttl)
+			default:
+				// Pipe mode with penultimate-hop popping (RFC 3443
+				// section 3.3, the short pipe model): the IP header is
+				// left as it entered the LSP; the egress decrements
+				// its TTL only if it forwards the packet itself. So no
+				// IPv4 packet with TTL 0 ever goes on the wire.
 			}
 			if r.Node.Tracing() {
 				if len(nh.Out) > 0 {

@@ -178,9 +178,28 @@ func TestPipeKeepsIPTTL(t *testing.T) {
 	if !strings.HasPrefix(w.sent[1], "P1:eth2 -> P2:eth1 [18 ttl 254][10.0.0.1>10.0.0.4 ttl 64]") {
 		t.Fatalf("core: %s", w.sent[1])
 	}
-	// P2 pops (PHP): the label TTL never reaches the IP header.
-	if !strings.HasPrefix(w.sent[2], "P2:eth2 -> PE2:eth1 [10.0.0.1>10.0.0.4 ttl 63]") {
+	// P2 pops (PHP): the label TTL never reaches the IP header, and the
+	// IP TTL is the egress's to decrement, when it forwards (RFC 3443
+	// section 3.3, short pipe): it leaves P2 as it entered the LSP.
+	if !strings.HasPrefix(w.sent[2], "P2:eth2 -> PE2:eth1 [10.0.0.1>10.0.0.4 ttl 64]") {
 		t.Fatalf("penultimate hop: %s", w.sent[2])
+	}
+}
+
+// Pipe mode with PHP never puts an IPv4 packet with TTL 0 on the wire: a
+// ping with TTL 1 to the egress itself arrives with TTL 1 and is answered.
+func TestPipePHPNeverSendsTTLZero(t *testing.T) {
+	w := newWire(t, "pipe", nil)
+	lo1, lo4 := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.4")
+	w.lsr["PE1"].Originate(packet.NewFrame(packet.EchoRequest(lo1, lo4, 1, 1, 1), packet.Meta{Origin: "PE1"}))
+	w.net.Run()
+	for _, s := range w.sent {
+		if strings.Contains(s, " ttl 0]") && !strings.Contains(s, "][") {
+			t.Errorf("an IPv4 packet with TTL 0 on the wire: %s", s)
+		}
+	}
+	if len(w.sent) < 3 || !strings.HasPrefix(w.sent[2], "P2:eth2 -> PE2:eth1 [10.0.0.1>10.0.0.4 ttl 1]") {
+		t.Fatalf("penultimate hop: %q", w.sent)
 	}
 }
 
