@@ -282,6 +282,7 @@ func TestTraceroute(t *testing.T) {
 	// VPN label it received.
 	want := map[string][]uint32{"100.64.0.1": {18, 100000}, "100.64.0.3": {18, 100000}, "192.168.12.1": {100000}}
 	seen := map[string]int{}
+	lastTTL := map[string]uint8{}
 	for i, f := range frames {
 		ip, m := icmpOf(f.pkt)
 		if m.TypeCode.Type() != layers.ICMPv4TypeTimeExceeded {
@@ -301,6 +302,12 @@ func TestTraceroute(t *testing.T) {
 			t.Errorf("frame %d on %s: time exceeded from %s reports labels %v (extension found: %v), want %v", i+1, f.iface, src, stack, ok, w)
 		}
 		seen[src]++
+		// an ICMP error starts at TTL 255 (IOS) and its IP TTL only falls
+		// on its way back, labels or not
+		if last, ok := lastTTL[src]; ok && ip.TTL > last {
+			t.Errorf("frame %d on %s: time exceeded from %s has IP TTL %d, up from %d", i+1, f.iface, src, ip.TTL, last)
+		}
+		lastTTL[src] = ip.TTL
 	}
 	for src := range want {
 		if seen[src] == 0 {

@@ -18,8 +18,15 @@ const (
 	ICMPTimeExceeded = 11
 )
 
-// DefaultTTL is the TTL of every IP packet a node originates.
+// DefaultTTL is the TTL of every IP packet a node originates, ICMP errors
+// aside.
 const DefaultTTL = 64
+
+// ErrorTTL is the TTL of the ICMP errors a router originates (time
+// exceeded, unreachable): 255, as IOS sends them, so that in uniform mode
+// a time exceeded tunnelled under labels of TTL 255 does not see its IP
+// TTL rise when the labels are popped.
+const ErrorTTL = 255
 
 // origLen is the length the original datagram is padded to in an ICMP error
 // that carries extensions (RFC 4884).
@@ -125,7 +132,7 @@ func EchoReply(req IPv4, src netip.Addr) IPv4 {
 func Error(orig IPv4, src netip.Addr, typ, code uint8, stack []mpls.StackEntry) IPv4 {
 	quote := orig[:min(len(orig), orig.TotalLen(), origLen)]
 	if len(stack) == 0 {
-		return build(src, orig.Src(), DefaultTTL, typ, code, 0, 0, quote)
+		return build(src, orig.Src(), ErrorTTL, typ, code, 0, 0, quote)
 	}
 	payload := make([]byte, origLen+4+4+4*len(stack))
 	copy(payload, quote)
@@ -140,7 +147,7 @@ func Error(orig IPv4, src netip.Addr, typ, code uint8, stack []mpls.StackEntry) 
 	binary.BigEndian.PutUint16(ext[2:4], Checksum(ext))
 	// RFC 4884: the length of the original datagram in 32-bit words sits in
 	// the second byte of the otherwise unused field (gopacket's Id).
-	return build(src, orig.Src(), DefaultTTL, typ, code, origLen/4, 0, payload)
+	return build(src, orig.Src(), ErrorTTL, typ, code, origLen/4, 0, payload)
 }
 
 // IsICMPError reports whether the packet is an ICMP message other than an
