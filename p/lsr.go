@@ -292,7 +292,6 @@ func (r *LSR) labelTTLExpired(f *packet.Frame, in int, vpn *mpls.Entry) {
 	if orig.IsICMPError() {
 		return
 	}
-	r.Node.Note("label TTL expired: time exceeded to %s sent on down the LSP", orig.Src())
 	src := r.IfaceAddr(in)
 	if vpn != nil {
 		if a := r.VPN.VRFSource(vpn.VRF, orig.Dst()); a.IsValid() {
@@ -301,6 +300,16 @@ func (r *LSR) labelTTLExpired(f *packet.Frame, in int, vpn *mpls.Entry) {
 	}
 	msg := packet.Error(orig, src, packet.ICMPTimeExceeded, 0, stack)
 	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
+	// One label and an IP route back to the source (global traffic, not a
+	// customer's): the answer goes straight back by the global table, as
+	// IOS sends it; only a VPN packet, whose source this router cannot
+	// reach, is tunnelled on down the LSP (RFC 3032 section 2.3.2).
+	if len(stack) == 1 && vpn == nil && r.Tables.Lookup(orig.Src()) != nil {
+		r.Node.Note("label TTL expired: time exceeded to %s sent back by the global table", orig.Src())
+		r.Originate(ef)
+		return
+	}
+	r.Node.Note("label TTL expired: time exceeded to %s sent on down the LSP", orig.Src())
 	for i := len(stack) - 1; i >= 0; i-- {
 		ef.Push(stack[i].Label, 255)
 	}

@@ -264,3 +264,21 @@ func TestLoopDiesByTTL(t *testing.T) {
 		t.Fatalf("only %d frames: the loop did not run its TTL down", len(w.sent))
 	}
 }
+
+// A single-label (global) packet whose label TTL runs out is answered
+// straight back by the global table, as IOS does, not carried on to the
+// end of the LSP first: the router has a route to the source.
+func TestSingleLabelTimeExceededGoesStraightBack(t *testing.T) {
+	w := newWire(t, "classic", nil)
+	lo1, lo4 := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.4")
+	w.lsr["PE1"].Originate(packet.NewFrame(packet.EchoRequest(lo1, lo4, 2, 1, 1), packet.Meta{Origin: "PE1"}))
+	w.net.Run()
+	if len(w.sent) < 3 || !strings.HasPrefix(w.sent[2], "P2:eth1 -> P1:eth2 [16 ttl 255][100.64.0.3>10.0.0.1 ttl 255]") {
+		t.Fatalf("P2's time exceeded should head back to P1 at once; sent %q", w.sent)
+	}
+	for _, s := range w.sent {
+		if strings.HasPrefix(s, "P2:eth2 -> PE2") {
+			t.Errorf("the time exceeded went on toward PE2: %s", s)
+		}
+	}
+}
