@@ -96,7 +96,7 @@ func TestPERRPEPropagation(t *testing.T) {
 	want := []VPNPath{{
 		RD: rd1, Prefix: pfx1, Label: 100001, NextHop: addr("10.0.0.1"), RouteTargets: wantRTs,
 		FromPeer: "RR1", PeerRouterID: addr("10.0.0.100"),
-		OriginatorID: addr("10.0.0.1"), ClusterListLen: 1, LocalPref: 100, Best: true,
+		OriginatorID: addr("10.0.0.1"), ClusterListLen: 1, ClusterList: []netip.Addr{addr("10.0.0.100")}, LocalPref: 100, Best: true,
 	}}
 	if got := vpnPaths(t, n.pe2); !reflect.DeepEqual(got, want) {
 		t.Errorf("PE2 RIB:\n got %+v\nwant %+v", got, want)

@@ -56,6 +56,31 @@ type VPNRoute struct {
 	Label        uint32       // the VPN label, 0 to MaxLabel
 	NextHop      netip.Addr   // the PE's model loopback
 	RouteTargets []vrf.RouteTarget
+
+	// The customer's path attributes, carried across the provider as a PE
+	// does (RFC 4364 section 7): the AS_PATH the CE sent (empty for a
+	// connected or static route, which the provider originates), its
+	// ORIGIN, and its MED. A zero LocalPref sends none; GoBGP then sends
+	// 100 over iBGP. A zero MED sends none (the decision process treats a
+	// missing MED as 0).
+	ASPath    []uint32
+	Origin    uint8 // 0 IGP, 1 EGP, 2 incomplete
+	MED       uint32
+	LocalPref uint32
+	// SiteOfOrigin, when set, is attached as the Site of Origin extended
+	// community (RFC 4360 section 5, type 0x00, 0x01 or 0x02 subtype 0x03).
+	SiteOfOrigin vrf.RouteTarget
+}
+
+// IPv4Route is an IPv4 unicast route an attachment speaker originates
+// toward its CE: the prefix, the next hop (the PE's address on the link),
+// and the AS_PATH and ORIGIN the VPN route carried. GoBGP prepends the
+// speaker's AS when it sends it over eBGP.
+type IPv4Route struct {
+	Prefix  netip.Prefix
+	NextHop netip.Addr
+	ASPath  []uint32
+	Origin  uint8
 }
 
 // VPNPath is one VPN-IPv4 path in a speaker's RIB.
@@ -75,17 +100,27 @@ type VPNPath struct {
 
 	OriginatorID   netip.Addr // zero when the attribute is absent
 	ClusterListLen int
-	LocalPref      uint32 // 0 when the attribute is absent (local paths)
+	ClusterList    []netip.Addr // the CLUSTER_LIST, newest first
+	LocalPref      uint32       // 0 when the attribute is absent (local paths)
 	ASPath         []uint32
 	Origin         uint8 // 0 IGP, 1 EGP, 2 incomplete
 	MED            uint32
+	// SiteOfOrigin is the Site of Origin extended community, zero if none.
+	SiteOfOrigin vrf.RouteTarget
 
 	// Best is GoBGP's choice. Its last tie-break compares neighbour
 	// addresses, which are random 127.x.y.z socket addresses: a caller
 	// that runs its own decision must not rely on Best where two paths
 	// tie down to the router ID.
 	Best bool
+
+	// wire is the path as GoBGP listed it (NLRI and attributes in wire
+	// form), kept by AdjRIBInVPNv4 so that Reflect can send it on unchanged.
+	wire *api.Path
 }
+
+// HasCluster reports whether id is in the path's CLUSTER_LIST.
+func (p VPNPath) HasCluster(id netip.Addr) bool { return slices.Contains(p.ClusterList, id) }
 
 // IPv4Path is one IPv4 unicast path in a speaker's RIB.
 type IPv4Path struct {
@@ -93,6 +128,7 @@ type IPv4Path struct {
 	NextHop  netip.Addr
 	FromPeer string // "" for a local path
 	ASPath   []uint32
+	Origin   uint8
 	Best     bool
 }
 
@@ -114,7 +150,31 @@ func (r VPNRoute) check() error {
 			return fmt.Errorf("route target % x is not a route target extended community", rt[:])
 		}
 	}
+	if r.SiteOfOrigin != (vrf.RouteTarget{}) && (r.SiteOfOrigin.Type() > 2 || r.SiteOfOrigin[1] != 0x03) {
+		return fmt.Errorf("site of origin % x is not a site of origin extended community", r.SiteOfOrigin[:])
+	}
+	if r.Origin > 2 {
+		return fmt.Errorf("origin %d is not 0 (IGP), 1 (EGP) or 2 (incomplete)", r.Origin)
+	}
 	return nil
+}
+
+// pathAttrs are the attributes every originated path starts with: ORIGIN,
+// AS_PATH (one AS_SEQUENCE, or none when empty: GoBGP adds an empty one
+// over iBGP and the speaker's AS over eBGP), MED and LOCAL_PREF when set.
+func pathAttrs(origin uint8, asPath []uint32, med, localPref uint32) []bgp.PathAttributeInterface {
+	attrs := []bgp.PathAttributeInterface{bgp.NewPathAttributeOrigin(origin)}
+	if len(asPath) > 0 {
+		attrs = append(attrs, bgp.NewPathAttributeAsPath([]bgp.AsPathParamInterface{
+			bgp.NewAs4PathParam(bgp.BGP_ASPATH_ATTR_TYPE_SEQ, slices.Clone(asPath))}))
+	}
+	if med != 0 {
+		attrs = append(attrs, bgp.NewPathAttributeMultiExitDisc(med))
+	}
+	if localPref != 0 {
+		attrs = append(attrs, bgp.NewPathAttributeLocalPref(localPref))
+	}
+	return attrs
 }
 
 func vpnNLRI(rd vrf.RD, p netip.Prefix, label uint32) *bgp.LabeledVPNIPAddrPrefix {
@@ -148,11 +208,13 @@ func apiPath(fam Family, nlri bgp.AddrPrefixInterface, attrs []bgp.PathAttribute
 
 func vpnAPIPath(r VPNRoute) (*api.Path, error) {
 	nlri := vpnNLRI(r.RD, r.Prefix, r.Label)
-	attrs := []bgp.PathAttributeInterface{
-		bgp.NewPathAttributeOrigin(bgp.BGP_ORIGIN_ATTR_TYPE_IGP),
-		bgp.NewPathAttributeMpReachNLRI(r.NextHop.String(), []bgp.AddrPrefixInterface{nlri}),
+	attrs := append(pathAttrs(r.Origin, r.ASPath, r.MED, r.LocalPref),
+		bgp.NewPathAttributeMpReachNLRI(r.NextHop.String(), []bgp.AddrPrefixInterface{nlri}))
+	rts := sortedRTs(r.RouteTargets)
+	if r.SiteOfOrigin != (vrf.RouteTarget{}) {
+		rts = append(rts, r.SiteOfOrigin)
 	}
-	if rts := sortedRTs(r.RouteTargets); len(rts) > 0 {
+	if len(rts) > 0 {
 		ecs := make([]bgp.ExtendedCommunityInterface, 0, len(rts))
 		for _, rt := range rts {
 			ec, err := bgp.ParseExtended(rt[:])
@@ -166,11 +228,9 @@ func vpnAPIPath(r VPNRoute) (*api.Path, error) {
 	return apiPath(VPNv4, nlri, attrs)
 }
 
-func ipv4APIPath(prefix netip.Prefix, nextHop netip.Addr) (*api.Path, error) {
-	return apiPath(IPv4Unicast, ipv4NLRI(prefix), []bgp.PathAttributeInterface{
-		bgp.NewPathAttributeOrigin(bgp.BGP_ORIGIN_ATTR_TYPE_IGP),
-		bgp.NewPathAttributeNextHop(nextHop.String()),
-	})
+func ipv4APIPath(r IPv4Route) (*api.Path, error) {
+	return apiPath(IPv4Unicast, ipv4NLRI(r.Prefix),
+		append(pathAttrs(r.Origin, r.ASPath, 0, 0), bgp.NewPathAttributeNextHop(r.NextHop.String())))
 }
 
 func sortedRTs(in []vrf.RouteTarget) []vrf.RouteTarget {
@@ -237,6 +297,22 @@ func (d decoded) routeTargets() []vrf.RouteTarget {
 	return sortedRTs(rts)
 }
 
+func (d decoded) siteOfOrigin() vrf.RouteTarget {
+	for _, a := range d.attrs {
+		ec, ok := a.(*bgp.PathAttributeExtendedCommunities)
+		if !ok {
+			continue
+		}
+		for _, c := range ec.Value {
+			b, err := c.Serialize()
+			if err == nil && len(b) == 8 && b[0] <= 2 && b[1] == 0x03 {
+				return vrf.RouteTarget(b)
+			}
+		}
+	}
+	return vrf.RouteTarget{}
+}
+
 func (d decoded) asPath() []uint32 {
 	var out []uint32
 	for _, a := range d.attrs {
@@ -270,6 +346,7 @@ func (d decoded) vpn() (VPNPath, error) {
 	}
 	v.NextHop = d.nextHop()
 	v.RouteTargets = d.routeTargets()
+	v.SiteOfOrigin = d.siteOfOrigin()
 	v.ASPath = d.asPath()
 	for _, a := range d.attrs {
 		switch a := a.(type) {
@@ -277,6 +354,9 @@ func (d decoded) vpn() (VPNPath, error) {
 			v.OriginatorID = addrOf(a.Value)
 		case *bgp.PathAttributeClusterList:
 			v.ClusterListLen = len(a.Value)
+			for _, id := range a.Value {
+				v.ClusterList = append(v.ClusterList, addrOf(id))
+			}
 		case *bgp.PathAttributeLocalPref:
 			v.LocalPref = a.Value
 		case *bgp.PathAttributeOrigin:
@@ -294,12 +374,18 @@ func (d decoded) ipv4() (IPv4Path, error) {
 	if !ok {
 		return IPv4Path{}, fmt.Errorf("not an IPv4 unicast NLRI: %s", d.nlri)
 	}
-	return IPv4Path{
+	v := IPv4Path{
 		Prefix:  prefixOf(n.Prefix, n.Length),
 		NextHop: d.nextHop(),
 		ASPath:  d.asPath(),
 		Best:    d.src.Best,
-	}, nil
+	}
+	for _, a := range d.attrs {
+		if o, ok := a.(*bgp.PathAttributeOrigin); ok {
+			v.Origin = o.Value
+		}
+	}
+	return v, nil
 }
 
 // nlriName renders an NLRI in wire form the way GoBGP prints it

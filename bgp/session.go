@@ -26,6 +26,23 @@ type SessionConfig struct {
 	// constraint, configured instead of signalled; see rtfilter.go).
 	// AImports is the same toward A. Nil sends everything.
 	AImports, BImports []vrf.RouteTarget
+	// AOptions and BOptions are each end's AS-path options toward the
+	// other, on an eBGP session.
+	AOptions, BOptions EBGPOptions
+}
+
+// EBGPOptions are one end's AS-path rules on an eBGP session. Whatever they
+// say, a speaker sends a path whose AS_PATH holds the neighbour's AS (as
+// IOS and FRR do; GoBGP would hold it back, which the neighbour cannot
+// tell from a loop it dropped): the receiver's AS-loop check (RFC 4271
+// section 9.1.2) decides.
+type EBGPOptions struct {
+	// ASOverride replaces the neighbour's AS by the speaker's own in the
+	// AS_PATH of every path sent to it (IOS "neighbor as-override").
+	ASOverride bool
+	// AllowOwnAS accepts paths whose AS_PATH holds the speaker's own AS up
+	// to this many times (IOS "neighbor allowas-in N"); 0 rejects them.
+	AllowOwnAS uint8
 }
 
 // SessionState is a snapshot of a session.
@@ -147,11 +164,17 @@ func (f *Fabric) AddSession(cfg SessionConfig) (*Session, error) {
 	s.rrPeering = !cfg.BIsRRClientOfA && cfg.A.cfg.ClusterID.IsValid() && cfg.B.cfg.ClusterID.IsValid() &&
 		cfg.A.cfg.ASN == cfg.B.cfg.ASN
 	if s.rrPeering {
-		if err := cfg.A.reflectorPeering(cfg.B); err != nil {
-			return nil, fmt.Errorf("session %s: %w", s.name, err)
+		// A reflector whose decision the caller makes compares
+		// CLUSTER_LIST lengths itself: no LOCAL_PREF stand-in.
+		if !cfg.A.cfg.Decides {
+			if err := cfg.A.reflectorPeering(cfg.B); err != nil {
+				return nil, fmt.Errorf("session %s: %w", s.name, err)
+			}
 		}
-		if err := cfg.B.reflectorPeering(cfg.A); err != nil {
-			return nil, fmt.Errorf("session %s: %w", s.name, err)
+		if !cfg.B.cfg.Decides {
+			if err := cfg.B.reflectorPeering(cfg.A); err != nil {
+				return nil, fmt.Errorf("session %s: %w", s.name, err)
+			}
 		}
 	}
 	for _, x := range []struct {
@@ -223,7 +246,7 @@ func (f *Fabric) checkSession(cfg SessionConfig) error {
 }
 
 // neighbour is local's configuration of remote.
-func (s *Session) neighbour(local, remote *Speaker, rrClient bool) *api.Peer {
+func (s *Session) neighbour(local, remote *Speaker, rrClient bool, opts EBGPOptions) *api.Peer {
 	p := &api.Peer{
 		Conf: &api.PeerConf{NeighborAddress: remote.addr.String(), PeerAsn: remote.cfg.ASN},
 		Transport: &api.Transport{
@@ -241,6 +264,11 @@ func (s *Session) neighbour(local, remote *Speaker, rrClient bool) *api.Peer {
 			{Config: &api.AfiSafiConfig{Family: markerFamily, Enabled: true}},
 		},
 	}
+	if local.cfg.ASN != remote.cfg.ASN {
+		p.Conf.AllowAspathLoopLocal = true
+		p.Conf.ReplacePeerAsn = opts.ASOverride
+		p.Conf.AllowOwnAsn = uint32(opts.AllowOwnAS)
+	}
 	if rrClient {
 		p.RouteReflector = &api.RouteReflector{
 			RouteReflectorClient:    true,
@@ -253,10 +281,10 @@ func (s *Session) neighbour(local, remote *Speaker, rrClient bool) *api.Peer {
 // configure adds both neighbours.
 func (s *Session) configure() error {
 	a, b := s.cfg.A, s.cfg.B
-	if err := a.addNeighbour(s.neighbour(a, b, s.cfg.BIsRRClientOfA || s.rrPeering)); err != nil {
+	if err := a.addNeighbour(s.neighbour(a, b, s.cfg.BIsRRClientOfA || s.rrPeering, s.cfg.AOptions)); err != nil {
 		return err
 	}
-	if err := b.addNeighbour(s.neighbour(b, a, s.rrPeering)); err != nil {
+	if err := b.addNeighbour(s.neighbour(b, a, s.rrPeering, s.cfg.BOptions)); err != nil {
 		a.deleteNeighbour(b)
 		return err
 	}

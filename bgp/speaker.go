@@ -32,6 +32,10 @@ type SpeakerConfig struct {
 	// ClusterID is set on route reflectors (to their loopback) and is the
 	// CLUSTER_ID they add when reflecting to their clients. Zero otherwise.
 	ClusterID netip.Addr
+	// Decides makes the caller this speaker's VPNv4 decision process: what
+	// it receives stays in the Adj-RIB-In (AdjRIBInVPNv4), and it sends
+	// only what the caller gives Reflect. See decide.go.
+	Decides bool
 }
 
 // Speaker is one embedded GoBGP server, listening on its own 127.x.y.z
@@ -253,6 +257,12 @@ func (f *Fabric) AddSpeaker(cfg SpeakerConfig) (*Speaker, error) {
 	if err := sp.markerPolicies(); err != nil {
 		sp.stop()
 		return nil, fmt.Errorf("speaker %s: installing its settle-marker policies: %w", cfg.Name, err)
+	}
+	if cfg.Decides {
+		if err := sp.decidesPolicies(); err != nil {
+			sp.stop()
+			return nil, fmt.Errorf("speaker %s: installing its decision policy: %w", cfg.Name, err)
+		}
 	}
 
 	f.mu.Lock()
@@ -531,18 +541,27 @@ func (sp *Speaker) DeleteVPNv4(rd vrf.RD, prefix netip.Prefix) error {
 	return nil
 }
 
-// AddIPv4 originates an IPv4 unicast route with the given next hop (eBGP
-// between a PE's attachment speaker and a CE).
+// AddIPv4 originates an IPv4 unicast route with the given next hop, ORIGIN
+// IGP and an empty AS_PATH (a CE's own LAN).
 func (sp *Speaker) AddIPv4(prefix netip.Prefix, nextHop netip.Addr) error {
-	if !prefix.IsValid() || !prefix.Addr().Is4() || !nextHop.Is4() {
-		return fmt.Errorf("speaker %s: IPv4 route %v via %v: want an IPv4 prefix and an IPv4 next hop", sp.cfg.Name, prefix, nextHop)
+	return sp.AddIPv4Route(IPv4Route{Prefix: prefix, NextHop: nextHop})
+}
+
+// AddIPv4Route originates an IPv4 unicast route (eBGP between a PE's
+// attachment speaker and a CE), or replaces the one for the same prefix.
+func (sp *Speaker) AddIPv4Route(r IPv4Route) error {
+	if !r.Prefix.IsValid() || !r.Prefix.Addr().Is4() || !r.NextHop.Is4() {
+		return fmt.Errorf("speaker %s: IPv4 route %v via %v: want an IPv4 prefix and an IPv4 next hop", sp.cfg.Name, r.Prefix, r.NextHop)
 	}
-	p, err := ipv4APIPath(prefix, nextHop)
+	if r.Origin > 2 {
+		return fmt.Errorf("speaker %s: IPv4 route %v: origin %d is not 0, 1 or 2", sp.cfg.Name, r.Prefix, r.Origin)
+	}
+	p, err := ipv4APIPath(r)
 	if err == nil {
 		err = sp.addPaths([]*api.Path{p}, false)
 	}
 	if err != nil {
-		return fmt.Errorf("speaker %s: adding IPv4 route %v: %w", sp.cfg.Name, prefix, err)
+		return fmt.Errorf("speaker %s: adding IPv4 route %v: %w", sp.cfg.Name, r.Prefix, err)
 	}
 	return nil
 }

@@ -102,6 +102,9 @@ func vpnFromWire(nlri []byte, attrs [][]byte) (v VPNPath, ok bool) {
 				return VPNPath{}, false
 			}
 			v.ClusterListLen = n / 4
+			for c := b; len(c) > 0; c = c[4:] {
+				v.ClusterList = append(v.ClusterList, netip.AddrFrom4([4]byte(c[:4])))
+			}
 		case attrExtCommunity:
 			if n%8 != 0 {
 				return VPNPath{}, false
@@ -109,6 +112,9 @@ func vpnFromWire(nlri []byte, attrs [][]byte) (v VPNPath, ok bool) {
 			for c := b; len(c) > 0; c = c[8:] {
 				if c[0] <= 2 && c[1] == 0x02 {
 					rts = append(rts, vrf.RouteTarget(c[:8]))
+				}
+				if c[0] <= 2 && c[1] == 0x03 && v.SiteOfOrigin == (vrf.RouteTarget{}) {
+					v.SiteOfOrigin = vrf.RouteTarget(c[:8])
 				}
 			}
 		case mpReachNLRI:

@@ -34,8 +34,9 @@ type control struct {
 	ebgp   []ebgpSession
 	plans  map[string]*pe.LabelPlan
 
-	advVPN  map[string]map[vpnKey]bgp.VPNRoute         // what each PE advertises
-	advIPv4 map[*bgp.Speaker]map[netip.Prefix]struct{} // what each eBGP speaker advertises
+	advVPN  map[string]map[vpnKey]bgp.VPNRoute              // what each PE advertises
+	advRR   map[string]reflected                            // what each route reflector reflects (decide.go)
+	advIPv4 map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route // what each attachment speaker advertises to its CE
 
 	// unresolved holds, by PE and VRF, the best VPN route per prefix from
 	// outside the model (external.go): shown, never installed.
@@ -69,7 +70,7 @@ func newControl(l *Lab, opts Options) (*control, error) {
 	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose, NoRIBAudit: true}), audit: !opts.NoRIBAudit, report: opts.Progress,
 		vpn: map[string]*bgp.Speaker{}, att: map[*pe.Attachment]*bgp.Speaker{}, ceSp: map[string]*bgp.Speaker{},
 		peerOf: map[string]attPeer{}, plans: map[string]*pe.LabelPlan{},
-		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]struct{}{}}
+		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advRR: map[string]reflected{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route{}}
 	fail := func(err error) (*control, error) {
 		c.fabric.Close()
 		return nil, fmt.Errorf("starting BGP speakers: %w", err)
@@ -83,6 +84,7 @@ func newControl(l *Lab, opts Options) (*control, error) {
 		case topologies.RoleRR:
 			rrs = append(rrs, n)
 			cfg.ClusterID = n.Loopback
+			cfg.Decides = true // decide.go
 		default:
 			continue
 		}
@@ -164,7 +166,10 @@ func newControl(l *Lab, opts Options) (*control, error) {
 				}
 				c.ceSp[a.CE] = cs
 			}
-			s, err := c.fabric.AddSession(bgp.SessionConfig{A: ps, B: cs, Family: bgp.IPv4Unicast})
+			pol := a.Link.BGP
+			s, err := c.fabric.AddSession(bgp.SessionConfig{A: ps, B: cs, Family: bgp.IPv4Unicast,
+				AOptions: bgp.EBGPOptions{ASOverride: pol.ASOverride, AllowOwnAS: pol.PEAllowASIn},
+				BOptions: bgp.EBGPOptions{AllowOwnAS: pol.AllowASIn}})
 			if err != nil {
 				return fail(err)
 			}
@@ -211,6 +216,11 @@ func (c *control) converge(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		reflectedChanged, err := c.reflect()
+		if err != nil {
+			return err
+		}
+		changed = changed || reflectedChanged
 		c.progress(fmt.Sprintf("VRFs computed and advertised (round %d)", round), time.Since(t0))
 		if !changed {
 			if c.audit {
@@ -320,23 +330,32 @@ func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefi
 		if !x.Node.Ifaces[a.IfIndex].Link.Up() {
 			continue
 		}
-		rs := []*vrf.Route{{Prefix: a.Link.Subnet, Proto: vrf.Connected, IfIndex: a.IfIndex, Exported: true}}
+		// Connected and static routes enter BGP by redistribution:
+		// ORIGIN incomplete, as IOS gives them. The link's BGP keys set
+		// LOCAL_PREF, MED and SoO on what the PE learns over it.
+		pol := a.Link.BGP
+		lp := pol.LocalPrefOr100()
+		rs := []*vrf.Route{{Prefix: a.Link.Subnet, Proto: vrf.Connected, IfIndex: a.IfIndex, Exported: true,
+			Origin: originIncomplete, LocalPref: lp, MED: pol.MED, SoO: pol.SoO}}
 		switch a.Routing {
 		case topologies.RoutingStatic:
 			for _, lan := range a.LANs {
-				rs = append(rs, &vrf.Route{Prefix: lan, Proto: vrf.Static, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr, Exported: true})
+				rs = append(rs, &vrf.Route{Prefix: lan, Proto: vrf.Static, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr, Exported: true,
+					Origin: originIncomplete, LocalPref: lp, MED: pol.MED, SoO: pol.SoO})
 			}
 		case topologies.RoutingEBGP:
 			paths, err := c.att[a].IPv4Paths()
 			if err != nil {
 				return nil, err
 			}
+			ceID := l.ces[a.CE].Source()
 			for _, p := range paths {
 				if p.FromPeer != a.CE {
 					continue
 				}
 				rs = append(rs, &vrf.Route{Prefix: p.Prefix, Proto: vrf.EBGP, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr,
-					ASPath: p.ASPath, Exported: true, LocalPref: 100})
+					ASPath: p.ASPath, Origin: p.Origin, Exported: true, LocalPref: lp, MED: pol.MED, SoO: pol.SoO,
+					RouterID: ceID, PeerID: a.CEAddr})
 			}
 		}
 		own[a.VRF.Name] = append(own[a.VRF.Name], rs...)
@@ -380,18 +399,11 @@ func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefi
 			if c.unresolvedRoute(unres, v, *p) {
 				continue // from outside the model: shown, never installed
 			}
-			if p.NextHop == n.Loopback || len(x.Tables.FTN[p.NextHop]) == 0 {
+			r, ok := c.peCandidate(n, *p)
+			if !ok {
 				continue // no LSP to the next hop (RFC 4364 section 4.3.2)
 			}
-			remote := l.NodeByLoopback(p.NextHop)
-			cost, _ := x.Tables.Dist(remote)
-			rid := p.OriginatorID
-			if !rid.IsValid() {
-				rid = p.PeerRouterID
-			}
-			cands = append(cands, &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: remote, NextHop: p.NextHop,
-				Label: mplsLabel(p.Label), RD: p.RD, RTs: p.RouteTargets, LocalPref: p.LocalPref, ASPath: p.ASPath,
-				Origin: p.Origin, MED: p.MED, IGPCost: cost, ClusterLen: p.ClusterListLen, RouterID: rid, PeerID: p.PeerRouterID})
+			cands = append(cands, r)
 		}
 		pr.routes[v.Name] = cands
 	}
@@ -435,7 +447,7 @@ func (c *control) advertise(all map[string]*peRoutes) (bool, error) {
 // whether that changed.
 type advertised struct {
 	vpn     map[vpnKey]bgp.VPNRoute
-	ipv4    map[*bgp.Speaker]map[netip.Prefix]struct{}
+	ipv4    map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route
 	changed bool
 	err     error
 }
@@ -443,7 +455,7 @@ type advertised struct {
 // advertisePE brings one PE's advertisements to what its VRFs export: the
 // withdrawals one by one, the new routes in one call.
 func (c *control) advertisePE(name string, x *pe.PE) advertised {
-	out := advertised{vpn: map[vpnKey]bgp.VPNRoute{}, ipv4: map[*bgp.Speaker]map[netip.Prefix]struct{}{}}
+	out := advertised{vpn: map[vpnKey]bgp.VPNRoute{}, ipv4: map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route{}}
 	want := out.vpn
 	for _, v := range x.VRFs {
 		for _, r := range v.Routes() {
@@ -451,7 +463,8 @@ func (c *control) advertisePE(name string, x *pe.PE) advertised {
 				continue
 			}
 			want[vpnKey{v.RD, r.Prefix}] = bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: uint32(c.plans[name].Label(v.Name, r.Prefix)),
-				NextHop: x.Config.Loopback, RouteTargets: v.Export}
+				NextHop: x.Config.Loopback, RouteTargets: v.Export,
+				ASPath: r.ASPath, Origin: r.Origin, MED: r.MED, LocalPref: exportedLocalPref(r), SiteOfOrigin: r.SoO}
 		}
 	}
 	have := c.advVPN[name]
@@ -485,14 +498,21 @@ func (c *control) advertisePE(name string, x *pe.PE) advertised {
 		if sp == nil {
 			continue
 		}
-		want := map[netip.Prefix]struct{}{}
+		// What the VRF holds goes to the CE with the AS path it
+		// carried (GoBGP prepends the provider's AS), never back to the
+		// CE it came from, never to a link of the same Site of Origin.
+		want := map[netip.Prefix]bgp.IPv4Route{}
+		soo := a.Link.BGP.SoO
 		for _, r := range a.VRF.Routes() {
 			if r.Proto == vrf.EBGP && r.CE == a.CE {
 				continue
 			}
-			want[r.Prefix] = struct{}{}
+			if soo != (vrf.RouteTarget{}) && r.SoO == soo {
+				continue
+			}
+			want[r.Prefix] = bgp.IPv4Route{Prefix: r.Prefix, NextHop: a.Addr, ASPath: r.ASPath, Origin: r.Origin}
 		}
-		ch, err := c.syncIPv4(sp, want, a.Addr)
+		ch, err := c.syncIPv4(sp, want)
 		if err != nil {
 			out.err = err
 			return out
@@ -503,7 +523,7 @@ func (c *control) advertisePE(name string, x *pe.PE) advertised {
 	return out
 }
 
-func (c *control) syncIPv4(sp *bgp.Speaker, want map[netip.Prefix]struct{}, nh netip.Addr) (bool, error) {
+func (c *control) syncIPv4(sp *bgp.Speaker, want map[netip.Prefix]bgp.IPv4Route) (bool, error) {
 	have := c.advIPv4[sp]
 	changed := false
 	for _, p := range sortedPrefixes(have) {
@@ -515,8 +535,8 @@ func (c *control) syncIPv4(sp *bgp.Speaker, want map[netip.Prefix]struct{}, nh n
 		}
 	}
 	for _, p := range sortedPrefixes(want) {
-		if _, ok := have[p]; !ok {
-			if err := sp.AddIPv4(p, nh); err != nil {
+		if h, ok := have[p]; !ok || !sameIPv4(h, want[p]) {
+			if err := sp.AddIPv4Route(want[p]); err != nil {
 				return false, err
 			}
 			changed = true
@@ -575,4 +595,22 @@ func (c *control) installCEs() error {
 		x.Install(routes)
 	}
 	return nil
+}
+
+// originIncomplete is ORIGIN incomplete ("?"), which redistributed
+// connected and static routes carry.
+const originIncomplete = 2
+
+func sameIPv4(a, b bgp.IPv4Route) bool {
+	return a.Prefix == b.Prefix && a.NextHop == b.NextHop && a.Origin == b.Origin && slices.Equal(a.ASPath, b.ASPath)
+}
+
+// exportedLocalPref is the LOCAL_PREF a PE sets on a route it exports: none
+// for the default 100 (GoBGP then sends 100 over iBGP, as IOS does, and
+// the PE's table shows none for its own route), the link's otherwise.
+func exportedLocalPref(r *vrf.Route) uint32 {
+	if r.LocalPref == 100 {
+		return 0
+	}
+	return r.LocalPref
 }

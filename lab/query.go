@@ -147,11 +147,7 @@ func (l *Lab) Count(node, table, vrfName string) (int, error) {
 		}
 		return 0, fmt.Errorf("no node %s", node)
 	case "vpnv4":
-		sp := l.ctl.vpn[node]
-		if sp == nil {
-			return 0, nil
-		}
-		ps, err := sp.VPNv4Paths()
+		ps, _, _, err := l.VPNTable(node)
 		return len(ps), err
 	case "lfib":
 		if x := l.lsrs[node]; x != nil {

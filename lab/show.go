@@ -188,41 +188,47 @@ func (l *Lab) PushedLabels(node string, r *vrf.Route) []mpls.Label {
 }
 
 func (l *Lab) showVPNv4(w *table, n *topologies.Node) error {
-	sp := l.ctl.vpn[n.Name]
-	if sp == nil {
+	if l.ctl.vpn[n.Name] == nil {
 		w.text(fmt.Sprintf("%s runs no MP-BGP (a %s router): no VPNv4 table", n.Name, n.Role))
 		return nil
 	}
-	paths, err := sp.VPNv4Paths()
+	paths, valid, best, err := l.VPNTable(n.Name)
 	if err != nil {
 		return err
 	}
 	w.text(fmt.Sprintf("BGP table of %s, local router ID %s", n.Name, n.Loopback))
 	outside := make([]bool, len(paths))
-	anyOutside := false
+	anyOutside, anyInvalid := false, false
 	for i, p := range paths {
 		outside[i] = len(l.Topo.ExternalPeers) > 0 && p.FromPeer != "" && !l.ctl.fromModel(p)
 		anyOutside = anyOutside || outside[i]
+		anyInvalid = anyInvalid || !valid[i]
 	}
+	codes := "Status codes: * valid, > best, i internal"
 	if anyOutside {
-		w.text("Status codes: * valid, > best, i internal, u unresolved: from outside the model, never used for forwarding; From: the peer it came from")
-	} else {
-		w.text("Status codes: * valid, > best, i internal; From: the peer it came from")
+		codes += ", u unresolved: from outside the model, never used for forwarding"
 	}
+	if anyInvalid {
+		codes += "; no * : the next hop does not resolve (not a candidate)"
+	}
+	w.text(codes + "; From: the peer it came from")
 	w.text("")
-	w.head("", "Network", "Next Hop", "Label", "Route targets", "From")
-	w.columns("status", "prefix", "next_hop", "label", "route_targets", "from")
+	w.head("", "Network", "Next Hop", "Metric", "LocPrf", "Label", "Route targets", "From", "Path")
+	w.columns("status", "prefix", "next_hop", "med", "local_pref", "label", "route_targets", "from", "path")
 	var rd vrf.RD
 	for i, p := range paths {
 		if i == 0 || p.RD != rd {
 			rd = p.RD
 			w.grouped("rd", rd.String(), fmt.Sprintf("Route Distinguisher: %s", rd))
 		}
-		st := "*"
-		if outside[i] {
+		st := ""
+		switch {
+		case outside[i]:
 			st = "u"
+		case valid[i]:
+			st = "*"
 		}
-		if l.bestVPN(paths, i) {
+		if best[i] {
 			st += ">"
 		}
 		from := p.FromPeer
@@ -231,37 +237,16 @@ func (l *Lab) showVPNv4(w *table, n *topologies.Node) error {
 		} else {
 			st += "i"
 		}
-		w.row(fmt.Sprint(st), fmt.Sprint(p.Prefix), fmt.Sprint(p.NextHop), fmt.Sprint(p.Label), fmt.Sprint(joinRTs(p.RouteTargets)), fmt.Sprint(from))
+		lp := ""
+		if p.LocalPref != 0 {
+			lp = fmt.Sprint(p.LocalPref)
+		}
+		w.row(st, fmt.Sprint(p.Prefix), fmt.Sprint(p.NextHop), fmt.Sprint(p.MED), lp, fmt.Sprint(p.Label), joinRTs(p.RouteTargets), from,
+			asPathString(p.ASPath, p.Origin))
 	}
 	w.text("")
 	w.text(fmt.Sprintf("%d paths", len(paths)))
 	return nil
-}
-
-// bestVPN reports whether paths[i] is the best of its (RD, prefix): a local
-// path first, then the decision process of package vrf (shorter cluster
-// list, lower originator, lower peer), never GoBGP's arrival-dependent
-// tie-break.
-func (l *Lab) bestVPN(paths []bgp.VPNPath, i int) bool {
-	toRoute := func(p bgp.VPNPath) *vrf.Route {
-		rid := p.OriginatorID
-		if !rid.IsValid() {
-			rid = p.PeerRouterID
-		}
-		pr := vrf.IBGP
-		if p.FromPeer == "" {
-			pr = vrf.Static
-		}
-		return &vrf.Route{Prefix: p.Prefix, Proto: pr, LocalPref: p.LocalPref, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED,
-			ClusterLen: p.ClusterListLen, RouterID: rid, PeerID: p.PeerRouterID, RD: p.RD, NextHop: p.NextHop}
-	}
-	me := toRoute(paths[i])
-	for j, p := range paths {
-		if j != i && p.RD == paths[i].RD && p.Prefix == paths[i].Prefix && vrf.Better(toRoute(p), me) {
-			return false
-		}
-	}
-	return true
 }
 
 func joinRTs(rts []vrf.RouteTarget) string {
@@ -384,7 +369,7 @@ func (l *Lab) pathsFrom(speaker, peer string, fam bgp.Family) int {
 	}
 	n := 0
 	if fam == bgp.VPNv4 {
-		ps, _ := sp.VPNv4Paths()
+		ps, _, _, _ := l.VPNTable(speaker)
 		for _, p := range ps {
 			if p.FromPeer == peer {
 				n++
@@ -455,4 +440,15 @@ func ceCode(proto string) string {
 		return "S"
 	}
 	return "B"
+}
+
+// asPathString prints an AS path and its origin code as IOS does:
+// "65001 i", "?" for an empty path of ORIGIN incomplete.
+func asPathString(path []uint32, origin uint8) string {
+	var b strings.Builder
+	for _, as := range path {
+		fmt.Fprintf(&b, "%d ", as)
+	}
+	b.WriteString([...]string{"i", "e", "?"}[min(origin, 2)])
+	return b.String()
 }

@@ -22,7 +22,8 @@ func ceIfIndex(n *topologies.Node, lk *topologies.Link) int {
 
 func sameVPN(a, b bgp.VPNRoute) bool {
 	return a.RD == b.RD && a.Prefix == b.Prefix && a.Label == b.Label && a.NextHop == b.NextHop &&
-		slices.Equal(a.RouteTargets, b.RouteTargets)
+		slices.Equal(a.RouteTargets, b.RouteTargets) && slices.Equal(a.ASPath, b.ASPath) && a.Origin == b.Origin &&
+		a.MED == b.MED && a.LocalPref == b.LocalPref && a.SiteOfOrigin == b.SiteOfOrigin
 }
 
 func sortedKeys[V any](m map[vpnKey]V) []vpnKey {

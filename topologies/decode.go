@@ -304,7 +304,23 @@ var linkKeys = []yamlx.Key{
 	{Name: "subnet"},
 	{Name: "vrf"},
 	{Name: "routing"},
+	{Name: "as-override"},
+	{Name: "allowas-in"},
+	{Name: "pe-allowas-in"},
+	{Name: "soo"},
+	{Name: "local-preference"},
+	{Name: "med"},
 }
+
+// attachmentKeys are the link keys that only a CE–PE link takes, and
+// ebgpKeys those that only a routing: ebgp one takes.
+var (
+	attachmentKeys = []string{"routing", "as-override", "allowas-in", "pe-allowas-in", "soo", "local-preference", "med"}
+	ebgpKeys       = []string{"as-override", "allowas-in", "pe-allowas-in"}
+)
+
+// MaxAllowASIn is the most times allowas-in accepts the own AS (as IOS).
+const MaxAllowASIn = 10
 
 func (ld *loader) decodeLinks(v *yaml.Node) {
 	items, _ := ld.d.Seq("links", v)
@@ -356,6 +372,41 @@ func (ld *loader) decodeLinks(v *yaml.Node) {
 				l.Routing = Routing(s)
 			}
 		}
+		ld.decodeAttachmentBGP(f, &l.BGP)
+	}
+}
+
+func (ld *loader) decodeAttachmentBGP(f yamlx.Fields, b *AttachmentBGP) {
+	if v := f.Value("as-override"); v != nil {
+		b.ASOverride, _ = ld.d.Bool("as-override", v)
+	}
+	for _, k := range []struct {
+		key string
+		to  *uint8
+	}{{"allowas-in", &b.AllowASIn}, {"pe-allowas-in", &b.PEAllowASIn}} {
+		if v := f.Value(k.key); v != nil {
+			x, _ := ld.d.Int(k.key, v, 1, MaxAllowASIn)
+			*k.to = uint8(x)
+		}
+	}
+	if v := f.Value("soo"); v != nil {
+		if s, ok := ld.d.Str("soo", v); ok {
+			rt, err := vrf.ParseRouteTarget(s)
+			if err != nil {
+				ld.d.Errorf(v, "soo: %v", strings.Replace(err.Error(), "route target", "site of origin", 1))
+			} else {
+				b.SoO = rt.SiteOfOrigin()
+			}
+		}
+	}
+	if v := f.Value("local-preference"); v != nil {
+		if x, ok := ld.d.Int("local-preference", v, 0, 1<<32-1); ok {
+			b.LocalPref, b.HasLocalPref = uint32(x), true
+		}
+	}
+	if v := f.Value("med"); v != nil {
+		x, _ := ld.d.Int("med", v, 0, 1<<32-1)
+		b.MED = uint32(x)
 	}
 }
 

@@ -68,6 +68,7 @@ type DocLink struct {
 	Subnet  netip.Prefix
 	VRF     string
 	Routing Routing
+	BGP     AttachmentBGP
 	Comment string // a "# ..." line written before the link
 }
 
@@ -206,6 +207,7 @@ func (d *Doc) Encode() []byte {
 			e.b = append(e.b, ", routing: "...)
 			e.str(string(l.Routing))
 		}
+		e.attachmentBGP(l.BGP)
 		if l.Subnet.IsValid() {
 			e.b = append(e.b, ", subnet: "...)
 			e.b = l.Subnet.AppendTo(e.b)
@@ -387,10 +389,39 @@ func DocOf(t *Topology) Doc {
 		if l.Routing != "" && l.Routing != RoutingStatic {
 			dl.Routing = l.Routing
 		}
+		dl.BGP = l.BGP
 		d.Links = append(d.Links, dl)
 	}
 	for _, p := range t.ExternalPeers {
 		d.ExternalPeers = append(d.ExternalPeers, DocPeer{Name: p.Name, Address: p.Address, PeerOf: p.PeerOf, Listen: p.Listen})
 	}
 	return d
+}
+
+// attachmentBGP appends a CE–PE link's BGP keys that are set.
+func (e *encoder) attachmentBGP(b AttachmentBGP) {
+	if b.ASOverride {
+		e.b = append(e.b, ", as-override: true"...)
+	}
+	for _, k := range []struct {
+		key string
+		n   uint8
+	}{{"allowas-in", b.AllowASIn}, {"pe-allowas-in", b.PEAllowASIn}} {
+		if k.n > 0 {
+			e.b = append(e.b, ", "+k.key+": "...)
+			e.b = strconv.AppendUint(e.b, uint64(k.n), 10)
+		}
+	}
+	if b.SoO != (vrf.RouteTarget{}) {
+		e.b = append(e.b, ", soo: "...)
+		e.str(b.SoO.String())
+	}
+	if b.HasLocalPref {
+		e.b = append(e.b, ", local-preference: "...)
+		e.b = strconv.AppendUint(e.b, uint64(b.LocalPref), 10)
+	}
+	if b.MED != 0 {
+		e.b = append(e.b, ", med: "...)
+		e.b = strconv.AppendUint(e.b, uint64(b.MED), 10)
+	}
 }

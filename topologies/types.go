@@ -133,7 +133,42 @@ type Link struct {
 	Subnet  netip.Prefix
 	VRF     string  // the attachment's VRF on a CE–PE link, "" on a provider link
 	Routing Routing // CE–PE links only
+	BGP     AttachmentBGP
 	Pos     Pos
+}
+
+// AttachmentBGP is the BGP policy of a CE–PE link (all zero elsewhere):
+// the IOS neighbour and route-map settings a PE and its CE would carry.
+// The AS-path options apply to routing: ebgp links only.
+type AttachmentBGP struct {
+	// ASOverride: the PE replaces the CE's AS by the provider's in routes
+	// it advertises to this CE (IOS "neighbor as-override").
+	ASOverride bool
+	// AllowASIn: the CE accepts routes carrying its own AS up to this many
+	// times (IOS "neighbor allowas-in N" on the CE); 0 rejects them.
+	AllowASIn uint8
+	// PEAllowASIn: the PE accepts routes from this CE carrying the
+	// provider's AS up to this many times (the hub-out attachment of a
+	// hub-and-spoke VPN).
+	PEAllowASIn uint8
+	// SoO is the Site of Origin (RFC 4360 section 5) of routes learned over
+	// this link; a route carrying it is never advertised to a CE over a
+	// link with the same SoO. Zero when unset.
+	SoO vrf.RouteTarget
+	// LocalPref is set on the routes the PE learns over this link
+	// (HasLocalPref); otherwise they take 100.
+	LocalPref    uint32
+	HasLocalPref bool
+	// MED is set on the routes the PE learns over this link (0: none).
+	MED uint32
+}
+
+// LocalPrefOr100 is the LOCAL_PREF routes learned over the link take.
+func (b AttachmentBGP) LocalPrefOr100() uint32 {
+	if b.HasLocalPref {
+		return b.LocalPref
+	}
+	return 100
 }
 
 // Interface is one end of a link.

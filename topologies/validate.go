@@ -136,8 +136,10 @@ func (ld *loader) checkLinkRoles(rl *rawLink, a, b *Node) {
 		if e, ok := rl.f["vrf"]; ok {
 			ld.d.Errorf(e.Key, "vrf is only for CE–PE links; %s and %s are both provider routers", a.Name, b.Name)
 		}
-		if e, ok := rl.f["routing"]; ok {
-			ld.d.Errorf(e.Key, "routing is only for CE–PE links; %s and %s are both provider routers", a.Name, b.Name)
+		for _, k := range attachmentKeys {
+			if e, ok := rl.f[k]; ok {
+				ld.d.Errorf(e.Key, "%s is only for CE–PE links; %s and %s are both provider routers", k, a.Name, b.Name)
+			}
 		}
 		return
 	}
@@ -157,6 +159,13 @@ func (ld *loader) checkLinkRoles(rl *rawLink, a, b *Node) {
 	}
 	if rl.l.Routing == RoutingEBGP && ce.ASN == 0 && !ld.byName[ce.Name].f.Has("asn") {
 		ld.d.Errorf(rl.f.Value("routing"), "routing: ebgp needs the CE's AS number; add asn to node %s", ce.Name)
+	}
+	if rl.l.Routing != RoutingEBGP {
+		for _, k := range ebgpKeys {
+			if e, ok := rl.f[k]; ok {
+				ld.d.Errorf(e.Key, "%s is an eBGP option; this link from CE %s routes statically (add routing: ebgp)", k, ce.Name)
+			}
+		}
 	}
 }
 
@@ -209,14 +218,18 @@ func (ld *loader) checkProviderOverlaps() {
 	}
 }
 
-// checkVRFOverlaps checks each VRF: the LANs of the CEs attached in it and
-// the subnets given to its CE–PE links.
+// checkVRFOverlaps checks each VRF: the subnets given to its CE–PE links
+// may overlap neither each other nor a LAN of a CE attached in it. LANs may
+// overlap each other: sites of one VPN announce overlapping and identical
+// prefixes (a summary at the hub, a more specific at a branch, the same
+// prefix from a backup site), and longest match and best path decide.
 func (ld *loader) checkVRFOverlaps() {
-	spaces := map[*rawVRF]*space{}
+	type vrfSpace struct{ lans, subnets space }
+	spaces := map[*rawVRF]*vrfSpace{}
 	lansDone := map[[2]any]bool{}
-	get := func(rv *rawVRF) *space {
+	get := func(rv *rawVRF) *vrfSpace {
 		if spaces[rv] == nil {
-			spaces[rv] = &space{}
+			spaces[rv] = &vrfSpace{}
 		}
 		return spaces[rv]
 	}
@@ -234,8 +247,10 @@ func (ld *loader) checkVRFOverlaps() {
 			}
 			lansDone[[2]any{rn, rl.vrf}] = true
 			for i, p := range rn.n.LANs {
-				if other, ok := get(rl.vrf).add(p, fmt.Sprintf("LAN %s of %s (line %d)", p, rn.n.Name, rn.lans[i].Line)); !ok {
-					ld.d.Errorf(rn.lans[i], "lans: %s overlaps %s in VRF %s", p, other, rl.vrf.v.Name)
+				sp := get(rl.vrf)
+				if _, ok := sp.lans.t.Get(p); !ok {
+					sp.lans.t.Insert(p, len(sp.lans.names))
+					sp.lans.names = append(sp.lans.names, fmt.Sprintf("LAN %s of %s (line %d)", p, rn.n.Name, rn.lans[i].Line))
 				}
 			}
 		}
@@ -244,10 +259,28 @@ func (ld *loader) checkVRFOverlaps() {
 		if !rl.l.Subnet.IsValid() {
 			continue
 		}
-		if other, ok := get(rl.vrf).add(rl.l.Subnet, fmt.Sprintf("the subnet of the link at line %d", rl.l.Pos.Line)); !ok {
+		sp := get(rl.vrf)
+		what := fmt.Sprintf("the subnet of the link at line %d", rl.l.Pos.Line)
+		other, ok := sp.lans.overlaps(rl.l.Subnet)
+		if ok {
+			other, ok = sp.subnets.add(rl.l.Subnet, what)
+		}
+		if !ok {
 			ld.d.Errorf(rl.f.Value("subnet"), "subnet: %s overlaps %s in VRF %s", rl.l.Subnet, other, rl.vrf.v.Name)
 		}
 	}
+}
+
+// overlaps returns the description of a prefix in s that overlaps p, and
+// false, if there is one.
+func (s *space) overlaps(p netip.Prefix) (string, bool) {
+	for _, i := range s.t.Supernets(p) {
+		return s.names[i], false
+	}
+	for _, i := range s.t.Subnets(p) {
+		return s.names[i], false
+	}
+	return "", true
 }
 
 // warnDisconnected warns when the provider routers fall into more than one

@@ -187,3 +187,11 @@ func formatAdminNum(typ int, b []byte) string {
 			strconv.FormatUint(uint64(binary.BigEndian.Uint16(b[4:6])), 10)
 	}
 }
+
+// SiteOfOrigin returns the Site of Origin extended community with the same
+// administrator and number (RFC 4360 section 5: subtype 0x03 where a route
+// target has 0x02).
+func (rt RouteTarget) SiteOfOrigin() RouteTarget {
+	rt[1] = 0x03
+	return rt
+}

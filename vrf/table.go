@@ -60,26 +60,57 @@ type Route struct {
 	MED        uint32
 	IGPCost    uint32
 	ClusterLen int
-	RouterID   netip.Addr // originator or router ID
-	PeerID     netip.Addr // the sending peer's router ID (model loopback)
+	RouterID   netip.Addr  // originator or router ID
+	PeerID     netip.Addr  // the sending peer's router ID (model loopback)
+	SoO        RouteTarget // Site of Origin (zero: none)
 }
 
 // Local reports whether the route leaves through one of the PE's own
 // attachment interfaces.
 func (r *Route) Local() bool { return r.Proto != IBGP }
 
-// Better reports whether a is preferred over b: administrative distance,
-// then for BGP routes RFC 4271 section 9.1.2.2 and RFC 4456 (local
-// preference, AS path length, origin, MED, eBGP over iBGP, IGP cost, cluster
-// list length, lowest originator or router ID, lowest peer), and finally the
-// route distinguisher and next hop, so that the choice never depends on the
-// order routes arrived in.
+// Better reports whether a is preferred over b. Between protocols the
+// administrative distance decides: connected, then static, then BGP. Between
+// two BGP routes (eBGP from a CE, iBGP from another PE) the BGP decision
+// process decides, as in IOS, where BGP picks one best path before it
+// offers it to the routing table: RFC 4271 section 9.1.2.2 with RFC 4456
+// section 9: local preference, AS path length, origin, MED (when both came
+// from the same neighbouring AS), eBGP over iBGP, IGP cost to the next hop,
+// lowest originator or router ID, shorter cluster list, lowest peer. Last
+// come the route distinguisher and next hop, so that the choice never
+// depends on the order routes arrived in.
 func Better(a, b *Route) bool { return compare(a, b) < 0 }
 
+// Compare orders two routes for one prefix as Better does: negative when
+// a is preferred.
+func Compare(a, b *Route) int { return compare(a, b) }
+
+func (p Proto) isBGP() bool { return p == EBGP || p == IBGP }
+
 func compare(a, b *Route) int {
-	if c := cmp.Compare(a.Proto.Distance(), b.Proto.Distance()); c != 0 {
+	if !a.Proto.isBGP() || !b.Proto.isBGP() {
+		if c := cmp.Compare(a.Proto.Distance(), b.Proto.Distance()); c != 0 {
+			return c
+		}
+	}
+	if c := CompareBGP(a, b); c != 0 {
 		return c
 	}
+	if c := a.RD.Compare(b.RD); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.FromVRF, b.FromVRF); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.CE, b.CE); c != 0 {
+		return c
+	}
+	return a.NextHop.Compare(b.NextHop)
+}
+
+// CompareBGP is the BGP decision process between two paths for one
+// destination (see Better), negative when a wins, 0 when every step ties.
+func CompareBGP(a, b *Route) int {
 	if c := cmp.Compare(b.LocalPref, a.LocalPref); c != 0 {
 		return c
 	}
@@ -94,28 +125,19 @@ func compare(a, b *Route) int {
 			return c
 		}
 	}
-	if c := cmp.Compare(a.IGPCost, b.IGPCost); c != 0 {
+	if c := cmp.Compare(a.Proto, b.Proto); c != 0 { // eBGP over iBGP
 		return c
 	}
-	if c := cmp.Compare(a.ClusterLen, b.ClusterLen); c != 0 {
+	if c := cmp.Compare(a.IGPCost, b.IGPCost); c != 0 {
 		return c
 	}
 	if c := a.RouterID.Compare(b.RouterID); c != 0 {
 		return c
 	}
-	if c := a.PeerID.Compare(b.PeerID); c != 0 {
+	if c := cmp.Compare(a.ClusterLen, b.ClusterLen); c != 0 {
 		return c
 	}
-	if c := a.RD.Compare(b.RD); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.FromVRF, b.FromVRF); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.CE, b.CE); c != 0 {
-		return c
-	}
-	return a.NextHop.Compare(b.NextHop)
+	return a.PeerID.Compare(b.PeerID)
 }
 
 func firstAS(p []uint32) uint32 {

@@ -1,0 +1,156 @@
+package bgp
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
+)
+
+// A route reflector decides as real routers do, which GoBGP cannot: its
+// best path has no IGP-cost step (it was a no-op in GoBGP and was removed)
+// and no next-hop reachability without zebra, and it ignores
+// ORIGINATOR_ID and CLUSTER_LIST (RFC 4456 section 9). So on a speaker
+// with SpeakerConfig.Decides the caller makes the VPNv4 decision and GoBGP
+// stays the session and wire engine:
+//
+//   - an import policy keeps every VPNv4 path the speaker receives out of
+//     its Loc-RIB: GoBGP holds them in the neighbours' Adj-RIB-In
+//     (AdjRIBInVPNv4 lists them, with the sending peer), decides nothing
+//     and reflects nothing by itself;
+//   - the caller runs the decision process with what the model knows (the
+//     IGP cost to each next hop, whether it resolves) and hands the chosen
+//     path of each destination to Reflect, which originates it unchanged:
+//     the same NLRI and label, the same next hop and attributes, plus an
+//     ORIGINATOR_ID (the sending peer's router ID) if it had none;
+//   - GoBGP sends that path to every neighbour as a reflected route:
+//     toward a client (and a fellow reflector, configured as one, see
+//     reflect.go) it keeps the ORIGINATOR_ID and prepends its CLUSTER_ID
+//     to the CLUSTER_LIST (RFC 4456 section 8), and it leaves the next hop
+//     alone (iBGP).
+//
+// What differs from RFC 4456 on the wire: the reflector also sends the
+// chosen path back to the client it came from (which drops it by its own
+// ORIGINATOR_ID, as IOS clients do), and a path learned from a fellow
+// reflector goes back to the reflectors too (which drop it by their own
+// CLUSTER_ID, RFC 4456 section 8). Neither changes any router's choice
+// while every reflector peers with every other, as the model builds them.
+
+const decidesPolicy = "vpnsim-decides"
+
+// decidesPolicies installs the import policy of a speaker whose VPNv4
+// decision the caller makes: local VPNv4 paths (Reflect's) are accepted,
+// received ones rejected, so they stay in the Adj-RIB-In only.
+func (sp *Speaker) decidesPolicies() error {
+	ctx := context.Background()
+	vpn := func() *api.Conditions { return &api.Conditions{AfiSafiIn: []*api.Family{VPNv4.api()}} }
+	local := vpn()
+	local.RouteType = api.Conditions_ROUTE_TYPE_LOCAL
+	policy := &api.Policy{Name: decidesPolicy, Statements: []*api.Statement{
+		{Name: decidesPolicy + "-own", Conditions: local, Actions: &api.Actions{RouteAction: api.RouteAction_ACCEPT}},
+		{Name: decidesPolicy, Conditions: vpn(), Actions: &api.Actions{RouteAction: api.RouteAction_REJECT}},
+	}}
+	if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: policy}); err != nil {
+		return err
+	}
+	return sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
+		Name:          "global",
+		Direction:     api.PolicyDirection_IMPORT,
+		Policies:      []*api.Policy{{Name: decidesPolicy}},
+		DefaultAction: api.RouteAction_ACCEPT,
+	}})
+}
+
+// AdjRIBInVPNv4 returns every VPN-IPv4 path the speaker holds from its
+// neighbours (their Adj-RIB-In, before import policy: on a speaker with
+// Decides, everything it received), sorted by RD, prefix and sending peer.
+// Each has FromPeer and PeerRouterID set and can be handed to Reflect.
+func (sp *Speaker) AdjRIBInVPNv4() ([]VPNPath, error) {
+	peers, err := sp.peers()
+	if err != nil {
+		return nil, fmt.Errorf("speaker %s: listing its neighbours: %w", sp.cfg.Name, err)
+	}
+	addrs := make([]string, 0, len(peers))
+	for a := range peers {
+		addrs = append(addrs, a)
+	}
+	slices.Sort(addrs)
+	var out []VPNPath
+	for _, addr := range addrs {
+		name := sp.peerName(addr)
+		if name == "" {
+			continue
+		}
+		var first error
+		err := sp.listPath(&api.ListPathRequest{TableType: api.TableType_ADJ_IN, Name: addr, Family: VPNv4.api(), EnableOnlyBinary: true}, func(dst *api.Destination) {
+			for _, p := range dst.Paths {
+				if first != nil {
+					return
+				}
+				v, err := vpnPath(p)
+				if err != nil {
+					first = fmt.Errorf("%s from %s: %w", dst.Prefix, name, err)
+					return
+				}
+				v.FromPeer = name
+				v.PeerRouterID, _ = netip.ParseAddr(p.SourceId)
+				v.Best = false
+				v.wire = p
+				out = append(out, v)
+			}
+		})
+		if err == nil {
+			err = first
+		}
+		if err != nil {
+			return nil, fmt.Errorf("speaker %s: reading the VPNv4 Adj-RIB-In from %s: %w", sp.cfg.Name, name, err)
+		}
+	}
+	slices.SortFunc(out, func(a, b VPNPath) int {
+		return cmp.Or(a.RD.Compare(b.RD), a.Prefix.Addr().Compare(b.Prefix.Addr()),
+			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
+	})
+	return out, nil
+}
+
+// Reflect originates each path, as AdjRIBInVPNv4 returned it, as this
+// speaker's best path for its RD and prefix (replacing any earlier one):
+// unchanged, with an ORIGINATOR_ID of the sending peer's router ID added
+// when it has none.
+func (sp *Speaker) Reflect(paths ...VPNPath) error {
+	out := make([]*api.Path, 0, len(paths))
+	for _, v := range paths {
+		if v.wire == nil {
+			return fmt.Errorf("speaker %s: reflecting %v %v: the path was not read by AdjRIBInVPNv4", sp.cfg.Name, v.RD, v.Prefix)
+		}
+		// A path with no SourceAsn is local to GoBGP (api2Path).
+		p := &api.Path{Family: VPNv4.api(), NlriBinary: v.wire.NlriBinary, PattrsBinary: v.wire.PattrsBinary}
+		if !v.OriginatorID.IsValid() && v.PeerRouterID.Is4() {
+			b, err := bgp.NewPathAttributeOriginatorId(v.PeerRouterID.String()).Serialize()
+			if err != nil {
+				return fmt.Errorf("speaker %s: reflecting %v %v: %w", sp.cfg.Name, v.RD, v.Prefix, err)
+			}
+			p.PattrsBinary = append(slices.Clip(p.PattrsBinary), b)
+		}
+		out = append(out, p)
+	}
+	if err := sp.addPaths(out, false); err != nil {
+		return fmt.Errorf("speaker %s: reflecting VPN routes: %w", sp.cfg.Name, err)
+	}
+	return nil
+}
+
+// SameWire reports whether two paths read from GoBGP have the same NLRI
+// and attributes in wire form (false for a path not read from GoBGP).
+func (p VPNPath) SameWire(o VPNPath) bool {
+	if p.wire == nil || o.wire == nil {
+		return false
+	}
+	return bytes.Equal(p.wire.NlriBinary, o.wire.NlriBinary) &&
+		slices.EqualFunc(p.wire.PattrsBinary, o.wire.PattrsBinary, bytes.Equal)
+}

@@ -1,0 +1,245 @@
+package lab
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/vpnsim/vpnsim/bgp"
+	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// BGP decisions as real routers make them. GoBGP is the session and wire
+// engine; the decision process is the model's (package vrf's CompareBGP:
+// RFC 4271 section 9.1.2 with RFC 4456 section 9), because only the model
+// knows the IGP: which next hops resolve and at what cost.
+//
+//   - A route reflector (bgp.SpeakerConfig.Decides) keeps what it receives
+//     in its Adj-RIB-In. After each settle, reflect runs its decision per
+//     RD and prefix over the paths that are candidates (RFC 4271 section
+//     9.1.2.1: the next hop resolves in the reflector's IGP; RFC 4456
+//     section 8: not its own ORIGINATOR_ID, not its own CLUSTER_ID), with
+//     the reflector's IGP cost to each next hop, and has the speaker send
+//     the winner on unchanged (bgp.Speaker.Reflect). So the reflector picks
+//     the PE nearest to it, as IOS, Junos and FRR do, and a path whose next
+//     hop is outside the model never displaces one that works.
+//   - A PE decides per VRF and prefix (computePE): a path is a candidate
+//     when an LSP reaches its next hop (RFC 4364 section 4.3.2), with the
+//     PE's IGP cost to it. Its VPNv4 table marks as best (">") the path the
+//     same decision picks per RD and prefix, so the table and forwarding
+//     agree.
+//
+// The cost: one Adj-RIB-In listing per reflector and round, and one more
+// advertise-and-settle round per convergence (PEs advertise, reflectors
+// reflect, PEs install). docs/performance.md has the figures.
+
+// rrCandidate turns a path a reflector received into a route for the
+// decision process, and reports whether it is a candidate at all.
+func (c *control) rrCandidate(n *topologies.Node, p bgp.VPNPath) (*vrf.Route, bool) {
+	if p.OriginatorID == n.Loopback || p.HasCluster(n.Loopback) {
+		return nil, false // RFC 4456 section 8: its own route coming back
+	}
+	nh := c.l.NodeByLoopback(p.NextHop)
+	r := c.l.Core.Router(n.Name)
+	if nh == "" || r == nil {
+		return nil, false
+	}
+	cost, ok := r.Dist(nh)
+	if !ok {
+		return nil, false // RFC 4271 section 9.1.2.1: the next hop does not resolve
+	}
+	return pathRoute(p, nh, cost), true
+}
+
+// pathRoute is a VPN path as a route for the decision process: a missing
+// LOCAL_PREF counts as 100 (IOS, FRR), the ORIGINATOR_ID stands for the
+// router ID (RFC 4456 section 9).
+func pathRoute(p bgp.VPNPath, pe string, cost uint32) *vrf.Route {
+	rid := p.OriginatorID
+	if !rid.IsValid() {
+		rid = p.PeerRouterID
+	}
+	lp := p.LocalPref
+	if lp == 0 {
+		lp = 100
+	}
+	return &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: pe, NextHop: p.NextHop, Label: mplsLabel(p.Label), RD: p.RD,
+		RTs: p.RouteTargets, LocalPref: lp, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED, IGPCost: cost,
+		ClusterLen: p.ClusterListLen, RouterID: rid, PeerID: p.PeerRouterID, SoO: p.SiteOfOrigin}
+}
+
+// rrTable is one reflector's BGP table as it would print it: what it
+// received (its own routes coming back left out), with the best path of
+// each RD and prefix marked.
+type rrTable struct {
+	paths []bgp.VPNPath
+	valid []bool // a candidate (next hop resolves)
+	best  []bool
+}
+
+// decideRR reads reflector n's Adj-RIB-In and runs its decision.
+func (c *control) decideRR(n *topologies.Node) (rrTable, error) {
+	all, err := c.vpn[n.Name].AdjRIBInVPNv4()
+	if err != nil {
+		return rrTable{}, err
+	}
+	var t rrTable
+	for _, p := range all {
+		if p.OriginatorID == n.Loopback || p.HasCluster(n.Loopback) {
+			continue
+		}
+		t.paths = append(t.paths, p)
+	}
+	t.valid = make([]bool, len(t.paths))
+	t.best = make([]bool, len(t.paths))
+	routes := make([]*vrf.Route, len(t.paths))
+	for i, p := range t.paths {
+		routes[i], t.valid[i] = c.rrCandidate(n, p)
+	}
+	// The paths come sorted by RD and prefix: decide one run at a time.
+	for i := 0; i < len(t.paths); {
+		j, best := i, -1
+		for ; j < len(t.paths) && t.paths[j].RD == t.paths[i].RD && t.paths[j].Prefix == t.paths[i].Prefix; j++ {
+			if t.valid[j] && (best < 0 || vrf.Compare(routes[j], routes[best]) < 0) {
+				best = j
+			}
+		}
+		if best >= 0 {
+			t.best[best] = true
+		}
+		i = j
+	}
+	return t, nil
+}
+
+// reflected is what one reflector sends: its chosen path per RD and prefix.
+type reflected map[vpnKey]bgp.VPNPath
+
+// reflect runs every route reflector's decision and brings what each
+// sends to its choice; it reports whether anything changed. Reflectors are
+// independent speakers, so they decide at the same time.
+func (c *control) reflect() (bool, error) {
+	var rrs []*topologies.Node
+	for _, n := range c.l.Topo.Nodes {
+		if n.Role == topologies.RoleRR {
+			rrs = append(rrs, n)
+		}
+	}
+	changed := make([]bool, len(rrs))
+	errs := make([]error, len(rrs))
+	outs := make([]reflected, len(rrs))
+	var wg sync.WaitGroup
+	for i, n := range rrs {
+		wg.Go(func() { outs[i], changed[i], errs[i] = c.reflectRR(n) })
+	}
+	wg.Wait()
+	any := false
+	for i, n := range rrs {
+		if errs[i] == nil {
+			c.advRR[n.Name] = outs[i]
+		}
+		any = any || changed[i]
+	}
+	return any, errors.Join(errs...)
+}
+
+func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
+	have := c.advRR[n.Name]
+	want := reflected{}
+	if !c.l.state.NodeDown[n.Name] {
+		t, err := c.decideRR(n)
+		if err != nil {
+			return have, false, err
+		}
+		for i, p := range t.paths {
+			if t.best[i] {
+				want[vpnKey{p.RD, p.Prefix}] = p
+			}
+		}
+	}
+	sp := c.vpn[n.Name]
+	changed := false
+	for _, k := range sortedKeys(have) {
+		if _, ok := want[k]; !ok {
+			if err := sp.DeleteVPNv4(k.rd, k.prefix); err != nil {
+				return have, changed, err
+			}
+			changed = true
+		}
+	}
+	var adds []bgp.VPNPath
+	for _, k := range sortedKeys(want) {
+		if h, ok := have[k]; !ok || !samePath(h, want[k]) {
+			adds = append(adds, want[k])
+		}
+	}
+	if len(adds) > 0 {
+		if err := sp.Reflect(adds...); err != nil {
+			return have, changed, err
+		}
+		changed = true
+	}
+	return want, changed, nil
+}
+
+// samePath reports whether two received paths are the same path from the
+// same peer: same sender, label, next hop and attributes.
+func samePath(a, b bgp.VPNPath) bool {
+	return a.FromPeer == b.FromPeer && a.SameWire(b)
+}
+
+// VPNTable returns node's VPNv4 BGP table as the router prints it, sorted
+// by RD, prefix and peer, with best marking the path its decision picks
+// (the one forwarding uses) and valid the candidates (next hop resolves).
+// A route reflector's table is what it received; a PE's is its RIB.
+func (l *Lab) VPNTable(node string) (paths []bgp.VPNPath, valid, best []bool, err error) {
+	n := l.Topo.Node(node)
+	sp := l.ctl.vpn[node]
+	if n == nil || sp == nil {
+		return nil, nil, nil, nil
+	}
+	if n.Role == topologies.RoleRR {
+		t, err := l.ctl.decideRR(n)
+		return t.paths, t.valid, t.best, err
+	}
+	paths, err = sp.VPNv4Paths()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	valid = make([]bool, len(paths))
+	best = make([]bool, len(paths))
+	routes := make([]*vrf.Route, len(paths))
+	for i, p := range paths {
+		routes[i], valid[i] = l.ctl.peCandidate(n, p)
+	}
+	for i := 0; i < len(paths); {
+		j, b := i, -1
+		for ; j < len(paths) && paths[j].RD == paths[i].RD && paths[j].Prefix == paths[i].Prefix; j++ {
+			if valid[j] && (b < 0 || vrf.Compare(routes[j], routes[b]) < 0) {
+				b = j
+			}
+		}
+		if b >= 0 {
+			best[b] = true
+		}
+		i = j
+	}
+	return paths, valid, best, nil
+}
+
+// peCandidate turns a path in a PE's RIB into a route for the decision
+// process: a local path is the PE's own export (it wins, as a locally
+// originated path does, RFC 4271 section 9.1.2.2 by weight in IOS); a
+// received one is a candidate when an LSP reaches its next hop.
+func (c *control) peCandidate(n *topologies.Node, p bgp.VPNPath) (*vrf.Route, bool) {
+	if p.FromPeer == "" {
+		return &vrf.Route{Prefix: p.Prefix, Proto: vrf.Static, RD: p.RD, NextHop: p.NextHop}, true
+	}
+	x := c.l.pes[n.Name]
+	if x == nil || p.NextHop == n.Loopback || len(x.Tables.FTN[p.NextHop]) == 0 {
+		return nil, false
+	}
+	remote := c.l.NodeByLoopback(p.NextHop)
+	cost, _ := x.Tables.Dist(remote)
+	return pathRoute(p, remote, cost), true
+}
