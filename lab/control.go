@@ -332,11 +332,12 @@ func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefi
 		}
 		// Connected and static routes enter BGP by redistribution:
 		// ORIGIN incomplete, as IOS gives them. The link's BGP keys set
-		// LOCAL_PREF, MED and SoO on what the PE learns over it.
+		// LOCAL_PREF, MED and SoO on what the PE learns over it from the
+		// CE (its LANs, static or eBGP), not on the link's own subnet.
 		pol := a.Link.BGP
 		lp := pol.LocalPrefOr100()
 		rs := []*vrf.Route{{Prefix: a.Link.Subnet, Proto: vrf.Connected, IfIndex: a.IfIndex, Exported: true,
-			Origin: originIncomplete, LocalPref: lp, MED: pol.MED, SoO: pol.SoO}}
+			Origin: originIncomplete, LocalPref: 100}}
 		switch a.Routing {
 		case topologies.RoutingStatic:
 			for _, lan := range a.LANs {
