@@ -1,7 +1,6 @@
 package bgp
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -145,12 +144,65 @@ func (sp *Speaker) Reflect(paths ...VPNPath) error {
 	return nil
 }
 
-// SameWire reports whether two paths read from GoBGP have the same NLRI
-// and attributes in wire form (false for a path not read from GoBGP).
-func (p VPNPath) SameWire(o VPNPath) bool {
-	if p.wire == nil || o.wire == nil {
-		return false
+// Fingerprint identifies a path read from GoBGP by its wire form (NLRI,
+// label and attributes): equal fingerprints, the same path, within one
+// process. The zero Fingerprint is no path's.
+type Fingerprint struct {
+	nlri  string
+	attrs digest
+}
+
+// Fingerprint returns the path's fingerprint (zero for a path not read
+// from GoBGP). It holds a copy of the NLRI bytes and a 128-bit digest of
+// the attributes, not the path: a caller can keep one per route cheaply.
+func (p VPNPath) Fingerprint() Fingerprint {
+	if p.wire == nil {
+		return Fingerprint{}
 	}
-	return bytes.Equal(p.wire.NlriBinary, o.wire.NlriBinary) &&
-		slices.EqualFunc(p.wire.PattrsBinary, o.wire.PattrsBinary, bytes.Equal)
+	return Fingerprint{nlri: string(p.wire.NlriBinary), attrs: wireDigest(p.wire.PattrsBinary)}
+}
+
+// NoEcho makes sp never send remote a path it originated with next hop
+// nh. A CE that passes on what it learned (the caller originates it on
+// the CE's speaker with, as next hop, the CE's address on the link it
+// learned it over) thus never sends it back over that link, as routers
+// do not send a path back to the peer it came from (GoBGP does the same
+// for the paths it learns itself).
+func (sp *Speaker) NoEcho(remote *Speaker, nh netip.Addr) error {
+	if !nh.Is4() {
+		return fmt.Errorf("speaker %s: no-echo toward %s: next hop %v is not IPv4", sp.cfg.Name, remote.cfg.Name, nh)
+	}
+	name := "vpnsim-noecho-" + remote.addr.String()
+	set := &api.DefinedSet{DefinedType: api.DefinedType_NEIGHBOR, Name: name, List: []string{remote.addr.String() + "/32"}}
+	policy := &api.Policy{Name: name, Statements: []*api.Statement{{
+		Name: name,
+		Conditions: &api.Conditions{
+			NeighborSet:   &api.MatchSet{Type: api.MatchSet_ANY, Name: name},
+			RouteType:     api.Conditions_ROUTE_TYPE_LOCAL,
+			NextHopInList: []string{nh.String() + "/32"},
+		},
+		Actions: &api.Actions{RouteAction: api.RouteAction_REJECT},
+	}}}
+	sp.policyMu.Lock()
+	defer sp.policyMu.Unlock()
+	sp.touch()
+	err := sp.use(func() error {
+		ctx := context.Background()
+		if err := sp.srv.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: set}); err != nil {
+			return err
+		}
+		if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: policy}); err != nil {
+			return err
+		}
+		return sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
+			Name:          "global",
+			Direction:     api.PolicyDirection_EXPORT,
+			Policies:      []*api.Policy{{Name: name}},
+			DefaultAction: api.RouteAction_ACCEPT,
+		}})
+	})
+	if err != nil {
+		return fmt.Errorf("speaker %s: no-echo policy toward %s: %w", sp.cfg.Name, remote.cfg.Name, err)
+	}
+	return nil
 }

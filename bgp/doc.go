@@ -192,6 +192,20 @@
 // a second reflector sees LOCAL_PREF 90 on it. Tested with two and three
 // reflectors, PEs clients of one or of both, and routes withdrawn.
 //
+// A reflector with SpeakerConfig.Decides needs none of this: GoBGP keeps
+// what it receives out of its Loc-RIB and sends only what the caller
+// chooses (decide.go), so the caller compares CLUSTER_LIST lengths itself
+// and no LOCAL_PREF stand-in is installed. The simulator's reflectors all
+// decide this way.
+//
+// # AS paths
+//
+// Inside the AS no AS-path loop check applies (IOS, FRR): iBGP neighbours
+// accept and send paths that carry the speaker's own AS, which a hub CE's
+// re-advertised routes do. On eBGP a speaker always sends a path whose
+// AS_PATH holds the neighbour's AS, and the neighbour's loop check decides
+// (EBGPOptions: as-override, allowas-in).
+//
 // # Other GoBGP behaviour a caller should know
 //
 //   - Route reflectors leave the next hop of iBGP VPNv4 paths alone; eBGP
@@ -205,8 +219,9 @@
 //     must not share a neighbour. An iBGP session between equal router IDs
 //     is refused by AddSession.
 //   - Best is GoBGP's choice; its last tie-break compares neighbour
-//     addresses, which are random here. A caller that runs its own decision
-//     must break ties itself.
+//     addresses, which are random here, and it has no IGP-cost step. The
+//     simulator never uses it: it runs its own decision and breaks ties
+//     itself.
 //   - Each AddPath becomes its own UPDATE; about 250 VPNv4 NLRI fit in one.
 //   - GoBGP's Stop zeroes the global configuration while the FSM goroutines
 //     of the neighbours it just deleted still read it (a data race), and

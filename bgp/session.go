@@ -268,6 +268,13 @@ func (s *Session) neighbour(local, remote *Speaker, rrClient bool, opts EBGPOpti
 		p.Conf.AllowAspathLoopLocal = true
 		p.Conf.ReplacePeerAsn = opts.ASOverride
 		p.Conf.AllowOwnAsn = uint32(opts.AllowOwnAS)
+	} else {
+		// Inside the AS no router checks the AS path for its own AS (IOS,
+		// FRR): a route may carry the provider's AS when a hub CE passed
+		// it back in (pe-allowas-in). GoBGP checks on both ends unless
+		// told otherwise.
+		p.Conf.AllowAspathLoopLocal = true
+		p.Conf.AllowOwnAsn = 255
 	}
 	if rrClient {
 		p.RouteReflector = &api.RouteReflector{

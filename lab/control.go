@@ -36,6 +36,7 @@ type control struct {
 
 	advVPN  map[string]map[vpnKey]bgp.VPNRoute              // what each PE advertises
 	advRR   map[string]reflected                            // what each route reflector reflects (decide.go)
+	advCE   map[string]map[netip.Prefix]bgp.IPv4Route       // what each CE passes on (transit.go)
 	advIPv4 map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route // what each attachment speaker advertises to its CE
 
 	// unresolved holds, by PE and VRF, the best VPN route per prefix from
@@ -70,7 +71,7 @@ func newControl(l *Lab, opts Options) (*control, error) {
 	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose, NoRIBAudit: true}), audit: !opts.NoRIBAudit, report: opts.Progress,
 		vpn: map[string]*bgp.Speaker{}, att: map[*pe.Attachment]*bgp.Speaker{}, ceSp: map[string]*bgp.Speaker{},
 		peerOf: map[string]attPeer{}, plans: map[string]*pe.LabelPlan{},
-		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advRR: map[string]reflected{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route{}}
+		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advRR: map[string]reflected{}, advCE: map[string]map[netip.Prefix]bgp.IPv4Route{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route{}}
 	fail := func(err error) (*control, error) {
 		c.fabric.Close()
 		return nil, fmt.Errorf("starting BGP speakers: %w", err)
@@ -159,8 +160,10 @@ func newControl(l *Lab, opts Options) (*control, error) {
 				if err != nil {
 					return fail(err)
 				}
+				// The next hop is the CE's router ID, never a link
+				// address: those mark what it passes on (transit.go).
 				for _, lan := range cn.LANs {
-					if err := cs.AddIPv4(lan, a.CEAddr); err != nil {
+					if err := cs.AddIPv4(lan, l.ces[a.CE].Source()); err != nil {
 						return fail(err)
 					}
 				}
@@ -171,6 +174,9 @@ func newControl(l *Lab, opts Options) (*control, error) {
 				AOptions: bgp.EBGPOptions{ASOverride: pol.ASOverride, AllowOwnAS: pol.PEAllowASIn},
 				BOptions: bgp.EBGPOptions{AllowOwnAS: pol.AllowASIn}})
 			if err != nil {
+				return fail(err)
+			}
+			if err := cs.NoEcho(ps, a.CEAddr); err != nil {
 				return fail(err)
 			}
 			c.ebgp = append(c.ebgp, ebgpSession{s: s, pe: n.Name, att: a, ce: a.CE})
@@ -220,7 +226,11 @@ func (c *control) converge(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		changed = changed || reflectedChanged
+		transitChanged, err := c.transit()
+		if err != nil {
+			return err
+		}
+		changed = changed || reflectedChanged || transitChanged
 		c.progress(fmt.Sprintf("VRFs computed and advertised (round %d)", round), time.Since(t0))
 		if !changed {
 			if c.audit {
@@ -569,20 +579,7 @@ func (c *control) installCEs() error {
 			if err != nil {
 				return err
 			}
-			best := map[netip.Prefix]bgp.IPv4Path{}
-			var order []netip.Prefix
-			for _, p := range paths {
-				if _, ok := c.peerOf[p.FromPeer]; !ok {
-					continue
-				}
-				cur, ok := best[p.Prefix]
-				if !ok {
-					order = append(order, p.Prefix)
-				}
-				if !ok || len(p.ASPath) < len(cur.ASPath) || (len(p.ASPath) == len(cur.ASPath) && p.FromPeer < cur.FromPeer) {
-					best[p.Prefix] = p
-				}
-			}
+			best, order := c.ceBest(paths)
 			for _, pfx := range order {
 				ap := c.peerOf[best[pfx].FromPeer]
 				routes = append(routes, &ce.Route{Prefix: pfx, Proto: "ebgp",

@@ -112,8 +112,15 @@ func (c *control) decideRR(n *topologies.Node) (rrTable, error) {
 	return t, nil
 }
 
-// reflected is what one reflector sends: its chosen path per RD and prefix.
-type reflected map[vpnKey]bgp.VPNPath
+// reflected is what one reflector sends: its chosen path per RD and
+// prefix, as the peer it came from and its fingerprint (not the path: a
+// reflector of the 100 000-route network sends 100 000 of them).
+type reflected map[vpnKey]rrChoice
+
+type rrChoice struct {
+	from string
+	fp   bgp.Fingerprint
+}
 
 // reflect runs every route reflector's decision and brings what each
 // sends to its choice; it reports whether anything changed. Reflectors are
@@ -146,6 +153,7 @@ func (c *control) reflect() (bool, error) {
 func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 	have := c.advRR[n.Name]
 	want := reflected{}
+	chosen := map[vpnKey]bgp.VPNPath{}
 	if !c.l.state.NodeDown[n.Name] {
 		t, err := c.decideRR(n)
 		if err != nil {
@@ -153,7 +161,9 @@ func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 		}
 		for i, p := range t.paths {
 			if t.best[i] {
-				want[vpnKey{p.RD, p.Prefix}] = p
+				k := vpnKey{p.RD, p.Prefix}
+				want[k] = rrChoice{from: p.FromPeer, fp: p.Fingerprint()}
+				chosen[k] = p
 			}
 		}
 	}
@@ -169,8 +179,8 @@ func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 	}
 	var adds []bgp.VPNPath
 	for _, k := range sortedKeys(want) {
-		if h, ok := have[k]; !ok || !samePath(h, want[k]) {
-			adds = append(adds, want[k])
+		if h, ok := have[k]; !ok || h != want[k] {
+			adds = append(adds, chosen[k])
 		}
 	}
 	if len(adds) > 0 {
@@ -180,12 +190,6 @@ func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 		changed = true
 	}
 	return want, changed, nil
-}
-
-// samePath reports whether two received paths are the same path from the
-// same peer: same sender, label, next hop and attributes.
-func samePath(a, b bgp.VPNPath) bool {
-	return a.FromPeer == b.FromPeer && a.SameWire(b)
 }
 
 // VPNTable returns node's VPNv4 BGP table as the router prints it, sorted

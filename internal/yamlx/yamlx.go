@@ -173,7 +173,13 @@ func (d *Decoder) Map(n *yaml.Node, what string, keys []Key) (f Fields, ok bool)
 	f = Fields{}
 	for _, e := range entries {
 		if !slices.Contains(names, e.Key.Value) {
-			d.Errorf(e.Key, "unknown key %q in %s%s; known keys: %s", e.Key.Value, what, DidYouMean(e.Key.Value, names), strings.Join(names, ", "))
+			hint := DidYouMean(e.Key.Value, names)
+			if hint == "" && n.Style&yaml.FlowStyle != 0 && (e.Value == nil || e.Value.Tag == "!!null") {
+				// {description: a, b} reads as two keys: "description"
+				// and "b". The comma ended the value.
+				hint = " (a comma inside a {…} map ends the value before it: put that value in quotes)"
+			}
+			d.Errorf(e.Key, "unknown key %q in %s%s; known keys: %s", e.Key.Value, what, hint, strings.Join(names, ", "))
 			continue
 		}
 		f[e.Key.Value] = e
