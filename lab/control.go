@@ -76,14 +76,13 @@ func newControl(l *Lab, opts Options) (*control, error) {
 		c.fabric.Close()
 		return nil, fmt.Errorf("starting BGP speakers: %w", err)
 	}
-	var pes, rrs []*topologies.Node
+	var pes []*topologies.Node
 	for _, n := range t.Nodes {
 		cfg := bgp.SpeakerConfig{Name: n.Name, ASN: t.Provider.ASN, RouterID: n.Loopback}
 		switch n.Role {
 		case topologies.RolePE:
 			pes = append(pes, n)
 		case topologies.RoleRR:
-			rrs = append(rrs, n)
 			cfg.ClusterID = n.Loopback
 			cfg.Decides = true // decide.go
 		default:
@@ -116,28 +115,11 @@ func newControl(l *Lab, opts Options) (*control, error) {
 		}
 		return err
 	}
-	if len(rrs) > 0 {
-		for _, r := range rrs {
-			for _, x := range pes {
-				if err := add(r.Name, x.Name, true); err != nil {
-					return fail(err)
-				}
-			}
-		}
-		for i := range rrs {
-			for j := i + 1; j < len(rrs); j++ {
-				if err := add(rrs[i].Name, rrs[j].Name, false); err != nil {
-					return fail(err)
-				}
-			}
-		}
-	} else {
-		for i := range pes {
-			for j := i + 1; j < len(pes); j++ {
-				if err := add(pes[i].Name, pes[j].Name, false); err != nil {
-					return fail(err)
-				}
-			}
+	// The session plan is the topology's (topologies.IBGPSessions), the
+	// same the export writes into the routers' configurations.
+	for _, x := range t.IBGPSessions() {
+		if err := add(x.A.Name, x.B.Name, x.Client); err != nil {
+			return fail(err)
 		}
 	}
 	for _, n := range pes {
