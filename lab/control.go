@@ -353,6 +353,17 @@ func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefi
 		}
 		own[a.VRF.Name] = append(own[a.VRF.Name], rs...)
 	}
+	for _, v := range x.VRFs {
+		own[v.Name] = append(own[v.Name], c.statics(x, v)...)
+	}
+	// A VRF's export map decides which of its own routes it exports
+	// (to other PEs and to other VRFs on this PE alike).
+	for _, v := range x.VRFs {
+		em := l.Topo.VRF(v.Name).ExportMap
+		for _, r := range own[v.Name] {
+			r.Exported = em.Permits(r.Prefix)
+		}
+	}
 	paths, err := c.vpn[n.Name].VPNv4Paths()
 	if err != nil {
 		return nil, err
@@ -372,11 +383,15 @@ func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefi
 	var idx []int
 	for _, v := range x.VRFs {
 		cands := slices.Clone(own[v.Name])
+		im := l.Topo.VRF(v.Name).ImportMap
 		for _, w := range x.VRFs {
 			if w == v || !v.Imports(w.Export) {
 				continue
 			}
 			for _, r := range own[w.Name] {
+				if !r.Exported || !im.Permits(r.Prefix) {
+					continue
+				}
 				lr := *r
 				lr.FromVRF, lr.Exported = w.Name, false
 				cands = append(cands, &lr)
@@ -391,6 +406,9 @@ func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefi
 			p := &paths[i]
 			if c.unresolvedRoute(unres, v, *p) {
 				continue // from outside the model: shown, never installed
+			}
+			if !im.Permits(p.Prefix) {
+				continue // the VRF's import map
 			}
 			r, ok := c.peCandidate(n, *p)
 			if !ok {
@@ -593,4 +611,29 @@ func exportedLocalPref(r *vrf.Route) uint32 {
 		return 0
 	}
 	return r.LocalPref
+}
+
+// statics are the static routes VRF v holds on PE x: those whose next hop
+// is the CE of one of x's attachments in v that is up (or null0, on every
+// PE with v), restricted to the static's pe when it names one.
+func (c *control) statics(x *pe.PE, v *vrf.VRF) []*vrf.Route {
+	var out []*vrf.Route
+	for _, s := range c.l.Topo.VRF(v.Name).Static {
+		if s.PE != "" && s.PE != x.Node.Name {
+			continue
+		}
+		if s.Null0 {
+			out = append(out, &vrf.Route{Prefix: s.Prefix, Proto: vrf.Static, IfIndex: -1, Discard: true,
+				Origin: originIncomplete, LocalPref: 100})
+			continue
+		}
+		for _, a := range x.Attach {
+			if a.VRF == v && a.CEAddr == s.NextHop && x.Node.Ifaces[a.IfIndex].Link.Up() {
+				out = append(out, &vrf.Route{Prefix: s.Prefix, Proto: vrf.Static, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr,
+					Origin: originIncomplete, LocalPref: 100})
+				break
+			}
+		}
+	}
+	return out
 }

@@ -41,6 +41,8 @@ func (l *Lab) LookupRoute(node, vrfName string, prefix netip.Prefix) (ans *Route
 			for _, x := range l.PushedLabels(node, r) {
 				a.Labels = append(a.Labels, uint32(x))
 			}
+		} else if r.Discard {
+			a.Via = []string{"null0"}
 		} else {
 			a.Via = []string{l.nodes[node].Ifaces[r.IfIndex].Peer().Node.Name}
 		}

@@ -157,7 +157,11 @@ func (l *Lab) vrfRouteRow(w *table, n *topologies.Node, r *vrf.Route) {
 		if r.NextHop.IsValid() {
 			nh = r.NextHop.String()
 		}
-		via = l.nodes[n.Name].Ifaces[r.IfIndex].Name
+		if r.Discard {
+			via = "Null0"
+		} else {
+			via = l.nodes[n.Name].Ifaces[r.IfIndex].Name
+		}
 		if r.CE != "" {
 			via = r.CE + " " + via
 		}

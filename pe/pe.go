@@ -155,7 +155,7 @@ func (pe *PE) VRFSource(vrfName string, dst netip.Addr) netip.Addr {
 	if v == nil {
 		return netip.Addr{}
 	}
-	if rt := v.Lookup(dst); rt != nil && rt.Local() && rt.IfIndex >= 0 {
+	if rt := v.Lookup(dst); rt != nil && rt.Local() && rt.IfIndex >= 0 && !rt.Discard {
 		if a := pe.byIf[rt.IfIndex]; a != nil {
 			return a.Addr
 		}
@@ -190,6 +190,11 @@ func (pe *PE) forward(v *vrf.VRF, f *packet.Frame, in int) {
 		pe.Node.Note("VRF %s: no route to %s: unreachable", v.Name, dst)
 		pe.Node.Drop(f, sim.DropNoRoute)
 		pe.icmpError(v, f, in, packet.ICMPUnreachable)
+		return
+	}
+	if rt.Discard {
+		pe.Node.Note("VRF %s: %s to null0: discarded", v.Name, rt.Prefix)
+		pe.Node.Drop(f, sim.DropDiscard)
 		return
 	}
 	if rt.Local() {

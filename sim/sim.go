@@ -269,6 +269,7 @@ const (
 	DropMalformed                      // bytes the node cannot parse
 	DropNoVRF                          // a packet for a VRF the node does not hold
 	DropNotForwarded                   // an ICMP error about an ICMP error, or a packet for a host the node cannot answer
+	DropDiscard                        // a route to null0 (a static discard route)
 	numReasons
 )
 
@@ -280,6 +281,7 @@ var reasonNames = [...]string{
 	DropMalformed:    "malformed",
 	DropNoVRF:        "vrf-mismatch",
 	DropNotForwarded: "not-forwarded",
+	DropDiscard:      "null0",
 }
 
 func (r DropReason) String() string { return reasonNames[r] }

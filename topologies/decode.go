@@ -245,6 +245,9 @@ func (ld *loader) decodeVRFs(v *yaml.Node) {
 			{Name: "import"},
 			{Name: "export"},
 			{Name: "route-target"},
+			{Name: "import-map"},
+			{Name: "export-map"},
+			{Name: "static"},
 			{Name: "description"},
 		})
 		if !ok {
@@ -272,7 +275,99 @@ func (ld *loader) decodeVRFs(v *yaml.Node) {
 		if v := f.Value("description"); v != nil {
 			x.Description, _ = ld.d.OptStr("description", v)
 		}
+		x.ImportMap = ld.prefixMap(f, "import-map")
+		x.ExportMap = ld.prefixMap(f, "export-map")
+		if v := f.Value("static"); v != nil {
+			x.Static = ld.statics(v)
+		}
 	}
+}
+
+// prefixMap reads an import-map or export-map: a list of {prefix, ge, le}.
+func (ld *loader) prefixMap(f yamlx.Fields, key string) PrefixMap {
+	v := f.Value(key)
+	if v == nil {
+		return nil
+	}
+	items, _ := ld.d.Seq(key, v)
+	out := PrefixMap{}
+	for _, it := range items {
+		g, ok := ld.d.Map(it, key+" entry", []yamlx.Key{{Name: "prefix", Required: true}, {Name: "ge"}, {Name: "le"}})
+		if !ok {
+			continue
+		}
+		var e PrefixEntry
+		pv := g.Value("prefix")
+		if pv != nil {
+			p, ok := ld.d.Prefix("prefix", pv)
+			if !ok {
+				continue
+			}
+			e.Prefix = p
+		}
+		for _, k := range []struct {
+			key string
+			to  *int
+		}{{"ge", &e.GE}, {"le", &e.LE}} {
+			if kv := g.Value(k.key); kv != nil {
+				n, _ := ld.d.Int(k.key, kv, 1, 32)
+				*k.to = int(n)
+			}
+		}
+		// IOS: length < ge <= le <= 32, length <= le.
+		switch {
+		case e.GE > 0 && e.GE <= e.Prefix.Bits():
+			ld.d.Errorf(g.Value("ge"), "ge: %d is not longer than the prefix %s; give ge from %d to 32 (or leave it out)", e.GE, e.Prefix, e.Prefix.Bits()+1)
+			continue
+		case e.LE > 0 && e.LE < e.Prefix.Bits():
+			ld.d.Errorf(g.Value("le"), "le: %d is shorter than the prefix %s; give le from %d to 32", e.LE, e.Prefix, e.Prefix.Bits())
+			continue
+		case e.GE > 0 && e.LE > 0 && e.LE < e.GE:
+			ld.d.Errorf(g.Value("le"), "le: %d is below ge %d; a length range runs from ge up to le", e.LE, e.GE)
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// statics reads a VRF's static routes: a list of {prefix, next-hop, pe}.
+func (ld *loader) statics(v *yaml.Node) []StaticRoute {
+	items, _ := ld.d.Seq("static", v)
+	var out []StaticRoute
+	for _, it := range items {
+		g, ok := ld.d.Map(it, "static route", []yamlx.Key{{Name: "prefix", Required: true}, {Name: "next-hop", Required: true}, {Name: "pe"}})
+		if !ok {
+			continue
+		}
+		r := StaticRoute{Pos: Pos{it.Line, it.Column}}
+		good := true
+		if pv := g.Value("prefix"); pv != nil {
+			r.Prefix, ok = ld.d.Prefix("prefix", pv)
+			good = good && ok
+		}
+		if nv := g.Value("next-hop"); nv != nil {
+			if s, ok := ld.d.Str("next-hop", nv); ok {
+				if strings.EqualFold(s, "null0") {
+					r.Null0 = true
+				} else if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
+					ld.d.Errorf(nv, "next-hop: want the IPv4 address of a CE attached in this VRF, or null0 to discard; got %q", s)
+					good = false
+				} else {
+					r.NextHop = a
+				}
+			} else {
+				good = false
+			}
+		}
+		if pv := g.Value("pe"); pv != nil {
+			r.PE, _ = ld.d.Str("pe", pv)
+		}
+		if good {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (ld *loader) routeTargets(f yamlx.Fields, key string) []vrf.RouteTarget {

@@ -56,6 +56,9 @@ type DocVRF struct {
 	RouteTarget []vrf.RouteTarget // the route-target key (import and export)
 	Import      []vrf.RouteTarget
 	Export      []vrf.RouteTarget
+	ImportMap   PrefixMap
+	ExportMap   PrefixMap
+	Static      []StaticRoute
 	Description string
 }
 
@@ -171,6 +174,30 @@ func (d *Doc) Encode() []byte {
 			e.rts(", route-target: ", v.RouteTarget)
 			e.rts(", import: ", v.Import)
 			e.rts(", export: ", v.Export)
+			e.prefixMap(", import-map: ", v.ImportMap)
+			e.prefixMap(", export-map: ", v.ExportMap)
+			if len(v.Static) > 0 {
+				e.b = append(e.b, ", static: ["...)
+				for i, r := range v.Static {
+					if i > 0 {
+						e.b = append(e.b, ", "...)
+					}
+					e.b = append(e.b, "{prefix: "...)
+					e.b = r.Prefix.AppendTo(e.b)
+					e.b = append(e.b, ", next-hop: "...)
+					if r.Null0 {
+						e.b = append(e.b, "null0"...)
+					} else {
+						e.b = r.NextHop.AppendTo(e.b)
+					}
+					if r.PE != "" {
+						e.b = append(e.b, ", pe: "...)
+						e.str(r.PE)
+					}
+					e.b = append(e.b, '}')
+				}
+				e.b = append(e.b, ']')
+			}
 			if v.Description != "" {
 				e.b = append(e.b, ", description: "...)
 				e.str(v.Description)
@@ -364,7 +391,11 @@ func DocOf(t *Topology) Doc {
 		d.Nodes = append(d.Nodes, DocNode{Name: n.Name, Role: n.Role, Loopback: n.Loopback, LANs: n.LANs, ASN: n.ASN, Description: n.Description})
 	}
 	for _, v := range t.VRFs {
-		dv := DocVRF{Name: v.Name, RD: v.RD, RDAuto: v.RDAuto, Description: v.Description}
+		dv := DocVRF{Name: v.Name, RD: v.RD, RDAuto: v.RDAuto, Description: v.Description, ImportMap: v.ImportMap, ExportMap: v.ExportMap}
+		for _, r := range v.Static {
+			r.Pos = Pos{} // where it stood in the file read, not part of the document
+			dv.Static = append(dv.Static, r)
+		}
 		if slices.Equal(v.Import, v.Export) {
 			dv.RouteTarget = v.Import
 		} else {
@@ -424,4 +455,30 @@ func (e *encoder) attachmentBGP(b AttachmentBGP) {
 		e.b = append(e.b, ", med: "...)
 		e.b = strconv.AppendUint(e.b, uint64(b.MED), 10)
 	}
+}
+
+// prefixMap appends an import or export map that is set.
+func (e *encoder) prefixMap(key string, m PrefixMap) {
+	if m == nil {
+		return
+	}
+	e.b = append(e.b, key...)
+	e.b = append(e.b, '[')
+	for i, x := range m {
+		if i > 0 {
+			e.b = append(e.b, ", "...)
+		}
+		e.b = append(e.b, "{prefix: "...)
+		e.b = x.Prefix.AppendTo(e.b)
+		if x.GE > 0 {
+			e.b = append(e.b, ", ge: "...)
+			e.b = strconv.AppendInt(e.b, int64(x.GE), 10)
+		}
+		if x.LE > 0 {
+			e.b = append(e.b, ", le: "...)
+			e.b = strconv.AppendInt(e.b, int64(x.LE), 10)
+		}
+		e.b = append(e.b, '}')
+	}
+	e.b = append(e.b, ']')
 }

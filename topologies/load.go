@@ -50,6 +50,7 @@ func parse(file string, data []byte, l *diag.List) *Topology {
 		return nil
 	}
 	ld.resolve()
+	ld.checkStatics()
 	if l.HasErrors() {
 		return nil
 	}

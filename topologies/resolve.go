@@ -2,12 +2,15 @@ package topologies
 
 import (
 	"encoding/binary"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gaissmai/bart"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/vpnsim/vpnsim/vrf"
 )
@@ -191,4 +194,52 @@ func addrAdd(a netip.Addr, n int) netip.Addr {
 	var b [4]byte
 	binary.BigEndian.PutUint32(b[:], binary.BigEndian.Uint32(a.AsSlice())+uint32(n))
 	return netip.AddrFrom4(b)
+}
+
+// checkStatics checks each VRF's static routes once addresses are known: a
+// pe names a PE with an attachment in the VRF, and a next hop is the
+// address of a CE attached in the VRF (on that PE, when pe is given).
+func (ld *loader) checkStatics() {
+	for _, rv := range ld.vrfs {
+		for _, r := range rv.v.Static {
+			at := &yaml.Node{Line: r.Pos.Line, Column: r.Pos.Column}
+			var pes, ces []string
+			found := false
+			for _, rl := range ld.links {
+				l := rl.l
+				if rl.vrf != rv || !l.IsAttachment() {
+					continue
+				}
+				pe, ce := l.A, l.B
+				if pe.Node.Role == RoleCE {
+					pe, ce = ce, pe
+				}
+				if !slices.Contains(pes, pe.Node.Name) {
+					pes = append(pes, pe.Node.Name)
+				}
+				if r.PE != "" && pe.Node.Name != r.PE {
+					continue
+				}
+				ces = append(ces, fmt.Sprintf("%s %s", ce.Node.Name, ce.Addr.Addr()))
+				if r.Null0 || ce.Addr.Addr() == r.NextHop {
+					found = true
+				}
+			}
+			switch {
+			case r.PE != "" && !slices.Contains(pes, r.PE):
+				ld.d.Errorf(at, "static: pe %s has no attachment in VRF %s; the VRF's PEs: %s", r.PE, rv.v.Name, orNone(pes))
+			case !found && r.Null0:
+				ld.d.Errorf(at, "static: VRF %s has no attachment, so no PE holds the route %s to null0", rv.v.Name, r.Prefix)
+			case !found:
+				ld.d.Errorf(at, "static: next-hop %s is not the address of a CE attached in VRF %s; its CEs: %s", r.NextHop, rv.v.Name, orNone(ces))
+			}
+		}
+	}
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
 }

@@ -98,14 +98,76 @@ type Node struct {
 
 // VRF is one customer VPN definition; it exists on every PE with a link in it.
 type VRF struct {
-	Name        string
-	Index       int    // 1-based position in the file (used by rd: auto)
-	RD          vrf.RD // zero when RDAuto
-	RDAuto      bool
-	Import      []vrf.RouteTarget // route-target plus import, deduplicated, sorted
-	Export      []vrf.RouteTarget // route-target plus export, deduplicated, sorted
+	Name   string
+	Index  int    // 1-based position in the file (used by rd: auto)
+	RD     vrf.RD // zero when RDAuto
+	RDAuto bool
+	Import []vrf.RouteTarget // route-target plus import, deduplicated, sorted
+	Export []vrf.RouteTarget // route-target plus export, deduplicated, sorted
+	// ImportMap and ExportMap restrict what the VRF imports and exports
+	// (IOS "import map"/"export map" over a prefix list; FRR "route-map
+	// vpn import|export"); nil lets everything through.
+	ImportMap PrefixMap
+	ExportMap PrefixMap
+	// Static are the VRF's static routes.
+	Static      []StaticRoute
 	Description string
 	Pos         Pos
+}
+
+// PrefixEntry is one entry of an import or export map: an IOS prefix-list
+// line "permit PREFIX [ge GE] [le LE]".
+type PrefixEntry struct {
+	Prefix netip.Prefix
+	GE, LE int // 0 when not given
+}
+
+// Matches reports whether p falls under the entry as under an IOS prefix
+// list: inside the entry's prefix, with a length from GE (default: the
+// entry's own length) to LE (default: 32 when GE is given, else the
+// entry's own length; without either, only the exact prefix matches).
+func (e PrefixEntry) Matches(p netip.Prefix) bool {
+	if p.Bits() < e.Prefix.Bits() || !e.Prefix.Contains(p.Addr()) {
+		return false
+	}
+	lo, hi := e.Prefix.Bits(), e.Prefix.Bits()
+	if e.GE > 0 {
+		lo, hi = e.GE, 32
+	}
+	if e.LE > 0 {
+		hi = e.LE
+	}
+	return p.Bits() >= lo && p.Bits() <= hi
+}
+
+// PrefixMap is an import or export map: a route passes when an entry
+// matches it. A nil map lets every route through; an empty one none.
+type PrefixMap []PrefixEntry
+
+// Permits reports whether the map lets p through.
+func (m PrefixMap) Permits(p netip.Prefix) bool {
+	if m == nil {
+		return true
+	}
+	for _, e := range m {
+		if e.Matches(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// StaticRoute is a static route in a VRF: toward a CE attached in the VRF,
+// or to null0 (discarded). It is exported like the VRF's other routes.
+type StaticRoute struct {
+	Prefix  netip.Prefix
+	NextHop netip.Addr // the CE's address; zero for null0
+	Null0   bool
+	// PE is the PE that holds it; "" for every PE with an attachment in
+	// the VRF whose CE has the next-hop address (for null0: every PE with
+	// an attachment in the VRF).
+	PE  string
+	Pos Pos
 }
 
 // ExternalPeer is a BGP router outside the simulation (FRR, GoBGP, a lab

@@ -45,6 +45,7 @@ type Route struct {
 	CE       string     // the CE's node name ("" for connected)
 	NextHop  netip.Addr // the CE's address; for a VPN route the remote PE's loopback
 	FromVRF  string     // the VRF on this PE a leaked route comes from; "" for its own
+	Discard  bool       // a static route to null0: packets are dropped
 	Exported bool       // this VRF exports it (learned from its own attachments)
 
 	// VPN routes learned from another PE.
