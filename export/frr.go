@@ -48,8 +48,8 @@ func (r *router) frrConf() []byte {
 	}
 	c.line(0, "! setup.sh (run by containerlab's exec) makes the kernel settings FRR does not:")
 	c.line(0, "! %s", r.setupSummary())
-	if r.n.Role == topologies.RolePE && r.t.Provider.VPNLabelAllocation == topologies.PerPrefix {
-		c.line(0, "! vpn-label-allocation per-prefix: FRR 8.4 allocates one VPN label per VRF")
+	if a := r.t.Provider.VPNLabelAllocation; r.n.Role == topologies.RolePE && (a == topologies.PerPrefix || a == topologies.PerCE) {
+		c.line(0, "! vpn-label-allocation %s: FRR 8.4 allocates one VPN label per VRF", a)
 		c.line(0, "! (label vpn export auto); see docs/real-lab.md")
 	}
 	c.line(0, "frr version 8.4")

@@ -124,7 +124,13 @@ func newControl(l *Lab, opts Options) (*control, error) {
 	}
 	for _, n := range pes {
 		x := l.pes[n.Name]
-		c.plans[n.Name] = x.PlanLabels(t.Provider.VPNLabelAllocation == topologies.PerPrefix)
+		c.plans[n.Name] = x.PlanLabels(t.Provider.VPNLabelAllocation, func(v *vrf.VRF) []netip.Prefix {
+			var ps []netip.Prefix
+			for _, r := range c.statics(x, v) {
+				ps = append(ps, r.Prefix)
+			}
+			return ps
+		})
 		for _, a := range x.Attach {
 			if a.Routing != topologies.RoutingEBGP {
 				continue
@@ -473,7 +479,7 @@ func (c *control) advertisePE(name string, x *pe.PE) advertised {
 			if !r.Exported {
 				continue
 			}
-			want[vpnKey{v.RD, r.Prefix}] = bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: uint32(c.plans[name].Label(v.Name, r.Prefix)),
+			want[vpnKey{v.RD, r.Prefix}] = bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: uint32(c.plans[name].Label(v.Name, r)),
 				NextHop: x.Config.Loopback, RouteTargets: v.Export,
 				ASPath: r.ASPath, Origin: r.Origin, MED: r.MED, LocalPref: exportedLocalPref(r), SiteOfOrigin: r.SoO}
 		}

@@ -27,9 +27,10 @@ func VRFsOf(t *topologies.Topology, n *topologies.Node) []*vrf.VRF {
 }
 
 // Exportable lists, sorted, every prefix VRF v may export from this PE: the
-// subnets of its attachments and the LANs of the CEs behind them. Per-prefix
+// subnets of its attachments, the LANs of the CEs behind them and the
+// prefixes of extra (the VRF's static routes on this PE). Per-prefix
 // labels are allocated over this list, so they never depend on what is up.
-func (pe *PE) Exportable(v *vrf.VRF) []netip.Prefix {
+func (pe *PE) Exportable(v *vrf.VRF, extra []netip.Prefix) []netip.Prefix {
 	var ps []netip.Prefix
 	for _, a := range pe.Attach {
 		if a.VRF != v {
@@ -38,43 +39,104 @@ func (pe *PE) Exportable(v *vrf.VRF) []netip.Prefix {
 		ps = append(ps, a.Link.Subnet)
 		ps = append(ps, a.LANs...)
 	}
+	ps = append(ps, extra...)
 	slices.SortFunc(ps, vrf.ComparePrefix)
 	return slices.Compact(ps)
 }
 
-// LabelPlan is a PE's VPN label allocation (topology contract, "Labels"):
-// from 100000 upward, per VRF in VRF-name order, or per prefix in (VRF name,
-// prefix) order over the prefixes it exports.
-type LabelPlan struct {
-	PerPrefix bool
-	vrf       map[string]mpls.Label
-	prefix    map[string]map[netip.Prefix]mpls.Label
+// CEs lists, by name, the CEs attached to this PE in VRF v.
+func (pe *PE) CEs(v *vrf.VRF) []string {
+	var out []string
+	for _, a := range pe.Attach {
+		if a.VRF == v {
+			out = append(out, a.CE)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
-// PlanLabels allocates the PE's VPN labels.
-func (pe *PE) PlanLabels(perPrefix bool) *LabelPlan {
-	lp := &LabelPlan{PerPrefix: perPrefix, vrf: map[string]mpls.Label{}, prefix: map[string]map[netip.Prefix]mpls.Label{}}
+// LabelPlan is a PE's VPN label allocation (topology contract, "Labels"),
+// from 100000 upward, VRF by VRF in name order:
+//   - per-vrf: one label per VRF, popped and looked up in the VRF;
+//   - per-ce: the VRF's aggregate label (for routes with no CE behind them:
+//     attachment subnets, null0 routes), then one label per attached CE in
+//     CE-name order, popped and sent straight to that CE (IOS "label mode
+//     per-ce");
+//   - per-prefix: one label per prefix the VRF may export (Exportable), in
+//     prefix order; after those of every VRF, one per eBGP CE (VRF by VRF,
+//     CE-name order) for the prefixes a CE advertises beyond its LANs,
+//     delivered to it as per-ce.
+type LabelPlan struct {
+	Mode   topologies.LabelAllocation
+	vrf    map[string]mpls.Label
+	ce     map[string]map[string]mpls.Label
+	prefix map[string]map[netip.Prefix]mpls.Label
+}
+
+// PlanLabels allocates the PE's VPN labels; extra gives each VRF's static
+// route prefixes on this PE.
+func (pe *PE) PlanLabels(mode topologies.LabelAllocation, extra func(v *vrf.VRF) []netip.Prefix) *LabelPlan {
+	lp := &LabelPlan{Mode: mode, vrf: map[string]mpls.Label{}, ce: map[string]map[string]mpls.Label{},
+		prefix: map[string]map[netip.Prefix]mpls.Label{}}
 	next := mpls.FirstVPN
+	ceLabels := func(v *vrf.VRF, ebgpOnly bool) {
+		m := map[string]mpls.Label{}
+		for _, ce := range pe.CEs(v) {
+			if ebgpOnly && !pe.speaksEBGP(v, ce) {
+				continue
+			}
+			m[ce] = next
+			next++
+		}
+		lp.ce[v.Name] = m
+	}
 	for _, v := range pe.VRFs { // sorted by name
-		if !perPrefix {
+		switch mode {
+		case topologies.PerPrefix:
+			m := map[netip.Prefix]mpls.Label{}
+			for _, p := range pe.Exportable(v, extra(v)) {
+				m[p] = next
+				next++
+			}
+			lp.prefix[v.Name] = m
+		case topologies.PerCE:
 			lp.vrf[v.Name] = next
 			next++
-			continue
-		}
-		m := map[netip.Prefix]mpls.Label{}
-		for _, p := range pe.Exportable(v) {
-			m[p] = next
+			ceLabels(v, false)
+		default:
+			lp.vrf[v.Name] = next
 			next++
 		}
-		lp.prefix[v.Name] = m
+	}
+	if mode == topologies.PerPrefix {
+		// After every prefix label, so that they do not move: a label
+		// for what an eBGP CE advertises beyond its LANs.
+		for _, v := range pe.VRFs {
+			ceLabels(v, true)
+		}
 	}
 	return lp
 }
 
-// Label is the VPN label for prefix p exported from VRF v.
-func (lp *LabelPlan) Label(v string, p netip.Prefix) mpls.Label {
-	if lp.PerPrefix {
-		return lp.prefix[v][p]
+func (pe *PE) speaksEBGP(v *vrf.VRF, ce string) bool {
+	for _, a := range pe.Attach {
+		if a.VRF == v && a.CE == ce && a.Routing == topologies.RoutingEBGP {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the VPN label of route r exported from VRF v.
+func (lp *LabelPlan) Label(v string, r *vrf.Route) mpls.Label {
+	if lp.Mode == topologies.PerPrefix {
+		if l, ok := lp.prefix[v][r.Prefix]; ok {
+			return l
+		}
+	}
+	if l, ok := lp.ce[v][r.CE]; ok && r.CE != "" {
+		return l
 	}
 	return lp.vrf[v]
 }
@@ -94,8 +156,24 @@ func (pe *PE) InstallVPN(routes map[string][]*vrf.Route, lp *LabelPlan) {
 		}
 	}
 	for _, v := range pe.VRFs {
-		if !lp.PerPrefix {
-			lfib.Insert(&mpls.Entry{In: lp.vrf[v.Name], Op: mpls.OpPopLookup, VRF: v.Name, Owner: "BGP"})
+		if l, ok := lp.vrf[v.Name]; ok {
+			lfib.Insert(&mpls.Entry{In: l, Op: mpls.OpPopLookup, VRF: v.Name, Owner: "BGP"})
+		}
+		// A CE's label pops and delivers to the CE, whatever the prefix.
+		for _, ce := range pe.CEs(v) {
+			l, ok := lp.ce[v.Name][ce]
+			if !ok {
+				continue
+			}
+			for _, a := range pe.Attach {
+				if a.VRF == v && a.CE == ce {
+					lfib.Insert(&mpls.Entry{In: l, Op: mpls.OpPopDeliver, VRF: v.Name, Owner: "BGP",
+						NextHops: []mpls.NHLFE{{NextHop: mpls.NextHop{Neighbor: ce, Interface: pe.Node.Ifaces[a.IfIndex].Name, IfIndex: a.IfIndex, Addr: a.CEAddr}}}})
+					break
+				}
+			}
+		}
+		if lp.Mode != topologies.PerPrefix {
 			continue
 		}
 		for _, r := range v.Routes() {

@@ -298,7 +298,7 @@ var brokenScenarios = []struct {
 		[]string{"s.yaml:3:8: steps: want a list such as [a, b], got a map"}},
 	{"unknown built-in topology",
 		edit("topology: classic", "topology: clasic"),
-		[]string{`s.yaml:2:11: topology: clasic: no built-in topology has this name (did you mean "classic"?); the built-ins are classic, dual-homed, explicit-null, extranet, extranet-maps, full-mesh, hub-and-spoke, hub-transit, per-prefix, pipe, primary-backup, ring, rr-igp, same-as, site-of-origin, two-rr (a file's path contains / or ends in .yaml)`}},
+		[]string{`s.yaml:2:11: topology: clasic: no built-in topology has this name (did you mean "classic"?); the built-ins are classic, dual-homed, explicit-null, extranet, extranet-maps, full-mesh, hub-and-spoke, hub-transit, per-ce, per-prefix, pipe, primary-backup, ring, rr-igp, same-as, site-of-origin, two-rr (a file's path contains / or ends in .yaml)`}},
 	{"missing topology file",
 		edit("topology: classic", "topology: ../nowhere/lab.yaml"),
 		[]string{`s.yaml:2:11: topology: ../nowhere/lab.yaml: no such file`}},

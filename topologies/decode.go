@@ -161,7 +161,7 @@ func (ld *loader) decodeProvider(v *yaml.Node) {
 		}
 	}
 	if v := f.Value("vpn-label-allocation"); v != nil {
-		if s, ok := ld.d.Enum("vpn-label-allocation", v, string(PerVRF), string(PerPrefix)); ok {
+		if s, ok := ld.d.Enum("vpn-label-allocation", v, string(PerVRF), string(PerCE), string(PerPrefix)); ok {
 			p.VPNLabelAllocation = LabelAllocation(s)
 		}
 	}

@@ -312,7 +312,7 @@ var brokenTopologies = []struct {
 		[]string{
 			`t.yaml:2:29: php: want true or false, got "yes"`,
 			`t.yaml:2:51: ttl-propagation: want uniform or pipe, got "Pipe"`,
-			`t.yaml:2:79: vpn-label-allocation: want per-vrf or per-prefix, got "per-site"`,
+			`t.yaml:2:79: vpn-label-allocation: want per-vrf, per-ce or per-prefix, got "per-site"`,
 			`t.yaml:5:15: role: want pe, p, rr or ce, got "core"`,
 		}},
 	{"an alias that contains itself",

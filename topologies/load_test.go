@@ -14,7 +14,7 @@ import (
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
-var wantBuiltins = []string{"classic", "dual-homed", "explicit-null", "extranet", "extranet-maps", "full-mesh", "hub-and-spoke", "hub-transit", "per-prefix", "pipe", "primary-backup", "ring", "rr-igp", "same-as", "site-of-origin", "two-rr"}
+var wantBuiltins = []string{"classic", "dual-homed", "explicit-null", "extranet", "extranet-maps", "full-mesh", "hub-and-spoke", "hub-transit", "per-ce", "per-prefix", "pipe", "primary-backup", "ring", "rr-igp", "same-as", "site-of-origin", "two-rr"}
 
 func TestBuiltinsLoadWithoutWarnings(t *testing.T) {
 	if got := BuiltinNames(); !slices.Equal(got, wantBuiltins) {

@@ -40,6 +40,7 @@ type LabelAllocation string
 // VPN label allocation modes.
 const (
 	PerVRF    LabelAllocation = "per-vrf"
+	PerCE     LabelAllocation = "per-ce"
 	PerPrefix LabelAllocation = "per-prefix"
 )
 
