@@ -336,9 +336,23 @@ func TestSettingsBecomeConfiguration(t *testing.T) {
 		{"classic", "P1/frr.conf", []string{"isis metric 10", "mpls ldp", "interface eth3"}, []string{"router bgp 65000"}},
 		{"classic", "P1/daemons", []string{"bgpd=no", "isisd=yes", "ldpd=yes"}, nil},
 		{"classic", "PE2/frr.conf", []string{
-			"neighbor 100.96.0.10 remote-as 65002", "neighbor 100.96.0.10 as-override", "no bgp ebgp-requires-policy",
+			"neighbor 100.96.0.10 remote-as 65002", "no bgp ebgp-requires-policy",
 			"ip route 10.1.2.0/24 192.168.12.2 vrf A",
+		}, []string{"neighbor 100.96.0.10 as-override"}},
+		// The BGP policy keys of CE–PE links and VRFs.
+		{"same-as", "PE2/frr.conf", []string{"neighbor 100.96.0.14 as-override"}, []string{"neighbor 100.96.0.6 as-override"}},
+		{"same-as", "C2/frr.conf", []string{"neighbor 100.96.0.21 allowas-in 1"}, nil},
+		{"hub-transit", "PE4/frr.conf", []string{"neighbor 100.96.0.6 allowas-in 1"}, []string{"neighbor 100.96.0.6 as-override"}},
+		{"primary-backup", "PE1/frr.conf", []string{"route-map CE-A1-IN permit 10", "set local-preference 200", "neighbor 100.96.0.2 route-map CE-A1-IN in"}, nil},
+		{"site-of-origin", "PE2/frr.conf", []string{
+			"set extcommunity soo 65000:101", "bgp extcommunity-list standard SOO-B1b permit soo 65000:101",
+			"route-map CE-B1b-OUT deny 10", "match extcommunity SOO-B1b", "neighbor 100.96.0.18 route-map CE-B1b-OUT out",
 		}, nil},
+		{"extranet-maps", "PE2/frr.conf", []string{
+			"ip route 10.9.0.0/16 blackhole vrf S", "ip prefix-list VRF-S-IMPORT seq 5 permit 10.100.0.0/16 le 32",
+			"route-map vpn import VRF-S-IMPORT", "ip prefix-list VRF-A-EXPORT seq 10 permit 0.0.0.0/0", "route-map vpn export VRF-A-EXPORT",
+		}, nil},
+		{"extranet-maps", "PE1/frr.conf", []string{"ip route 0.0.0.0/0 192.168.255.2 vrf A"}, []string{"blackhole"}},
 		{"classic", "B2/frr.conf", []string{
 			"router bgp 65002", "bgp router-id 10.1.2.1", "neighbor 100.96.0.9 remote-as 65000", "network 10.1.2.0/24",
 			"ip address 100.96.0.10/30",

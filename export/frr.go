@@ -71,6 +71,7 @@ func (r *router) frrConf() []byte {
 	if r.n.IsProvider() {
 		r.ldp(&c)
 	}
+	r.policies(&c)
 	switch r.n.Role {
 	case topologies.RolePE, topologies.RoleRR:
 		r.ibgp(&c)
@@ -146,6 +147,7 @@ func (r *router) staticRoutes(c *conf) {
 		vrf, via string // via: the next hop's node, which orders a CE's defaults as the simulator does
 		prefix   netip.Prefix
 		nh       netip.Addr
+		null0    bool // a VRF static route to null0
 	}
 	var routes []route
 	for _, i := range r.attachments() {
@@ -162,6 +164,23 @@ func (r *router) staticRoutes(c *conf) {
 			routes = append(routes, route{via: p.Node.Name, prefix: netip.MustParsePrefix("0.0.0.0/0"), nh: p.Addr.Addr()})
 		}
 	}
+	for _, v := range r.vrfs() {
+		for _, st := range v.Static {
+			if st.PE != "" && st.PE != r.n.Name {
+				continue
+			}
+			if st.Null0 {
+				routes = append(routes, route{vrf: v.Name, prefix: st.Prefix, null0: true})
+				continue
+			}
+			for _, i := range r.attachments() {
+				if i.Link.VRF == v.Name && i.Peer().Addr.Addr() == st.NextHop {
+					routes = append(routes, route{vrf: v.Name, prefix: st.Prefix, nh: st.NextHop})
+					break
+				}
+			}
+		}
+	}
 	if len(routes) == 0 {
 		return
 	}
@@ -169,7 +188,9 @@ func (r *router) staticRoutes(c *conf) {
 		return cmp.Or(cmp.Compare(a.vrf, b.vrf), vrf.ComparePrefix(a.prefix, b.prefix), cmp.Compare(a.via, b.via), a.nh.Compare(b.nh))
 	})
 	for _, rt := range routes {
-		if rt.vrf != "" {
+		if rt.null0 {
+			c.line(0, "ip route %s blackhole vrf %s", rt.prefix, rt.vrf)
+		} else if rt.vrf != "" {
 			c.line(0, "ip route %s %s vrf %s", rt.prefix, rt.nh, rt.vrf)
 		} else {
 			c.line(0, "ip route %s %s", rt.prefix, rt.nh)
@@ -257,12 +278,35 @@ func (r *router) vrfBGP(c *conf, v *topologies.VRF) {
 	c.line(1, "!")
 	c.line(1, "address-family ipv4 unicast")
 	c.line(2, "redistribute connected")
-	c.line(2, "redistribute static")
+	if !r.staticAttrs(v) {
+		c.line(2, "redistribute static")
+	}
 	c.line(2, "maximum-paths 1")
 	c.line(2, "maximum-paths ibgp 1")
 	for _, ce := range ces {
-		c.line(2, "neighbor %s activate", ce.Addr.Addr())
-		c.line(2, "neighbor %s as-override", ce.Addr.Addr())
+		a, b := ce.Addr.Addr(), ce.Link.BGP
+		c.line(2, "neighbor %s activate", a)
+		if b.ASOverride {
+			c.line(2, "neighbor %s as-override", a)
+		}
+		if b.PEAllowASIn > 0 {
+			c.line(2, "neighbor %s allowas-in %d", a, b.PEAllowASIn)
+		}
+		if setsAttrs(b) {
+			c.line(2, "neighbor %s route-map %s in", a, ceInMap(ce.Node))
+		}
+		if b.SoO != (vrf.RouteTarget{}) {
+			c.line(2, "neighbor %s route-map %s out", a, ceOutMap(ce.Node))
+		}
+	}
+	if r.staticAttrs(v) {
+		c.line(2, "redistribute static route-map %s", vrfStaticMap(v))
+	}
+	if v.ImportMap != nil {
+		c.line(2, "route-map vpn import %s", vrfMap(v, "IMPORT"))
+	}
+	if v.ExportMap != nil {
+		c.line(2, "route-map vpn export %s", vrfMap(v, "EXPORT"))
 	}
 	c.line(2, "label vpn export auto")
 	c.line(2, "rd vpn export %s", r.rd(v))
@@ -309,6 +353,9 @@ func (r *router) ceBGP(c *conf) {
 	}
 	for _, pe := range pes {
 		c.line(2, "neighbor %s activate", pe.Addr.Addr())
+		if n := pe.Link.BGP.AllowASIn; n > 0 {
+			c.line(2, "neighbor %s allowas-in %d", pe.Addr.Addr(), n)
+		}
 	}
 	c.line(1, "exit-address-family")
 	c.line(0, "exit")
