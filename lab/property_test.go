@@ -44,14 +44,15 @@ var (
 // fails after the network first converged (some of it restored after the
 // next convergence).
 type sepCase struct {
-	PHP, Pipe, PerPrefix bool
-	Routers              []router // loopbacks 10.0.0.1 upward, in this order
-	Links                []coreLink
-	VRFs                 []caseVRF
-	Sites                []site
-	LinkFail             []change // by index into Links
-	AttFail              []change // by index into Sites: the site's attachment circuit
-	NodeFail             []change // by index into Routers
+	PHP, Pipe bool
+	Labels    string   // vpn-label-allocation
+	Routers   []router // loopbacks 10.0.0.1 upward, in this order
+	Links     []coreLink
+	VRFs      []caseVRF
+	Sites     []site
+	LinkFail  []change // by index into Links
+	AttFail   []change // by index into Sites: the site's attachment circuit
+	NodeFail  []change // by index into Routers
 }
 
 // change is what happens to a link or node after the first convergence.
@@ -82,6 +83,11 @@ type site struct {
 	VRF  int // index into VRFs
 	EBGP bool
 	LANs []netip.Prefix
+	// An eBGP site's AS (65100 when it shares it with the other sites
+	// drawn so, else its own) and its link's AS-path options.
+	ASN        int
+	ASOverride bool
+	AllowASIn  bool
 }
 
 // GoString keeps rapid's log of drawn values short: the case is printed as
@@ -114,6 +120,8 @@ type (
 	rawSite struct {
 		PE, VRF int // modulo the number of PEs and VRFs
 		EBGP    bool
+		SameAS  bool  // the AS 65100, shared with every site that draws it
+		ASPath  int   // 0 nothing, 1 as-override on its link, 2 allowas-in 1
 		LANs    []int // lanPool indices
 		Change  change
 	}
@@ -160,6 +168,8 @@ var (
 			PE:     rapid.IntRange(0, 7).Draw(t, "pe"),
 			VRF:    rapid.IntRange(0, 3).Draw(t, "vrf"),
 			EBGP:   rapid.Bool().Draw(t, "ebgp"),
+			SameAS: rapid.Bool().Draw(t, "same-as"),
+			ASPath: rapid.IntRange(0, 2).Draw(t, "as-path-option"),
 			LANs:   rapid.SliceOfN(rapid.IntRange(0, len(lanPool)-1), 1, 2).Draw(t, "lans"),
 			Change: drawChange(t, 9, "attachment-fails"),
 		}
@@ -173,7 +183,7 @@ var genCase = rapid.Custom(func(t *rapid.T) sepCase {
 	var c sepCase
 	c.PHP = !rapid.Bool().Draw(t, "no-php")
 	c.Pipe = rapid.Bool().Draw(t, "pipe")
-	c.PerPrefix = rapid.Bool().Draw(t, "per-prefix")
+	c.Labels = []string{"per-vrf", "per-ce", "per-prefix"}[rapid.IntRange(0, 2).Draw(t, "labels")]
 
 	rawRouters := rapid.SliceOfN(genRouter, 3, 8).Draw(t, "routers")
 	var pes []int
@@ -231,7 +241,15 @@ var genCase = rapid.Custom(func(t *rapid.T) sepCase {
 
 	raw := rapid.SliceOfN(genSite, 2, 6).Draw(t, "sites")
 	for i, s := range raw {
-		c.Sites = append(c.Sites, site{Name: fmt.Sprintf("CE%d", i+1), PE: pes[s.PE%len(pes)], VRF: s.VRF % len(c.VRFs), EBGP: s.EBGP})
+		st := site{Name: fmt.Sprintf("CE%d", i+1), PE: pes[s.PE%len(pes)], VRF: s.VRF % len(c.VRFs), EBGP: s.EBGP}
+		if s.EBGP {
+			st.ASN = 65101 + i
+			if s.SameAS {
+				st.ASN = 65100
+			}
+			st.ASOverride, st.AllowASIn = s.ASPath == 1, s.ASPath == 2
+		}
+		c.Sites = append(c.Sites, st)
 		c.AttFail = append(c.AttFail, s.Change)
 	}
 	for i, s := range raw {
@@ -301,12 +319,12 @@ func (c *sepCase) topologyYAML(name string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "name: %s\n", name)
 	b.WriteString("description: A random network of TestSeparationProperty (lab/property_test.go).\n\n")
-	ttl, alloc := "uniform", "per-vrf"
+	ttl, alloc := "uniform", c.Labels
 	if c.Pipe {
 		ttl = "pipe"
 	}
-	if c.PerPrefix {
-		alloc = "per-prefix"
+	if alloc == "" {
+		alloc = "per-vrf"
 	}
 	fmt.Fprintf(&b, "provider:\n  asn: 65000\n  php: %t\n  ttl-propagation: %s\n  vpn-label-allocation: %s\n\nnodes:\n", c.PHP, ttl, alloc)
 	for _, r := range c.Routers {
@@ -319,7 +337,10 @@ func (c *sepCase) topologyYAML(name string) []byte {
 		}
 		asn := ""
 		if s.EBGP {
-			asn = fmt.Sprintf("asn: %d, ", 65101+i)
+			asn = fmt.Sprintf("asn: %d, ", s.ASN)
+			if s.ASN == 0 { // a case saved before sites had an AS of their own
+				asn = fmt.Sprintf("asn: %d, ", 65101+i)
+			}
 		}
 		fmt.Fprintf(&b, "  %s: {role: ce, %slans: [%s]}\n", s.Name, asn, strings.Join(lans, ", "))
 	}
@@ -342,6 +363,12 @@ func (c *sepCase) topologyYAML(name string) []byte {
 		routing := "static"
 		if s.EBGP {
 			routing = "ebgp"
+			if s.ASOverride {
+				routing += ", as-override: true"
+			}
+			if s.AllowASIn {
+				routing += ", allowas-in: 1"
+			}
 		}
 		fmt.Fprintf(&b, "  - {endpoints: [%s, %s], vrf: %s, routing: %s}\n", s.Name, c.Routers[s.PE].Name, c.VRFs[s.VRF].Name, routing)
 	}
@@ -494,13 +521,18 @@ func (o *oracle) owner(v, p int, a netip.Addr) int {
 //     to its PE, which answers unreachable (its VRF has the route back to
 //     s); an eBGP CE has learned only the VRF's routes, so it has no route
 //     and the packet is lost at the CE.
-//  4. Otherwise the request reaches t, the site that route leads to, and t's
+//  4. s is an eBGP CE and t's routes carry s's own AS (t speaks eBGP from
+//     the same AS, and s's link has neither as-override nor allowas-in):
+//     s's CE dropped them as a loop; lost at s's CE.
+//  5. Otherwise the request reaches t, the site that route leads to, and t's
 //     CE replies toward s's address. t's VRF on t's PE sends the reply to
 //     the site owning that address there: s, and the reply comes back from
 //     t; another site u with the same address, and the reply is delivered
 //     to u and lost to s; none, and the reply is lost where it has no
 //     route: at t's PE for a static CE (whose unreachable about the reply
-//     goes back to t), at t's CE for an eBGP CE.
+//     goes back to t), at t's CE for an eBGP CE. When the site the reply
+//     is for carries t's own AS and t dropped its routes (as in 4), the
+//     reply is lost at t's CE.
 func (o *oracle) ping(s int, a netip.Addr) outcome {
 	c := o.c
 	S := c.Sites[s]
@@ -518,8 +550,13 @@ func (o *oracle) ping(s int, a netip.Addr) outcome {
 		}
 		return outcome{Result: lab.Unreachable, From: pe(s)}
 	}
+	if c.loops(s, t) {
+		return outcome{Result: lab.Lost, DroppedAt: S.Name}
+	}
 	T := c.Sites[t]
 	switch u := o.owner(T.VRF, T.PE, firstHost(S.LANs[0])); {
+	case u >= 0 && c.loops(t, u):
+		return outcome{Result: lab.Lost, DroppedAt: T.Name}
 	case u == s:
 		return outcome{Result: lab.Reply, From: T.Name}
 	case u >= 0:
@@ -529,6 +566,15 @@ func (o *oracle) ping(s int, a netip.Addr) outcome {
 	default:
 		return outcome{Result: lab.Lost, DroppedAt: pe(t)}
 	}
+}
+
+// loops reports whether eBGP site s's CE drops the routes of site t as an
+// AS-path loop (RFC 4271 section 9.1.2): t's routes carry t's AS, and it is
+// s's own, unless s's PE overrides it (as-override) or s allows it
+// (allowas-in). A static site's routes carry no AS.
+func (c *sepCase) loops(s, t int) bool {
+	S, T := c.Sites[s], c.Sites[t]
+	return S.EBGP && T.EBGP && S.ASN != 0 && S.ASN == T.ASN && !S.ASOverride && !S.AllowASIn
 }
 
 // probe is one ping of a case and what the oracle expects of it.
@@ -660,7 +706,9 @@ func runBatch(cs []sepCase) []caseResult {
 // network's BGP speakers polls (bgp's Speaker.stop) until the goroutines
 // it started get to run, and with several networks at once most of the
 // time goes there (1,000 cases took 46 s one at a time, 70 to 100 s eight
-// at a time, and two at a time is slower still).
+// at a time, and two at a time is slower still). Since the model makes the
+// route reflectors' decisions (one more advertise-and-settle round per
+// convergence) and generates shared AS numbers, 1,000 cases take 155 s.
 func parallelLabs() int {
 	if n, err := strconv.Atoi(os.Getenv("VPNSIM_PARALLEL_LABS")); err == nil && n > 0 {
 		return n
@@ -714,7 +762,9 @@ var regressionDir = filepath.Join("..", "scenarios", "regressions")
 // S's source address to S. Otherwise: unreachable from S's PE (static S) or
 // lost at S's CE (eBGP S, or S's attachment down) when S's VRF has no
 // route; lost where the reply had no route, or lost to another site using
-// S's address.
+// S's address. eBGP sites may share one AS: a CE drops the routes of a
+// site of its own AS (an AS-path loop) unless its link says as-override
+// or allowas-in, so the request or the reply is lost at that CE.
 //
 // Cases are generated so that the oracle is never ambiguous: no VRF could
 // ever hold routes of two different sites for overlapping prefixes (a site
