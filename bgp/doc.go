@@ -68,8 +68,16 @@
 // sees its configured neighbour: passive, VPNv4, a route-reflector client
 // when the speaker has a cluster ID and a plain iBGP neighbour otherwise.
 // When the session ends, the neighbour is deleted and re-added, which
-// withdraws every route learned from the router at once; a new connection
-// from the router replaces a running session.
+// withdraws every route learned from the router at once. A second
+// connection from the router while its session is Established is refused
+// with a Cease NOTIFICATION (Connection Collision Resolution, RFC 4271
+// section 6.8: the established session stays); one that arrives before
+// the session is established replaces the connection in progress. When
+// the speaker's node goes down in the model, the router gets a Cease
+// NOTIFICATION (Administrative Shutdown, RFC 4486) before the connection
+// closes, as from a router that is shut down. The router's first message
+// must be its OPEN: anything else gets an FSM Error NOTIFICATION (RFC
+// 6608, Receive Unexpected Message in OpenSent State).
 //
 // A hostile router harms only its own session. The relay checks every
 // message header in both directions (RFC 4271 section 6.1): a bad marker,

@@ -288,12 +288,16 @@ func (e *ExternalPeer) accept() {
 
 // refuse turns a connection away with a Cease NOTIFICATION (Connection
 // Rejected, RFC 4486), and records and logs why.
-func (e *ExternalPeer) refuse(c net.Conn, why string) {
+func (e *ExternalPeer) refuse(c net.Conn, why string) { e.refuseWith(c, subConnectionReject, why) }
+
+// refuseWith turns a connection away with a Cease NOTIFICATION of the
+// given subcode.
+func (e *ExternalPeer) refuseWith(c net.Conn, subcode uint8, why string) {
 	e.lastRefused.Store(&why)
 	e.refused.Add(1)
 	e.f.log.Warn("bgp external peer: refused "+why, "peer", e.cfg.Name, "speaker", e.cfg.Speaker.cfg.Name)
 	e.f.notify()
-	sendNotification(c, errCease, subConnectionReject, nil)
+	sendNotification(c, errCease, subcode, nil)
 	c.Close()
 }
 
@@ -324,6 +328,12 @@ func (e *ExternalPeer) run() {
 	for {
 		select {
 		case c := <-e.conns:
+			if r := e.relay.Load(); r != nil && !r.isDone() && e.established.Load() {
+				// RFC 4271 section 6.8: a connection that collides with
+				// an Established session is the one closed.
+				e.refuseWith(c, subCollision, fmt.Sprintf("a second connection from %s while its session is established (RFC 4271 section 6.8: the established session stays)", e.cfg.Address))
+				continue
+			}
 			if pending != nil {
 				pending.Close() // the newest connection wins
 			}
@@ -344,7 +354,12 @@ func (e *ExternalPeer) step(pending net.Conn) net.Conn {
 			e.fail("session ended: " + r.err.Error())
 		}
 		e.f.touch()
-		r.close()
+		if !e.desired.Load() {
+			// As a router that is shut down tells its peers (RFC 4486).
+			r.closeWith(1, errCease, subAdminShutdown, e.cfg.Speaker.cfg.Name+" is down in the model")
+		} else {
+			r.close()
+		}
 		if !e.quiesce() {
 			return pending // the fabric is closing
 		}
@@ -374,6 +389,7 @@ func (e *ExternalPeer) step(pending net.Conn) net.Conn {
 		}
 		sp.dialed.Add(1)
 		ev := e.f.relayEvents([2]*Speaker{sp, nil}, e.poke)
+		ev.openFirst[1] = true // the router's first message must be its OPEN
 		ev.check = func(dir int, msg []byte) error {
 			if dir == 1 { // from the router
 				return gobgpParses(msg)

@@ -348,9 +348,12 @@ func TestExternalPeerOfReflector(t *testing.T) {
 		t.Errorf("state %+v", st)
 	}
 
-	// A new connection from the router replaces the session.
+	// The router restarts: its session ends, and its new connection makes
+	// a new session (while the old one was established, a second
+	// connection would have been refused: TestExternalNotifications).
+	r.c.Close()
+	waitFor(t, n.f, "the old session is down", func() bool { return !n.ext.State().Established })
 	r2 := dialRouter(t, "127.0.0.50", n.ext.ListenAddr())
-	r.readClosed()
 	r2.establish()
 	waitFor(t, n.f, "the new session is established", func() bool { return n.ext.State().Established && n.ext.State().Sessions == 2 })
 	settle(t, n.f)
@@ -647,4 +650,38 @@ func FuzzGoBGPGuard(f *testing.F) {
 		}
 		bgp.ParseBGPBody(hd, slices.Clone(body)) // a panic fails the target
 	})
+}
+
+// The closes vpnsim causes carry a NOTIFICATION, as a router's would.
+func TestExternalNotifications(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+
+	// An UPDATE before the OPEN: FSM Error (RFC 6608 subcode 1).
+	r := dialRouter(t, "127.0.0.50", n.ext.ListenAddr())
+	r.send(rawUpdate(vpnAttrs(extR)))
+	if no := r.readClosed(); no == nil || no.ErrorCode != bgp.BGP_ERROR_FSM_ERROR || no.ErrorSubcode != 1 {
+		t.Errorf("UPDATE before OPEN: got NOTIFICATION %+v, want FSM Error / Receive Unexpected Message in OpenSent State", no)
+	}
+	waitFor(t, n.f, "the FSM is ready again", func() bool { return n.ext.State().Desired && !n.ext.State().Established })
+
+	// A second connection while the session is established is refused
+	// (RFC 4271 section 6.8); the first stays and keeps working.
+	r = n.connect(t)
+	r2 := dialRouter(t, "127.0.0.50", n.ext.ListenAddr())
+	if no := r2.readClosed(); no == nil || no.ErrorCode != bgp.BGP_ERROR_CEASE || no.ErrorSubcode != bgp.BGP_ERROR_SUB_CONNECTION_COLLISION_RESOLUTION {
+		t.Errorf("colliding connection: got NOTIFICATION %+v, want Cease / Connection Collision Resolution", no)
+	}
+	if st := n.ext.State(); !st.Established || !strings.Contains(st.LastRefused, "while its session is established") {
+		t.Errorf("after the collision: %+v", st)
+	}
+	r.send(rawUpdate(vpnAttrs(extR)))
+	waitFor(t, n.f, "PE2 holds the external route", func() bool { return holds(t, n.pe2, extR, "RR1") })
+
+	// The speaker's node goes down: Cease, Administrative Shutdown.
+	n.ext.SetUp(false)
+	if no := r.readClosed(); no == nil || no.ErrorCode != bgp.BGP_ERROR_CEASE || no.ErrorSubcode != bgp.BGP_ERROR_SUB_ADMINISTRATIVE_SHUTDOWN {
+		t.Errorf("set down: got NOTIFICATION %+v, want Cease / Administrative Shutdown", no)
+	}
+	waitFor(t, n.f, "the route is withdrawn", func() bool { return !holds(t, n.pe2, extR, "RR1") })
+	n.checkInternal(t)
 }

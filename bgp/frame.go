@@ -25,8 +25,12 @@ const (
 	subBadType                = 3 // Bad Message Type
 	errUpdateMessage          = 3 // UPDATE Message Error
 	subMalformedAttributeList = 1
+	errFSM                    = 5 // Finite State Machine Error (RFC 6608)
+	subUnexpectedInOpenSent   = 1 // Receive Unexpected Message in OpenSent State
 	errCease                  = 6
+	subAdminShutdown          = 2 // Administrative Shutdown
 	subConnectionReject       = 5 // Connection Rejected
+	subCollision              = 7 // Connection Collision Resolution
 )
 
 // frameError is a message header that breaks RFC 4271 section 6.1: the

@@ -2,6 +2,7 @@ package bgp
 
 import (
 	"bufio"
+	"fmt"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -26,6 +27,7 @@ const (
 // the messages per direction and closes both ends when either fails.
 type relay struct {
 	conns [2]net.Conn // conns[0] goes to A's listener (A's end of the session), conns[1] to B's
+	wmu   [2]sync.Mutex // held around every write to conns[i]: whole messages never interleave
 	dirs  [2]wireCount
 	done  chan struct{}
 	once  sync.Once
@@ -53,6 +55,11 @@ type relayEvents struct {
 	// before the UPDATE delivered and an UPDATE Message Error
 	// NOTIFICATION (Malformed Attribute List) sent back to the sender.
 	check func(dir int, msg []byte) error
+	// openFirst[dir]: the first message read in direction dir must be an
+	// OPEN (RFC 4271 section 8.2.2: anything else in OpenSent is an FSM
+	// error); the sender gets the NOTIFICATION (RFC 6608, Receive
+	// Unexpected Message in OpenSent State) and the relay ends.
+	openFirst [2]bool
 }
 
 // wireCount counts one way of the relay. dirs[0] is A to B.
@@ -78,6 +85,7 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 	var batch []byte
 	var batchUpdates, batchOthers int
 	real := false
+	first := true
 	for {
 		hdr, err := in.Peek(headerLen)
 		if err != nil {
@@ -85,12 +93,18 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 			return
 		}
 		if fe := checkHeader(hdr); fe != nil {
-			sendNotification(from, errMessageHeader, fe.subcode, fe.data)
+			r.notify(dir, errMessageHeader, fe.subcode, fe.data)
 			r.stop(fe)
 			return
 		}
 		n := int(binary.BigEndian.Uint16(hdr[16:18]))
 		typ := hdr[18]
+		if first && r.ev.openFirst[dir] && typ != msgOpen {
+			r.notify(dir, errFSM, subUnexpectedInOpenSent, nil)
+			r.stop(fmt.Errorf("a message of type %d before OPEN (RFC 4271 section 8.2.2)", typ))
+			return
+		}
+		first = false
 		start := len(batch)
 		batch = append(batch, make([]byte, n)...)
 		if _, err := io.ReadFull(in, batch[start:]); err != nil {
@@ -100,11 +114,11 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 		if typ == msgUpdate && r.ev.check != nil {
 			if err := r.ev.check(dir, batch[start:]); err != nil {
 				if start > 0 {
-					if _, werr := to.Write(batch[:start]); werr == nil {
+					if werr := r.write(1-dir, batch[:start]); werr == nil {
 						d.writtenUpdates.Add(uint64(batchUpdates))
 					}
 				}
-				sendNotification(from, errUpdateMessage, subMalformedAttributeList, nil)
+				r.notify(dir, errUpdateMessage, subMalformedAttributeList, nil)
 				r.stop(err)
 				return
 			}
@@ -130,7 +144,7 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 				continue
 			}
 		}
-		if _, err := to.Write(batch); err != nil {
+		if err := r.write(1-dir, batch); err != nil {
 			r.stop(err)
 			return
 		}
@@ -141,6 +155,32 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 		}
 		batch, batchUpdates, batchOthers, real = batch[:0], 0, 0, false
 	}
+}
+
+// write writes whole messages to conns[i].
+func (r *relay) write(i int, b []byte) error {
+	r.wmu[i].Lock()
+	defer r.wmu[i].Unlock()
+	_, err := r.conns[i].Write(b)
+	return err
+}
+
+// notify sends a NOTIFICATION back to the sender of direction dir (the
+// end of conns[dir]), best effort and between whole messages.
+func (r *relay) notify(dir int, code, subcode uint8, data []byte) {
+	r.wmu[dir].Lock()
+	defer r.wmu[dir].Unlock()
+	sendNotification(r.conns[dir], code, subcode, data)
+}
+
+// closeWith ends the relay as a router ending the session would: a
+// NOTIFICATION to the end of conns[i], then both connections closed.
+func (r *relay) closeWith(i int, code, subcode uint8, why string) {
+	if !r.isDone() {
+		r.notify(i, code, subcode, nil)
+	}
+	r.stop(errors.New(why))
+	r.wg.Wait()
 }
 
 // stop closes both connections once, remembering the first reason.
