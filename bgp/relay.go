@@ -2,9 +2,9 @@ package bgp
 
 import (
 	"bufio"
-	"fmt"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -26,7 +26,7 @@ const (
 // speaker's listener, and copies BGP messages between them whole. It counts
 // the messages per direction and closes both ends when either fails.
 type relay struct {
-	conns [2]net.Conn // conns[0] goes to A's listener (A's end of the session), conns[1] to B's
+	conns [2]net.Conn   // conns[0] goes to A's listener (A's end of the session), conns[1] to B's
 	wmu   [2]sync.Mutex // held around every write to conns[i]: whole messages never interleave
 	dirs  [2]wireCount
 	done  chan struct{}
