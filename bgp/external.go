@@ -390,6 +390,7 @@ func (e *ExternalPeer) step(pending net.Conn) net.Conn {
 		sp.dialed.Add(1)
 		ev := e.f.relayEvents([2]*Speaker{sp, nil}, e.poke)
 		ev.openFirst[1] = true // the router's first message must be its OPEN
+		ev.openRewrite[0] = func(msg []byte) []byte { return withHostname(msg, sp.cfg.Name) }
 		ev.check = func(dir int, msg []byte) error {
 			if dir == 1 { // from the router
 				return gobgpParses(msg)
@@ -536,4 +537,47 @@ func gobgpParses(msg []byte) (err error) {
 	// slices past a field's end (which panics only at the capacity).
 	bgp.ParseBGPMessage(msg[:len(msg):len(msg)])
 	return nil
+}
+
+// withHostname returns the OPEN msg with the hostname in its FQDN
+// capability (draft-walton-bgp-hostname-capability, which FRR shows as the
+// neighbour's hostname) set to name: GoBGP puts the machine's host name
+// there, where a router puts its own name. An OPEN that does not parse,
+// or has no such capability, is returned as it is.
+func withHostname(msg []byte, name string) []byte {
+	m, err := bgp.ParseBGPMessage(msg)
+	if err != nil {
+		return msg
+	}
+	open, ok := m.Body.(*bgp.BGPOpen)
+	if !ok {
+		return msg
+	}
+	found := false
+	for _, p := range open.OptParams {
+		c, ok := p.(*bgp.OptionParameterCapability)
+		if !ok {
+			continue
+		}
+		for i, cp := range c.Capability {
+			if f, ok := cp.(*bgp.CapFQDN); ok {
+				c.Capability[i] = bgp.NewCapFQDN(name, f.DomainName)
+				found = true
+			}
+		}
+	}
+	if !found {
+		return msg
+	}
+	m.Header.Len = 0 // recomputed: Serialize keeps a length already set
+	for _, p := range open.OptParams {
+		if c, ok := p.(*bgp.OptionParameterCapability); ok {
+			c.ParamLen = 0
+		}
+	}
+	out, err := m.Serialize()
+	if err != nil {
+		return msg
+	}
+	return out
 }

@@ -685,3 +685,32 @@ func TestExternalNotifications(t *testing.T) {
 	waitFor(t, n.f, "the route is withdrawn", func() bool { return !holds(t, n.pe2, extR, "RR1") })
 	n.checkInternal(t)
 }
+
+// The OPEN a router receives names the node it peers with in its hostname
+// capability (FRR shows it as the neighbour's hostname), not the machine.
+func TestExternalOpenNamesTheNode(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+	r := dialRouter(t, "127.0.0.50", n.ext.ListenAddr())
+	caps := []bgp.ParameterCapabilityInterface{bgp.NewCapMultiProtocol(bgp.RF_IPv4_VPN), bgp.NewCapFourOctetASNumber(65000)}
+	r.sendMsg(bgp.NewBGPOpenMessage(65000, 90, extRouterID, []bgp.OptionParameterInterface{bgp.NewOptionParameterCapability(caps)}))
+	open := r.readUntil(bgp.BGP_MSG_OPEN).Body.(*bgp.BGPOpen)
+	var host []string
+	for _, p := range open.OptParams {
+		if c, ok := p.(*bgp.OptionParameterCapability); ok {
+			for _, cp := range c.Capability {
+				if f, ok := cp.(*bgp.CapFQDN); ok {
+					host = append(host, f.HostName)
+				}
+			}
+		}
+	}
+	if len(host) != 1 || host[0] != "RR1" {
+		t.Errorf("hostname capability %q, want [RR1]", host)
+	}
+	if open.ID.String() != "10.0.0.100" || open.MyAS != 65000 {
+		t.Errorf("OPEN %+v", open)
+	}
+	r.sendMsg(bgp.NewBGPKeepAliveMessage())
+	r.readUntil(bgp.BGP_MSG_KEEPALIVE)
+	waitFor(t, n.f, "the session is established", func() bool { return n.ext.State().Established })
+}

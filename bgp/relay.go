@@ -60,6 +60,9 @@ type relayEvents struct {
 	// error); the sender gets the NOTIFICATION (RFC 6608, Receive
 	// Unexpected Message in OpenSent State) and the relay ends.
 	openFirst [2]bool
+	// openRewrite[dir], when set, rewrites the OPEN read in direction dir
+	// before it is passed on (a whole message in, a whole message out).
+	openRewrite [2]func(msg []byte) []byte
 }
 
 // wireCount counts one way of the relay. dirs[0] is A to B.
@@ -110,6 +113,11 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 		if _, err := io.ReadFull(in, batch[start:]); err != nil {
 			r.stop(err)
 			return
+		}
+		if typ == msgOpen && r.ev.openRewrite[dir] != nil {
+			m := r.ev.openRewrite[dir](batch[start:])
+			batch = append(batch[:start], m...)
+			n = len(m)
 		}
 		if typ == msgUpdate && r.ev.check != nil {
 			if err := r.ev.check(dir, batch[start:]); err != nil {

@@ -414,6 +414,25 @@ func (l *lab) frr(t *testing.T, model []route) {
 		}
 		return true, ""
 	})
+	// The hostname capability names the node FRR peers with, not the
+	// machine vpnsim runs on.
+	if text, err := l.vtysh("show bgp neighbors json"); err != nil {
+		t.Errorf("show bgp neighbors json: %v", err)
+	} else {
+		var nbrs map[string]struct {
+			Hostname string `json:"hostname"`
+		}
+		if err := json.Unmarshal([]byte(text), &nbrs); err != nil {
+			t.Errorf("show bgp neighbors json: %v", err)
+		}
+		for addr, nb := range nbrs {
+			if nb.Hostname != "RR1" {
+				t.Errorf("FRR's neighbour %s has hostname %q, want RR1", addr, nb.Hostname)
+			} else {
+				say("  ok  FRR shows its neighbour %s as hostname %s", addr, nb.Hostname)
+			}
+		}
+	}
 	say("comparing FRR's `show bgp ipv4 vpn json` (and per prefix, for labels and route targets) with the model:")
 	compare(t, "FRR", model, l.frrTable(t), frrRD+" "+frrPrefix)
 
