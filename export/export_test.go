@@ -462,3 +462,27 @@ func TestNamesALabRefuses(t *testing.T) {
 		})
 	}
 }
+
+// External peers live outside the model: the router they peer with says
+// they are not exported, and nothing else mentions them.
+func TestExternalPeersNamedNotExported(t *testing.T) {
+	data, err := os.ReadFile("../topologies/classic.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, "external-peers:\n  - {name: frr1, address: 127.0.0.50, peer-of: RR1, listen: 127.0.0.1:1790}\n"...)
+	topo, _, err := topologies.Parse("classic-external.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := FRR(topo, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		has := strings.Contains(string(f.Data), "external peer frr1 (127.0.0.50, AS 65000) is not exported")
+		if want := f.Path == "RR1/frr.conf"; has != want {
+			t.Errorf("%s: mentions frr1 %v, want %v", f.Path, has, want)
+		}
+	}
+}

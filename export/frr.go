@@ -52,6 +52,12 @@ func (r *router) frrConf() []byte {
 		c.line(0, "! vpn-label-allocation %s: FRR 8.4 allocates one VPN label per VRF", a)
 		c.line(0, "! (label vpn export auto); see docs/real-lab.md")
 	}
+	for _, p := range r.t.ExternalPeers {
+		if p.PeerOf == r.n.Name {
+			c.line(0, "! external peer %s (%s, AS %d) is not exported: it is a router outside the model that", p.Name, p.Address, p.ASN)
+			c.line(0, "! connects to vpnsim on 127.0.0.0/8; to keep it, add it as a VPNv4 neighbour of %s here", r.n.Loopback)
+		}
+	}
 	c.line(0, "frr version 8.4")
 	c.line(0, "frr defaults traditional")
 	c.line(0, "hostname %s", r.n.Name)

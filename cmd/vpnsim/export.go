@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -185,6 +186,17 @@ func runExport(cmd *cobra.Command, arg, dir string, force bool, opts export.Opti
 		fmt.Fprintf(w, "deploy: sudo modprobe mpls_router mpls_iptunnel mpls_gso && sudo containerlab deploy -t %s/%s\n", dir, export.ClabFile(t))
 	} else {
 		fmt.Fprintln(w)
+	}
+	if len(t.ExternalPeers) > 0 {
+		var names []string
+		for _, p := range t.ExternalPeers {
+			names = append(names, fmt.Sprintf("%s (peer of %s)", p.Name, p.PeerOf))
+		}
+		what := "the external peer"
+		if len(names) > 1 {
+			what += "s"
+		}
+		fmt.Fprintf(w, "not exported: %s %s, outside the model (a real router connects to vpnsim there); a comment in the frr.conf it peers with says so\n", what, strings.Join(names, ", "))
 	}
 	fmt.Fprintln(w, "what each vpnsim show table is in FRR, and what FRR does differently: docs/real-lab.md")
 	return nil
