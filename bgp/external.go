@@ -393,6 +393,9 @@ func (e *ExternalPeer) step(pending net.Conn) net.Conn {
 		ev.openRewrite[0] = func(msg []byte) []byte { return withHostname(msg, sp.cfg.Name) }
 		ev.check = func(dir int, msg []byte) error {
 			if dir == 1 { // from the router
+				if err := guardVPN(msg); err != nil {
+					return err
+				}
 				return gobgpParses(msg)
 			}
 			return nil

@@ -572,15 +572,18 @@ func TestExternalUpdateGoBGPCannotParse(t *testing.T) {
 	// Both in one write: the good UPDATE is delivered before the bad one
 	// ends the session.
 	r.send(append(rawUpdate(vpnAttrs(extR)), rawUpdate(bad)...))
+	// Its 48-bit NLRI is no VPN-IPv4 NLRI at all: the relay's NLRI guard
+	// (mpguard.go) resets the session before GoBGP's parser is tried
+	// (RFC 4760 section 7: Optional Attribute Error).
 	no := r.readClosed()
-	if no == nil || no.ErrorCode != errUpdateMessage || no.ErrorSubcode != subMalformedAttributeList {
-		t.Errorf("got NOTIFICATION %+v, want 3/1", no)
+	if no == nil || no.ErrorCode != errUpdateMessage || no.ErrorSubcode != subOptionalAttributeError {
+		t.Errorf("got NOTIFICATION %+v, want 3/9", no)
 	}
 	waitFor(t, n.f, "the session is reset", func() bool {
 		return !n.ext.State().Established && !holds(t, n.rr, extR, "ext1")
 	})
-	if st := n.ext.State(); !strings.Contains(st.LastError, "GoBGP's parser fails") {
-		t.Errorf("state %+v, want the parser failure named", st)
+	if st := n.ext.State(); !strings.Contains(st.LastError, "VPN-IPv4 NLRI of 48 bits") {
+		t.Errorf("state %+v, want the bad NLRI named", st)
 	}
 	n.checkInternal(t)
 	// The router may come back.
@@ -713,4 +716,91 @@ func TestExternalOpenNamesTheNode(t *testing.T) {
 	r.sendMsg(bgp.NewBGPKeepAliveMessage())
 	r.readUntil(bgp.BGP_MSG_KEEPALIVE)
 	waitFor(t, n.f, "the session is established", func() bool { return n.ext.State().Established })
+}
+
+// mpReachVPN is an MP_REACH_NLRI attribute for VPN-IPv4 with the given
+// next-hop bytes and NLRI bytes, as the wire has them.
+func mpReachVPN(nh, nlri []byte) []byte {
+	v := append([]byte{0, 1, 128, byte(len(nh))}, nh...)
+	v = append(v, 0)
+	v = append(v, nlri...)
+	b := []byte{0x90, mpReachNLRI}
+	b = binary.BigEndian.AppendUint16(b, uint16(len(v)))
+	return append(b, v...)
+}
+
+// vpnNLRIBytes is one VPN-IPv4 NLRI: the labels as given (each 3 bytes,
+// S bits as given), the RD of r and its prefix, with the length in bits
+// counting all of it (or bits when not 0).
+func vpnNLRIBytes(r VPNRoute, labels []uint32, bits int) []byte {
+	body := []byte{}
+	for _, l := range labels {
+		body = append(body, byte(l>>16), byte(l>>8), byte(l))
+	}
+	body = append(body, r.RD[:]...)
+	a := r.Prefix.Addr().As4()
+	body = append(body, a[:(r.Prefix.Bits()+7)/8]...)
+	if bits == 0 {
+		bits = 24*len(labels) + 64 + r.Prefix.Bits()
+	}
+	return append([]byte{byte(bits)}, body...)
+}
+
+// What the relay does with VPN-IPv4 NLRI that GoBGP would misread or
+// silently drop (bgp/mpguard.go): RFC 8277 section 2.2, RFC 4760 section
+// 7, RFC 7606 section 7.11.
+func TestExternalVPNNLRIGuard(t *testing.T) {
+	nh := append(make([]byte, 8), 192, 0, 2, 50) // RD 0, 192.0.2.50
+	attrs := func(reach []byte) [][]byte {
+		a := vpnAttrs(extR)
+		a[3] = reach // vpnAttrs' MP_REACH_NLRI
+		return a
+	}
+	for _, c := range []struct {
+		name  string
+		reach []byte
+	}{
+		{"next hop of 4 bytes", mpReachVPN([]byte{192, 0, 2, 50}, vpnNLRIBytes(extR, []uint32{555<<4 | 1}, 0))},
+		{"next hop of 7 bytes", mpReachVPN(make([]byte, 7), vpnNLRIBytes(extR, []uint32{555<<4 | 1}, 0))},
+		{"prefix length 200", mpReachVPN(nh, append(vpnNLRIBytes(extR, []uint32{555<<4 | 1}, 200), make([]byte, 12)...))},
+		{"two labels without the Multiple Labels capability", mpReachVPN(nh, vpnNLRIBytes(extR, []uint32{555 << 4, 556<<4 | 1}, 0))},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n := newExtNetwork(t, "RR1")
+			r := n.connect(t)
+			// A good route first: the reset must take it away.
+			r.send(rawUpdate(vpnAttrs(extR2)))
+			waitFor(t, n.f, "PE2 holds the first route", func() bool { return holds(t, n.pe2, extR2, "RR1") })
+			r.send(rawUpdate(attrs(c.reach)))
+			if no := r.readClosed(); no == nil || no.ErrorCode != bgp.BGP_ERROR_UPDATE_MESSAGE_ERROR || no.ErrorSubcode != bgp.BGP_ERROR_SUB_OPTIONAL_ATTRIBUTE_ERROR {
+				t.Errorf("got NOTIFICATION %+v, want UPDATE Message Error / Optional Attribute Error", no)
+			}
+			waitFor(t, n.f, "the router's routes are gone", func() bool {
+				return !n.ext.State().Established && !holds(t, n.pe2, extR2, "RR1") && !holds(t, n.rr, extR2, "ext1")
+			})
+			for _, p := range vpnPaths(t, n.pe2) {
+				if p.RD == extR.RD {
+					t.Errorf("PE2 holds a route of the malformed UPDATE: %+v", p)
+				}
+			}
+			n.checkInternal(t)
+		})
+	}
+
+	// A label without the bottom-of-stack bit is the one-label route it
+	// encodes: the S bit is ignored on reception.
+	t.Run("label without the S bit", func(t *testing.T) {
+		n := newExtNetwork(t, "RR1")
+		r := n.connect(t)
+		r.send(rawUpdate(attrs(mpReachVPN(nh, vpnNLRIBytes(extR, []uint32{555 << 4}, 0)))))
+		waitFor(t, n.f, "PE2 holds the route", func() bool { return holds(t, n.pe2, extR, "RR1") })
+		for _, p := range vpnPaths(t, n.pe2) {
+			if p.RD == extR.RD && (p.Label != 555 || p.Prefix != extR.Prefix) {
+				t.Errorf("PE2 holds %+v, want %v label 555", p, extR.Prefix)
+			}
+		}
+		if st := n.ext.State(); !st.Established {
+			t.Errorf("the session went down: %+v", st)
+		}
+	})
 }

@@ -126,7 +126,12 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 						d.writtenUpdates.Add(uint64(batchUpdates))
 					}
 				}
-				r.notify(dir, errUpdateMessage, subMalformedAttributeList, nil)
+				sub := uint8(subMalformedAttributeList)
+				var ue *updateError
+				if errors.As(err, &ue) {
+					sub = ue.subcode
+				}
+				r.notify(dir, errUpdateMessage, sub, nil)
 				r.stop(err)
 				return
 			}
