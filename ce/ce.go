@@ -55,7 +55,7 @@ func New(n *sim.Node, cfg *topologies.Node) *CE {
 // its first LAN, or its address on its first link.
 func (c *CE) Source() netip.Addr {
 	if len(c.Config.LANs) > 0 {
-		return c.Config.LANs[0].Masked().Addr().Next()
+		return topologies.LANSource(c.Config.LANs[0])
 	}
 	if len(c.Config.Interfaces) > 0 {
 		return c.Config.Interfaces[0].Addr.Addr()

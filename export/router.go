@@ -104,7 +104,7 @@ func net(lo netip.Addr) string {
 // first LAN, or its address on its first link.
 func ceSource(n *topologies.Node) netip.Addr {
 	if len(n.LANs) > 0 {
-		return n.LANs[0].Masked().Addr().Next()
+		return topologies.LANSource(n.LANs[0])
 	}
 	if len(n.Interfaces) > 0 {
 		return n.Interfaces[0].Addr.Addr()

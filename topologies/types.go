@@ -290,3 +290,14 @@ func (t *Topology) index() {
 		t.vrfs[v.Name] = v
 	}
 }
+
+// LANSource is the address a CE uses in LAN p: its first host, or for a
+// /32 (or a /31, RFC 3021) the prefix's own first address, which is then
+// the LAN's only (or first) host.
+func LANSource(p netip.Prefix) netip.Addr {
+	p = p.Masked()
+	if p.Bits() >= 31 {
+		return p.Addr()
+	}
+	return p.Addr().Next()
+}
