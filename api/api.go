@@ -66,8 +66,10 @@ type PingResponse struct {
 	ReplyAddr string   `json:"reply_addr,omitempty"`
 	RTTms     float64  `json:"rtt_ms"`
 	Labels    []uint32 `json:"labels,omitempty"`
-	DroppedAt string   `json:"dropped_at,omitempty"`
-	Reason    string   `json:"reason,omitempty"`
+	// Code is an unreachable's ICMP code (1 host unreachable, ...).
+	Code      *uint8 `json:"code,omitempty"`
+	DroppedAt string `json:"dropped_at,omitempty"`
+	Reason    string `json:"reason,omitempty"`
 	// DeliveredTo: a lost probe's answer reached this other node.
 	DeliveredTo string `json:"delivered_to,omitempty"`
 	// Silent: a lost probe's request reached this node, which sent nothing back.
@@ -225,6 +227,10 @@ func PingOf(r lab.PingResult) PingResponse {
 	if r.Result == lab.Lost && r.DroppedAt != "" {
 		p.Reason = r.Reason.String()
 	}
+	if r.Result == lab.Unreachable {
+		c := r.Code
+		p.Code = &c
+	}
 	return p
 }
 
@@ -234,6 +240,9 @@ func (p PingResponse) Lab() lab.PingResult {
 		DeliveredTo: p.DeliveredTo, Silent: p.Silent}
 	r.ReplyAddr, _ = netip.ParseAddr(p.ReplyAddr)
 	r.Reason, _ = sim.ParseDropReason(p.Reason)
+	if p.Code != nil {
+		r.Code = *p.Code
+	}
 	for i, l := range p.Labels {
 		r.Labels = append(r.Labels, mpls.StackEntry{Label: mpls.Label(l), Bottom: i == len(p.Labels)-1})
 	}

@@ -34,6 +34,7 @@ type PingResult struct {
 	ReplyAddr netip.Addr // its source address
 	RTT       time.Duration
 	Labels    []mpls.StackEntry // an ICMP error's RFC 4950 label stack
+	Code      uint8             // an unreachable's ICMP code (packet.UnreachHost, ...)
 	DroppedAt string            // lost: the node that dropped the request or its answer
 	Reason    sim.DropReason    // lost: why
 	// DeliveredTo is, for a lost probe whose answer reached another node
@@ -234,6 +235,7 @@ func (w *probeWatch) Delivered(at time.Duration, n *sim.Node, f *packet.Frame) {
 		r.Result = Reply
 	case packet.ICMPUnreachable:
 		r.Result = Unreachable
+		r.Code = m.Code()
 	case packet.ICMPTimeExceeded:
 		r.Result = TTLExceeded
 		r.Labels = m.MPLSExtension()

@@ -149,3 +149,47 @@ func icmpName(m packet.ICMP) string {
 	}
 	return fmt.Sprintf("ICMP type %d", m.Type())
 }
+
+// HopLine prints one traceroute hop as IOS does:
+// " 2  100.64.0.1 (P1)  [MPLS: Labels 18/100000 Exp 0]  8.0 ms", with
+// "Label" for one label and, after an unreachable, its code's marker (!N
+// network, !H host, !P protocol, !F fragmentation needed, !A
+// administratively prohibited).
+func HopLine(h Hop) string {
+	if h.Result == Lost {
+		return fmt.Sprintf("%2d  *", h.TTL)
+	}
+	s := fmt.Sprintf("%2d  %s (%s)", h.TTL, h.ReplyAddr, h.ReplyFrom)
+	if len(h.Labels) > 0 {
+		ls := make([]mpls.Label, len(h.Labels))
+		for i, e := range h.Labels {
+			ls[i] = e.Label
+		}
+		word := "Labels"
+		if len(ls) == 1 {
+			word = "Label"
+		}
+		s += fmt.Sprintf("  [MPLS: %s %s Exp %d]", word, mpls.Join(ls), h.Labels[0].TC)
+	}
+	s += fmt.Sprintf("  %.1f ms", float64(h.RTT)/float64(time.Millisecond))
+	if h.Result == Unreachable {
+		s += "  " + unreachMarker(h.Code)
+	}
+	return s
+}
+
+func unreachMarker(code uint8) string {
+	switch code {
+	case 0:
+		return "!N"
+	case 1:
+		return "!H"
+	case 2:
+		return "!P"
+	case 4:
+		return "!F"
+	case 13:
+		return "!A"
+	}
+	return fmt.Sprintf("!<%d>", code)
+}

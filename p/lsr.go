@@ -333,7 +333,7 @@ func (r *LSR) icmpError(f *packet.Frame, in int, typ, code uint8, stack []mpls.S
 
 func (r *LSR) unreachable(f *packet.Frame) {
 	r.Node.Drop(f, sim.DropNoRoute)
-	r.icmpError(f, -1, packet.ICMPUnreachable, 0, nil)
+	r.icmpError(f, -1, packet.ICMPUnreachable, packet.UnreachHost, nil) // as IOS: host unreachable
 }
 
 // local handles a packet addressed to the router itself.

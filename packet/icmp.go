@@ -18,6 +18,12 @@ const (
 	ICMPTimeExceeded = 11
 )
 
+// Destination unreachable codes (RFC 792; RFC 1812 section 5.2.7.1).
+const (
+	UnreachNet  = 0 // network unreachable ("!N")
+	UnreachHost = 1 // host unreachable ("!H"): what IOS sends when it has no route
+)
+
 // DefaultTTL is the TTL of every IP packet a node originates, ICMP errors
 // aside.
 const DefaultTTL = 64

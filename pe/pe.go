@@ -101,7 +101,7 @@ func (pe *PE) Receive(f *packet.Frame, in int) {
 	if ttl <= 1 {
 		pe.Node.Note("TTL expired: time exceeded to %s in VRF %s", ip.Src(), a.VRF.Name)
 		pe.Node.Drop(f, sim.DropTTLExpired)
-		pe.icmpError(a.VRF, f, in, packet.ICMPTimeExceeded)
+		pe.icmpError(a.VRF, f, in, packet.ICMPTimeExceeded, 0)
 		return
 	}
 	ip.SetTTL(ttl - 1)
@@ -189,7 +189,7 @@ func (pe *PE) forward(v *vrf.VRF, f *packet.Frame, in int) {
 	if rt == nil {
 		pe.Node.Note("VRF %s: no route to %s: unreachable", v.Name, dst)
 		pe.Node.Drop(f, sim.DropNoRoute)
-		pe.icmpError(v, f, in, packet.ICMPUnreachable)
+		pe.icmpError(v, f, in, packet.ICMPUnreachable, packet.UnreachHost) // as IOS: host unreachable
 		return
 	}
 	if rt.Discard {
@@ -240,7 +240,7 @@ func (pe *PE) forward(v *vrf.VRF, f *packet.Frame, in int) {
 // icmpError sends an ICMP error about f back inside VRF v, from the address
 // of the interface f arrived on (the PE's first address in v when the PE
 // built f itself).
-func (pe *PE) icmpError(v *vrf.VRF, f *packet.Frame, in int, typ uint8) {
+func (pe *PE) icmpError(v *vrf.VRF, f *packet.Frame, in int, typ, code uint8) {
 	orig := f.IP()
 	if orig.IsICMPError() {
 		return
@@ -251,7 +251,7 @@ func (pe *PE) icmpError(v *vrf.VRF, f *packet.Frame, in int, typ uint8) {
 	} else {
 		src, _ = pe.FirstAddr(v)
 	}
-	msg := packet.Error(orig, src, typ, 0, nil)
+	msg := packet.Error(orig, src, typ, code, nil)
 	pe.Originate(v, packet.NewFrame(msg, packet.Meta{Origin: pe.Node.Name, Probe: f.Probe}))
 }
 

@@ -303,7 +303,7 @@ func doTraceroute(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
 			name = "*"
 			fmt.Fprintf(&lines, "%2d  *\n", h.TTL)
 		} else {
-			fmt.Fprintf(&lines, "%2d  %s (%s)%s  %.1f ms\n", h.TTL, h.ReplyAddr, h.ReplyFrom, mplsNote(h.Labels), ms(h.RTT))
+			lines.WriteString(lab.HopLine(h) + "\n")
 			if _, seen := received[name]; !seen {
 				ls := make([]uint32, len(h.Labels))
 				for i, e := range h.Labels {
@@ -355,16 +355,6 @@ func doTraceroute(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
 	return nil
 }
 
-func mplsNote(s []mpls.StackEntry) string {
-	if len(s) == 0 {
-		return ""
-	}
-	ls := make([]mpls.Label, len(s))
-	for i, e := range s {
-		ls[i] = e.Label
-	}
-	return fmt.Sprintf("  [MPLS: Labels %s Exp %d]", mpls.Join(ls), s[0].TC)
-}
 
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))

@@ -3,12 +3,10 @@ package main
 import (
 	"fmt"
 	"net/netip"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vpnsim/vpnsim/lab"
-	"github.com/vpnsim/vpnsim/mpls"
 )
 
 func init() { commands = append(commands, newTracerouteCmd) }
@@ -50,7 +48,7 @@ answer.`,
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", args[1], args[0], f.max)
 				for _, h := range tr.Hops {
-					fmt.Fprintln(out, HopLine(lab.Hop{TTL: h.TTL, PingResult: h.PingResponse.Lab()}))
+					fmt.Fprintln(out, lab.HopLine(lab.Hop{TTL: h.TTL, PingResult: h.PingResponse.Lab()}))
 				}
 				if !tr.Reached {
 					return failed()
@@ -68,7 +66,7 @@ answer.`,
 			}
 			fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", args[2], args[1], f.max)
 			for _, h := range tr.Hops {
-				fmt.Fprintln(out, HopLine(h))
+				fmt.Fprintln(out, lab.HopLine(h))
 			}
 			if !tr.Reached {
 				return failed()
@@ -85,23 +83,3 @@ answer.`,
 	return c
 }
 
-// HopLine prints one traceroute hop as routers do:
-// " 2  100.64.0.1 (P1)  [MPLS: Labels 18/100000 Exp 0]  8.0 ms".
-func HopLine(h lab.Hop) string {
-	if h.Result == lab.Lost {
-		return fmt.Sprintf("%2d  *", h.TTL)
-	}
-	s := fmt.Sprintf("%2d  %s (%s)", h.TTL, h.ReplyAddr, h.ReplyFrom)
-	if len(h.Labels) > 0 {
-		ls := make([]mpls.Label, len(h.Labels))
-		for i, e := range h.Labels {
-			ls[i] = e.Label
-		}
-		s += fmt.Sprintf("  [MPLS: Labels %s Exp %d]", mpls.Join(ls), h.Labels[0].TC)
-	}
-	s += fmt.Sprintf("  %.1f ms", float64(h.RTT)/float64(time.Millisecond))
-	if h.Result == lab.Unreachable {
-		s += "  !N"
-	}
-	return s
-}
