@@ -355,7 +355,6 @@ func doTraceroute(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
 	return nil
 }
 
-
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {

@@ -82,4 +82,3 @@ answer.`,
 	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
 	return c
 }
-
