@@ -104,6 +104,13 @@ func (r *LSR) forwardIP(f *packet.Frame, ttl uint8) {
 		r.unreachable(f)
 		return
 	}
+	if rt.Proto == ProtoConnected && packet.IsBroadcast(rt.Prefix, dst) {
+		// A directed broadcast is not forwarded (RFC 2644; IOS "no ip
+		// directed-broadcast").
+		r.Node.Note("%s is the broadcast address of %s: a directed broadcast is not forwarded", dst, rt.Prefix)
+		r.Node.Drop(f, sim.DropDirectedBroadcast)
+		return
+	}
 	nh := pick(rt.NextHops, f)
 	if rt.Prefix.Bits() == 32 {
 		if choices, ok := r.Tables.FTN[dst]; ok && len(choices) > 0 {

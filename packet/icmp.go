@@ -165,3 +165,16 @@ func (p IPv4) IsICMPError() bool {
 	t := ICMP(p.Payload()).Type()
 	return t != ICMPEchoRequest && t != ICMPEchoReply
 }
+
+// IsBroadcast reports whether a is the broadcast address of subnet p (a
+// /31 or /32 has none, RFC 3021).
+func IsBroadcast(p netip.Prefix, a netip.Addr) bool {
+	if p.Bits() > 30 || !p.Contains(a) {
+		return false
+	}
+	b := p.Masked().Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	v |= host
+	return a == netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}

@@ -197,6 +197,13 @@ func (pe *PE) forward(v *vrf.VRF, f *packet.Frame, in int) {
 		pe.Node.Drop(f, sim.DropDiscard)
 		return
 	}
+	if rt.Proto == vrf.Connected && packet.IsBroadcast(rt.Prefix, dst) {
+		// A directed broadcast: routers do not forward it (RFC 2644; IOS
+		// "no ip directed-broadcast", the default since 12.0).
+		pe.Node.Note("VRF %s: %s is the broadcast address of %s: a directed broadcast is not forwarded", v.Name, dst, rt.Prefix)
+		pe.Node.Drop(f, sim.DropDirectedBroadcast)
+		return
+	}
 	if rt.Local() {
 		if pe.Node.Tracing() {
 			via := rt.CE

@@ -262,26 +262,28 @@ type DropReason uint8
 
 // Drop reasons.
 const (
-	DropNoRoute      DropReason = iota // no route to the destination
-	DropNoLabel                        // an incoming label with no LFIB entry
-	DropTTLExpired                     // TTL reached zero (after any ICMP error was sent)
-	DropLinkDown                       // the outgoing link or the neighbour is down
-	DropMalformed                      // bytes the node cannot parse
-	DropNoVRF                          // a packet for a VRF the node does not hold
-	DropNotForwarded                   // an ICMP error about an ICMP error, or a packet for a host the node cannot answer
-	DropDiscard                        // a route to null0 (a static discard route)
+	DropNoRoute           DropReason = iota // no route to the destination
+	DropNoLabel                             // an incoming label with no LFIB entry
+	DropTTLExpired                          // TTL reached zero (after any ICMP error was sent)
+	DropLinkDown                            // the outgoing link or the neighbour is down
+	DropMalformed                           // bytes the node cannot parse
+	DropNoVRF                               // a packet for a VRF the node does not hold
+	DropNotForwarded                        // an ICMP error about an ICMP error, or a packet for a host the node cannot answer
+	DropDiscard                             // a route to null0 (a static discard route)
+	DropDirectedBroadcast                   // for the broadcast address of a connected subnet: not forwarded (IOS no ip directed-broadcast, RFC 2644)
 	numReasons
 )
 
 var reasonNames = [...]string{
-	DropNoRoute:      "no-route",
-	DropNoLabel:      "no-label-binding",
-	DropTTLExpired:   "ttl-expired",
-	DropLinkDown:     "link-down",
-	DropMalformed:    "malformed",
-	DropNoVRF:        "vrf-mismatch",
-	DropNotForwarded: "not-forwarded",
-	DropDiscard:      "null0",
+	DropNoRoute:           "no-route",
+	DropNoLabel:           "no-label-binding",
+	DropTTLExpired:        "ttl-expired",
+	DropLinkDown:          "link-down",
+	DropMalformed:         "malformed",
+	DropNoVRF:             "vrf-mismatch",
+	DropNotForwarded:      "not-forwarded",
+	DropDiscard:           "null0",
+	DropDirectedBroadcast: "directed-broadcast",
 }
 
 func (r DropReason) String() string { return reasonNames[r] }
