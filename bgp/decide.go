@@ -2,7 +2,6 @@ package bgp
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -46,7 +45,6 @@ const decidesPolicy = "vpnsim-decides"
 // decision the caller makes: local VPNv4 paths (Reflect's) are accepted,
 // received ones rejected, so they stay in the Adj-RIB-In only.
 func (sp *Speaker) decidesPolicies() error {
-	ctx := context.Background()
 	vpn := func() *api.Conditions { return &api.Conditions{AfiSafiIn: []*api.Family{VPNv4.api()}} }
 	local := vpn()
 	local.RouteType = api.Conditions_ROUTE_TYPE_LOCAL
@@ -54,15 +52,7 @@ func (sp *Speaker) decidesPolicies() error {
 		{Name: decidesPolicy + "-own", Conditions: local, Actions: &api.Actions{RouteAction: api.RouteAction_ACCEPT}},
 		{Name: decidesPolicy, Conditions: vpn(), Actions: &api.Actions{RouteAction: api.RouteAction_REJECT}},
 	}}
-	if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: policy}); err != nil {
-		return err
-	}
-	return sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
-		Name:          "global",
-		Direction:     api.PolicyDirection_IMPORT,
-		Policies:      []*api.Policy{{Name: decidesPolicy}},
-		DefaultAction: api.RouteAction_ACCEPT,
-	}})
+	return sp.addPolicy(api.PolicyDirection_IMPORT, policy)
 }
 
 // AdjRIBInVPNv4 returns every VPN-IPv4 path the speaker holds from its
@@ -186,21 +176,7 @@ func (sp *Speaker) NoEcho(remote *Speaker, nh netip.Addr) error {
 	sp.policyMu.Lock()
 	defer sp.policyMu.Unlock()
 	sp.touch()
-	err := sp.use(func() error {
-		ctx := context.Background()
-		if err := sp.srv.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: set}); err != nil {
-			return err
-		}
-		if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: policy}); err != nil {
-			return err
-		}
-		return sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
-			Name:          "global",
-			Direction:     api.PolicyDirection_EXPORT,
-			Policies:      []*api.Policy{{Name: name}},
-			DefaultAction: api.RouteAction_ACCEPT,
-		}})
-	})
+	err := sp.use(func() error { return sp.addPolicy(api.PolicyDirection_EXPORT, policy, set) })
 	if err != nil {
 		return fmt.Errorf("speaker %s: no-echo policy toward %s: %w", sp.cfg.Name, remote.cfg.Name, err)
 	}

@@ -51,7 +51,6 @@ var markerFamily = &api.Family{Afi: api.Family_AFI_OPAQUE, Safi: api.Family_SAFI
 // the global assignments: route-target filters and the reflectors' import
 // policy are appended after them.
 func (sp *Speaker) markerPolicies() error {
-	ctx := context.Background()
 	isMarker := func() *api.Conditions { return &api.Conditions{AfiSafiIn: []*api.Family{markerFamily}} }
 	local := isMarker()
 	local.RouteType = api.Conditions_ROUTE_TYPE_LOCAL
@@ -70,15 +69,7 @@ func (sp *Speaker) markerPolicies() error {
 			{Name: markerOut, Conditions: isMarker(), Actions: accept},
 		}},
 	} {
-		if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: &api.Policy{Name: p.name, Statements: p.stmts}}); err != nil {
-			return err
-		}
-		if err := sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
-			Name:          "global",
-			Direction:     p.dir,
-			Policies:      []*api.Policy{{Name: p.name}},
-			DefaultAction: api.RouteAction_ACCEPT,
-		}}); err != nil {
+		if err := sp.addPolicy(p.dir, &api.Policy{Name: p.name, Statements: p.stmts}); err != nil {
 			return err
 		}
 	}

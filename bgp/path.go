@@ -279,8 +279,10 @@ func (d decoded) nextHop() netip.Addr {
 	return netip.Addr{}
 }
 
-func (d decoded) routeTargets() []vrf.RouteTarget {
-	var rts []vrf.RouteTarget
+// extCommunities are the path's route targets (subtype 0x02, sorted, each
+// once) and its first Site of Origin (subtype 0x03; zero if none), of
+// types 0x00, 0x01 and 0x02 (RFC 4360, RFC 5668).
+func (d decoded) extCommunities() (rts []vrf.RouteTarget, soo vrf.RouteTarget) {
 	for _, a := range d.attrs {
 		ec, ok := a.(*bgp.PathAttributeExtendedCommunities)
 		if !ok {
@@ -288,29 +290,18 @@ func (d decoded) routeTargets() []vrf.RouteTarget {
 		}
 		for _, c := range ec.Value {
 			b, err := c.Serialize()
-			if err != nil || len(b) != 8 || b[0] > 2 || b[1] != 0x02 {
+			if err != nil || len(b) != 8 || b[0] > 2 {
 				continue
 			}
-			rts = append(rts, vrf.RouteTarget(b))
-		}
-	}
-	return sortedRTs(rts)
-}
-
-func (d decoded) siteOfOrigin() vrf.RouteTarget {
-	for _, a := range d.attrs {
-		ec, ok := a.(*bgp.PathAttributeExtendedCommunities)
-		if !ok {
-			continue
-		}
-		for _, c := range ec.Value {
-			b, err := c.Serialize()
-			if err == nil && len(b) == 8 && b[0] <= 2 && b[1] == 0x03 {
-				return vrf.RouteTarget(b)
+			switch {
+			case b[1] == 0x02:
+				rts = append(rts, vrf.RouteTarget(b))
+			case b[1] == 0x03 && soo == (vrf.RouteTarget{}):
+				soo = vrf.RouteTarget(b)
 			}
 		}
 	}
-	return vrf.RouteTarget{}
+	return sortedRTs(rts), soo
 }
 
 func (d decoded) asPath() []uint32 {
@@ -345,8 +336,7 @@ func (d decoded) vpn() (VPNPath, error) {
 		v.Label = n.Labels.Labels[0]
 	}
 	v.NextHop = d.nextHop()
-	v.RouteTargets = d.routeTargets()
-	v.SiteOfOrigin = d.siteOfOrigin()
+	v.RouteTargets, v.SiteOfOrigin = d.extCommunities()
 	v.ASPath = d.asPath()
 	for _, a := range d.attrs {
 		switch a := a.(type) {

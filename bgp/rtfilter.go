@@ -1,7 +1,6 @@
 package bgp
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -70,23 +69,6 @@ func (sp *Speaker) exportFilter(remote *Speaker, rts []vrf.RouteTarget) error {
 	defer sp.policyMu.Unlock()
 	sp.touch()
 	return sp.use(func() error {
-		ctx := context.Background()
-		for _, set := range []*api.DefinedSet{neighbours, targets} {
-			if set == nil {
-				continue
-			}
-			if err := sp.srv.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: set}); err != nil {
-				return err
-			}
-		}
-		if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: &api.Policy{Name: name, Statements: stmts}}); err != nil {
-			return err
-		}
-		return sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
-			Name:          "global",
-			Direction:     api.PolicyDirection_EXPORT,
-			Policies:      []*api.Policy{{Name: name}},
-			DefaultAction: api.RouteAction_ACCEPT,
-		}})
+		return sp.addPolicy(api.PolicyDirection_EXPORT, &api.Policy{Name: name, Statements: stmts}, neighbours, targets)
 	})
 }

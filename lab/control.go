@@ -529,7 +529,7 @@ func (c *control) advertisePE(name string, x *pe.PE) advertised {
 			}
 			want[r.Prefix] = bgp.IPv4Route{Prefix: r.Prefix, NextHop: a.Addr, ASPath: r.ASPath, Origin: r.Origin}
 		}
-		ch, err := c.syncIPv4(sp, want)
+		ch, err := syncIPv4(sp, c.advIPv4[sp], want)
 		if err != nil {
 			out.err = err
 			return out
@@ -540,24 +540,37 @@ func (c *control) advertisePE(name string, x *pe.PE) advertised {
 	return out
 }
 
-func (c *control) syncIPv4(sp *bgp.Speaker, want map[netip.Prefix]bgp.IPv4Route) (bool, error) {
-	have := c.advIPv4[sp]
+// syncIPv4 brings the IPv4 routes speaker sp originates from have to want
+// (withdrawals first, then additions and changes) and reports whether
+// anything changed. A route whose next hop changes is withdrawn before it
+// is added again: replaced in place, GoBGP would judge the old path by the
+// new next hop when it decides where to withdraw it, and a next-hop export
+// filter (bgp.Speaker.NoEcho) would keep the withdrawal from the neighbour
+// that had the old one.
+func syncIPv4(sp *bgp.Speaker, have, want map[netip.Prefix]bgp.IPv4Route) (bool, error) {
 	changed := false
 	for _, p := range sortedPrefixes(have) {
 		if _, ok := want[p]; !ok {
 			if err := sp.DeleteIPv4(p); err != nil {
-				return false, err
+				return changed, err
 			}
 			changed = true
 		}
 	}
 	for _, p := range sortedPrefixes(want) {
-		if h, ok := have[p]; !ok || !sameIPv4(h, want[p]) {
-			if err := sp.AddIPv4Route(want[p]); err != nil {
-				return false, err
-			}
-			changed = true
+		h, ok := have[p]
+		if ok && sameIPv4(h, want[p]) {
+			continue
 		}
+		if ok && h.NextHop != want[p].NextHop {
+			if err := sp.DeleteIPv4(p); err != nil {
+				return changed, err
+			}
+		}
+		if err := sp.AddIPv4Route(want[p]); err != nil {
+			return changed, err
+		}
+		changed = true
 	}
 	return changed, nil
 }

@@ -69,32 +69,10 @@ func (c *control) transit() (bool, error) {
 				want[pfx] = bgp.IPv4Route{Prefix: pfx, NextHop: c.peerOf[p.FromPeer].att.CEAddr, ASPath: p.ASPath, Origin: p.Origin}
 			}
 		}
-		have := c.advCE[n.Name]
-		for _, p := range sortedPrefixes(have) {
-			if _, ok := want[p]; !ok {
-				if err := sp.DeleteIPv4(p); err != nil {
-					return changed, err
-				}
-				changed = true
-			}
-		}
-		for _, p := range sortedPrefixes(want) {
-			if h, ok := have[p]; !ok || !sameIPv4(h, want[p]) {
-				// A path whose next hop changes is withdrawn first:
-				// replaced in place, GoBGP would judge the old path by
-				// the new next hop when it decides where to withdraw
-				// it, and NoEcho would keep the withdrawal from the
-				// link that had the old one.
-				if ok && h.NextHop != want[p].NextHop {
-					if err := sp.DeleteIPv4(p); err != nil {
-						return changed, err
-					}
-				}
-				if err := sp.AddIPv4Route(want[p]); err != nil {
-					return changed, err
-				}
-				changed = true
-			}
+		ch, err := syncIPv4(sp, c.advCE[n.Name], want)
+		changed = changed || ch
+		if err != nil {
+			return changed, err
 		}
 		c.advCE[n.Name] = want
 	}
