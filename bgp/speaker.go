@@ -440,26 +440,45 @@ wait:
 	// Should the loop have parked on something else, this round's
 	// operation is still queued behind it: after a short wait the loop is
 	// released to handle it, and the next round looks again.
-	for done := false; !done; {
-		p := &parking{parked: make(chan struct{}), release: make(chan struct{})}
-		sp.park.Store(p)
-		replied := make(chan struct{})
-		go func() {
-			sp.srv.GetBgp(context.Background(), &api.GetBgpRequest{})
-			close(replied)
-		}()
-		<-p.parked
-		select {
-		case <-replied:
-			done = true
-		case <-time.After(10 * time.Millisecond):
+	//
+	// Rarely (about one speaker in a thousand networks of the separation
+	// property) GoBGP's main loop takes no operation for up to a hold
+	// time after its neighbours were deleted. Close does not wait that
+	// out: after unwindWait the unwinding goes on in the background and
+	// ends, with every goroutine, as soon as the loop takes its next
+	// operation.
+	unwound := make(chan struct{})
+	go func() {
+		defer close(unwound)
+		for done := false; !done; {
+			p := &parking{parked: make(chan struct{}), release: make(chan struct{})}
+			sp.park.Store(p)
+			replied := make(chan struct{})
+			go func() {
+				sp.srv.GetBgp(context.Background(), &api.GetBgpRequest{})
+				close(replied)
+			}()
+			<-p.parked
+			select {
+			case <-replied:
+				done = true
+			case <-time.After(10 * time.Millisecond):
+			}
+			sp.exit.Store(done)
+			close(p.release)
 		}
-		sp.exit.Store(done)
-		close(p.release)
+		<-sp.serveDone
+	}()
+	select {
+	case <-unwound:
+	case <-time.After(unwindWait):
+		sp.f.log.Warn("bgp: GoBGP's main loop takes no operation; the speaker stops in the background", "speaker", sp.cfg.Name, "waited", unwindWait)
 	}
-	<-sp.serveDone
 	return nil
 }
+
+// unwindWait bounds how long stop waits for GoBGP's main loop to unwind.
+var unwindWait = 2 * time.Second
 
 // use runs fn unless the speaker is stopped.
 func (sp *Speaker) use(fn func() error) error {
