@@ -136,37 +136,16 @@ func (sp *Speaker) markerFrom(peer *Speaker) (uint64, error) {
 // never puts two families in one UPDATE). Anything malformed is not a
 // marker: it is GoBGP's to judge.
 func isMarkerUpdate(msg []byte) bool {
-	b := msg[headerLen:]
-	if len(b) < 2 {
-		return false
-	}
-	wl := int(binary.BigEndian.Uint16(b))
-	if len(b) < 2+wl+2 {
-		return false
-	}
-	b = b[2+wl:]
-	al := int(binary.BigEndian.Uint16(b))
-	b = b[2:]
-	if len(b) < al {
-		return false
-	}
-	b = b[:al]
-	for len(b) >= 3 {
-		flags, typ := b[0], b[1]
-		hdr, n := 3, int(b[2])
-		if flags&0x10 != 0 {
-			if len(b) < 4 {
-				return false
-			}
-			hdr, n = 4, int(binary.BigEndian.Uint16(b[2:4]))
-		}
-		if len(b) < hdr+n {
+	b, ok := updateAttrs(msg)
+	for ok && len(b) > 0 {
+		var typ byte
+		var v []byte
+		if _, typ, v, b, ok = nextAttr(b); !ok {
 			return false
 		}
-		if (typ == mpReachNLRI || typ == mpUnreachNLRI) && n >= 3 {
-			return binary.BigEndian.Uint16(b[hdr:]) == markerAFI && b[hdr+2] == markerSAFI
+		if (typ == mpReachNLRI || typ == mpUnreachNLRI) && len(v) >= 3 {
+			return binary.BigEndian.Uint16(v) == markerAFI && v[2] == markerSAFI
 		}
-		b = b[hdr+n:]
 	}
 	return false
 }

@@ -45,33 +45,13 @@ func (e *updateError) Error() string { return "malformed UPDATE: " + e.what }
 // included) and sets the S bit of each one's label in place. A message
 // whose framing does not hold is left to GoBGP (RFC 7606 handles it).
 func guardVPN(msg []byte) error {
-	if len(msg) < headerLen+4 {
-		return nil
-	}
-	b := msg[headerLen:]
-	wl := int(binary.BigEndian.Uint16(b))
-	if 2+wl+2 > len(b) {
-		return nil
-	}
-	pl := int(binary.BigEndian.Uint16(b[2+wl:]))
-	attrs := b[2+wl+2:]
-	if pl > len(attrs) {
-		return nil
-	}
-	attrs = attrs[:pl]
-	for len(attrs) >= 3 {
-		flags, typ := attrs[0], attrs[1]
-		hdr, n := 3, int(attrs[2])
-		if flags&0x10 != 0 {
-			if len(attrs) < 4 {
-				return nil
-			}
-			hdr, n = 4, int(binary.BigEndian.Uint16(attrs[2:4]))
-		}
-		if hdr+n > len(attrs) {
+	b, ok := updateAttrs(msg)
+	for ok && len(b) > 0 {
+		var typ byte
+		var v []byte
+		if _, typ, v, b, ok = nextAttr(b); !ok {
 			return nil
 		}
-		v := attrs[hdr : hdr+n]
 		switch typ {
 		case mpReachNLRI:
 			if err := guardReach(v); err != nil {
@@ -84,7 +64,6 @@ func guardVPN(msg []byte) error {
 				}
 			}
 		}
-		attrs = attrs[hdr+n:]
 	}
 	return nil
 }

@@ -54,21 +54,12 @@ func vpnFromWire(nlri []byte, attrs [][]byte) (v VPNPath, ok bool) {
 	var rts []vrf.RouteTarget
 	nextHop := false
 	for _, a := range attrs {
-		if len(a) < 3 {
+		_, typ, b, rest, ok := nextAttr(a)
+		if !ok || len(rest) != 0 {
 			return VPNPath{}, false
 		}
-		hdr, n := 3, int(a[2])
-		if a[0]&0x10 != 0 {
-			if len(a) < 4 {
-				return VPNPath{}, false
-			}
-			hdr, n = 4, int(binary.BigEndian.Uint16(a[2:4]))
-		}
-		if len(a) != hdr+n {
-			return VPNPath{}, false
-		}
-		b := a[hdr:]
-		switch a[1] {
+		n := len(b)
+		switch typ {
 		case attrOrigin:
 			if n != 1 {
 				return VPNPath{}, false
