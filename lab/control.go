@@ -124,10 +124,12 @@ func newControl(l *Lab, opts Options) (*control, error) {
 	}
 	for _, n := range pes {
 		x := l.pes[n.Name]
+		// Labels are planned over what may ever be exported, whatever
+		// is up (pe.Exportable).
 		c.plans[n.Name] = x.PlanLabels(t.Provider.VPNLabelAllocation, func(v *vrf.VRF) []netip.Prefix {
 			var ps []netip.Prefix
-			for _, r := range c.statics(x, v) {
-				ps = append(ps, r.Prefix)
+			for _, s := range staticsOn(t, x, v) {
+				ps = append(ps, s.Prefix)
 			}
 			return ps
 		})
@@ -632,26 +634,48 @@ func exportedLocalPref(r *vrf.Route) uint32 {
 	return r.LocalPref
 }
 
-// statics are the static routes VRF v holds on PE x: those whose next hop
-// is the CE of one of x's attachments in v that is up (or null0, on every
-// PE with v), restricted to the static's pe when it names one.
-func (c *control) statics(x *pe.PE, v *vrf.VRF) []*vrf.Route {
-	var out []*vrf.Route
-	for _, s := range c.l.Topo.VRF(v.Name).Static {
+// staticOn is one static route of a VRF on a PE: the attachment its next
+// hop is on, nil for null0.
+type staticOn struct {
+	topologies.StaticRoute
+	att *pe.Attachment
+}
+
+// staticsOn are the static routes VRF v has on PE x, whatever is up: those
+// whose next hop is the CE of one of x's attachments in v (or null0, on
+// every PE with v), restricted to the static's pe when it names one.
+func staticsOn(t *topologies.Topology, x *pe.PE, v *vrf.VRF) []staticOn {
+	var out []staticOn
+	for _, s := range t.VRF(v.Name).Static {
 		if s.PE != "" && s.PE != x.Node.Name {
 			continue
 		}
 		if s.Null0 {
-			out = append(out, &vrf.Route{Prefix: s.Prefix, Proto: vrf.Static, IfIndex: -1, Discard: true,
-				Origin: originIncomplete, LocalPref: 100})
+			out = append(out, staticOn{StaticRoute: s})
 			continue
 		}
 		for _, a := range x.Attach {
-			if a.VRF == v && a.CEAddr == s.NextHop && x.Node.Ifaces[a.IfIndex].Link.Up() {
-				out = append(out, &vrf.Route{Prefix: s.Prefix, Proto: vrf.Static, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr,
-					Origin: originIncomplete, LocalPref: 100})
+			if a.VRF == v && a.CEAddr == s.NextHop {
+				out = append(out, staticOn{StaticRoute: s, att: a})
 				break
 			}
+		}
+	}
+	return out
+}
+
+// statics are the static routes VRF v holds on PE x now: null0 routes, and
+// those whose attachment is up.
+func (c *control) statics(x *pe.PE, v *vrf.VRF) []*vrf.Route {
+	var out []*vrf.Route
+	for _, s := range staticsOn(c.l.Topo, x, v) {
+		switch {
+		case s.att == nil:
+			out = append(out, &vrf.Route{Prefix: s.Prefix, Proto: vrf.Static, IfIndex: -1, Discard: true,
+				Origin: originIncomplete, LocalPref: 100})
+		case x.Node.Ifaces[s.att.IfIndex].Link.Up():
+			out = append(out, &vrf.Route{Prefix: s.Prefix, Proto: vrf.Static, IfIndex: s.att.IfIndex, CE: s.att.CE, NextHop: s.att.CEAddr,
+				Origin: originIncomplete, LocalPref: 100})
 		}
 	}
 	return out

@@ -33,12 +33,10 @@ import (
 // advertise-and-settle round per convergence (PEs advertise, reflectors
 // reflect, PEs install). docs/performance.md has the figures.
 
-// rrCandidate turns a path a reflector received into a route for the
-// decision process, and reports whether it is a candidate at all.
+// rrCandidate turns a path a reflector received (not its own coming
+// back: decideRR leaves those out) into a route for the decision process,
+// and reports whether it is a candidate at all.
 func (c *control) rrCandidate(n *topologies.Node, p bgp.VPNPath) (*vrf.Route, bool) {
-	if p.OriginatorID == n.Loopback || p.HasCluster(n.Loopback) {
-		return nil, false // RFC 4456 section 8: its own route coming back
-	}
 	nh := c.l.NodeByLoopback(p.NextHop)
 	r := c.l.Core.Router(n.Name)
 	if nh == "" || r == nil {
@@ -96,20 +94,25 @@ func (c *control) decideRR(n *topologies.Node) (rrTable, error) {
 	for i, p := range t.paths {
 		routes[i], t.valid[i] = c.rrCandidate(n, p)
 	}
-	// The paths come sorted by RD and prefix: decide one run at a time.
-	for i := 0; i < len(t.paths); {
-		j, best := i, -1
-		for ; j < len(t.paths) && t.paths[j].RD == t.paths[i].RD && t.paths[j].Prefix == t.paths[i].Prefix; j++ {
-			if t.valid[j] && (best < 0 || vrf.Compare(routes[j], routes[best]) < 0) {
-				best = j
+	markBest(t.paths, routes, t.valid, t.best)
+	return t, nil
+}
+
+// markBest sets best for the winner of each RD and prefix among the valid
+// paths (sorted by RD and prefix, so each destination is one run).
+func markBest(paths []bgp.VPNPath, routes []*vrf.Route, valid, best []bool) {
+	for i := 0; i < len(paths); {
+		j, b := i, -1
+		for ; j < len(paths) && paths[j].RD == paths[i].RD && paths[j].Prefix == paths[i].Prefix; j++ {
+			if valid[j] && (b < 0 || vrf.Compare(routes[j], routes[b]) < 0) {
+				b = j
 			}
 		}
-		if best >= 0 {
-			t.best[best] = true
+		if b >= 0 {
+			best[b] = true
 		}
 		i = j
 	}
-	return t, nil
 }
 
 // reflected is what one reflector sends: its chosen path per RD and
@@ -216,18 +219,7 @@ func (l *Lab) VPNTable(node string) (paths []bgp.VPNPath, valid, best []bool, er
 	for i, p := range paths {
 		routes[i], valid[i] = l.ctl.peCandidate(n, p)
 	}
-	for i := 0; i < len(paths); {
-		j, b := i, -1
-		for ; j < len(paths) && paths[j].RD == paths[i].RD && paths[j].Prefix == paths[i].Prefix; j++ {
-			if valid[j] && (b < 0 || vrf.Compare(routes[j], routes[b]) < 0) {
-				b = j
-			}
-		}
-		if b >= 0 {
-			best[b] = true
-		}
-		i = j
-	}
+	markBest(paths, routes, valid, best)
 	return paths, valid, best, nil
 }
 

@@ -55,15 +55,7 @@ func (c *control) unresolvedRoute(into map[string]map[netip.Prefix]*vrf.Route, v
 	if len(c.l.Topo.ExternalPeers) == 0 || p.FromPeer == "" || !v.Imports(p.RouteTargets) || c.fromModel(p) {
 		return false
 	}
-	rid := p.OriginatorID
-	if !rid.IsValid() {
-		rid = p.PeerRouterID
-	}
-	r := &vrf.Route{
-		Prefix: p.Prefix, Proto: vrf.IBGP, NextHop: p.NextHop, Label: mplsLabel(p.Label), RD: p.RD, RTs: p.RouteTargets,
-		LocalPref: p.LocalPref, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED, ClusterLen: p.ClusterListLen,
-		RouterID: rid, PeerID: p.PeerRouterID,
-	}
+	r := pathRoute(p, "", 0) // no PE of the model, no IGP cost
 	m := into[v.Name]
 	if m == nil {
 		m = map[netip.Prefix]*vrf.Route{}

@@ -373,7 +373,13 @@ func (l *Lab) pathsFrom(speaker, peer string, fam bgp.Family) int {
 	}
 	n := 0
 	if fam == bgp.VPNv4 {
-		ps, _, _, _ := l.VPNTable(speaker)
+		// What it received: a reflector's Adj-RIB-In (its Loc-RIB holds
+		// only its choices), a PE's RIB. No decision is needed to count.
+		list := sp.VPNv4Paths
+		if sp.Config().Decides {
+			list = sp.AdjRIBInVPNv4
+		}
+		ps, _ := list()
 		for _, p := range ps {
 			if p.FromPeer == peer {
 				n++
