@@ -96,7 +96,7 @@ func TestPERRPEPropagation(t *testing.T) {
 	want := []VPNPath{{
 		RD: rd1, Prefix: pfx1, Label: 100001, NextHop: addr("10.0.0.1"), RouteTargets: wantRTs,
 		FromPeer: "RR1", PeerRouterID: addr("10.0.0.100"),
-		OriginatorID: addr("10.0.0.1"), ClusterListLen: 1, ClusterList: []netip.Addr{addr("10.0.0.100")}, LocalPref: 100, Best: true,
+		OriginatorID: addr("10.0.0.1"), ClusterList: []netip.Addr{addr("10.0.0.100")}, LocalPref: 100, Best: true,
 	}}
 	if got := vpnPaths(t, n.pe2); !reflect.DeepEqual(got, want) {
 		t.Errorf("PE2 RIB:\n got %+v\nwant %+v", got, want)
@@ -215,7 +215,7 @@ func TestTwoRouteReflectors(t *testing.T) {
 func describe(ps []VPNPath) string {
 	var b strings.Builder
 	for _, p := range ps {
-		fmt.Fprintf(&b, "[%v %v from %q orig %v cl %d best %v] ", p.RD, p.Prefix, p.FromPeer, p.OriginatorID, p.ClusterListLen, p.Best)
+		fmt.Fprintf(&b, "[%v %v from %q orig %v cl %d best %v] ", p.RD, p.Prefix, p.FromPeer, p.OriginatorID, len(p.ClusterList), p.Best)
 	}
 	return b.String()
 }
@@ -252,7 +252,7 @@ func TestFullMesh(t *testing.T) {
 				wantFrom = ""
 			}
 			if p.FromPeer != wantFrom || p.Label != uint32(16+j) || p.NextHop != pes[j].Config().RouterID ||
-				p.OriginatorID.IsValid() || p.ClusterListLen != 0 || !p.Best {
+				p.OriginatorID.IsValid() || len(p.ClusterList) != 0 || !p.Best {
 				t.Errorf("%s path %d: %+v", pe.Name(), j, p)
 			}
 		}
@@ -501,10 +501,10 @@ func TestReflectedBackToOriginator(t *testing.T) {
 	if len(got) != 2 || got[0].FromPeer != "RR1" || got[1].FromPeer != "RR2" {
 		t.Fatalf("PE2: %s, want PE1's route from RR1 and RR2", describe(got))
 	}
-	if got[0].LocalPref != 100 || !got[0].Best || got[0].ClusterListLen != 1 {
+	if got[0].LocalPref != 100 || !got[0].Best || len(got[0].ClusterList) != 1 {
 		t.Errorf("PE2's path from RR1: %+v", got[0])
 	}
-	if got[1].LocalPref != ReflectedLocalPref || got[1].Best || got[1].ClusterListLen != 2 || got[1].OriginatorID != addr("10.0.0.1") {
+	if got[1].LocalPref != ReflectedLocalPref || got[1].Best || len(got[1].ClusterList) != 2 || got[1].OriginatorID != addr("10.0.0.1") {
 		t.Errorf("PE2's path from RR2 (learned from RR1): %+v", got[1])
 	}
 	t.Logf("RR2: %s", describe(vpnPaths(t, rr2)))

@@ -335,7 +335,7 @@ func TestExternalPeerOfReflector(t *testing.T) {
 		}
 	}
 	wantPath := VPNPath{RD: extR.RD, Prefix: extR.Prefix, Label: 555, NextHop: addr("192.0.2.50"), RouteTargets: []vrf.RouteTarget{rtExt},
-		FromPeer: "RR1", PeerRouterID: addr("10.0.0.100"), OriginatorID: addr(extRouterID), ClusterListLen: 1, LocalPref: 100, Best: true}
+		FromPeer: "RR1", PeerRouterID: addr("10.0.0.100"), OriginatorID: addr(extRouterID), ClusterList: []netip.Addr{addr("10.0.0.100")}, LocalPref: 100, Best: true}
 	if !pathEqual(got, wantPath) {
 		t.Errorf("PE2's copy:\n got %+v\nwant %+v", got, wantPath)
 	}
@@ -377,7 +377,7 @@ func TestExternalPeerOfReflector(t *testing.T) {
 func pathEqual(a, b VPNPath) bool {
 	return a.RD == b.RD && a.Prefix == b.Prefix && a.Label == b.Label && a.NextHop == b.NextHop &&
 		slices.Equal(a.RouteTargets, b.RouteTargets) && a.FromPeer == b.FromPeer && a.PeerRouterID == b.PeerRouterID &&
-		a.OriginatorID == b.OriginatorID && a.ClusterListLen == b.ClusterListLen && a.LocalPref == b.LocalPref && a.Best == b.Best
+		a.OriginatorID == b.OriginatorID && slices.Equal(a.ClusterList, b.ClusterList) && a.LocalPref == b.LocalPref && a.Best == b.Best
 }
 
 func TestExternalPeerOfPE(t *testing.T) {

@@ -98,13 +98,12 @@ type VPNPath struct {
 	// the zero Addr for a local path.
 	PeerRouterID netip.Addr
 
-	OriginatorID   netip.Addr // zero when the attribute is absent
-	ClusterListLen int
-	ClusterList    []netip.Addr // the CLUSTER_LIST, newest first
-	LocalPref      uint32       // 0 when the attribute is absent (local paths)
-	ASPath         []uint32
-	Origin         uint8 // 0 IGP, 1 EGP, 2 incomplete
-	MED            uint32
+	OriginatorID netip.Addr   // zero when the attribute is absent
+	ClusterList  []netip.Addr // the CLUSTER_LIST, newest first
+	LocalPref    uint32       // 0 when the attribute is absent (local paths)
+	ASPath       []uint32
+	Origin       uint8 // 0 IGP, 1 EGP, 2 incomplete
+	MED          uint32
 	// SiteOfOrigin is the Site of Origin extended community, zero if none.
 	SiteOfOrigin vrf.RouteTarget
 
@@ -343,7 +342,6 @@ func (d decoded) vpn() (VPNPath, error) {
 		case *bgp.PathAttributeOriginatorId:
 			v.OriginatorID = addrOf(a.Value)
 		case *bgp.PathAttributeClusterList:
-			v.ClusterListLen = len(a.Value)
 			for _, id := range a.Value {
 				v.ClusterList = append(v.ClusterList, addrOf(id))
 			}

@@ -92,7 +92,6 @@ func vpnFromWire(nlri []byte, attrs [][]byte) (v VPNPath, ok bool) {
 			if n%4 != 0 {
 				return VPNPath{}, false
 			}
-			v.ClusterListLen = n / 4
 			for c := b; len(c) > 0; c = c[4:] {
 				v.ClusterList = append(v.ClusterList, netip.AddrFrom4([4]byte(c[:4])))
 			}

@@ -63,7 +63,7 @@ func pathRoute(p bgp.VPNPath, pe string, cost uint32) *vrf.Route {
 	}
 	return &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: pe, NextHop: p.NextHop, Label: mplsLabel(p.Label), RD: p.RD,
 		RTs: p.RouteTargets, LocalPref: lp, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED, IGPCost: cost,
-		ClusterLen: p.ClusterListLen, RouterID: rid, PeerID: p.PeerRouterID, SoO: p.SiteOfOrigin}
+		ClusterLen: len(p.ClusterList), RouterID: rid, PeerID: p.PeerRouterID, SoO: p.SiteOfOrigin}
 }
 
 // rrTable is one reflector's BGP table as it would print it: what it
