@@ -708,7 +708,7 @@ func runBatch(cs []sepCase) []caseResult {
 // time goes there (1,000 cases took 46 s one at a time, 70 to 100 s eight
 // at a time, and two at a time is slower still). With the model making the
 // route reflectors' decisions (one more advertise-and-settle round per
-// convergence) and the new generator, 1,000 cases took 22 to 48 s in
+// convergence) and the new generator, 1,000 cases took 30 to 48 s in
 // 2026-12 runs, after bgp's Close stopped waiting out a stalled GoBGP
 // main loop (before, one case a run could hold it 40 to 95 s).
 func parallelLabs() int {
