@@ -13,6 +13,14 @@
 //	POST /v1/fail        ChangeRequest  -> {"converged": true}
 //	POST /v1/restore     ChangeRequest  -> {"converged": true}
 //	POST /v1/metric      ChangeRequest  -> {"converged": true}
+//	POST /v1/converge                   -> {"converged": true}
+//	GET  /v1/table?node=N&table=T&vrf=V -> network.Table (typed rows)
+//	GET  /v1/route?node=N&vrf=V&prefix=P -> {"route": network.RouteAnswer or null, "error": "no-such-vrf"}
+//	GET  /v1/lfib?node=N&label=L        -> {"entry": network.LFIBAnswer or null}
+//	GET  /v1/count?node=N&table=T&vrf=V -> {"count": N}
+//
+// Remote is the client side as a network.Network: what `--server` gives
+// every command.
 package api
 
 import (
@@ -32,6 +40,8 @@ import (
 
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/render"
 	"github.com/vpnsim/vpnsim/sim"
 )
 
@@ -55,8 +65,11 @@ type WalkStep struct {
 	From    string   `json:"from,omitempty"`
 	To      string   `json:"to,omitempty"`
 	Headers []string `json:"headers,omitempty"`
-	Node    string   `json:"node,omitempty"`
-	Note    string   `json:"note,omitempty"`
+	// Stack is the same headers as typed values (kind, label, tc, bottom,
+	// ttl, src, dst, icmp_type, icmp_code, icmp_labels).
+	Stack []network.Header `json:"stack,omitempty"`
+	Node  string           `json:"node,omitempty"`
+	Note  string           `json:"note,omitempty"`
 }
 
 // PingResponse is what one echo request brought back.
@@ -78,20 +91,23 @@ type PingResponse struct {
 	Walk []WalkStep `json:"walk,omitempty"`
 }
 
-// WalkOf converts a lab walk to its API form.
-func WalkOf(w *lab.Walk) []WalkStep {
+// WalkOf converts a walk to its API form.
+func WalkOf(w *network.Walk) []WalkStep {
 	out := make([]WalkStep, len(w.Steps))
 	for i, s := range w.Steps {
-		out[i] = WalkStep{AtMs: float64(s.At) / float64(time.Millisecond), From: s.From, To: s.To, Headers: s.Headers, Node: s.Node, Note: s.Note}
+		out[i] = WalkStep{AtMs: float64(s.At) / float64(time.Millisecond), From: s.From, To: s.To, Stack: s.Stack, Node: s.Node, Note: s.Note}
+		if s.Stack != nil {
+			out[i].Headers = render.Headers(s.Stack)
+		}
 	}
 	return out
 }
 
-// LabWalk converts an API walk back to the lab's form (for rendering).
-func LabWalk(steps []WalkStep) *lab.Walk {
-	w := &lab.Walk{Steps: make([]lab.WalkStep, len(steps))}
+// WalkFrom converts an API walk back to a network.Walk.
+func WalkFrom(steps []WalkStep) *network.Walk {
+	w := &network.Walk{Steps: make([]network.WalkStep, len(steps))}
 	for i, s := range steps {
-		w.Steps[i] = lab.WalkStep{At: time.Duration(math.Round(s.AtMs * float64(time.Millisecond))), From: s.From, To: s.To, Headers: s.Headers, Node: s.Node, Note: s.Note}
+		w.Steps[i] = network.WalkStep{At: time.Duration(math.Round(s.AtMs * float64(time.Millisecond))), From: s.From, To: s.To, Stack: s.Stack, Node: s.Node, Note: s.Note}
 	}
 	return w
 }
@@ -100,6 +116,8 @@ func LabWalk(steps []WalkStep) *lab.Walk {
 type TraceResponse struct {
 	Hops    []HopResponse `json:"hops"`
 	Reached bool          `json:"reached"`
+	// Walk is the packet walk of every probe, when the request asked for it.
+	Walk []WalkStep `json:"walk,omitempty"`
 }
 
 // HopResponse is one TTL of a traceroute.
@@ -136,6 +154,11 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("POST /v1/fail", s.change("fail"))
 	s.mux.HandleFunc("POST /v1/restore", s.change("restore"))
 	s.mux.HandleFunc("POST /v1/metric", s.change("metric"))
+	s.mux.HandleFunc("POST /v1/converge", s.converge)
+	s.mux.HandleFunc("GET /v1/table", s.table)
+	s.mux.HandleFunc("GET /v1/route", s.route)
+	s.mux.HandleFunc("GET /v1/lfib", s.lfib)
+	s.mux.HandleFunc("GET /v1/count", s.count)
 	return s
 }
 
@@ -191,18 +214,18 @@ func decode(r *http.Request, v any) error {
 }
 
 // probe decodes and checks a probe request into req.
-func (s *Server) probe(r *http.Request, req *ProbeRequest) (string, netip.Addr, lab.ProbeOptions, error) {
+func (s *Server) probe(r *http.Request, req *ProbeRequest) (string, netip.Addr, network.ProbeOptions, error) {
 	if err := decode(r, req); err != nil {
-		return "", netip.Addr{}, lab.ProbeOptions{}, err
+		return "", netip.Addr{}, network.ProbeOptions{}, err
 	}
 	if s.lab.Topo.Node(req.From) == nil {
-		return "", netip.Addr{}, lab.ProbeOptions{}, fmt.Errorf("no node %q in %s", req.From, s.lab.Topo.Name)
+		return "", netip.Addr{}, network.ProbeOptions{}, fmt.Errorf("no node %q in %s", req.From, s.lab.Topo.Name)
 	}
 	dst, err := netip.ParseAddr(req.To)
 	if err != nil || !dst.Is4() {
-		return "", netip.Addr{}, lab.ProbeOptions{}, fmt.Errorf("%q is not an IPv4 address", req.To)
+		return "", netip.Addr{}, network.ProbeOptions{}, fmt.Errorf("%q is not an IPv4 address", req.To)
 	}
-	o := lab.ProbeOptions{VRF: req.VRF, TTL: req.TTL, MaxHops: req.MaxHops}
+	o := network.ProbeOptions{VRF: req.VRF, TTL: req.TTL, MaxHops: req.MaxHops}
 	if req.Source != "" {
 		if o.Source, err = netip.ParseAddr(req.Source); err != nil || !o.Source.Is4() {
 			return "", netip.Addr{}, o, fmt.Errorf("source %q is not an IPv4 address", req.Source)
@@ -215,7 +238,7 @@ func (s *Server) probe(r *http.Request, req *ProbeRequest) (string, netip.Addr, 
 }
 
 // PingOf converts a lab result to its API form.
-func PingOf(r lab.PingResult) PingResponse {
+func PingOf(r network.PingResult) PingResponse {
 	p := PingResponse{Result: r.Result, ReplyFrom: r.ReplyFrom, RTTms: float64(r.RTT) / float64(time.Millisecond), DroppedAt: r.DroppedAt,
 		DeliveredTo: r.DeliveredTo, Silent: r.Silent}
 	if r.ReplyAddr.IsValid() {
@@ -224,19 +247,19 @@ func PingOf(r lab.PingResult) PingResponse {
 	for _, e := range r.Labels {
 		p.Labels = append(p.Labels, uint32(e.Label))
 	}
-	if r.Result == lab.Lost && r.DroppedAt != "" {
+	if r.Result == network.Lost && r.DroppedAt != "" {
 		p.Reason = r.Reason.String()
 	}
-	if r.Result == lab.Unreachable {
+	if r.Result == network.Unreachable {
 		c := r.Code
 		p.Code = &c
 	}
 	return p
 }
 
-// Lab converts an API ping back to the lab's form (for printing).
-func (p PingResponse) Lab() lab.PingResult {
-	r := lab.PingResult{Result: p.Result, ReplyFrom: p.ReplyFrom, RTT: time.Duration(p.RTTms * float64(time.Millisecond)), DroppedAt: p.DroppedAt,
+// Answer converts an API ping back to a network.PingResult.
+func (p PingResponse) Answer() network.PingResult {
+	r := network.PingResult{Result: p.Result, ReplyFrom: p.ReplyFrom, RTT: time.Duration(p.RTTms * float64(time.Millisecond)), DroppedAt: p.DroppedAt,
 		DeliveredTo: p.DeliveredTo, Silent: p.Silent}
 	r.ReplyAddr, _ = netip.ParseAddr(p.ReplyAddr)
 	r.Reason, _ = sim.ParseDropReason(p.Reason)
@@ -250,28 +273,31 @@ func (p PingResponse) Lab() lab.PingResult {
 }
 
 func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
-	s.runProbe(w, r, func(req ProbeRequest, from string, dst netip.Addr, o lab.ProbeOptions) (any, error) {
-		walk := &lab.Walk{}
-		stop := func() {}
+	s.runProbe(w, r, func(req ProbeRequest, from string, dst netip.Addr, o network.ProbeOptions) (any, error) {
 		if req.Walk {
-			stop = s.lab.Watch(walk, true)
+			o.Walk = &network.Walk{}
 		}
 		res, err := s.lab.Ping(from, dst, o)
-		stop()
 		out := PingOf(res)
-		if req.Walk {
-			out.Walk = WalkOf(walk)
+		if o.Walk != nil {
+			out.Walk = WalkOf(o.Walk)
 		}
 		return out, err
 	})
 }
 
 func (s *Server) traceroute(w http.ResponseWriter, r *http.Request) {
-	s.runProbe(w, r, func(_ ProbeRequest, from string, dst netip.Addr, o lab.ProbeOptions) (any, error) {
+	s.runProbe(w, r, func(req ProbeRequest, from string, dst netip.Addr, o network.ProbeOptions) (any, error) {
+		if req.Walk {
+			o.Walk = &network.Walk{}
+		}
 		tr, err := s.lab.Traceroute(from, dst, o)
 		out := TraceResponse{Reached: tr.Reached, Hops: []HopResponse{}}
 		for _, h := range tr.Hops {
 			out.Hops = append(out.Hops, HopResponse{TTL: h.TTL, PingResponse: PingOf(h.PingResult)})
+		}
+		if o.Walk != nil {
+			out.Walk = WalkOf(o.Walk)
 		}
 		return out, err
 	})
@@ -279,7 +305,7 @@ func (s *Server) traceroute(w http.ResponseWriter, r *http.Request) {
 
 // runProbe decodes a probe request, runs it with the lab to itself and
 // writes its answer or its error.
-func (s *Server) runProbe(w http.ResponseWriter, r *http.Request, run func(ProbeRequest, string, netip.Addr, lab.ProbeOptions) (any, error)) {
+func (s *Server) runProbe(w http.ResponseWriter, r *http.Request, run func(ProbeRequest, string, netip.Addr, network.ProbeOptions) (any, error)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var req ProbeRequest
@@ -301,11 +327,15 @@ func (s *Server) show(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	q := r.URL.Query()
 	var b bytes.Buffer
-	show := s.lab.Show
-	if q.Get("format") == "json" {
-		show = s.lab.ShowJSON
+	t, err := s.lab.Table(q.Get("node"), q.Get("table"), q.Get("vrf"))
+	if err == nil {
+		if q.Get("format") == "json" {
+			err = render.JSON(&b, t)
+		} else {
+			err = render.Text(&b, t)
+		}
 	}
-	if err := show(&b, q.Get("node"), q.Get("table"), q.Get("vrf")); err != nil {
+	if err != nil {
 		fail(w, err)
 		return
 	}
@@ -459,4 +489,73 @@ func (c *Client) Show(node, table, vrf, format string) (string, error) {
 func (c *Client) Change(kind string, req ChangeRequest) error {
 	var out map[string]bool
 	return c.do("POST", "/v1/"+kind, req, &out)
+}
+
+func (s *Server) converge(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(r.Context(), s.settle)
+	defer cancel()
+	if err := s.lab.Converge(ctx); err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"converged": true})
+}
+
+// query runs f on the lab with the request's query and writes its answer.
+func (s *Server) query(w http.ResponseWriter, r *http.Request, f func(q url.Values) (any, error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out, err := f(r.URL.Query())
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) table(w http.ResponseWriter, r *http.Request) {
+	s.query(w, r, func(q url.Values) (any, error) {
+		return s.lab.Table(q.Get("node"), q.Get("table"), q.Get("vrf"))
+	})
+}
+
+// RouteResponse is a route lookup's answer: the route (null when absent),
+// or the error name no-such-vrf.
+type RouteResponse struct {
+	Route *network.RouteAnswer `json:"route"`
+	Error string               `json:"error_name,omitempty"`
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	s.query(w, r, func(q url.Values) (any, error) {
+		p, err := netip.ParsePrefix(q.Get("prefix"))
+		if err != nil {
+			return nil, fmt.Errorf("prefix %q: want an IPv4 prefix such as 10.1.2.0/24", q.Get("prefix"))
+		}
+		a, err := s.lab.Route(q.Get("node"), q.Get("vrf"), p)
+		if errors.Is(err, network.ErrNoSuchVRF) {
+			return RouteResponse{Error: err.Error()}, nil
+		}
+		return RouteResponse{Route: a}, err
+	})
+}
+
+func (s *Server) lfib(w http.ResponseWriter, r *http.Request) {
+	s.query(w, r, func(q url.Values) (any, error) {
+		l, err := mpls.ParseLabel(q.Get("label"))
+		if err != nil {
+			return nil, err
+		}
+		e, err := s.lab.LFIBEntry(q.Get("node"), l)
+		return map[string]*network.LFIBAnswer{"entry": e}, err
+	})
+}
+
+func (s *Server) count(w http.ResponseWriter, r *http.Request) {
+	s.query(w, r, func(q url.Values) (any, error) {
+		n, err := s.lab.Count(q.Get("node"), q.Get("table"), q.Get("vrf"))
+		return map[string]int{"count": n}, err
+	})
 }

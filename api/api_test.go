@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/render"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -51,13 +52,13 @@ func TestAPI(t *testing.T) {
 		t.Fatalf("ping with walk: %v %+v", err, r)
 	}
 	var walk strings.Builder
-	LabWalk(r.Walk).Render(&walk, false)
+	render.Walk(&walk, WalkFrom(r.Walk), false)
 	for _, want := range []string{"[MPLS 18 TTL 63][MPLS 100000 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]", "P1: swap 18 -> 18"} {
 		if !strings.Contains(walk.String(), want) {
 			t.Errorf("walk lacks %q:\n%s", want, walk.String())
 		}
 	}
-	if back := WalkOf(LabWalk(r.Walk)); !reflect.DeepEqual(back, r.Walk) {
+	if back := WalkOf(WalkFrom(r.Walk)); !reflect.DeepEqual(back, r.Walk) {
 		t.Errorf("walk changes on its way through the lab form:\n%+v\n%+v", back, r.Walk)
 	}
 	tr, err := c.Traceroute(ProbeRequest{From: "A1", To: "10.1.2.1"})

@@ -22,6 +22,7 @@ import (
 
 	"github.com/vpnsim/vpnsim/capture"
 	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -95,8 +96,8 @@ func record(t *testing.T, l *lab.Lab, probe func() error) []byte {
 
 func ping(l *lab.Lab) func() error {
 	return func() error {
-		r, err := l.Ping("A1", dst, lab.ProbeOptions{})
-		if err == nil && r.Result != lab.Reply {
+		r, err := l.Ping("A1", dst, network.ProbeOptions{})
+		if err == nil && r.Result != network.Reply {
 			err = fmt.Errorf("ping A1 -> %s: %s, want a reply", dst, r.Result)
 		}
 		return err
@@ -105,7 +106,7 @@ func ping(l *lab.Lab) func() error {
 
 func traceroute(l *lab.Lab) func() error {
 	return func() error {
-		r, err := l.Traceroute("A1", dst, lab.ProbeOptions{})
+		r, err := l.Traceroute("A1", dst, network.ProbeOptions{})
 		if err == nil && !r.Reached {
 			err = fmt.Errorf("traceroute A1 -> %s did not reach it", dst)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpnsim/vpnsim/gen"
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/topologies"
 )
@@ -19,7 +20,7 @@ func BenchmarkPingClassic(b *testing.B) {
 	dst := netip.MustParseAddr("10.1.2.1")
 	b.ReportAllocs()
 	for b.Loop() {
-		if r, _ := l.Ping("A1", dst, ProbeOptions{}); r.Result != Reply {
+		if r, _ := l.Ping("A1", dst, network.ProbeOptions{}); r.Result != network.Reply {
 			b.Fatal(r.Result)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -30,11 +31,11 @@ func TestCEWithSlash32LANSources(t *testing.T) {
 		t.Errorf("A1 sources from %v, want 10.1.1.1", got)
 	}
 	for _, to := range []string{"10.1.2.1", "100.96.0.1"} {
-		r, err := l.Ping("A1", netip.MustParseAddr(to), ProbeOptions{})
+		r, err := l.Ping("A1", netip.MustParseAddr(to), network.ProbeOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Result != Reply {
+		if r.Result != network.Reply {
 			t.Errorf("ping A1 %s: %s", to, r.Outcome("A1"))
 		}
 	}

@@ -4,10 +4,12 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/vpnsim/vpnsim/network"
 )
 
 // hopsOf prints a traceroute as "ADDR (NODE)" per hop.
-func hopsOf(tr TraceResult) string {
+func hopsOf(tr network.TraceResult) string {
 	var s []string
 	for _, h := range tr.Hops {
 		s = append(s, h.ReplyAddr.String()+" ("+h.ReplyFrom+")")
@@ -27,7 +29,7 @@ func TestEgressPEAnswersFromItsVRFInterface(t *testing.T) {
 		{"pipe", "10.1.2.1", "100.96.0.1 (PE1), 192.168.12.1 (PE2), 10.1.2.1 (A2)"},
 	} {
 		l := start(t, c.topo)
-		tr, err := l.Traceroute("A1", netip.MustParseAddr(c.to), ProbeOptions{})
+		tr, err := l.Traceroute("A1", netip.MustParseAddr(c.to), network.ProbeOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

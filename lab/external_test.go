@@ -14,6 +14,7 @@ import (
 
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/sim"
 	"github.com/vpnsim/vpnsim/topologies"
 	"github.com/vpnsim/vpnsim/vrf"
@@ -224,7 +225,7 @@ func TestExternalRoutesUnresolved(t *testing.T) {
 		{"A2", "10.99.0.1", "unreachable", "PE2"}, {"B1", "10.99.0.1", "unreachable", "PE1"},
 		{"A1", "10.1.2.1", "reply", "A2"},
 	} {
-		r, err := l.Ping(c.from, netip.MustParseAddr(c.to), ProbeOptions{})
+		r, err := l.Ping(c.from, netip.MustParseAddr(c.to), network.ProbeOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,13 +239,13 @@ func TestExternalRoutesUnresolved(t *testing.T) {
 		{"PE1", "routes", "A"}, {"PE1", "routes", "B"}, {"PE1", "vpnv4", ""}, {"RR1", "vpnv4", ""}, {"RR1", "bgp", ""},
 	} {
 		b.WriteString("==== " + s.node + " " + s.table + " " + s.vrf + "\n")
-		if err := l.Show(&b, s.node, s.table, s.vrf); err != nil {
+		if err := showText(l, &b, s.node, s.table, s.vrf); err != nil {
 			t.Fatal(err)
 		}
 	}
 	golden(t, "external-show.golden", b.Bytes())
 	var js bytes.Buffer
-	if err := l.ShowJSON(&js, "PE2", "routes", "A"); err != nil {
+	if err := showJSON(l, &js, "PE2", "routes", "A"); err != nil {
 		t.Fatal(err)
 	}
 	var tbl struct{ Rows []map[string]string }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/render"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -257,7 +258,11 @@ func dump(l *lab.Lab) (state, error) {
 		}
 		for _, q := range qs {
 			var b bytes.Buffer
-			if err := l.Show(&b, n.Name, q.table, q.vrf); err != nil {
+			tbl, err := l.Table(n.Name, q.table, q.vrf)
+			if err == nil {
+				err = render.Text(&b, tbl)
+			}
+			if err != nil {
 				return nil, fmt.Errorf("show %s %s %s: %w", n.Name, q.table, q.vrf, err)
 			}
 			text := b.String()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/sim"
 	"github.com/vpnsim/vpnsim/topologies"
@@ -56,8 +57,8 @@ func FuzzForwarding(f *testing.F) {
 	// Seeds: real frames of a ping and a traceroute, as they crossed links.
 	rec := &wireRecorder{}
 	stop := l.Watch(rec, false)
-	l.Traceroute("A1", mustAddr("10.1.2.1"), ProbeOptions{})
-	l.Ping("B1", mustAddr("10.1.2.1"), ProbeOptions{})
+	l.Traceroute("A1", mustAddr("10.1.2.1"), network.ProbeOptions{})
+	l.Ping("B1", mustAddr("10.1.2.1"), network.ProbeOptions{})
 	stop()
 	for i, w := range rec.frames {
 		f.Add(byte(i), byte(i/3), w)

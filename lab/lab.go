@@ -17,6 +17,7 @@ import (
 
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/ce"
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/p"
 	"github.com/vpnsim/vpnsim/pe"
 	"github.com/vpnsim/vpnsim/sim"
@@ -264,4 +265,35 @@ func (l *Lab) VPNProgress() (rr string, have, want uint64, ok bool) {
 	})
 	have, err := sp.VPNv4DestinationCount()
 	return rr, have, l.wantDests, err == nil
+}
+
+var _ network.Network = (*Lab)(nil)
+
+// Nodes lists the network's routers in file order.
+func (l *Lab) Nodes() []network.Node {
+	out := make([]network.Node, len(l.Topo.Nodes))
+	for i, n := range l.Topo.Nodes {
+		out[i] = network.Node{Name: n.Name, Role: string(n.Role)}
+	}
+	return out
+}
+
+// Change applies a failure, a repair or a metric and converges; ctx bounds
+// the convergence.
+func (l *Lab) Change(ctx context.Context, c network.Change) error {
+	var err error
+	switch {
+	case c.Kind == network.Metric:
+		err = l.SetMetric(c.Link[0], c.Link[1], c.Value)
+	case c.Kind != network.Fail && c.Kind != network.Restore:
+		err = fmt.Errorf("no change %q: choose fail, restore or metric", c.Kind)
+	case c.IsLink():
+		err = l.setLink(c.Link[0], c.Link[1], c.Kind == network.Fail)
+	default:
+		err = l.setNode(c.Node, c.Kind == network.Fail)
+	}
+	if err != nil {
+		return err
+	}
+	return l.Converge(ctx)
 }

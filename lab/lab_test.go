@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vpnsim/vpnsim/gen"
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/topologies"
 	"github.com/vpnsim/vpnsim/vrf"
 )
@@ -57,9 +58,9 @@ func converge(t testing.TB, l *Lab) {
 	}
 }
 
-func ping(t *testing.T, l *Lab, from, to string) PingResult {
+func ping(t *testing.T, l *Lab, from, to string) network.PingResult {
 	t.Helper()
-	r, err := l.Ping(from, netip.MustParseAddr(to), ProbeOptions{})
+	r, err := l.Ping(from, netip.MustParseAddr(to), network.ProbeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,14 +72,14 @@ func TestClassicSeparation(t *testing.T) {
 	for _, tc := range []struct {
 		from, to, result, by string
 	}{
-		{"A1", "10.1.2.1", Reply, "A2"},
-		{"B1", "10.1.2.1", Reply, "B2"},
-		{"A2", "10.1.1.1", Reply, "A1"},
-		{"B2", "10.1.1.1", Reply, "B1"},
-		{"A1", "100.96.0.6", Unreachable, "PE1"},   // B1's address on its PE link
-		{"A1", "100.96.0.9", Unreachable, "PE1"},   // PE2's address toward B2
-		{"B1", "192.168.12.2", Unreachable, "PE1"}, // A2's link
-		{"A1", "10.0.0.4", Unreachable, "PE1"},     // the provider's loopbacks are not in any VRF
+		{"A1", "10.1.2.1", network.Reply, "A2"},
+		{"B1", "10.1.2.1", network.Reply, "B2"},
+		{"A2", "10.1.1.1", network.Reply, "A1"},
+		{"B2", "10.1.1.1", network.Reply, "B1"},
+		{"A1", "100.96.0.6", network.Unreachable, "PE1"},   // B1's address on its PE link
+		{"A1", "100.96.0.9", network.Unreachable, "PE1"},   // PE2's address toward B2
+		{"B1", "192.168.12.2", network.Unreachable, "PE1"}, // A2's link
+		{"A1", "10.0.0.4", network.Unreachable, "PE1"},     // the provider's loopbacks are not in any VRF
 	} {
 		r := ping(t, l, tc.from, tc.to)
 		if r.Result != tc.result || r.ReplyFrom != tc.by {
@@ -165,7 +166,7 @@ func TestPEIsolatedAndBack(t *testing.T) {
 	if has() {
 		t.Error("PE1 still routes to A2 with PE2 cut off")
 	}
-	if r := ping(t, l, "A1", "10.1.2.1"); r.Result != Unreachable || r.ReplyFrom != "PE1" {
+	if r := ping(t, l, "A1", "10.1.2.1"); r.Result != network.Unreachable || r.ReplyFrom != "PE1" {
 		t.Errorf("ping with PE2 cut off: %s from %s", r.Result, r.ReplyFrom)
 	}
 	if err := l.RestoreLink("P2", "PE2"); err != nil {
@@ -175,7 +176,7 @@ func TestPEIsolatedAndBack(t *testing.T) {
 	if !has() {
 		t.Error("PE1 did not learn A2's LAN again")
 	}
-	if r := ping(t, l, "A1", "10.1.2.1"); r.Result != Reply || r.ReplyFrom != "A2" {
+	if r := ping(t, l, "A1", "10.1.2.1"); r.Result != network.Reply || r.ReplyFrom != "A2" {
 		t.Errorf("ping after repair: %s from %s", r.Result, r.ReplyFrom)
 	}
 }
@@ -193,7 +194,7 @@ func TestRouteChoiceIsByPolicyNotArrival(t *testing.T) {
 
 func TestMetricReroutes(t *testing.T) {
 	l := start(t, "ring")
-	tr, err := l.Traceroute("A1", netip.MustParseAddr("10.1.2.1"), ProbeOptions{})
+	tr, err := l.Traceroute("A1", netip.MustParseAddr("10.1.2.1"), network.ProbeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +205,7 @@ func TestMetricReroutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	converge(t, l)
-	tr, _ = l.Traceroute("A1", netip.MustParseAddr("10.1.2.1"), ProbeOptions{})
+	tr, _ = l.Traceroute("A1", netip.MustParseAddr("10.1.2.1"), network.ProbeOptions{})
 	if tr.Hops[1].ReplyFrom != "P3" || !tr.Reached {
 		t.Fatalf("after the metric change: %+v", tr.Hops)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -47,7 +48,7 @@ func TestPingOutcome(t *testing.T) {
 		{"A1", "10.9.9.9", "unreachable from PE1 (100.96.0.1)"},
 		{"B2", "10.1.1.1", "reply from B1 (10.1.1.1)"},
 	} {
-		r, err := l.Ping(c.from, netip.MustParseAddr(c.to), ProbeOptions{})
+		r, err := l.Ping(c.from, netip.MustParseAddr(c.to), network.ProbeOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +60,7 @@ func TestPingOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	converge(t, l)
-	r, err := l.Ping("B1", netip.MustParseAddr("10.1.2.1"), ProbeOptions{})
+	r, err := l.Ping("B1", netip.MustParseAddr("10.1.2.1"), network.ProbeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

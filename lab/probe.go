@@ -5,79 +5,16 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/sim"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
-// Probe results, as the scenario contract names them.
-const (
-	Reply       = "reply"
-	Unreachable = "unreachable"
-	TTLExceeded = "ttl-exceeded"
-	Lost        = "lost"
-)
-
-// ProbeOptions are a ping's or traceroute's settings.
-type ProbeOptions struct {
-	VRF     string     // a PE's VRF; "" for the global table (or a CE's own routing)
-	Source  netip.Addr // invalid: the node's default source
-	TTL     int        // ping: initial TTL (0: 64)
-	MaxHops int        // traceroute: 0 means 30
-}
-
-// PingResult is what one echo request brought back.
-type PingResult struct {
-	Result    string     // reply, unreachable, ttl-exceeded or lost
-	ReplyFrom string     // the node that sent what came back
-	ReplyAddr netip.Addr // its source address
-	RTT       time.Duration
-	Labels    []mpls.StackEntry // an ICMP error's RFC 4950 label stack
-	Code      uint8             // an unreachable's ICMP code (packet.UnreachHost, ...)
-	DroppedAt string            // lost: the node that dropped the request or its answer
-	Reason    sim.DropReason    // lost: why
-	// DeliveredTo is, for a lost probe whose answer reached another node
-	// (a site of another customer with the same address, say), that node;
-	// ReplyFrom and ReplyAddr then say who answered.
-	DeliveredTo string
-	// Silent is, for a lost probe that nothing dropped, the node the
-	// request reached that sent nothing back.
-	Silent string
-}
-
-// Outcome says in one phrase what happened: "reply from A2 (10.1.2.1)",
-// "lost: dropped at PE2 (no-route)", "lost: the reply from B2 (10.1.2.1)
-// reached A1, not B1". The RTT is not part of it.
-func (r PingResult) Outcome(from string) string {
-	switch {
-	case r.Result != Lost:
-		return fmt.Sprintf("%s from %s (%s)", r.Result, r.ReplyFrom, r.ReplyAddr)
-	case r.DeliveredTo != "":
-		return fmt.Sprintf("lost: the answer from %s (%s) reached %s, not %s", r.ReplyFrom, r.ReplyAddr, r.DeliveredTo, from)
-	case r.DroppedAt != "":
-		return fmt.Sprintf("lost: dropped at %s (%s)", r.DroppedAt, r.Reason)
-	case r.Silent != "":
-		return fmt.Sprintf("lost: the request reached %s, which sent nothing back", r.Silent)
-	}
-	return "lost: nothing came back and nothing was dropped"
-}
-
-// Hop is one TTL of a traceroute.
-type Hop struct {
-	TTL int
-	PingResult
-}
-
-// TraceResult is a whole traceroute.
-type TraceResult struct {
-	Hops    []Hop
-	Reached bool
-}
-
 // Ping sends one ICMP echo request from node from to dst and runs the
-// network until nothing is in flight.
-func (l *Lab) Ping(from string, dst netip.Addr, o ProbeOptions) (PingResult, error) {
+// network until nothing is in flight; o.Walk, when set, gets its walk.
+func (l *Lab) Ping(from string, dst netip.Addr, o network.ProbeOptions) (network.PingResult, error) {
+	defer l.walk(o.Walk)()
 	ttl := o.TTL
 	if ttl == 0 {
 		ttl = packet.DefaultTTL
@@ -85,22 +22,31 @@ func (l *Lab) Ping(from string, dst netip.Addr, o ProbeOptions) (PingResult, err
 	return l.probeOnce(from, dst, o, uint8(ttl))
 }
 
+// walk records into w, when set, until the returned function is called.
+func (l *Lab) walk(w *network.Walk) (stop func()) {
+	if w == nil {
+		return func() {}
+	}
+	return l.Watch(w, true)
+}
+
 // Traceroute sends probes with TTL 1, 2, … until the destination answers
-// or MaxHops is reached.
-func (l *Lab) Traceroute(from string, dst netip.Addr, o ProbeOptions) (TraceResult, error) {
+// or MaxHops is reached; o.Walk, when set, gets the walk of every probe.
+func (l *Lab) Traceroute(from string, dst netip.Addr, o network.ProbeOptions) (network.TraceResult, error) {
+	defer l.walk(o.Walk)()
 	max := o.MaxHops
 	if max == 0 {
 		max = 30
 	}
-	var tr TraceResult
+	var tr network.TraceResult
 	for ttl := 1; ttl <= max; ttl++ {
 		r, err := l.probeOnce(from, dst, o, uint8(ttl))
 		if err != nil {
 			return tr, err
 		}
-		tr.Hops = append(tr.Hops, Hop{TTL: ttl, PingResult: r})
-		if r.Result == Reply || r.Result == Unreachable {
-			tr.Reached = r.Result == Reply
+		tr.Hops = append(tr.Hops, network.Hop{TTL: ttl, PingResult: r})
+		if r.Result == network.Reply || r.Result == network.Unreachable {
+			tr.Reached = r.Result == network.Reply
 			break
 		}
 	}
@@ -131,16 +77,16 @@ func (l *Lab) Source(from string, vrfName string) (netip.Addr, error) {
 	return n.Loopback, nil
 }
 
-func (l *Lab) probeOnce(from string, dst netip.Addr, o ProbeOptions, ttl uint8) (PingResult, error) {
+func (l *Lab) probeOnce(from string, dst netip.Addr, o network.ProbeOptions, ttl uint8) (network.PingResult, error) {
 	src := o.Source
 	if !src.IsValid() {
 		var err error
 		if src, err = l.Source(from, o.VRF); err != nil {
-			return PingResult{}, err
+			return network.PingResult{}, err
 		}
 	}
 	if !dst.Is4() || !src.Is4() {
-		return PingResult{}, fmt.Errorf("vpnsim speaks IPv4 only: %s", dst)
+		return network.PingResult{}, fmt.Errorf("vpnsim speaks IPv4 only: %s", dst)
 	}
 	l.probe++
 	id := l.probe
@@ -151,7 +97,7 @@ func (l *Lab) probeOnce(from string, dst netip.Addr, o ProbeOptions, ttl uint8) 
 	start := l.Net.Now()
 	sn := l.nodes[from]
 	if sn.Down {
-		return PingResult{Result: Lost, DroppedAt: from, Reason: sim.DropLinkDown}, nil
+		return network.PingResult{Result: network.Lost, DroppedAt: from, Reason: sim.DropLinkDown}, nil
 	}
 	switch {
 	case l.ces[from] != nil:
@@ -160,22 +106,22 @@ func (l *Lab) probeOnce(from string, dst netip.Addr, o ProbeOptions, ttl uint8) 
 		x := l.pes[from]
 		v := x.VRF(o.VRF)
 		if v == nil {
-			return PingResult{}, fmt.Errorf("%s has no VRF %s", from, o.VRF)
+			return network.PingResult{}, fmt.Errorf("%s has no VRF %s", from, o.VRF)
 		}
 		x.Originate(v, f)
 	default:
 		l.lsrs[from].Originate(f)
 	}
 	if err := l.Net.Run(); err != nil {
-		return PingResult{}, err
+		return network.PingResult{}, err
 	}
 	if pr.got == nil {
-		r := PingResult{Result: Lost, DroppedAt: pr.dropAt, Reason: pr.reason, Silent: pr.silent}
+		r := network.PingResult{Result: network.Lost, DroppedAt: pr.dropAt, Reason: pr.reason, Silent: pr.silent}
 		if pr.astray != nil {
 			// An answer that reached another node is what happened, whatever
 			// was dropped on the way (a copy that looped, say).
 			r = *pr.astray
-			r.Result = Lost
+			r.Result = network.Lost
 		}
 		return r, nil
 	}
@@ -189,12 +135,12 @@ type probeWatch struct {
 	id     uint32
 	origin string
 	src    netip.Addr
-	got    *PingResult
+	got    *network.PingResult
 	at     time.Duration
 	dropAt string
 	reason sim.DropReason
-	astray *PingResult // an answer delivered to another node
-	silent string      // the node the request was delivered to
+	astray *network.PingResult // an answer delivered to another node
+	silent string              // the node the request was delivered to
 }
 
 func (w *probeWatch) Transmitted(time.Duration, *sim.Iface, []byte)     {}
@@ -225,19 +171,19 @@ func (w *probeWatch) Delivered(at time.Duration, n *sim.Node, f *packet.Frame) {
 	}
 	if n.Name != w.origin {
 		if w.astray == nil {
-			w.astray = &PingResult{ReplyFrom: f.Origin, ReplyAddr: ip.Src(), DeliveredTo: n.Name}
+			w.astray = &network.PingResult{ReplyFrom: f.Origin, ReplyAddr: ip.Src(), DeliveredTo: n.Name}
 		}
 		return
 	}
-	r := &PingResult{ReplyFrom: f.Origin, ReplyAddr: ip.Src()}
+	r := &network.PingResult{ReplyFrom: f.Origin, ReplyAddr: ip.Src()}
 	switch m.Type() {
 	case packet.ICMPEchoReply:
-		r.Result = Reply
+		r.Result = network.Reply
 	case packet.ICMPUnreachable:
-		r.Result = Unreachable
+		r.Result = network.Unreachable
 		r.Code = m.Code()
 	case packet.ICMPTimeExceeded:
-		r.Result = TTLExceeded
+		r.Result = network.TTLExceeded
 		r.Labels = m.MPLSExtension()
 	default:
 		return

@@ -24,6 +24,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -408,18 +409,18 @@ func (c *sepCase) changes() (fail, restore []target) {
 	return fail, restore
 }
 
-// outcome is what one ping brings back, in the terms of lab.PingResult.
+// outcome is what one ping brings back, in the terms of network.PingResult.
 type outcome struct {
-	Result    string // lab.Reply, lab.Unreachable or lab.Lost
+	Result    string // network.Reply, network.Unreachable or network.Lost
 	From      string // reply or unreachable: the node that answered
 	DroppedAt string // lost: where the request or its answer was last dropped ("" when it was delivered elsewhere)
 }
 
 func (o outcome) String() string {
 	switch {
-	case o.Result == lab.Lost && o.DroppedAt == "":
+	case o.Result == network.Lost && o.DroppedAt == "":
 		return "lost (delivered elsewhere)"
-	case o.Result == lab.Lost:
+	case o.Result == network.Lost:
 		return "lost at " + o.DroppedAt
 	}
 	return o.Result + " from " + o.From
@@ -539,32 +540,32 @@ func (o *oracle) ping(s int, a netip.Addr) outcome {
 	pe := func(i int) string { return c.Routers[c.Sites[i].PE].Name }
 	switch {
 	case slices.ContainsFunc(S.LANs, func(l netip.Prefix) bool { return l.Contains(a) }):
-		return outcome{Result: lab.Reply, From: S.Name}
+		return outcome{Result: network.Reply, From: S.Name}
 	case !o.attached(s):
-		return outcome{Result: lab.Lost, DroppedAt: S.Name}
+		return outcome{Result: network.Lost, DroppedAt: S.Name}
 	}
 	t := o.owner(S.VRF, S.PE, a)
 	if t < 0 {
 		if S.EBGP {
-			return outcome{Result: lab.Lost, DroppedAt: S.Name}
+			return outcome{Result: network.Lost, DroppedAt: S.Name}
 		}
-		return outcome{Result: lab.Unreachable, From: pe(s)}
+		return outcome{Result: network.Unreachable, From: pe(s)}
 	}
 	if c.loops(s, t) {
-		return outcome{Result: lab.Lost, DroppedAt: S.Name}
+		return outcome{Result: network.Lost, DroppedAt: S.Name}
 	}
 	T := c.Sites[t]
 	switch u := o.owner(T.VRF, T.PE, firstHost(S.LANs[0])); {
 	case u >= 0 && c.loops(t, u):
-		return outcome{Result: lab.Lost, DroppedAt: T.Name}
+		return outcome{Result: network.Lost, DroppedAt: T.Name}
 	case u == s:
-		return outcome{Result: lab.Reply, From: T.Name}
+		return outcome{Result: network.Reply, From: T.Name}
 	case u >= 0:
-		return outcome{Result: lab.Lost}
+		return outcome{Result: network.Lost}
 	case T.EBGP:
-		return outcome{Result: lab.Lost, DroppedAt: T.Name}
+		return outcome{Result: network.Lost, DroppedAt: T.Name}
 	default:
-		return outcome{Result: lab.Lost, DroppedAt: pe(t)}
+		return outcome{Result: network.Lost, DroppedAt: pe(t)}
 	}
 }
 
@@ -662,16 +663,16 @@ func runCase(c *sepCase) caseResult {
 		}
 	}
 	for _, p := range c.probes() {
-		r, err := l.Ping(p.From, p.To, lab.ProbeOptions{})
+		r, err := l.Ping(p.From, p.To, network.ProbeOptions{})
 		if err != nil {
 			res.Err = fmt.Errorf("ping %s -> %s: %w", p.From, p.To, err)
 			return res
 		}
 		got := outcome{Result: r.Result}
 		switch r.Result {
-		case lab.Reply, lab.Unreachable, lab.TTLExceeded:
+		case network.Reply, network.Unreachable, network.TTLExceeded:
 			got.From = r.ReplyFrom
-		case lab.Lost:
+		case network.Lost:
 			got.DroppedAt = r.DroppedAt
 		}
 		res.Outcomes[p.Want.Result]++
@@ -853,7 +854,7 @@ func TestSeparationProperty(t *testing.T) {
 	}
 	// The property is only as good as its cases: every kind of outcome
 	// must have been expected (and so checked) many times.
-	for _, k := range []string{lab.Reply, lab.Unreachable, lab.Lost} {
+	for _, k := range []string{network.Reply, network.Unreachable, network.Lost} {
 		if results[k] < total/10 {
 			t.Errorf("only %d of the pings of %d cases were expected to end %s: the generator is too narrow", results[k], total, k)
 		}
@@ -925,9 +926,9 @@ func regressionScenario(name string, f *failedCase) []byte {
 	for _, p := range f.c.probes() {
 		fmt.Fprintf(&b, "  - ping: {from: %s, to: %s}\n", p.From, p.To)
 		switch w := p.Want; {
-		case w.Result == lab.Lost && w.DroppedAt != "":
+		case w.Result == network.Lost && w.DroppedAt != "":
 			fmt.Fprintf(&b, "    expect: {result: lost, dropped-at: %s}\n", w.DroppedAt)
-		case w.Result == lab.Lost:
+		case w.Result == network.Lost:
 			b.WriteString("    expect: {result: lost}\n")
 		default:
 			fmt.Fprintf(&b, "    expect: {result: %s, reply-from: %s}\n", w.Result, w.From)

@@ -6,40 +6,30 @@ import (
 	"slices"
 
 	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
-// RouteAnswer is one route as a scenario's route step sees it.
-type RouteAnswer struct {
-	Proto   string
-	NextHop netip.Addr // a VPN route's BGP next hop, else the IP next hop (invalid when directly connected)
-	Via     []string   // neighbour nodes the packet leaves toward, sorted
-	Labels  []uint32   // labels pushed, outermost first
-}
-
-// Error names a route lookup can give instead of an answer.
-const ErrNoSuchVRF = "no-such-vrf"
-
-// LookupRoute looks prefix up exactly in node's global table, or in its VRF
-// vrfName. It returns nil when the route is absent, and errName
-// "no-such-vrf" when the node has no such VRF.
-func (l *Lab) LookupRoute(node, vrfName string, prefix netip.Prefix) (ans *RouteAnswer, errName string) {
+// Route looks prefix up exactly in node's global table, or in its VRF
+// vrfName. It returns nil when the route is absent, and
+// network.ErrNoSuchVRF when the node has no such VRF.
+func (l *Lab) Route(node, vrfName string, prefix netip.Prefix) (*network.RouteAnswer, error) {
 	if vrfName != "" {
 		v, ok := l.VRF(node, vrfName)
 		if !ok {
-			return nil, ErrNoSuchVRF
+			return nil, network.ErrNoSuchVRF
 		}
 		r := v.Exact(prefix)
 		if r == nil {
-			return nil, ""
+			return nil, nil
 		}
-		a := &RouteAnswer{Proto: r.Proto.String(), NextHop: r.NextHop, Labels: []uint32{}}
+		a := &network.RouteAnswer{Proto: r.Proto.String(), NextHop: r.NextHop, Labels: []mpls.Label{}}
 		if r.Proto == vrf.IBGP {
 			for _, nh := range l.lsrs[node].Tables.FTN[r.NextHop] {
 				a.Via = append(a.Via, nh.Neighbor)
 			}
 			for _, x := range l.PushedLabels(node, r) {
-				a.Labels = append(a.Labels, uint32(x))
+				a.Labels = append(a.Labels, x)
 			}
 		} else if r.Discard {
 			a.Via = []string{"null0"}
@@ -48,14 +38,14 @@ func (l *Lab) LookupRoute(node, vrfName string, prefix netip.Prefix) (ans *Route
 		}
 		slices.Sort(a.Via)
 		a.Via = slices.Compact(a.Via)
-		return a, ""
+		return a, nil
 	}
 	if c := l.ces[node]; c != nil {
 		for _, r := range c.Routes() {
 			if r.Prefix != prefix {
 				continue
 			}
-			a := &RouteAnswer{Proto: r.Proto, Labels: []uint32{}}
+			a := &network.RouteAnswer{Proto: r.Proto, Labels: []mpls.Label{}}
 			for _, nh := range r.NextHops {
 				a.Via = append(a.Via, l.nodes[node].Ifaces[nh.IfIndex].Peer().Node.Name)
 				if !a.NextHop.IsValid() {
@@ -63,19 +53,19 @@ func (l *Lab) LookupRoute(node, vrfName string, prefix netip.Prefix) (ans *Route
 				}
 			}
 			slices.Sort(a.Via)
-			return a, ""
+			return a, nil
 		}
-		return nil, ""
+		return nil, nil
 	}
 	rt := l.Core.Router(node)
 	if rt == nil {
-		return nil, ""
+		return nil, nil
 	}
 	r := rt.Route(prefix)
 	if r == nil {
-		return nil, ""
+		return nil, nil
 	}
-	a := &RouteAnswer{Proto: r.Proto, Labels: []uint32{}}
+	a := &network.RouteAnswer{Proto: r.Proto, Labels: []mpls.Label{}}
 	for _, nh := range r.NextHops {
 		if nh.Neighbor != "" {
 			a.Via = append(a.Via, nh.Neighbor)
@@ -87,38 +77,28 @@ func (l *Lab) LookupRoute(node, vrfName string, prefix netip.Prefix) (ans *Route
 	if prefix.Bits() == 32 {
 		if ch := rt.FTN[prefix.Addr()]; len(ch) > 0 {
 			for _, x := range ch[0].Out {
-				a.Labels = append(a.Labels, uint32(x))
+				a.Labels = append(a.Labels, x)
 			}
 		}
 	}
 	slices.Sort(a.Via)
-	return a, ""
-}
-
-// LFIBAnswer is one LFIB entry as a scenario's lfib step sees it.
-type LFIBAnswer struct {
-	Op  string   // swap, pop or pop-lookup
-	Out []uint32 // labels left on top (first equal-cost branch)
-	Via []string // neighbour nodes, sorted
-	VRF string
+	return a, nil
 }
 
 // LFIBEntry looks an incoming label up in node's LFIB; nil when absent.
-func (l *Lab) LFIBEntry(node string, label mpls.Label) *LFIBAnswer {
+func (l *Lab) LFIBEntry(node string, label mpls.Label) (*network.LFIBAnswer, error) {
 	x := l.lsrs[node]
 	if x == nil {
-		return nil
+		return nil, nil
 	}
 	e := x.Tables.LFIB.Lookup(label)
 	if e == nil {
-		return nil
+		return nil, nil
 	}
-	a := &LFIBAnswer{Op: e.Op.String(), Out: []uint32{}, VRF: e.VRF}
+	a := &network.LFIBAnswer{Op: e.Op.String(), Out: []mpls.Label{}, VRF: e.VRF}
 	for i, nh := range e.NextHops {
 		if i == 0 {
-			for _, o := range nh.Out {
-				a.Out = append(a.Out, uint32(o))
-			}
+			a.Out = append(a.Out, nh.Out...)
 		}
 		a.Via = append(a.Via, nh.Neighbor)
 	}
@@ -126,7 +106,7 @@ func (l *Lab) LFIBEntry(node string, label mpls.Label) *LFIBAnswer {
 		a.Op = "pop"
 	}
 	slices.Sort(a.Via)
-	return a
+	return a, nil
 }
 
 // Count counts the entries of one of node's tables: routes (global or in

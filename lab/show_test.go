@@ -9,6 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/render"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -39,16 +42,16 @@ func TestShowClassicGolden(t *testing.T) {
 	l := start(t, "classic")
 	var b bytes.Buffer
 	for _, n := range l.Topo.Nodes {
-		for _, tbl := range Tables {
+		for _, tbl := range network.Tables {
 			fmt.Fprintf(&b, "==== %s %s\n", n.Name, tbl)
-			if err := l.Show(&b, n.Name, tbl, ""); err != nil {
+			if err := showText(l, &b, n.Name, tbl, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if x := l.PE(n.Name); x != nil {
 			for _, v := range x.VRFs {
 				fmt.Fprintf(&b, "==== %s routes vrf %s\n", n.Name, v.Name)
-				if err := l.Show(&b, n.Name, "routes", v.Name); err != nil {
+				if err := showText(l, &b, n.Name, "routes", v.Name); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -61,15 +64,15 @@ func TestShowClassicGolden(t *testing.T) {
 // 10.1.2.1.
 func TestWalkClassicGolden(t *testing.T) {
 	l := start(t, "classic")
-	w := &Walk{}
+	w := &network.Walk{}
 	stop := l.Watch(w, true)
-	r, err := l.Ping("A1", netip.MustParseAddr("10.1.2.1"), ProbeOptions{})
+	r, err := l.Ping("A1", netip.MustParseAddr("10.1.2.1"), network.ProbeOptions{})
 	stop()
-	if err != nil || r.Result != Reply {
+	if err != nil || r.Result != network.Reply {
 		t.Fatalf("ping: %v %+v", err, r)
 	}
 	var b bytes.Buffer
-	w.Render(&b, false)
+	render.Walk(&b, w, false)
 	golden(t, "classic-walk.golden", b.Bytes())
 	// The frame the issue names, exactly.
 	const p1 = "[Eth][MPLS 18 TTL 63][MPLS 100000 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]"
@@ -81,7 +84,7 @@ func TestWalkClassicGolden(t *testing.T) {
 func TestShowJSON(t *testing.T) {
 	l := start(t, "classic")
 	var b bytes.Buffer
-	if err := l.ShowJSON(&b, "RR1", "vpnv4", ""); err != nil {
+	if err := showJSON(l, &b, "RR1", "vpnv4", ""); err != nil {
 		t.Fatal(err)
 	}
 	var out struct {
@@ -97,9 +100,9 @@ func TestShowJSON(t *testing.T) {
 	if r["rd"] != "65000:1" || r["prefix"] != "10.1.1.0/24" || r["label"] != "100000" || r["next_hop"] != "10.0.0.1" {
 		t.Errorf("first row %v", r)
 	}
-	for _, tbl := range Tables {
+	for _, tbl := range network.Tables {
 		b.Reset()
-		if err := l.ShowJSON(&b, "PE1", tbl, ""); err != nil || !json.Valid(b.Bytes()) {
+		if err := showJSON(l, &b, "PE1", tbl, ""); err != nil || !json.Valid(b.Bytes()) {
 			t.Errorf("%s: %v, valid JSON %v", tbl, err, json.Valid(b.Bytes()))
 		}
 	}

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,8 @@ import (
 	"github.com/vpnsim/vpnsim/capture"
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/render"
 )
 
 // Step outcomes.
@@ -105,8 +108,15 @@ func Run(ctx context.Context, sc *Scenario, o Options) *Report {
 		rep.Setup = fmt.Sprintf("starting the network: %v (settle %s)", err, sc.Settle)
 		return rep
 	}
+	RunSteps(ctx, sc, l, o, rep)
+	return rep
+}
+
+// RunSteps plays the scenario's steps on a running network (in this
+// process or behind vpnsim serve) and adds their reports to rep.
+func RunSteps(ctx context.Context, sc *Scenario, n network.Network, o Options, rep *Report) {
 	for _, st := range sc.Steps {
-		sr := runStep(ctx, l, sc, st)
+		sr := runStep(ctx, n, sc, st)
 		rep.Steps = append(rep.Steps, sr)
 		switch sr.Outcome {
 		case Pass:
@@ -118,10 +128,9 @@ func Run(ctx context.Context, sc *Scenario, o Options) *Report {
 			WriteStep(o.Progress, sr)
 		}
 	}
-	return rep
 }
 
-func runStep(ctx context.Context, l *lab.Lab, sc *Scenario, st *Step) *StepReport {
+func runStep(ctx context.Context, l network.Network, sc *Scenario, st *Step) *StepReport {
 	t0 := time.Now()
 	sr := &StepReport{Index: st.Index + 1, Title: title(st), Action: st.Action}
 	defer func() { sr.Elapsed = time.Since(t0) }()
@@ -135,13 +144,16 @@ func runStep(ctx context.Context, l *lab.Lab, sc *Scenario, st *Step) *StepRepor
 	case ActRoute:
 		err = doRoute(l, st, sr, &chk)
 	case ActLFIB:
-		doLFIB(l, st, sr, &chk)
+		err = doLFIB(l, st, sr, &chk)
 	case ActCount:
 		err = doCount(l, st, sr, &chk)
 	case ActShow:
-		var b bytes.Buffer
-		err = l.Show(&b, st.Show.Node, st.Show.Table, st.Show.VRF)
-		sr.Output = b.String()
+		var t *network.Table
+		if t, err = l.Table(st.Show.Node, st.Show.Table, st.Show.VRF); err == nil {
+			var b bytes.Buffer
+			err = render.Text(&b, t)
+			sr.Output = b.String()
+		}
 		sr.Summary = fmt.Sprintf("%s %s", st.Show.Node, st.Show.Table)
 	case ActFail, ActRestore, ActMetric:
 		err = doChange(ctx, l, sc, st, sr)
@@ -223,26 +235,27 @@ func (c *checker) cond(key, expected, seen string, ok bool) {
 	}
 }
 
-func probeOpts(p *Probe) lab.ProbeOptions {
-	return lab.ProbeOptions{VRF: p.VRF, Source: p.Source, TTL: p.TTL, MaxHops: p.MaxHops}
-}
-
-func withWalk(l *lab.Lab, on bool, sr *StepReport, f func() error) error {
-	if !on {
-		return f()
+// probeOpts are a probe step's options; with walk, the walk is recorded.
+func probeOpts(p *Probe, walk bool) network.ProbeOptions {
+	o := network.ProbeOptions{VRF: p.VRF, Source: p.Source, TTL: p.TTL, MaxHops: p.MaxHops}
+	if walk {
+		o.Walk = &network.Walk{}
 	}
-	w := &lab.Walk{}
-	stop := l.Watch(w, true)
-	err := f()
-	stop()
-	var b bytes.Buffer
-	w.Render(&b, false)
-	sr.Output = b.String()
-	return err
+	return o
 }
 
-func pingSummary(r lab.PingResult, from string) string {
-	if r.Result == lab.Lost {
+// walkOutput prints a recorded walk as the step's output.
+func walkOutput(o network.ProbeOptions, sr *StepReport) {
+	if o.Walk == nil {
+		return
+	}
+	var b bytes.Buffer
+	render.Walk(&b, o.Walk, false)
+	sr.Output = b.String()
+}
+
+func pingSummary(r network.PingResult, from string) string {
+	if r.Result == network.Lost {
 		return r.Outcome(from)
 	}
 	return fmt.Sprintf("%s in %.1f ms", r.Outcome(from), ms(r.RTT))
@@ -250,12 +263,10 @@ func pingSummary(r lab.PingResult, from string) string {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-func doPing(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
-	var r lab.PingResult
-	err := withWalk(l, st.Walk, sr, func() (err error) {
-		r, err = l.Ping(st.Ping.From, st.Ping.To, probeOpts(st.Ping))
-		return err
-	})
+func doPing(l network.Network, st *Step, sr *StepReport, c *checker) error {
+	o := probeOpts(st.Ping, st.Walk)
+	r, err := l.Ping(st.Ping.From, st.Ping.To, o)
+	walkOutput(o, sr)
 	if err != nil {
 		return err
 	}
@@ -266,7 +277,7 @@ func doPing(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
 	}
 	want := e.Result
 	if want == "" {
-		want = lab.Reply
+		want = network.Reply
 	}
 	c.eq("result", want, r.Result)
 	if e.ReplyFrom != "" {
@@ -285,12 +296,10 @@ func orNone(s string) string {
 	return s
 }
 
-func doTraceroute(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
-	var tr lab.TraceResult
-	err := withWalk(l, st.Walk, sr, func() (err error) {
-		tr, err = l.Traceroute(st.Traceroute.From, st.Traceroute.To, probeOpts(st.Traceroute))
-		return err
-	})
+func doTraceroute(l network.Network, st *Step, sr *StepReport, c *checker) error {
+	o := probeOpts(st.Traceroute, st.Walk)
+	tr, err := l.Traceroute(st.Traceroute.From, st.Traceroute.To, o)
+	walkOutput(o, sr)
 	if err != nil {
 		return err
 	}
@@ -299,11 +308,11 @@ func doTraceroute(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
 	var lines strings.Builder
 	for _, h := range tr.Hops {
 		name := h.ReplyFrom
-		if h.Result == lab.Lost {
+		if h.Result == network.Lost {
 			name = "*"
 			fmt.Fprintf(&lines, "%2d  *\n", h.TTL)
 		} else {
-			lines.WriteString(lab.HopLine(h) + "\n")
+			lines.WriteString(render.HopLine(h) + "\n")
 			if _, seen := received[name]; !seen {
 				ls := make([]uint32, len(h.Labels))
 				for i, e := range h.Labels {
@@ -374,11 +383,15 @@ func labelList[T ~uint32](ls []T) string {
 	return "[" + strings.Join(s, " ") + "]"
 }
 
-func doRoute(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
+func doRoute(l network.Network, st *Step, sr *StepReport, c *checker) error {
 	q := st.Route
 	e := st.Expect
-	ans, errName := l.LookupRoute(q.Node, q.VRF, q.Prefix)
-	if errName != "" {
+	ans, err := l.Route(q.Node, q.VRF, q.Prefix)
+	if err != nil && !errors.Is(err, network.ErrNoSuchVRF) {
+		return err
+	}
+	if err != nil {
+		errName := err.Error()
 		sr.Summary = "error: " + errName
 		if e == nil {
 			return nil
@@ -431,9 +444,12 @@ func addrOrNone(a netip.Addr) string {
 	return a.String()
 }
 
-func doLFIB(l *lab.Lab, st *Step, sr *StepReport, c *checker) {
+func doLFIB(l network.Network, st *Step, sr *StepReport, c *checker) error {
 	q := st.LFIB
-	en := l.LFIBEntry(q.Node, mpls.Label(q.Label))
+	en, err := l.LFIBEntry(q.Node, mpls.Label(q.Label))
+	if err != nil {
+		return err
+	}
 	e := st.Expect
 	if en == nil {
 		sr.Summary = "no entry"
@@ -444,7 +460,7 @@ func doLFIB(l *lab.Lab, st *Step, sr *StepReport, c *checker) {
 		}
 	}
 	if e == nil {
-		return
+		return nil
 	}
 	if e.Present != nil {
 		c.eq("present", strconv.FormatBool(*e.Present), strconv.FormatBool(en != nil))
@@ -453,7 +469,7 @@ func doLFIB(l *lab.Lab, st *Step, sr *StepReport, c *checker) {
 		if e.Op != "" || e.OutLabels != nil || e.Via != nil || e.VRF != "" {
 			c.eq("present", "true", "false")
 		}
-		return
+		return nil
 	}
 	if e.Op != "" {
 		c.eq("op", e.Op, en.Op)
@@ -467,9 +483,10 @@ func doLFIB(l *lab.Lab, st *Step, sr *StepReport, c *checker) {
 	if e.VRF != "" {
 		c.eq("vrf", e.VRF, orNone(en.VRF))
 	}
+	return nil
 }
 
-func doCount(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
+func doCount(l network.Network, st *Step, sr *StepReport, c *checker) error {
 	q := st.Count
 	n, err := l.Count(q.Node, q.Table, q.VRF)
 	if err != nil {
@@ -493,30 +510,17 @@ func doCount(l *lab.Lab, st *Step, sr *StepReport, c *checker) error {
 	return nil
 }
 
-func doChange(ctx context.Context, l *lab.Lab, sc *Scenario, st *Step, sr *StepReport) error {
-	var err error
+func doChange(ctx context.Context, l network.Network, sc *Scenario, st *Step, sr *StepReport) error {
+	var ch network.Change
 	switch st.Action {
 	case ActFail, ActRestore:
 		t := st.Fail
 		if st.Action == ActRestore {
 			t = st.Restore
 		}
-		down := st.Action == ActFail
-		switch {
-		case t.IsLink() && down:
-			err = l.FailLink(t.Link[0], t.Link[1])
-		case t.IsLink():
-			err = l.RestoreLink(t.Link[0], t.Link[1])
-		case down:
-			err = l.FailNode(t.Node)
-		default:
-			err = l.RestoreNode(t.Node)
-		}
+		ch = network.Change{Kind: st.Action, Link: t.Link, Node: t.Node}
 	case ActMetric:
-		err = l.SetMetric(st.Metric.Link[0], st.Metric.Link[1], st.Metric.Value)
-	}
-	if err != nil {
-		return err
+		ch = network.Change{Kind: network.Metric, Link: st.Metric.Link, Value: st.Metric.Value}
 	}
 	settle := st.Settle
 	if settle == 0 {
@@ -524,7 +528,9 @@ func doChange(ctx context.Context, l *lab.Lab, sc *Scenario, st *Step, sr *StepR
 	}
 	cctx, cancel := context.WithTimeout(ctx, settle)
 	defer cancel()
-	if err := l.Converge(cctx); err != nil {
+	// The file was checked against the topology when it loaded: what can
+	// fail here is the convergence.
+	if err := l.Change(cctx, ch); err != nil {
 		return fmt.Errorf("%v (settle %s)", err, settle)
 	}
 	sr.Summary = "converged"

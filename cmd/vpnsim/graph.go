@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -94,23 +96,47 @@ func pathOf(topo, from, to string, settle time.Duration, w io.Writer) (map[int]s
 	if err != nil {
 		return nil, err
 	}
-	l, err := startLab(topo, settle)
+	t, err := openTarget("", topo, settle)
 	if err != nil {
 		return nil, err
 	}
-	defer release(l)
-	if err := checkNode(l, from); err != nil {
+	defer t.close()
+	if err := t.checkNode(from); err != nil {
 		return nil, err
 	}
-	steps, r, err := l.RequestPath(from, dst, lab.ProbeOptions{})
+	o := network.ProbeOptions{Walk: &network.Walk{}}
+	r, err := t.net.Ping(from, dst, o)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
+	// the links the echo request crossed, in order, with its labels on each
 	hl := map[int]string{}
-	for _, s := range steps {
-		fmt.Fprintf(w, "%-10s -> %-10s %s\n", s.From, s.To, s.StackText())
-		hl[s.Link.Index] = s.StackText()
+	for _, s := range o.Walk.Steps {
+		if s.From == "" || !isEchoRequest(s.Stack) {
+			continue
+		}
+		var ls []mpls.Label
+		for _, h := range s.Stack {
+			if h.Kind == network.HeaderMPLS {
+				ls = append(ls, h.Label)
+			}
+		}
+		text := "no label"
+		if len(ls) > 0 {
+			text = "labels " + mpls.Join(ls)
+		}
+		fmt.Fprintf(w, "%-10s -> %-10s %s\n", s.From, s.To, text)
+		for _, lk := range t.lab.Topo.Links {
+			if lk.A.String() == s.From || lk.B.String() == s.From {
+				hl[lk.Index] = text
+			}
+		}
 	}
 	fmt.Fprintf(w, "%s\n", r.Result)
 	return hl, nil
+}
+
+// isEchoRequest reports whether a frame's headers end in an ICMP echo request.
+func isEchoRequest(stack []network.Header) bool {
+	return len(stack) > 0 && stack[len(stack)-1].Kind == network.HeaderICMP && stack[len(stack)-1].ICMPType == packet.ICMPEchoRequest
 }

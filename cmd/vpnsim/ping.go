@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vpnsim/vpnsim/api"
-	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/network"
 )
 
 func init() { commands = append(commands, newPingCmd) }
@@ -24,8 +22,8 @@ type probeFlags struct {
 	settle      time.Duration
 }
 
-func (f *probeFlags) options() (lab.ProbeOptions, error) {
-	o := lab.ProbeOptions{VRF: f.vrf, TTL: f.ttl, MaxHops: f.max}
+func (f *probeFlags) options() (network.ProbeOptions, error) {
+	o := network.ProbeOptions{VRF: f.vrf, TTL: f.ttl, MaxHops: f.max}
 	if f.source != "" {
 		a, err := parseAddr(f.source)
 		if err != nil {
@@ -40,30 +38,6 @@ func (f *probeFlags) options() (lab.ProbeOptions, error) {
 		return o, usageErr("--max-hops must be 1 to 255, not %d", f.max)
 	}
 	return o, nil
-}
-
-// probeStart loads the topology and checks the probe's endpoints.
-func probeStart(args []string, f *probeFlags) (*lab.Lab, lab.ProbeOptions, error) {
-	o, err := f.options()
-	if err != nil {
-		return nil, o, err
-	}
-	if _, err := parseAddr(args[2]); err != nil {
-		return nil, o, err
-	}
-	l, err := startLab(args[0], f.settle)
-	if err != nil {
-		return nil, o, err
-	}
-	if err := checkNode(l, args[1]); err != nil {
-		release(l)
-		return nil, o, err
-	}
-	if _, err := l.Source(args[1], f.vrf); err != nil {
-		release(l)
-		return nil, o, usageErr("%v", err)
-	}
-	return l, o, nil
 }
 
 func newPingCmd() *cobra.Command {
@@ -84,11 +58,7 @@ using the same addresses, the node tells you whose site answered.`,
   vpnsim ping classic A1 10.1.2.1 --walk   # every hop's headers`,
 		Args: probeArgs(&f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out := cmd.OutOrStdout()
-			if f.server != "" {
-				return pingRemote(args, &f, out)
-			}
-			return pingLocal(args, &f, out)
+			return ping(args, &f, cmd.OutOrStdout())
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from `VRF`, one of the PE's VRFs")
@@ -117,27 +87,12 @@ func probeArgs(f *probeFlags) cobra.PositionalArgs {
 	}
 }
 
-// remoteProbe builds the API request of a probe command run with --server.
-func remoteProbe(args []string, f *probeFlags) (*api.Client, api.ProbeRequest, error) {
-	c, err := serverClient(f.server)
-	if err != nil {
-		return nil, api.ProbeRequest{}, err
-	}
-	if _, err := parseAddr(args[1]); err != nil {
-		return nil, api.ProbeRequest{}, err
-	}
-	if _, err := f.options(); err != nil {
-		return nil, api.ProbeRequest{}, err
-	}
-	return c, api.ProbeRequest{From: args[0], To: args[1], VRF: f.vrf, Source: f.source, TTL: f.ttl, MaxHops: f.max}, nil
-}
-
-func printPing(out io.Writer, from string, r lab.PingResult) error {
+func printPing(out io.Writer, from string, r network.PingResult) error {
 	switch r.Result {
-	case lab.Reply:
+	case network.Reply:
 		fmt.Fprintf(out, "reply from %s (%s): time %.1f ms\n", r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
 		return nil
-	case lab.Lost:
+	case network.Lost:
 		fmt.Fprintf(out, "no answer: %s\n", strings.TrimPrefix(r.Outcome(from), "lost: "))
 	default:
 		fmt.Fprintf(out, "%s from %s (%s): time %.1f ms\n", r.Result, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
@@ -145,72 +100,18 @@ func printPing(out io.Writer, from string, r lab.PingResult) error {
 	return failed()
 }
 
-// localProbe runs a probe command in this process: it starts the network,
-// captures (--pcap) and draws the packet walk (--walk) around do, and
-// reports do's error as bad input.
-func localProbe(args []string, f *probeFlags, out io.Writer, do func(*lab.Lab, netip.Addr, lab.ProbeOptions) error) error {
-	l, o, err := probeStart(args, f)
-	if err != nil {
-		return err
-	}
-	defer release(l)
-	dst, _ := parseAddr(args[2])
-	finish, err := startCapture(l, f.pcap)
-	if err != nil {
-		return err
-	}
-	w := &lab.Walk{}
-	stop := func() {}
-	if f.walk {
-		stop = l.Watch(w, true)
-	}
-	err = do(l, dst, o)
-	stop()
-	if ferr := finish(); ferr != nil {
-		return ferr
-	}
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	if f.walk {
-		w.Render(out, useColor(out))
-		fmt.Fprintln(out)
-	}
-	return nil
-}
-
-// pingRemote sends one echo request in the network a vpnsim serve runs
-// (with its walk when asked) and prints what came back.
-func pingRemote(args []string, f *probeFlags, out io.Writer) error {
-	if f.pcap != "" {
-		return usageErr("--pcap writes the frames of a network in this process: leave out --server")
-	}
-	c, req, err := remoteProbe(args, f)
-	if err != nil {
-		return err
-	}
-	req.Walk = f.walk
-	r, err := c.Ping(req)
-	if err != nil {
-		return remoteErr(err)
-	}
-	if f.walk {
-		api.LabWalk(r.Walk).Render(out, useColor(out))
-		fmt.Fprintln(out)
-	}
-	return printPing(out, args[0], r.Lab())
-}
-
-// pingLocal sends one echo request in this process (with its walk and
-// capture when asked) and prints what came back.
-func pingLocal(args []string, f *probeFlags, out io.Writer) error {
-	var r lab.PingResult
-	err := localProbe(args, f, out, func(l *lab.Lab, dst netip.Addr, o lab.ProbeOptions) (err error) {
-		r, err = l.Ping(args[1], dst, o)
+// ping sends one echo request (with its walk and capture when asked) and
+// prints what came back.
+func ping(args []string, f *probeFlags, out io.Writer) error {
+	var r network.PingResult
+	var from string
+	err := probe(args, f, out, func(n network.Network, src string, dst netip.Addr, o network.ProbeOptions) (err error) {
+		from = src
+		r, err = n.Ping(src, dst, o)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return printPing(out, args[1], r)
+	return printPing(out, from, r)
 }

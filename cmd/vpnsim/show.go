@@ -1,13 +1,13 @@
 package main
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/render"
 )
 
 func init() { commands = append(commands, newShowCmd) }
@@ -42,47 +42,32 @@ one table of NODE as network engineers read it:
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if server != "" {
-				c, err := serverClient(server)
-				if err != nil {
-					return err
-				}
-				if format != "text" && format != "json" {
-					return usageErr("--format %q: choose text or json", format)
-				}
-				text, err := c.Show(args[0], args[1], vrfName, format)
-				if err != nil {
-					return remoteErr(err)
-				}
-				fmt.Fprint(cmd.OutOrStdout(), text)
-				return nil
-			}
 			if format != "text" && format != "json" {
 				return usageErr("--format %q: choose text or json", format)
 			}
-			valid := false
-			for _, t := range lab.Tables {
-				valid = valid || t == args[2]
+			topo := ""
+			if server == "" {
+				topo, args = args[0], args[1:]
 			}
-			if !valid {
-				return usageErr("no table %q: choose one of %s", args[2], strings.Join(lab.Tables, ", "))
+			if !slices.Contains(network.Tables, args[1]) {
+				return usageErr("no table %q: choose one of %s", args[1], strings.Join(network.Tables, ", "))
 			}
-			l, err := startLab(args[0], settle)
+			t, err := openTarget(server, topo, settle)
 			if err != nil {
 				return err
 			}
-			defer release(l)
-			if err := checkNode(l, args[1]); err != nil {
+			defer t.close()
+			if err := t.checkNode(args[0]); err != nil {
 				return err
 			}
-			show := l.Show
+			tbl, err := t.net.Table(args[0], args[1], vrfName)
+			if err != nil {
+				return remoteErr(err)
+			}
 			if format == "json" {
-				show = l.ShowJSON
+				return render.JSON(cmd.OutOrStdout(), tbl)
 			}
-			if err := show(cmd.OutOrStdout(), args[1], args[2], vrfName); err != nil {
-				return usageErr("%v", err)
-			}
-			return nil
+			return render.Text(cmd.OutOrStdout(), tbl)
 		},
 	}
 	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the `VRF` whose table to print")

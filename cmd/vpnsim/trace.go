@@ -30,11 +30,7 @@ Colour on a terminal; plain when piped or with --no-color.`,
 		Args: probeArgs(&f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.walk = true
-			out := cmd.OutOrStdout()
-			if f.server != "" {
-				return pingRemote(args, &f, out)
-			}
-			return pingLocal(args, &f, out)
+			return ping(args, &f, cmd.OutOrStdout())
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from `VRF`, one of the PE's VRFs")

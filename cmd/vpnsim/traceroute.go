@@ -5,8 +5,8 @@ import (
 	"net/netip"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/render"
 )
 
 func init() { commands = append(commands, newTracerouteCmd) }
@@ -33,40 +33,21 @@ answer.`,
 			if f.max == 0 {
 				f.max = 30
 			}
-			if f.server != "" {
-				if f.pcap != "" {
-					return usageErr("--pcap needs the network in this process: leave out --server")
-				}
-				c, req, err := remoteProbe(args, &f)
-				if err != nil {
-					return err
-				}
-				tr, err := c.Traceroute(req)
-				if err != nil {
-					return remoteErr(err)
-				}
-				out := cmd.OutOrStdout()
-				fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", args[1], args[0], f.max)
-				for _, h := range tr.Hops {
-					fmt.Fprintln(out, lab.HopLine(lab.Hop{TTL: h.TTL, PingResult: h.PingResponse.Lab()}))
-				}
-				if !tr.Reached {
-					return failed()
-				}
-				return nil
-			}
 			out := cmd.OutOrStdout()
-			var tr lab.TraceResult
-			err := localProbe(args, &f, out, func(l *lab.Lab, dst netip.Addr, o lab.ProbeOptions) (err error) {
-				tr, err = l.Traceroute(args[1], dst, o)
+			var tr network.TraceResult
+			var from string
+			var to netip.Addr
+			err := probe(args, &f, out, func(n network.Network, src string, dst netip.Addr, o network.ProbeOptions) (err error) {
+				from, to = src, dst
+				tr, err = n.Traceroute(src, dst, o)
 				return err
 			})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", args[2], args[1], f.max)
+			fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", to, from, f.max)
 			for _, h := range tr.Hops {
-				fmt.Fprintln(out, lab.HopLine(h))
+				fmt.Fprintln(out, render.HopLine(h))
 			}
 			if !tr.Reached {
 				return failed()

@@ -1,4 +1,4 @@
-package lab
+package render
 
 import (
 	"io"
@@ -6,12 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// table lays rows of cells out in aligned columns, with full-width lines
+// grid lays rows of cells out in aligned columns, with full-width lines
 // (headings such as "Route Distinguisher: 65000:1") between them that do not
 // disturb the alignment. It also keeps the rows as records for JSON: keys
 // names the columns of the rows that follow, and group adds a field (such
 // as the RD) to every record after it.
-type table struct {
+type grid struct {
 	rows  [][]string // a nil row marks a full-width line
 	line  []string
 	keys  []string
@@ -21,16 +21,16 @@ type table struct {
 }
 
 // head prints a header row (not a record).
-func (t *table) head(cells ...string) {
+func (t *grid) head(cells ...string) {
 	t.rows = append(t.rows, cells)
 	t.line = append(t.line, "")
 }
 
 // columns names the JSON keys of the rows that follow.
-func (t *table) columns(keys ...string) { t.keys, t.group = keys, nil }
+func (t *grid) columns(keys ...string) { t.keys, t.group = keys, nil }
 
 // row prints a row and records it.
-func (t *table) row(cells ...string) {
+func (t *grid) row(cells ...string) {
 	t.head(cells...)
 	if t.keys == nil {
 		return
@@ -48,13 +48,13 @@ func (t *table) row(cells ...string) {
 }
 
 // grouped prints a heading line and adds key=value to the records after it.
-func (t *table) grouped(key, value, heading string) {
+func (t *grid) grouped(key, value, heading string) {
 	t.text(heading)
 	t.group = [][2]string{{key, value}}
 }
 
 // text prints a full-width line; non-empty ones are kept as notes for JSON.
-func (t *table) text(s string) {
+func (t *grid) text(s string) {
 	t.rows = append(t.rows, nil)
 	t.line = append(t.line, s)
 	if s != "" {
@@ -62,7 +62,7 @@ func (t *table) text(s string) {
 	}
 }
 
-func (t *table) write(w io.Writer) {
+func (t *grid) write(w io.Writer) {
 	var width []int
 	for _, r := range t.rows {
 		for i, c := range r {

@@ -1,0 +1,154 @@
+package network
+
+import (
+	"net/netip"
+
+	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/vrf"
+)
+
+// Tables is every table name Table knows, in the order help lists them.
+var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "bgp", "vrfs", "interfaces"}
+
+// Table is one of a node's tables as typed rows. Name says which field is
+// set; Absent, when not empty, says why the node has no such table (a CE
+// has no LFIB) and no field is.
+type Table struct {
+	Node   string `json:"node,omitempty"`
+	Name   string `json:"name,omitempty"`
+	VRF    string `json:"vrf,omitempty"`
+	Absent string `json:"absent,omitempty"`
+
+	Routes     *RouteTable    `json:"routes,omitempty"`
+	VPNv4      *VPNv4Table    `json:"vpnv4,omitempty"`
+	LFIB       []LFIBRow      `json:"lfib,omitempty"`
+	LDP        []LDPRow       `json:"ldp,omitempty"`
+	BGP        []BGPSession   `json:"bgp,omitempty"`
+	VRFs       []VRFRow       `json:"vrfs,omitempty"`
+	Interfaces []InterfaceRow `json:"interfaces,omitempty"`
+}
+
+// Kinds of routing table.
+const (
+	VRFRoutes  = "vrf"  // a PE's VRF
+	CERoutes   = "ce"   // a CE's own table
+	CoreRoutes = "core" // a provider router's global table (IS-IS)
+)
+
+// RouteTable is a routing table: a VRF's, a CE's or a provider router's.
+type RouteTable struct {
+	Kind string `json:"kind,omitempty"`
+	VRF  string `json:"vrf,omitempty"` // a VRF table: its name and RD
+	RD   vrf.RD `json:"rd,omitzero"`
+	// Unresolved: the VRF holds routes from outside the model (code u).
+	Unresolved bool       `json:"unresolved,omitempty"`
+	Rows       []RouteRow `json:"rows,omitempty"`
+}
+
+// RouteRow is one next hop of one route, as `show ip route` prints it.
+type RouteRow struct {
+	Code    string       `json:"code,omitempty"` // C connected, S static, B BGP, i IS-IS, u unresolved
+	Prefix  netip.Prefix `json:"prefix,omitzero"`
+	NextHop netip.Addr   `json:"next_hop,omitzero"` // invalid: directly connected
+	// Neighbor and Interface say where the packet leaves: a VPN route
+	// names the remote PE only; Null0 is a discard route.
+	Neighbor  string       `json:"neighbor,omitempty"`
+	Interface string       `json:"interface,omitempty"`
+	Metric    uint32       `json:"metric,omitempty"`   // a provider router's IGP metric
+	Labels    []mpls.Label `json:"labels,omitempty"`   // a VPN route: the stack pushed, outermost first; nil otherwise
+	RD        vrf.RD       `json:"rd,omitzero"`        // a VPN route (or an unresolved one): the RD it came with
+	FromVRF   string       `json:"from_vrf,omitempty"` // a route leaked from another VRF of the PE
+}
+
+// VPNv4Table is a BGP speaker's VPNv4 table (`show bgp vpnv4 unicast all`).
+type VPNv4Table struct {
+	RouterID netip.Addr `json:"router_id,omitzero"`
+	Rows     []VPNv4Row `json:"rows,omitempty"`
+	// AnyOutside, AnyInvalid: some row is from outside the model, or not
+	// a candidate (the legend says what these mean only when they occur).
+	AnyOutside bool `json:"any_outside,omitempty"`
+	AnyInvalid bool `json:"any_invalid,omitempty"`
+}
+
+// VPNv4Row is one path of the VPNv4 table, in RD then prefix order.
+type VPNv4Row struct {
+	RD           vrf.RD            `json:"rd,omitzero"`
+	Prefix       netip.Prefix      `json:"prefix,omitzero"`
+	NextHop      netip.Addr        `json:"next_hop,omitzero"`
+	Valid        bool              `json:"valid,omitempty"`
+	Best         bool              `json:"best,omitempty"`
+	Outside      bool              `json:"outside,omitempty"` // from a peer outside the model (never used for forwarding)
+	From         string            `json:"from,omitempty"`    // the peer it came from; "" for a local path
+	MED          uint32            `json:"med,omitempty"`
+	LocalPref    uint32            `json:"local_pref,omitempty"` // 0: not set
+	Label        mpls.Label        `json:"label,omitempty"`
+	RouteTargets []vrf.RouteTarget `json:"route_targets,omitempty"`
+	ASPath       []uint32          `json:"as_path,omitempty"`
+	Origin       uint8             `json:"origin,omitempty"` // 0 IGP, 1 EGP, 2 incomplete
+}
+
+// LFIBRow is one next hop of one LFIB entry (`show mpls forwarding-table`).
+type LFIBRow struct {
+	In        mpls.Label   `json:"in,omitempty"`
+	Continued bool         `json:"continued,omitempty"` // another next hop of the entry above (the label is not repeated)
+	Op        mpls.Op      `json:"op,omitempty"`
+	Out       []mpls.Label `json:"out,omitempty"` // empty with OpSwap: pop (PHP)
+	FEC       netip.Prefix `json:"fec,omitzero"`  // invalid: a VRF's aggregate label
+	VRF       string       `json:"vrf,omitempty"`
+	Interface string       `json:"interface,omitempty"`
+	NextHop   netip.Addr   `json:"next_hop,omitzero"`
+	Neighbor  string       `json:"neighbor,omitempty"`
+}
+
+// LDPRow is one FEC's bindings (`show mpls ldp bindings`).
+type LDPRow struct {
+	FEC    netip.Prefix `json:"fec,omitzero"`
+	Local  mpls.Label   `json:"local,omitempty"`
+	Remote []LDPBinding `json:"remote,omitempty"` // sorted by neighbour
+}
+
+// LDPBinding is the label one neighbour advertised.
+type LDPBinding struct {
+	Neighbor string     `json:"neighbor,omitempty"`
+	Label    mpls.Label `json:"label,omitempty"`
+}
+
+// BGP session states as the bgp table prints them.
+const (
+	Established         = "Established"
+	Idle                = "Idle"
+	DownNoPath          = "Down (no path)"
+	ExternalEstablished = "Established (external)"
+	ExternalWaiting     = "Idle (external: waiting for a connection)"
+	ExternalNodeDown    = "Down (node down)"
+)
+
+// BGPSession is one side of a BGP session of the node.
+type BGPSession struct {
+	Speaker  string `json:"speaker,omitempty"`
+	Neighbor string `json:"neighbor,omitempty"`
+	Family   string `json:"family,omitempty"`
+	State    string `json:"state,omitempty"`
+	Paths    int    `json:"paths,omitempty"` // paths received from the neighbour
+}
+
+// VRFRow is one VRF of a PE (`show ip vrf`).
+type VRFRow struct {
+	Name       string            `json:"name,omitempty"`
+	RD         vrf.RD            `json:"rd,omitzero"`
+	Import     []vrf.RouteTarget `json:"import,omitempty"`
+	Export     []vrf.RouteTarget `json:"export,omitempty"`
+	Interfaces []string          `json:"interfaces,omitempty"`
+	Routes     int               `json:"routes,omitempty"`
+}
+
+// InterfaceRow is one interface (`show ip interface brief`).
+type InterfaceRow struct {
+	Interface string       `json:"interface,omitempty"`
+	Address   netip.Prefix `json:"address,omitzero"`
+	Neighbor  string       `json:"neighbor,omitempty"` // "" for the loopback
+	Up        bool         `json:"up,omitempty"`
+	HasMetric bool         `json:"has_metric,omitempty"` // a provider link's interface
+	Metric    uint32       `json:"metric,omitempty"`
+	VRF       string       `json:"vrf,omitempty"`
+}
