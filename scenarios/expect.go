@@ -10,19 +10,6 @@ import (
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
-// expectKeys lists, for each action that checks something, the keys its
-// expect may hold (sorted).
-var expectKeys = map[string][]string{
-	ActPing:       {"dropped-at", "reply-from", "result"},
-	ActTraceroute: {"hops", "labels", "reached", "stack-depth"},
-	ActRoute:      {"error", "labels", "next-hop", "present", "via"},
-	ActLFIB:       {"op", "out-labels", "present", "via", "vrf"},
-	ActCount:      {"at-least", "at-most", "equals"},
-}
-
-// expectOrder is the order actions are named in messages.
-var expectOrder = []string{ActPing, ActTraceroute, ActRoute, ActLFIB, ActCount}
-
 // Values of the expectations that take a word.
 var (
 	pingResults = []string{"reply", "unreachable", "ttl-exceeded", "lost"}
@@ -32,8 +19,9 @@ var (
 
 // expect decodes a step's expect; the keys it may hold depend on the action.
 func (sl *loader) expect(st *Step, e yamlx.Entry) *Expect {
-	allowed, checks := expectKeys[st.Action]
-	if !checks {
+	kind := kindOf(st.Action)
+	allowed := kind.expect
+	if allowed == nil {
 		if st.Action == ActShow {
 			sl.d.Errorf(e.Key, "a show step only prints and checks nothing; remove expect (use count or route to check a table)")
 		} else {
@@ -59,30 +47,19 @@ func (sl *loader) expect(st *Step, e yamlx.Entry) *Expect {
 			sl.d.Errorf(en.Key, "unknown key %q in expect%s; a %s step can expect %s", k, yamlx.DidYouMean(k, allowed), st.Action, yamlx.OneOf(allowed))
 		}
 	}
-	if len(entries) == 0 && st.Action != ActPing && st.Action != ActTraceroute {
+	if len(entries) == 0 && !kind.walk {
 		sl.d.Errorf(e.Value, "expect is empty; a %s step can expect %s", st.Action, yamlx.OneOf(allowed))
 	}
-	switch st.Action {
-	case ActPing:
-		sl.expectPing(x, f)
-	case ActTraceroute:
-		sl.expectTrace(x, f)
-	case ActRoute:
-		sl.expectRoute(x, f)
-	case ActLFIB:
-		sl.expectLFIB(x, f)
-	case ActCount:
-		sl.expectCount(x, f)
-	}
+	kind.expectDecode(sl, x, f)
 	return x
 }
 
 // actionsExpecting lists the actions whose expect holds key.
 func actionsExpecting(key string) []string {
 	var out []string
-	for _, a := range expectOrder {
-		if slices.Contains(expectKeys[a], key) {
-			out = append(out, a)
+	for _, k := range actionKinds {
+		if slices.Contains(k.expect, key) {
+			out = append(out, k.name)
 		}
 	}
 	return out

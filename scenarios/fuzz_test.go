@@ -33,50 +33,47 @@ func checkScenario(t *testing.T, sc *Scenario) {
 		}
 	}
 	for i, st := range sc.Steps {
-		actions := map[string]bool{
-			ActPing: st.Ping != nil, ActTraceroute: st.Traceroute != nil, ActRoute: st.Route != nil,
-			ActLFIB: st.LFIB != nil, ActCount: st.Count != nil, ActShow: st.Show != nil,
-			ActFail: st.Fail != nil, ActRestore: st.Restore != nil, ActMetric: st.Metric != nil,
+		// Exactly one action, of the type its key names.
+		kinds := map[string]bool{
+			ActPing: is[*PingStep](st), ActTraceroute: is[*TracerouteStep](st), ActRoute: is[*RouteStep](st),
+			ActLFIB: is[*LFIBStep](st), ActCount: is[*CountStep](st), ActShow: is[*ShowStep](st),
+			ActFail: is[*FailStep](st), ActRestore: is[*RestoreStep](st), ActMetric: is[*MetricStep](st),
 		}
-		set := 0
-		for _, on := range actions {
-			if on {
-				set++
-			}
+		if st.Index != i || st.Do == nil || !kinds[st.Action] {
+			t.Fatalf("step %d: index %d, action %q, %T", i, st.Index, st.Action, st.Do)
 		}
-		if st.Index != i || set != 1 || !actions[st.Action] {
-			t.Fatalf("step %d: index %d, action %q, %d actions set", i, st.Index, st.Action, set)
-		}
-		switch {
-		case st.Ping != nil:
-			node(st.Ping.From)
-			if st.Ping.TTL < 1 || st.Ping.TTL > MaxTTL || !st.Ping.To.Is4() {
-				t.Errorf("step %d: ping %+v", i, st.Ping)
+		switch a := st.Do.(type) {
+		case *PingStep:
+			node(a.From)
+			if a.TTL < 1 || a.TTL > MaxTTL || !a.To.Is4() {
+				t.Errorf("step %d: ping %+v", i, a)
 			}
-		case st.Traceroute != nil:
-			node(st.Traceroute.From)
-			if st.Traceroute.MaxHops < 1 || st.Traceroute.MaxHops > MaxTTL {
-				t.Errorf("step %d: traceroute %+v", i, st.Traceroute)
+		case *TracerouteStep:
+			node(a.From)
+			if a.MaxHops < 1 || a.MaxHops > MaxTTL {
+				t.Errorf("step %d: traceroute %+v", i, a)
 			}
-		case st.Route != nil:
-			node(st.Route.Node)
-		case st.LFIB != nil:
-			node(st.LFIB.Node)
-		case st.Count != nil:
-			node(st.Count.Node)
-		case st.Show != nil:
-			node(st.Show.Node)
-		case st.Fail != nil, st.Restore != nil:
-			tg := st.Fail
-			if tg == nil {
-				tg = st.Restore
+		case *RouteStep:
+			node(a.Node)
+		case *LFIBStep:
+			node(a.Node)
+		case *CountStep:
+			node(a.Node)
+		case *ShowStep:
+			node(a.Node)
+		case *FailStep, *RestoreStep:
+			var tg *Target
+			if f, ok := a.(*FailStep); ok {
+				tg = &f.Target
+			} else {
+				tg = &a.(*RestoreStep).Target
 			}
 			if tg.IsLink() && sc.Topology.Between(tg.Link[0], tg.Link[1]) == nil || !tg.IsLink() && sc.Topology.Node(tg.Node) == nil {
 				t.Errorf("step %d: target %+v is not in the topology", i, tg)
 			}
-		case st.Metric != nil:
-			if l := sc.Topology.Between(st.Metric.Link[0], st.Metric.Link[1]); l == nil || l.IsAttachment() || st.Metric.Value == 0 {
-				t.Errorf("step %d: metric %+v", i, st.Metric)
+		case *MetricStep:
+			if l := sc.Topology.Between(a.Link[0], a.Link[1]); l == nil || l.IsAttachment() || a.Value == 0 {
+				t.Errorf("step %d: metric %+v", i, a)
 			}
 		}
 		if e := st.Expect; e != nil {
@@ -96,4 +93,10 @@ func checkScenario(t *testing.T, sc *Scenario) {
 			}
 		}
 	}
+}
+
+// is reports whether a step's action is of type T.
+func is[T Action](st *Step) bool {
+	_, ok := st.Do.(T)
+	return ok
 }

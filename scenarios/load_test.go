@@ -38,26 +38,26 @@ func TestLoadSpecExample(t *testing.T) {
 	}
 	s := sc.Steps
 	if s[0].Name != "A's packet reaches A's site, never B's" || s[0].Pos != (topologies.Pos{Line: 4, Column: 5}) ||
-		*s[0].Ping != (Probe{From: "A1", To: netip.MustParseAddr("10.1.2.1"), TTL: 64}) ||
+		do[*PingStep](s[0]).Probe != (Probe{From: "A1", To: netip.MustParseAddr("10.1.2.1"), TTL: 64}) ||
 		!reflect.DeepEqual(*s[0].Expect, Expect{Pos: topologies.Pos{Line: 6, Column: 13}, ReplyFrom: "A2"}) {
-		t.Errorf("step 1: %+v %+v %+v", s[0], s[0].Ping, s[0].Expect)
+		t.Errorf("step 1: %+v %+v %+v", s[0], do[*PingStep](s[0]), s[0].Expect)
 	}
-	if *s[2].Traceroute != (Probe{From: "A1", To: netip.MustParseAddr("10.1.2.1"), MaxHops: 30}) ||
+	if do[*TracerouteStep](s[2]).Probe != (Probe{From: "A1", To: netip.MustParseAddr("10.1.2.1"), MaxHops: 30}) ||
 		!reflect.DeepEqual(s[2].Expect.Hops, []string{"PE1", "P1", "P2", "PE2", "A2"}) ||
 		!reflect.DeepEqual(s[2].Expect.StackDepth, map[string]int{"P1": 2, "P2": 2, "PE2": 1}) || s[2].Expect.TraceLabels != nil {
-		t.Errorf("step 3: %+v %+v", s[2].Traceroute, s[2].Expect)
+		t.Errorf("step 3: %+v %+v", do[*TracerouteStep](s[2]), s[2].Expect)
 	}
-	if *s[3].Route != (TableQuery{Node: "P1", VRF: "A", Prefix: netip.MustParsePrefix("10.1.2.0/24")}) || s[3].Expect.Error != "no-such-vrf" {
-		t.Errorf("step 4: %+v %+v", s[3].Route, s[3].Expect)
+	if do[*RouteStep](s[3]).TableQuery != (TableQuery{Node: "P1", VRF: "A", Prefix: netip.MustParsePrefix("10.1.2.0/24")}) || s[3].Expect.Error != "no-such-vrf" {
+		t.Errorf("step 4: %+v %+v", do[*RouteStep](s[3]), s[3].Expect)
 	}
-	if *s[4].Count != (TableQuery{Node: "P1", Table: "vpnv4"}) || s[4].Expect.Equals == nil || *s[4].Expect.Equals != 0 || s[4].Expect.AtLeast != nil {
-		t.Errorf("step 5: %+v %+v", s[4].Count, s[4].Expect)
+	if do[*CountStep](s[4]).TableQuery != (TableQuery{Node: "P1", Table: "vpnv4"}) || s[4].Expect.Equals == nil || *s[4].Expect.Equals != 0 || s[4].Expect.AtLeast != nil {
+		t.Errorf("step 5: %+v %+v", do[*CountStep](s[4]), s[4].Expect)
 	}
-	if *s[5].Fail != (Target{Link: [2]string{"P1", "P2"}}) || !s[5].Fail.IsLink() || !s[5].IsChange() || s[5].Expect != nil {
+	if do[*FailStep](s[5]).Target != (Target{Link: [2]string{"P1", "P2"}}) || !do[*FailStep](s[5]).IsLink() || !s[5].IsChange() || s[5].Expect != nil {
 		t.Errorf("step 6: %+v", s[5])
 	}
-	if s[6].Expect.Result != "unreachable" || *s[7].Restore != (Target{Link: [2]string{"P1", "P2"}}) {
-		t.Errorf("steps 7, 8: %+v %+v", s[6].Expect, s[7].Restore)
+	if s[6].Expect.Result != "unreachable" || do[*RestoreStep](s[7]).Target != (Target{Link: [2]string{"P1", "P2"}}) {
+		t.Errorf("steps 7, 8: %+v %+v", s[6].Expect, do[*RestoreStep](s[7]))
 	}
 }
 
@@ -111,30 +111,30 @@ steps:
 	for i, c := range []struct {
 		got, want any
 	}{
-		{*s[0].Ping, Probe{From: "PE1", To: netip.MustParseAddr("10.1.2.1"), VRF: "A", Source: netip.MustParseAddr("192.168.0.1"), TTL: 3}},
+		{do[*PingStep](s[0]).Probe, Probe{From: "PE1", To: netip.MustParseAddr("10.1.2.1"), VRF: "A", Source: netip.MustParseAddr("192.168.0.1"), TTL: 3}},
 		{s[0].Walk, true},
 		{*s[0].Expect, Expect{Pos: pos(7, 13), Result: "ttl-exceeded", ReplyFrom: "P2"}},
 		{*s[1].Expect, Expect{Pos: pos(9, 13), Result: "lost", DroppedAt: "PE1"}},
-		{*s[2].Traceroute, Probe{From: "A1", To: netip.MustParseAddr("10.1.2.1"), MaxHops: 8}},
+		{do[*TracerouteStep](s[2]).Probe, Probe{From: "A1", To: netip.MustParseAddr("10.1.2.1"), MaxHops: 8}},
 		{*s[2].Expect, Expect{Pos: pos(12, 7), Hops: []string{"PE1", "*", "P2"},
 			TraceLabels: map[string][]uint32{"P1": {17, 100001}, "PE2": u()},
 			StackDepth:  map[string]int{"P1": 2, "PE2": 0}, Reached: &f}},
 		{*s[3].Expect, Expect{Pos: pos(17, 13), Present: &tr, NextHop: netip.MustParseAddr("10.0.0.4"), Via: []string{"P1"}, RouteLabels: u(17, 100000)}},
-		{*s[4].Route, TableQuery{Node: "P1", Prefix: netip.MustParsePrefix("10.0.0.4/32")}},
+		{do[*RouteStep](s[4]).TableQuery, TableQuery{Node: "P1", Prefix: netip.MustParsePrefix("10.0.0.4/32")}},
 		{*s[4].Expect, Expect{Pos: pos(19, 13), Via: []string{"P2", "PE1"}, RouteLabels: u()}},
-		{*s[5].LFIB, LFIBQuery{Node: "PE2", Label: 100000}},
+		{do[*LFIBStep](s[5]).LFIBQuery, LFIBQuery{Node: "PE2", Label: 100000}},
 		{*s[5].Expect, Expect{Pos: pos(21, 13), Present: &tr, Op: "pop-lookup", OutLabels: u(), VRF: "A"}},
 		{*s[6].Expect, Expect{Pos: pos(23, 13), Op: "swap", OutLabels: u(16), Via: []string{"P2"}}},
-		{*s[7].Count, TableQuery{Node: "PE1", Table: "routes", VRF: "B"}},
+		{do[*CountStep](s[7]).TableQuery, TableQuery{Node: "PE1", Table: "routes", VRF: "B"}},
 		{*s[7].Expect, Expect{Pos: pos(25, 13), AtLeast: n(2), AtMost: n(4)}},
-		{*s[8].Show, TableQuery{Node: "A1", Table: "routes"}},
+		{do[*ShowStep](s[8]).TableQuery, TableQuery{Node: "A1", Table: "routes"}},
 		{s[8].Expect == nil, true},
 		{s[9].Name, "PE1's VRF A"},
-		{*s[10].Fail, Target{Node: "P2"}},
-		{s[10].Fail.IsLink(), false},
+		{do[*FailStep](s[10]).Target, Target{Node: "P2"}},
+		{do[*FailStep](s[10]).IsLink(), false},
 		{s[10].Settle, time.Minute},
-		{*s[11].Metric, MetricChange{Link: [2]string{"P2", "P1"}, Value: 16777215}},
-		{*s[12].Restore, Target{Node: "P2"}},
+		{do[*MetricStep](s[11]).MetricChange, MetricChange{Link: [2]string{"P2", "P1"}, Value: 16777215}},
+		{do[*RestoreStep](s[12]).Target, Target{Node: "P2"}},
 	} {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("check %d: got %+v, want %+v", i, c.got, c.want)
@@ -387,4 +387,10 @@ func TestIsScenario(t *testing.T) {
 			t.Errorf("IsScenario(%q) = %v", data, !want)
 		}
 	}
+}
+
+// do is a step's action as its type.
+func do[T Action](st *Step) T {
+	a, _ := st.Do.(T)
+	return a
 }

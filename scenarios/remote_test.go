@@ -61,4 +61,3 @@ func TestScenariosThroughServe(t *testing.T) {
 		})
 	}
 }
-

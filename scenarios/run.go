@@ -136,27 +136,8 @@ func runStep(ctx context.Context, l network.Network, sc *Scenario, st *Step) *St
 	defer func() { sr.Elapsed = time.Since(t0) }()
 	var chk checker
 	var err error
-	switch st.Action {
-	case ActPing:
-		err = doPing(l, st, sr, &chk)
-	case ActTraceroute:
-		err = doTraceroute(l, st, sr, &chk)
-	case ActRoute:
-		err = doRoute(l, st, sr, &chk)
-	case ActLFIB:
-		err = doLFIB(l, st, sr, &chk)
-	case ActCount:
-		err = doCount(l, st, sr, &chk)
-	case ActShow:
-		var t *network.Table
-		if t, err = l.Table(st.Show.Node, st.Show.Table, st.Show.VRF); err == nil {
-			var b bytes.Buffer
-			err = render.Text(&b, t)
-			sr.Output = b.String()
-		}
-		sr.Summary = fmt.Sprintf("%s %s", st.Show.Node, st.Show.Table)
-	case ActFail, ActRestore, ActMetric:
-		err = doChange(ctx, l, sc, st, sr)
+	if st.Do != nil {
+		err = st.Do.Run(ctx, l, &stepRun{sc: sc, st: st, sr: sr, c: &chk})
 	}
 	sr.Checks = chk.checks
 	switch {
@@ -177,39 +158,11 @@ func runStep(ctx context.Context, l network.Network, sc *Scenario, st *Step) *St
 
 // title is the step's name, or a description of its action.
 func title(st *Step) string {
-	if st.Name != "" {
+	switch {
+	case st.Name != "":
 		return st.Name
-	}
-	vrfIn := func(v string) string {
-		if v == "" {
-			return ""
-		}
-		return " vrf " + v
-	}
-	switch st.Action {
-	case ActPing:
-		return fmt.Sprintf("ping %s -> %s%s", st.Ping.From, st.Ping.To, vrfIn(st.Ping.VRF))
-	case ActTraceroute:
-		return fmt.Sprintf("traceroute %s -> %s%s", st.Traceroute.From, st.Traceroute.To, vrfIn(st.Traceroute.VRF))
-	case ActRoute:
-		return fmt.Sprintf("route %s%s %s", st.Route.Node, vrfIn(st.Route.VRF), st.Route.Prefix)
-	case ActLFIB:
-		return fmt.Sprintf("lfib %s label %d", st.LFIB.Node, st.LFIB.Label)
-	case ActCount:
-		return fmt.Sprintf("count %s %s%s", st.Count.Node, st.Count.Table, vrfIn(st.Count.VRF))
-	case ActShow:
-		return fmt.Sprintf("show %s %s%s", st.Show.Node, st.Show.Table, vrfIn(st.Show.VRF))
-	case ActFail, ActRestore:
-		t := st.Fail
-		if st.Action == ActRestore {
-			t = st.Restore
-		}
-		if t.IsLink() {
-			return fmt.Sprintf("%s link %s–%s", st.Action, t.Link[0], t.Link[1])
-		}
-		return fmt.Sprintf("%s node %s", st.Action, t.Node)
-	case ActMetric:
-		return fmt.Sprintf("metric %s–%s = %d", st.Metric.Link[0], st.Metric.Link[1], st.Metric.Value)
+	case st.Do != nil:
+		return st.Do.Title()
 	}
 	return st.Action
 }
@@ -263,14 +216,14 @@ func pingSummary(r network.PingResult, from string) string {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-func doPing(l network.Network, st *Step, sr *StepReport, c *checker) error {
-	o := probeOpts(st.Ping, st.Walk)
-	r, err := l.Ping(st.Ping.From, st.Ping.To, o)
+func doPing(l network.Network, q *Probe, st *Step, sr *StepReport, c *checker) error {
+	o := probeOpts(q, st.Walk)
+	r, err := l.Ping(q.From, q.To, o)
 	walkOutput(o, sr)
 	if err != nil {
 		return err
 	}
-	sr.Summary = pingSummary(r, st.Ping.From)
+	sr.Summary = pingSummary(r, q.From)
 	e := st.Expect
 	if e == nil {
 		return nil
@@ -296,9 +249,9 @@ func orNone(s string) string {
 	return s
 }
 
-func doTraceroute(l network.Network, st *Step, sr *StepReport, c *checker) error {
-	o := probeOpts(st.Traceroute, st.Walk)
-	tr, err := l.Traceroute(st.Traceroute.From, st.Traceroute.To, o)
+func doTraceroute(l network.Network, q *Probe, st *Step, sr *StepReport, c *checker) error {
+	o := probeOpts(q, st.Walk)
+	tr, err := l.Traceroute(q.From, q.To, o)
 	walkOutput(o, sr)
 	if err != nil {
 		return err
@@ -383,8 +336,7 @@ func labelList[T ~uint32](ls []T) string {
 	return "[" + strings.Join(s, " ") + "]"
 }
 
-func doRoute(l network.Network, st *Step, sr *StepReport, c *checker) error {
-	q := st.Route
+func doRoute(l network.Network, q *TableQuery, st *Step, sr *StepReport, c *checker) error {
 	e := st.Expect
 	ans, err := l.Route(q.Node, q.VRF, q.Prefix)
 	if err != nil && !errors.Is(err, network.ErrNoSuchVRF) {
@@ -444,8 +396,7 @@ func addrOrNone(a netip.Addr) string {
 	return a.String()
 }
 
-func doLFIB(l network.Network, st *Step, sr *StepReport, c *checker) error {
-	q := st.LFIB
+func doLFIB(l network.Network, q *LFIBQuery, st *Step, sr *StepReport, c *checker) error {
 	en, err := l.LFIBEntry(q.Node, mpls.Label(q.Label))
 	if err != nil {
 		return err
@@ -486,8 +437,7 @@ func doLFIB(l network.Network, st *Step, sr *StepReport, c *checker) error {
 	return nil
 }
 
-func doCount(l network.Network, st *Step, sr *StepReport, c *checker) error {
-	q := st.Count
+func doCount(l network.Network, q *TableQuery, st *Step, sr *StepReport, c *checker) error {
 	n, err := l.Count(q.Node, q.Table, q.VRF)
 	if err != nil {
 		return err
@@ -510,21 +460,12 @@ func doCount(l network.Network, st *Step, sr *StepReport, c *checker) error {
 	return nil
 }
 
-func doChange(ctx context.Context, l network.Network, sc *Scenario, st *Step, sr *StepReport) error {
-	var ch network.Change
-	switch st.Action {
-	case ActFail, ActRestore:
-		t := st.Fail
-		if st.Action == ActRestore {
-			t = st.Restore
-		}
-		ch = network.Change{Kind: st.Action, Link: t.Link, Node: t.Node}
-	case ActMetric:
-		ch = network.Change{Kind: network.Metric, Link: st.Metric.Link, Value: st.Metric.Value}
-	}
-	settle := st.Settle
+// doChange applies a change and waits for the network to converge, within
+// the step's settle or the scenario's.
+func doChange(ctx context.Context, l network.Network, ch network.Change, r *stepRun) error {
+	settle := r.st.Settle
 	if settle == 0 {
-		settle = sc.Settle
+		settle = r.sc.Settle
 	}
 	cctx, cancel := context.WithTimeout(ctx, settle)
 	defer cancel()
@@ -533,6 +474,6 @@ func doChange(ctx context.Context, l network.Network, sc *Scenario, st *Step, sr
 	if err := l.Change(cctx, ch); err != nil {
 		return fmt.Errorf("%v (settle %s)", err, settle)
 	}
-	sr.Summary = "converged"
+	r.sr.Summary = "converged"
 	return nil
 }

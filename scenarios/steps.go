@@ -23,7 +23,14 @@ const (
 )
 
 // actions lists the action keys, sorted.
-var actions = []string{ActCount, ActFail, ActLFIB, ActMetric, ActPing, ActRestore, ActRoute, ActShow, ActTraceroute}
+var actions = func() []string {
+	var out []string
+	for _, k := range actionKinds {
+		out = append(out, k.name)
+	}
+	slices.Sort(out)
+	return out
+}()
 
 // Tables that count and show accept.
 var (
@@ -60,7 +67,7 @@ func (sl *loader) step(i int, v *yaml.Node) *Step {
 	}
 	if len(found) > 0 {
 		st.Action = found[0].Key.Value
-		sl.action(st, found[0].Value)
+		st.Do = kindOf(st.Action).decode(sl, found[0].Value)
 	}
 	if v := f.Value("name"); v != nil {
 		st.Name, _ = sl.d.Str("name", v)
@@ -73,7 +80,7 @@ func (sl *loader) step(i int, v *yaml.Node) *Step {
 		}
 	}
 	if e, ok := f["walk"]; ok {
-		if st.Action != "" && st.Action != ActPing && st.Action != ActTraceroute {
+		if st.Action != "" && !kindOf(st.Action).walk {
 			sl.d.Errorf(e.Key, "walk applies only to ping and traceroute steps; this is a %s step", st.Action)
 		} else {
 			st.Walk, _ = sl.d.Bool("walk", e.Value)
@@ -83,29 +90,6 @@ func (sl *loader) step(i int, v *yaml.Node) *Step {
 		st.Expect = sl.expect(st, e)
 	}
 	return st
-}
-
-func (sl *loader) action(st *Step, v *yaml.Node) {
-	switch st.Action {
-	case ActPing:
-		st.Ping = sl.probe(ActPing, v)
-	case ActTraceroute:
-		st.Traceroute = sl.probe(ActTraceroute, v)
-	case ActRoute:
-		st.Route = sl.route(v)
-	case ActLFIB:
-		st.LFIB = sl.lfib(v)
-	case ActCount:
-		st.Count = sl.table(ActCount, v, countTables)
-	case ActShow:
-		st.Show = sl.table(ActShow, v, showTables)
-	case ActFail:
-		st.Fail = sl.target(ActFail, v)
-	case ActRestore:
-		st.Restore = sl.target(ActRestore, v)
-	case ActMetric:
-		st.Metric = sl.metric(v)
-	}
 }
 
 // probe decodes ping: {from, to, vrf, source, ttl} and traceroute: {from,

@@ -44,16 +44,10 @@ type Step struct {
 	Name   string // "" when the file gives none
 	Action string // one of the Act* names
 	Pos    topologies.Pos
-
-	Ping       *Probe // ping (MaxHops unused)
-	Traceroute *Probe // traceroute (TTL unused)
-	Route      *TableQuery
-	LFIB       *LFIBQuery
-	Count      *TableQuery // Node, Table, VRF
-	Show       *TableQuery // Node, Table, VRF
-	Fail       *Target
-	Restore    *Target
-	Metric     *MetricChange
+	// Do is the action: *PingStep, *TracerouteStep, *RouteStep, *LFIBStep,
+	// *CountStep, *ShowStep, *FailStep, *RestoreStep or *MetricStep (nil
+	// when the file gives none).
+	Do Action
 
 	Settle time.Duration // 0: the scenario's default (change steps only)
 	Walk   bool          // ping and traceroute only
@@ -62,7 +56,8 @@ type Step struct {
 
 // IsChange reports whether the step changes the network.
 func (s *Step) IsChange() bool {
-	return s.Action == ActFail || s.Action == ActRestore || s.Action == ActMetric
+	k := kindOf(s.Action)
+	return k != nil && k.change
 }
 
 // Probe is a ping or traceroute.
