@@ -14,6 +14,7 @@ import (
 	"github.com/vpnsim/vpnsim/ce"
 	"github.com/vpnsim/vpnsim/pe"
 	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/vpnpolicy"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
@@ -330,93 +331,41 @@ func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefi
 		if !x.Node.Ifaces[a.IfIndex].Link.Up() {
 			continue
 		}
-		// Connected and static routes enter BGP by redistribution:
-		// ORIGIN incomplete, as IOS gives them. The link's BGP keys set
-		// LOCAL_PREF, MED and SoO on what the PE learns over it from the
-		// CE (its LANs, static or eBGP), not on the link's own subnet.
-		pol := a.Link.BGP
-		lp := pol.LocalPrefOr100()
-		rs := []*vrf.Route{{Prefix: a.Link.Subnet, Proto: vrf.Connected, IfIndex: a.IfIndex, Exported: true,
-			Origin: originIncomplete, LocalPref: 100}}
-		switch a.Routing {
-		case topologies.RoutingStatic:
-			for _, lan := range a.LANs {
-				rs = append(rs, &vrf.Route{Prefix: lan, Proto: vrf.Static, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr, Exported: true,
-					Origin: originIncomplete, LocalPref: lp, MED: pol.MED, SoO: pol.SoO})
-			}
-		case topologies.RoutingEBGP:
-			paths, err := c.att[a].IPv4Paths()
-			if err != nil {
+		var paths []bgp.IPv4Path
+		var ceID netip.Addr
+		if a.Routing == topologies.RoutingEBGP {
+			var err error
+			if paths, err = c.att[a].IPv4Paths(); err != nil {
 				return nil, err
 			}
-			ceID := l.ces[a.CE].Source()
-			for _, p := range paths {
-				if p.FromPeer != a.CE {
-					continue
-				}
-				rs = append(rs, &vrf.Route{Prefix: p.Prefix, Proto: vrf.EBGP, IfIndex: a.IfIndex, CE: a.CE, NextHop: a.CEAddr,
-					ASPath: p.ASPath, Origin: p.Origin, Exported: true, LocalPref: lp, MED: pol.MED, SoO: pol.SoO,
-					RouterID: ceID, PeerID: a.CEAddr})
-			}
+			ceID = l.ces[a.CE].Source()
 		}
-		own[a.VRF.Name] = append(own[a.VRF.Name], rs...)
+		own[a.VRF.Name] = append(own[a.VRF.Name], vpnpolicy.Learned(vpnpolicy.Attachment{IfIndex: a.IfIndex, Subnet: a.Link.Subnet,
+			CE: a.CE, CEAddr: a.CEAddr, CEID: ceID, LANs: a.LANs, Routing: a.Routing, BGP: a.Link.BGP}, paths)...)
 	}
 	for _, v := range x.VRFs {
 		own[v.Name] = append(own[v.Name], c.statics(x, v)...)
-	}
-	// A VRF's export map decides which of its own routes it exports
-	// (to other PEs and to other VRFs on this PE alike).
-	for _, v := range x.VRFs {
-		em := l.Topo.VRF(v.Name).ExportMap
-		for _, r := range own[v.Name] {
-			r.Exported = em.Permits(r.Prefix)
-		}
+		vpnpolicy.MarkExported(own[v.Name], l.Topo.VRF(v.Name).ExportMap)
 	}
 	paths, err := c.vpn[n.Name].VPNv4Paths()
 	if err != nil {
 		return nil, err
 	}
-	// The remote paths a VRF may import, by route target: each VRF then
-	// looks at the paths carrying its import targets, not at every path.
-	byRT := map[vrf.RouteTarget][]int{}
-	for i, p := range paths {
-		if p.FromPeer == "" {
-			continue
-		}
-		for _, rt := range p.RouteTargets {
-			byRT[rt] = append(byRT[rt], i)
-		}
-	}
+	byRT := vpnpolicy.TargetIndex(paths)
 	pr := &peRoutes{pe: x, routes: map[string][]*vrf.Route{}}
 	var idx []int
 	for _, v := range x.VRFs {
-		cands := slices.Clone(own[v.Name])
 		im := l.Topo.VRF(v.Name).ImportMap
-		for _, w := range x.VRFs {
-			if w == v || !v.Imports(w.Export) {
-				continue
-			}
-			for _, r := range own[w.Name] {
-				if !r.Exported || !im.Permits(r.Prefix) {
-					continue
-				}
-				lr := *r
-				lr.FromVRF, lr.Exported = w.Name, false
-				cands = append(cands, &lr)
-			}
-		}
-		idx = idx[:0]
-		for _, rt := range v.Import {
-			idx = append(idx, byRT[rt]...)
-		}
-		slices.Sort(idx) // RIB order, each path once
-		for _, i := range slices.Compact(idx) {
+		cands := slices.Clone(own[v.Name])
+		cands = append(cands, vpnpolicy.Leaked(v, x.VRFs, own, im)...)
+		idx = vpnpolicy.Importable(v, byRT, idx)
+		for _, i := range idx {
 			p := &paths[i]
 			if c.unresolvedRoute(unres, v, *p) {
 				continue // from outside the model: shown, never installed
 			}
-			if !im.Permits(p.Prefix) {
-				continue // the VRF's import map
+			if !vpnpolicy.Imports(im, p.Prefix) {
+				continue
 			}
 			r, ok := c.peCandidate(n, *p)
 			if !ok {
@@ -481,9 +430,7 @@ func (c *control) advertisePE(name string, x *pe.PE) advertised {
 			if !r.Exported {
 				continue
 			}
-			want[vpnKey{v.RD, r.Prefix}] = bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: uint32(c.plans[name].Label(v.Name, r)),
-				NextHop: x.Config.Loopback, RouteTargets: v.Export,
-				ASPath: r.ASPath, Origin: r.Origin, MED: r.MED, LocalPref: exportedLocalPref(r), SiteOfOrigin: r.SoO}
+			want[vpnKey{v.RD, r.Prefix}] = vpnpolicy.Advertised(v, r, c.plans[name].Label(v.Name, r), x.Config.Loopback)
 		}
 	}
 	have := c.advVPN[name]
@@ -517,20 +464,7 @@ func (c *control) advertisePE(name string, x *pe.PE) advertised {
 		if sp == nil {
 			continue
 		}
-		// What the VRF holds goes to the CE with the AS path it
-		// carried (GoBGP prepends the provider's AS), never back to the
-		// CE it came from, never to a link of the same Site of Origin.
-		want := map[netip.Prefix]bgp.IPv4Route{}
-		soo := a.Link.BGP.SoO
-		for _, r := range a.VRF.Routes() {
-			if r.Proto == vrf.EBGP && r.CE == a.CE {
-				continue
-			}
-			if soo != (vrf.RouteTarget{}) && r.SoO == soo {
-				continue
-			}
-			want[r.Prefix] = bgp.IPv4Route{Prefix: r.Prefix, NextHop: a.Addr, ASPath: r.ASPath, Origin: r.Origin}
-		}
+		want := vpnpolicy.ToCE(a.VRF.Routes(), a.CE, a.Link.BGP.SoO, a.Addr)
 		ch, err := syncIPv4(sp, c.advIPv4[sp], want)
 		if err != nil {
 			out.err = err
@@ -616,22 +550,8 @@ func (c *control) installCEs() error {
 	return nil
 }
 
-// originIncomplete is ORIGIN incomplete ("?"), which redistributed
-// connected and static routes carry.
-const originIncomplete = 2
-
 func sameIPv4(a, b bgp.IPv4Route) bool {
 	return a.Prefix == b.Prefix && a.NextHop == b.NextHop && a.Origin == b.Origin && slices.Equal(a.ASPath, b.ASPath)
-}
-
-// exportedLocalPref is the LOCAL_PREF a PE sets on a route it exports: none
-// for the default 100 (GoBGP then sends 100 over iBGP, as IOS does, and
-// the PE's table shows none for its own route), the link's otherwise.
-func exportedLocalPref(r *vrf.Route) uint32 {
-	if r.LocalPref == 100 {
-		return 0
-	}
-	return r.LocalPref
 }
 
 // staticOn is one static route of a VRF on a PE: the attachment its next
@@ -671,11 +591,9 @@ func (c *control) statics(x *pe.PE, v *vrf.VRF) []*vrf.Route {
 	for _, s := range staticsOn(c.l.Topo, x, v) {
 		switch {
 		case s.att == nil:
-			out = append(out, &vrf.Route{Prefix: s.Prefix, Proto: vrf.Static, IfIndex: -1, Discard: true,
-				Origin: originIncomplete, LocalPref: 100})
+			out = append(out, vpnpolicy.Static(s.Prefix, true, -1, "", netip.Addr{}))
 		case x.Node.Ifaces[s.att.IfIndex].Link.Up():
-			out = append(out, &vrf.Route{Prefix: s.Prefix, Proto: vrf.Static, IfIndex: s.att.IfIndex, CE: s.att.CE, NextHop: s.att.CEAddr,
-				Origin: originIncomplete, LocalPref: 100})
+			out = append(out, vpnpolicy.Static(s.Prefix, false, s.att.IfIndex, s.att.CE, s.att.CEAddr))
 		}
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/vpnpolicy"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
@@ -46,24 +47,7 @@ func (c *control) rrCandidate(n *topologies.Node, p bgp.VPNPath) (*vrf.Route, bo
 	if !ok {
 		return nil, false // RFC 4271 section 9.1.2.1: the next hop does not resolve
 	}
-	return pathRoute(p, nh, cost), true
-}
-
-// pathRoute is a VPN path as a route for the decision process: a missing
-// LOCAL_PREF counts as 100 (IOS, FRR), the ORIGINATOR_ID stands for the
-// router ID (RFC 4456 section 9).
-func pathRoute(p bgp.VPNPath, pe string, cost uint32) *vrf.Route {
-	rid := p.OriginatorID
-	if !rid.IsValid() {
-		rid = p.PeerRouterID
-	}
-	lp := p.LocalPref
-	if lp == 0 {
-		lp = 100
-	}
-	return &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: pe, NextHop: p.NextHop, Label: mplsLabel(p.Label), RD: p.RD,
-		RTs: p.RouteTargets, LocalPref: lp, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED, IGPCost: cost,
-		ClusterLen: len(p.ClusterList), RouterID: rid, PeerID: p.PeerRouterID, SoO: p.SiteOfOrigin}
+	return vpnpolicy.Received(p, nh, cost), true
 }
 
 // rrTable is one reflector's BGP table as it would print it: what it
@@ -237,5 +221,5 @@ func (c *control) peCandidate(n *topologies.Node, p bgp.VPNPath) (*vrf.Route, bo
 	}
 	remote := c.l.NodeByLoopback(p.NextHop)
 	cost, _ := x.Tables.Dist(remote)
-	return pathRoute(p, remote, cost), true
+	return vpnpolicy.Received(p, remote, cost), true
 }

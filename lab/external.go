@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/vpnsim/vpnsim/bgp"
+	"github.com/vpnsim/vpnsim/vpnpolicy"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
@@ -55,7 +56,7 @@ func (c *control) unresolvedRoute(into map[string]map[netip.Prefix]*vrf.Route, v
 	if len(c.l.Topo.ExternalPeers) == 0 || p.FromPeer == "" || !v.Imports(p.RouteTargets) || c.fromModel(p) {
 		return false
 	}
-	r := pathRoute(p, "", 0) // no PE of the model, no IGP cost
+	r := vpnpolicy.Received(p, "", 0) // no PE of the model, no IGP cost
 	m := into[v.Name]
 	if m == nil {
 		m = map[netip.Prefix]*vrf.Route{}

@@ -6,12 +6,9 @@ import (
 	"slices"
 
 	"github.com/vpnsim/vpnsim/bgp"
-	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/topologies"
 	"github.com/vpnsim/vpnsim/vrf"
 )
-
-func mplsLabel(v uint32) mpls.Label { return mpls.Label(v) }
 
 func compareStrings(a, b string) int { return cmp.Compare(a, b) }
 
