@@ -74,11 +74,11 @@ type WalkStep struct {
 
 // PingResponse is what one echo request brought back.
 type PingResponse struct {
-	Result    string   `json:"result"`
-	ReplyFrom string   `json:"reply_from,omitempty"`
-	ReplyAddr string   `json:"reply_addr,omitempty"`
-	RTTms     float64  `json:"rtt_ms"`
-	Labels    []uint32 `json:"labels,omitempty"`
+	Result    string       `json:"result"`
+	ReplyFrom string       `json:"reply_from,omitempty"`
+	ReplyAddr string       `json:"reply_addr,omitempty"`
+	RTTms     float64      `json:"rtt_ms"`
+	Labels    []mpls.Label `json:"labels,omitempty"`
 	// Code is an unreachable's ICMP code (1 host unreachable, ...).
 	Code      *uint8 `json:"code,omitempty"`
 	DroppedAt string `json:"dropped_at,omitempty"`
@@ -245,7 +245,7 @@ func PingOf(r network.PingResult) PingResponse {
 		p.ReplyAddr = r.ReplyAddr.String()
 	}
 	for _, e := range r.Labels {
-		p.Labels = append(p.Labels, uint32(e.Label))
+		p.Labels = append(p.Labels, e.Label)
 	}
 	if r.Result == network.Lost && r.DroppedAt != "" {
 		p.Reason = r.Reason.String()
@@ -267,7 +267,7 @@ func (p PingResponse) Answer() network.PingResult {
 		r.Code = *p.Code
 	}
 	for i, l := range p.Labels {
-		r.Labels = append(r.Labels, mpls.StackEntry{Label: mpls.Label(l), Bottom: i == len(p.Labels)-1})
+		r.Labels = append(r.Labels, mpls.StackEntry{Label: l, Bottom: i == len(p.Labels)-1})
 	}
 	return r
 }

@@ -7,6 +7,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/vpnsim/vpnsim/internal/yamlx"
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -97,10 +98,10 @@ func (sl *loader) expectTrace(x *Expect, f yamlx.Fields) {
 	}
 	if v := f.Value("labels"); v != nil {
 		if entries, ok := sl.d.Pairs(v, "labels"); ok {
-			x.TraceLabels = map[string][]uint32{}
+			x.TraceLabels = map[string][]mpls.Label{}
 			for _, e := range entries {
 				sl.nodeNamed("labels", e.Key, e.Key.Value)
-				if ls, ok := sl.d.Uints("labels", e.Value, 0, MaxLabel); ok {
+				if ls, ok := sl.labels("labels", e.Value); ok {
 					x.TraceLabels[e.Key.Value] = ls
 				}
 			}
@@ -147,7 +148,7 @@ func (sl *loader) expectRoute(x *Expect, f yamlx.Fields) {
 		}
 	}
 	if v := f.Value("labels"); v != nil {
-		x.RouteLabels, _ = sl.d.Uints("labels", v, 0, MaxLabel)
+		x.RouteLabels, _ = sl.labels("labels", v)
 	}
 	if v := f.Value("error"); v != nil {
 		x.Error, _ = sl.d.Enum("error", v, routeErrors...)
@@ -196,7 +197,7 @@ func (sl *loader) expectLFIB(x *Expect, f yamlx.Fields) {
 		x.Op, _ = sl.d.Enum("op", v, lfibOps...)
 	}
 	if v := f.Value("out-labels"); v != nil {
-		x.OutLabels, _ = sl.d.Uints("out-labels", v, 0, MaxLabel)
+		x.OutLabels, _ = sl.labels("out-labels", v)
 	}
 	if v := f.Value("via"); v != nil {
 		if name, _ := sl.node("via", v); name != "" {
@@ -236,4 +237,18 @@ func (sl *loader) expectCount(x *Expect, f yamlx.Fields) {
 	if x.AtLeast != nil && x.AtMost != nil && *x.AtLeast > *x.AtMost {
 		sl.d.Errorf(f["at-most"].Value, "at-most: %d is less than at-least (%d); no count can hold both", *x.AtMost, *x.AtLeast)
 	}
+}
+
+// labels decodes a list of label values (an empty list is the expectation
+// "no labels").
+func (sl *loader) labels(key string, v *yaml.Node) ([]mpls.Label, bool) {
+	us, ok := sl.d.Uints(key, v, 0, MaxLabel)
+	if !ok {
+		return nil, false
+	}
+	ls := make([]mpls.Label, len(us))
+	for i, u := range us {
+		ls[i] = mpls.Label(u)
+	}
+	return ls, true
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpnsim/vpnsim/internal/diag"
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -104,7 +105,7 @@ steps:
 		t.Fatalf("%+v", sc)
 	}
 	pos := func(line, col int) topologies.Pos { return topologies.Pos{Line: line, Column: col} }
-	u := func(x ...uint32) []uint32 { return append([]uint32{}, x...) }
+	u := func(x ...mpls.Label) []mpls.Label { return append([]mpls.Label{}, x...) }
 	n := func(i int) *int { return &i }
 	f, tr := false, true
 	s := sc.Steps
@@ -117,7 +118,7 @@ steps:
 		{*s[1].Expect, Expect{Pos: pos(9, 13), Result: "lost", DroppedAt: "PE1"}},
 		{do[*TracerouteStep](s[2]).Probe, Probe{From: "A1", To: netip.MustParseAddr("10.1.2.1"), MaxHops: 8}},
 		{*s[2].Expect, Expect{Pos: pos(12, 7), Hops: []string{"PE1", "*", "P2"},
-			TraceLabels: map[string][]uint32{"P1": {17, 100001}, "PE2": u()},
+			TraceLabels: map[string][]mpls.Label{"P1": {17, 100001}, "PE2": u()},
 			StackDepth:  map[string]int{"P1": 2, "PE2": 0}, Reached: &f}},
 		{*s[3].Expect, Expect{Pos: pos(17, 13), Present: &tr, NextHop: netip.MustParseAddr("10.0.0.4"), Via: []string{"P1"}, RouteLabels: u(17, 100000)}},
 		{do[*RouteStep](s[4]).TableQuery, TableQuery{Node: "P1", Prefix: netip.MustParsePrefix("10.0.0.4/32")}},

@@ -257,7 +257,7 @@ func doTraceroute(l network.Network, q *Probe, st *Step, sr *StepReport, c *chec
 		return err
 	}
 	var hops []string
-	received := map[string][]uint32{}
+	received := map[string][]mpls.Label{}
 	var lines strings.Builder
 	for _, h := range tr.Hops {
 		name := h.ReplyFrom
@@ -267,9 +267,9 @@ func doTraceroute(l network.Network, q *Probe, st *Step, sr *StepReport, c *chec
 		} else {
 			lines.WriteString(render.HopLine(h) + "\n")
 			if _, seen := received[name]; !seen {
-				ls := make([]uint32, len(h.Labels))
+				ls := make([]mpls.Label, len(h.Labels))
 				for i, e := range h.Labels {
-					ls[i] = uint32(e.Label)
+					ls[i] = e.Label
 				}
 				received[name] = ls
 			}
@@ -328,7 +328,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 func list(s []string) string { return "[" + strings.Join(s, " ") + "]" }
 
-func labelList[T ~uint32](ls []T) string {
+func labelList(ls []mpls.Label) string {
 	s := make([]string, len(ls))
 	for i, l := range ls {
 		s[i] = strconv.FormatUint(uint64(l), 10)
@@ -397,7 +397,7 @@ func addrOrNone(a netip.Addr) string {
 }
 
 func doLFIB(l network.Network, q *LFIBQuery, st *Step, sr *StepReport, c *checker) error {
-	en, err := l.LFIBEntry(q.Node, mpls.Label(q.Label))
+	en, err := l.LFIBEntry(q.Node, q.Label)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/vpnsim/vpnsim/internal/yamlx"
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -164,7 +165,7 @@ func (sl *loader) lfib(v *yaml.Node) *LFIBQuery {
 	}
 	if v := f.Value("label"); v != nil {
 		x, _ := sl.d.Int("label", v, 0, MaxLabel)
-		q.Label = uint32(x)
+		q.Label = mpls.Label(x)
 	}
 	return q
 }

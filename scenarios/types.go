@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vpnsim/vpnsim/internal/diag"
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -81,7 +82,7 @@ type TableQuery struct {
 // LFIBQuery looks one incoming label up.
 type LFIBQuery struct {
 	Node  string
-	Label uint32
+	Label mpls.Label
 }
 
 // Target is what a fail or restore acts on: a link or a node.
@@ -111,20 +112,20 @@ type Expect struct {
 	DroppedAt string
 
 	// traceroute
-	Hops        []string            // "*" for a silent TTL
-	TraceLabels map[string][]uint32 // node -> label stack it received, outermost first
+	Hops        []string                // "*" for a silent TTL
+	TraceLabels map[string][]mpls.Label // node -> label stack it received, outermost first
 	StackDepth  map[string]int
 	Reached     *bool
 
 	// route and lfib
 	Present     *bool
-	NextHop     netip.Addr // route: valid when set
-	Via         []string   // route: a set; lfib: one neighbour
-	RouteLabels []uint32   // route: labels pushed, outermost first
-	Error       string     // route: no-such-vrf
-	Op          string     // lfib: swap | pop | pop-lookup
-	OutLabels   []uint32   // lfib
-	VRF         string     // lfib
+	NextHop     netip.Addr   // route: valid when set
+	Via         []string     // route: a set; lfib: one neighbour
+	RouteLabels []mpls.Label // route: labels pushed, outermost first
+	Error       string       // route: no-such-vrf
+	Op          string       // lfib: swap | pop | pop-lookup
+	OutLabels   []mpls.Label // lfib
+	VRF         string       // lfib
 
 	// count
 	Equals, AtLeast, AtMost *int
