@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vpnsim/vpnsim/bgp"
@@ -30,6 +31,8 @@ func (l *Lab) Table(node, name, vrfName string) (*network.Table, error) {
 		t.LFIB, t.Absent = l.lfibTable(n)
 	case "ldp":
 		t.LDP, t.Absent = l.ldpTable(n)
+	case "ldp-neighbors":
+		t.LDPPeers, t.Absent = l.ldpNeighbors(n)
 	case "bgp":
 		t.BGP = l.bgpTable(n)
 	case "vrfs":
@@ -71,20 +74,20 @@ func (l *Lab) routeTable(n *topologies.Node, vrfName string) (*network.RouteTabl
 		for _, r := range c.Routes() {
 			for _, nh := range r.NextHops {
 				t.Rows = append(t.Rows, network.RouteRow{Code: ceCode(r.Proto), Prefix: r.Prefix, NextHop: nh.Addr,
-					Neighbor: nh.PE, Interface: l.nodes[n.Name].Ifaces[nh.IfIndex].Name})
+					Neighbor: nh.PE, Interface: l.nodes[n.Name].Ifaces[nh.IfIndex].Name, Distance: ceDistance(r.Proto)})
 			}
 		}
 		return t, nil
 	}
 	t := &network.RouteTable{Kind: network.CoreRoutes}
 	for _, rt := range l.Core.Router(n.Name).Routes {
-		code := "C"
+		code, ad := "C", uint8(0)
 		if rt.Proto != "connected" {
-			code = "i"
+			code, ad = "i", 115 // IS-IS
 		}
 		for _, nh := range rt.NextHops {
 			t.Rows = append(t.Rows, network.RouteRow{Code: code, Prefix: rt.Prefix, NextHop: nh.Addr, Neighbor: nh.Neighbor,
-				Interface: nh.Interface, Metric: rt.Metric})
+				Interface: nh.Interface, Metric: rt.Metric, Distance: ad})
 		}
 	}
 	return t, nil
@@ -92,7 +95,10 @@ func (l *Lab) routeTable(n *topologies.Node, vrfName string) (*network.RouteTabl
 
 // vrfRouteRow is one installed route of a VRF.
 func (l *Lab) vrfRouteRow(n *topologies.Node, r *vrf.Route) network.RouteRow {
-	row := network.RouteRow{Code: r.Proto.Code(), Prefix: r.Prefix}
+	row := network.RouteRow{Code: r.Proto.Code(), Prefix: r.Prefix, Distance: uint8(r.Proto.Distance())}
+	if r.Proto == vrf.IBGP || r.Proto == vrf.EBGP {
+		row.Metric = r.MED
+	}
 	if r.Proto == vrf.IBGP {
 		row.NextHop, row.Neighbor, row.Labels, row.RD = r.NextHop, r.PE, l.PushedLabels(n.Name, r), r.RD
 		return row
@@ -135,7 +141,7 @@ func (l *Lab) vpnv4Table(n *topologies.Node) (*network.VPNv4Table, string, error
 		t.AnyInvalid = t.AnyInvalid || !valid[i]
 		t.Rows[i] = network.VPNv4Row{RD: p.RD, Prefix: p.Prefix, NextHop: p.NextHop, Valid: valid[i], Best: best[i], Outside: outside,
 			From: p.FromPeer, MED: p.MED, LocalPref: p.LocalPref, Label: mpls.Label(p.Label), RouteTargets: p.RouteTargets,
-			ASPath: p.ASPath, Origin: p.Origin}
+			ASPath: p.ASPath, Origin: p.Origin, PeerID: p.PeerRouterID, OriginatorID: p.OriginatorID, ClusterList: p.ClusterList}
 	}
 	return t, "", nil
 }
@@ -168,7 +174,7 @@ func (l *Lab) ldpTable(n *topologies.Node) ([]network.LDPRow, string) {
 	for _, b := range r.Bindings() {
 		row := network.LDPRow{FEC: b.FEC, Local: b.Local}
 		for _, rb := range b.Remote {
-			row.Remote = append(row.Remote, network.LDPBinding{Neighbor: rb.Neighbor, Label: rb.Label})
+			row.Remote = append(row.Remote, network.LDPBinding{Neighbor: rb.Neighbor, LSR: l.Topo.Node(rb.Neighbor).Loopback, Label: rb.Label})
 		}
 		rows = append(rows, row)
 	}
@@ -255,7 +261,9 @@ func (l *Lab) vrfTable(n *topologies.Node) ([]network.VRFRow, string) {
 				ifs = append(ifs, x.Node.Ifaces[a.IfIndex].Name)
 			}
 		}
-		rows = append(rows, network.VRFRow{Name: v.Name, RD: v.RD, Import: v.Import, Export: v.Export, Interfaces: ifs, Routes: len(v.Routes())})
+		tv := l.Topo.VRF(v.Name)
+		rows = append(rows, network.VRFRow{Name: v.Name, RD: v.RD, Import: v.Import, Export: v.Export, Interfaces: ifs, Routes: len(v.Routes()),
+			ImportMap: tv.ImportMap != nil, ExportMap: tv.ExportMap != nil, LabelMode: string(l.Topo.Provider.VPNLabelAllocation)})
 	}
 	return rows, ""
 }
@@ -280,6 +288,43 @@ func (l *Lab) interfaceTable(n *topologies.Node) []network.InterfaceRow {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// ldpNeighbors are the node's LDP sessions: one with each provider
+// router adjacent over an up link (LDP runs on every provider link).
+func (l *Lab) ldpNeighbors(n *topologies.Node) ([]network.LDPNeighbor, string) {
+	r := l.Core.Router(n.Name)
+	if r == nil {
+		return nil, fmt.Sprintf("%s is a CE: it runs no LDP", n.Name)
+	}
+	var out []network.LDPNeighbor
+	for _, hop := range r.Neighbors() {
+		if len(out) == 0 || out[len(out)-1].Neighbor != hop.Neighbor {
+			nb := l.Topo.Node(hop.Neighbor)
+			addrs := []netip.Addr{nb.Loopback}
+			for _, ifc := range nb.Interfaces {
+				if !ifc.Link.IsAttachment() { // VRF interfaces are not bound to LDP
+					addrs = append(addrs, ifc.Addr.Addr())
+				}
+			}
+			slices.SortFunc(addrs, netip.Addr.Compare)
+			out = append(out, network.LDPNeighbor{Neighbor: hop.Neighbor, PeerID: nb.Loopback, LocalID: n.Loopback, Addresses: addrs})
+		}
+		last := &out[len(out)-1]
+		last.Sources = append(last.Sources, network.LDPSource{Interface: hop.Interface, Src: hop.Addr})
+	}
+	return out, ""
+}
+
+// ceDistance is the administrative distance of a CE's route.
+func ceDistance(proto string) uint8 {
+	switch proto {
+	case "connected":
+		return 0
+	case "static":
+		return 1
+	}
+	return 20
 }
 
 func ceCode(proto string) string {

@@ -8,7 +8,7 @@ import (
 )
 
 // Tables is every table name Table knows, in the order help lists them.
-var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "bgp", "vrfs", "interfaces"}
+var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "ldp-neighbors", "bgp", "vrfs", "interfaces"}
 
 // Table is one of a node's tables as typed rows. Name says which field is
 // set; Absent, when not empty, says why the node has no such table (a CE
@@ -23,6 +23,7 @@ type Table struct {
 	VPNv4      *VPNv4Table    `json:"vpnv4,omitempty"`
 	LFIB       []LFIBRow      `json:"lfib,omitempty"`
 	LDP        []LDPRow       `json:"ldp,omitempty"`
+	LDPPeers   []LDPNeighbor  `json:"ldp_neighbors,omitempty"`
 	BGP        []BGPSession   `json:"bgp,omitempty"`
 	VRFs       []VRFRow       `json:"vrfs,omitempty"`
 	Interfaces []InterfaceRow `json:"interfaces,omitempty"`
@@ -54,7 +55,8 @@ type RouteRow struct {
 	// names the remote PE only; Null0 is a discard route.
 	Neighbor  string       `json:"neighbor,omitempty"`
 	Interface string       `json:"interface,omitempty"`
-	Metric    uint32       `json:"metric,omitempty"`   // a provider router's IGP metric
+	Metric    uint32       `json:"metric,omitempty"`   // the IGP metric (IS-IS), or a BGP route's MED
+	Distance  uint8        `json:"distance,omitempty"` // administrative distance: 0 connected, 1 static, 20 eBGP, 115 IS-IS, 200 iBGP
 	Labels    []mpls.Label `json:"labels,omitempty"`   // a VPN route: the stack pushed, outermost first; nil otherwise
 	RD        vrf.RD       `json:"rd,omitzero"`        // a VPN route (or an unresolved one): the RD it came with
 	FromVRF   string       `json:"from_vrf,omitempty"` // a route leaked from another VRF of the PE
@@ -85,6 +87,11 @@ type VPNv4Row struct {
 	RouteTargets []vrf.RouteTarget `json:"route_targets,omitempty"`
 	ASPath       []uint32          `json:"as_path,omitempty"`
 	Origin       uint8             `json:"origin,omitempty"` // 0 IGP, 1 EGP, 2 incomplete
+	// Where a received path came from: the peer's router ID, and what a
+	// reflector added (RFC 4456).
+	PeerID       netip.Addr   `json:"peer_id,omitzero"`
+	OriginatorID netip.Addr   `json:"originator_id,omitzero"`
+	ClusterList  []netip.Addr `json:"cluster_list,omitempty"`
 }
 
 // LFIBRow is one next hop of one LFIB entry (`show mpls forwarding-table`).
@@ -110,6 +117,7 @@ type LDPRow struct {
 // LDPBinding is the label one neighbour advertised.
 type LDPBinding struct {
 	Neighbor string     `json:"neighbor,omitempty"`
+	LSR      netip.Addr `json:"lsr,omitzero"` // the neighbour's LDP router ID (its loopback)
 	Label    mpls.Label `json:"label,omitempty"`
 }
 
@@ -140,6 +148,9 @@ type VRFRow struct {
 	Export     []vrf.RouteTarget `json:"export,omitempty"`
 	Interfaces []string          `json:"interfaces,omitempty"`
 	Routes     int               `json:"routes,omitempty"`
+	ImportMap  bool              `json:"import_map,omitempty"` // an import map filters what it imports
+	ExportMap  bool              `json:"export_map,omitempty"` // an export map filters what it exports
+	LabelMode  string            `json:"label_mode,omitempty"` // per-prefix, per-vrf or per-ce
 }
 
 // InterfaceRow is one interface (`show ip interface brief`).
@@ -151,4 +162,20 @@ type InterfaceRow struct {
 	HasMetric bool         `json:"has_metric,omitempty"` // a provider link's interface
 	Metric    uint32       `json:"metric,omitempty"`
 	VRF       string       `json:"vrf,omitempty"`
+}
+
+// LDPNeighbor is one LDP session of the node (`show mpls ldp neighbor`):
+// with every up adjacent provider router (LDP runs on every provider link).
+type LDPNeighbor struct {
+	Neighbor  string       `json:"neighbor"`
+	PeerID    netip.Addr   `json:"peer_id"`   // the neighbour's LDP router ID (its loopback)
+	LocalID   netip.Addr   `json:"local_id"`  // the node's own
+	Sources   []LDPSource  `json:"sources"`   // the links it is discovered over
+	Addresses []netip.Addr `json:"addresses"` // the neighbour's addresses, bound to its LDP ID
+}
+
+// LDPSource is one discovery source of an LDP neighbour.
+type LDPSource struct {
+	Interface string     `json:"interface"`
+	Src       netip.Addr `json:"src"` // the neighbour's address on the link
 }

@@ -63,6 +63,8 @@ func layout(t *network.Table) (*grid, error) {
 		lfib(g, t.LFIB)
 	case "ldp":
 		ldp(g, t.LDP)
+	case "ldp-neighbors":
+		ldpNeighbors(g, t.LDPPeers)
 	case "bgp":
 		bgpSessions(g, t.Node, t.BGP)
 	case "vrfs":
@@ -241,6 +243,21 @@ func ldp(g *grid, rows []network.LDPRow) {
 			rs = append(rs, fmt.Sprintf("%s:%s", rb.Neighbor, LabelName(rb.Label)))
 		}
 		g.row(b.FEC.String(), LabelName(b.Local), strings.Join(rs, "  "))
+	}
+}
+
+func ldpNeighbors(g *grid, rows []network.LDPNeighbor) {
+	g.head("Neighbor", "LDP ID", "Local LDP ID", "Discovered over", "Addresses")
+	g.columns("neighbor", "ldp_id", "local_ldp_id", "discovered_over", "addresses")
+	for _, n := range rows {
+		var src, addrs []string
+		for _, s := range n.Sources {
+			src = append(src, s.Interface+" "+s.Src.String())
+		}
+		for _, a := range n.Addresses {
+			addrs = append(addrs, a.String())
+		}
+		g.row(n.Neighbor, n.PeerID.String()+":0", n.LocalID.String()+":0", strings.Join(src, ", "), strings.Join(addrs, " "))
 	}
 }
 

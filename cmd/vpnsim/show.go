@@ -25,6 +25,7 @@ one table of NODE as network engineers read it:
   vpnv4       every VPNv4 path the node's BGP holds, grouped by route distinguisher
   lfib        the label forwarding table (like show mpls forwarding-table)
   ldp         LDP bindings: the local label and every neighbour's, per FEC
+  ldp-neighbors  LDP sessions: each neighbour's LDP ID, the links it is found on, its addresses
   bgp         BGP sessions and their state
   vrfs        the node's VRFs: RD, import and export route targets, interfaces
   interfaces  interfaces, addresses, neighbours, link state and metrics`,
