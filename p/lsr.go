@@ -3,6 +3,7 @@ package p
 import (
 	"net/netip"
 
+	"github.com/vpnsim/vpnsim/host"
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/sim"
@@ -266,8 +267,7 @@ func (r *LSR) vpnEntry(f *packet.Frame) *mpls.Entry {
 // expiredAtEgress answers a packet whose IP TTL ran out as its VPN label was
 // popped: the time exceeded goes back through the VRF the label names.
 func (r *LSR) expiredAtEgress(f *packet.Frame, e *mpls.Entry, in int) {
-	orig := f.IP()
-	if orig.IsICMPError() || r.VPN == nil {
+	if r.VPN == nil {
 		r.Node.Drop(f, sim.DropTTLExpired)
 		return
 	}
@@ -275,14 +275,15 @@ func (r *LSR) expiredAtEgress(f *packet.Frame, e *mpls.Entry, in int) {
 	// customer's traceroute never shows a provider address, which pipe
 	// mode exists to hide (the core-facing address arrived on is not in
 	// the customer's VRF at all).
-	src := r.VPN.VRFSource(e.VRF, orig.Dst())
+	src := r.VPN.VRFSource(e.VRF, f.IP().Dst())
 	if !src.IsValid() {
 		src = r.IfaceAddr(in)
 	}
-	msg := packet.Error(orig, src, packet.ICMPTimeExceeded, 0, []mpls.StackEntry{{Label: e.In, Bottom: true, TTL: 1}})
-	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
+	ef := host.Error(r.Node, f, src, packet.ICMPTimeExceeded, 0, []mpls.StackEntry{{Label: e.In, Bottom: true, TTL: 1}})
 	r.Node.Drop(f, sim.DropTTLExpired)
-	r.VPN.ForwardVPN(ef, &mpls.Entry{In: e.In, Op: mpls.OpPopLookup, VRF: e.VRF}, in)
+	if ef != nil {
+		r.VPN.ForwardVPN(ef, &mpls.Entry{In: e.In, Op: mpls.OpPopLookup, VRF: e.VRF}, in)
+	}
 }
 
 // labelTTLExpired answers a labelled packet whose TTL ran out: an ICMP time
@@ -296,17 +297,16 @@ func (r *LSR) labelTTLExpired(f *packet.Frame, in int, vpn *mpls.Entry) {
 	stack := f.Stack()
 	orig := f.IP()
 	r.Node.Drop(f, sim.DropTTLExpired)
-	if orig.IsICMPError() {
-		return
-	}
 	src := r.IfaceAddr(in)
 	if vpn != nil {
 		if a := r.VPN.VRFSource(vpn.VRF, orig.Dst()); a.IsValid() {
 			src = a
 		}
 	}
-	msg := packet.Error(orig, src, packet.ICMPTimeExceeded, 0, stack)
-	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
+	ef := host.Error(r.Node, f, src, packet.ICMPTimeExceeded, 0, stack)
+	if ef == nil {
+		return
+	}
 	// One label and an IP route back to the source (global traffic, not a
 	// customer's): the answer goes straight back by the global table, as
 	// IOS sends it; only a VPN packet, whose source this router cannot
@@ -326,16 +326,13 @@ func (r *LSR) labelTTLExpired(f *packet.Frame, in int, vpn *mpls.Entry) {
 // icmpError sends an ICMP error about f's IP packet from interface in's
 // address, by the global table. No error is sent about an ICMP error.
 func (r *LSR) icmpError(f *packet.Frame, in int, typ, code uint8, stack []mpls.StackEntry) {
-	orig := f.IP()
-	if orig.IsICMPError() {
-		return
-	}
 	src := r.Config.Loopback
 	if in >= 0 {
 		src = r.IfaceAddr(in)
 	}
-	msg := packet.Error(orig, src, typ, code, stack)
-	r.Originate(packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe}))
+	if e := host.Error(r.Node, f, src, typ, code, stack); e != nil {
+		r.Originate(e)
+	}
 }
 
 func (r *LSR) unreachable(f *packet.Frame) {
@@ -345,24 +342,9 @@ func (r *LSR) unreachable(f *packet.Frame) {
 
 // local handles a packet addressed to the router itself.
 func (r *LSR) local(f *packet.Frame) {
-	if reply := Answer(r.Node, f); reply != nil {
+	if reply := host.Answer(r.Node, f); reply != nil {
 		r.Originate(reply)
 	}
-}
-
-// Answer is the IP stack every node shares for packets addressed to it: an
-// echo request gets an echo reply from the address pinged; anything else is
-// delivered to the node's observers (probes waiting for answers).
-func Answer(n *sim.Node, f *packet.Frame) *packet.Frame {
-	ip := f.IP()
-	if ip.Protocol() == packet.ProtoICMP && len(ip.Payload()) >= 8 && packet.ICMP(ip.Payload()).Type() == packet.ICMPEchoRequest {
-		n.Note("echo request for %s: reply", ip.Dst())
-		n.Deliver(f)
-		return packet.NewFrame(packet.EchoReply(ip, ip.Dst()), packet.Meta{Origin: n.Name, Probe: f.Probe})
-	}
-	n.Note("delivered to %s", n.Name)
-	n.Deliver(f)
-	return nil
 }
 
 // pick chooses among equal-cost next hops by the packet's flow hash.

@@ -9,6 +9,7 @@ package pe
 import (
 	"net/netip"
 
+	"github.com/vpnsim/vpnsim/host"
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/p"
 	"github.com/vpnsim/vpnsim/packet"
@@ -174,7 +175,7 @@ func (pe *PE) isLocal(v *vrf.VRF, dst netip.Addr) bool {
 }
 
 func (pe *PE) local(v *vrf.VRF, f *packet.Frame) {
-	if reply := p.Answer(pe.Node, f); reply != nil {
+	if reply := host.Answer(pe.Node, f); reply != nil {
 		pe.Originate(v, reply)
 	}
 }
@@ -248,18 +249,15 @@ func (pe *PE) forward(v *vrf.VRF, f *packet.Frame, in int) {
 // of the interface f arrived on (the PE's first address in v when the PE
 // built f itself).
 func (pe *PE) icmpError(v *vrf.VRF, f *packet.Frame, in int, typ, code uint8) {
-	orig := f.IP()
-	if orig.IsICMPError() {
-		return
-	}
 	var src netip.Addr
 	if in >= 0 {
 		src = pe.IfaceAddr(in)
 	} else {
 		src, _ = pe.FirstAddr(v)
 	}
-	msg := packet.Error(orig, src, typ, code, nil)
-	pe.Originate(v, packet.NewFrame(msg, packet.Meta{Origin: pe.Node.Name, Probe: f.Probe}))
+	if e := host.Error(pe.Node, f, src, typ, code, nil); e != nil {
+		pe.Originate(v, e)
+	}
 }
 
 func outLabels(ls []mpls.Label) string {
