@@ -162,7 +162,7 @@ func (l *Lab) probeOnce(from string, dst netip.Addr, o ProbeOptions, ttl uint8) 
 		if v == nil {
 			return PingResult{}, fmt.Errorf("%s has no VRF %s", from, o.VRF)
 		}
-		x.Originate(v, f)
+		x.OriginateIn(v, f)
 	default:
 		l.lsrs[from].Originate(f)
 	}
