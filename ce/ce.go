@@ -11,7 +11,7 @@ import (
 
 	"github.com/gaissmai/bart"
 
-	"github.com/vpnsim/vpnsim/p"
+	"github.com/vpnsim/vpnsim/host"
 	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/sim"
 	"github.com/vpnsim/vpnsim/topologies"
@@ -130,9 +130,8 @@ func (c *CE) Receive(f *packet.Frame, in int) {
 	if ttl <= 1 {
 		c.Node.Note("TTL expired: time exceeded to %s", ip.Src())
 		c.Node.Drop(f, sim.DropTTLExpired)
-		if !ip.IsICMPError() {
-			msg := packet.Error(ip, c.Config.Interfaces[in].Addr.Addr(), packet.ICMPTimeExceeded, 0, nil)
-			c.Originate(packet.NewFrame(msg, packet.Meta{Origin: c.Node.Name, Probe: f.Probe}))
+		if te := host.Error(c.Node, f, c.Config.Interfaces[in].Addr.Addr(), packet.ICMPTimeExceeded, 0, nil); te != nil {
+			c.Originate(te)
 		}
 		return
 	}
@@ -150,7 +149,7 @@ func (c *CE) Originate(f *packet.Frame) {
 }
 
 func (c *CE) local(f *packet.Frame) {
-	if reply := p.Answer(c.Node, f); reply != nil {
+	if reply := host.Answer(c.Node, f); reply != nil {
 		c.Originate(reply)
 	}
 }
@@ -163,10 +162,7 @@ func (c *CE) forward(f *packet.Frame) {
 		c.Node.Drop(f, sim.DropNoRoute)
 		return
 	}
-	nh := r.NextHops[0]
-	if len(r.NextHops) > 1 {
-		nh = r.NextHops[ip.FlowHash()%uint32(len(r.NextHops))]
-	}
+	nh := r.NextHops[ip.Choose(len(r.NextHops))]
 	if c.Node.Tracing() {
 		to := nh.PE
 		if to == "" {

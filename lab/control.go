@@ -12,6 +12,7 @@ import (
 
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/ce"
+	"github.com/vpnsim/vpnsim/p"
 	"github.com/vpnsim/vpnsim/pe"
 	"github.com/vpnsim/vpnsim/topologies"
 	"github.com/vpnsim/vpnsim/vpnpolicy"
@@ -25,12 +26,12 @@ import (
 type control struct {
 	l      *Lab
 	fabric *bgp.Fabric
-	audit  bool                            // compare every session's RIBs once converged (Options.NoRIBAudit)
-	report func(string, time.Duration)     // Options.Progress
-	vpn    map[string]*bgp.Speaker         // PE and RR speakers by node name
-	att    map[*pe.Attachment]*bgp.Speaker // a PE's speaker toward one eBGP CE
-	ceSp   map[string]*bgp.Speaker         // CE speakers
-	peerOf map[string]attPeer              // attachment speaker name -> its PE and attachment
+	audit  bool                           // compare every session's RIBs once converged (Options.NoRIBAudit)
+	report func(string, time.Duration)    // Options.Progress
+	vpn    map[string]*bgp.Speaker        // PE and RR speakers by node name
+	att    map[*p.Attachment]*bgp.Speaker // a PE's speaker toward one eBGP CE
+	ceSp   map[string]*bgp.Speaker        // CE speakers
+	peerOf map[string]attPeer             // attachment speaker name -> its PE and attachment
 	ibgp   []ibgpSession
 	ebgp   []ebgpSession
 	plans  map[string]*pe.LabelPlan
@@ -47,7 +48,7 @@ type control struct {
 
 type attPeer struct {
 	pe  string
-	att *pe.Attachment
+	att *p.Attachment
 }
 
 type ibgpSession struct {
@@ -58,7 +59,7 @@ type ibgpSession struct {
 type ebgpSession struct {
 	s   *bgp.Session
 	pe  string
-	att *pe.Attachment
+	att *p.Attachment
 	ce  string
 }
 
@@ -70,7 +71,7 @@ type vpnKey struct {
 func newControl(l *Lab, opts Options) (*control, error) {
 	t := l.Topo
 	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose, NoRIBAudit: true}), audit: !opts.NoRIBAudit, report: opts.Progress,
-		vpn: map[string]*bgp.Speaker{}, att: map[*pe.Attachment]*bgp.Speaker{}, ceSp: map[string]*bgp.Speaker{},
+		vpn: map[string]*bgp.Speaker{}, att: map[*p.Attachment]*bgp.Speaker{}, ceSp: map[string]*bgp.Speaker{},
 		peerOf: map[string]attPeer{}, plans: map[string]*pe.LabelPlan{},
 		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advRR: map[string]reflected{}, advCE: map[string]map[netip.Prefix]bgp.IPv4Route{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route{}}
 	fail := func(err error) (*control, error) {
@@ -558,7 +559,7 @@ func sameIPv4(a, b bgp.IPv4Route) bool {
 // hop is on, nil for null0.
 type staticOn struct {
 	topologies.StaticRoute
-	att *pe.Attachment
+	att *p.Attachment
 }
 
 // staticsOn are the static routes VRF v has on PE x, whatever is up: those

@@ -108,7 +108,7 @@ func (l *Lab) probeOnce(from string, dst netip.Addr, o network.ProbeOptions, ttl
 		if v == nil {
 			return network.PingResult{}, fmt.Errorf("%s has no VRF %s", from, o.VRF)
 		}
-		x.Originate(v, f)
+		x.OriginateIn(v, f)
 	default:
 		l.lsrs[from].Originate(f)
 	}

@@ -5,7 +5,8 @@
 // (failures, metric changes) into each router's converged tables: the global
 // IP table, the LDP entries of its LFIB, its FTN and its LDP bindings. It is
 // a pure function: the same topology and state always give the same tables.
-// Its data plane, LSR, only reads those tables.
+// Its data plane, LSR, only reads those tables; on a PE it also forwards in
+// the VRFs package pe gives it (vpn.go).
 //
 // Rules, as the topology contract fixes them:
 //

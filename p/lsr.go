@@ -3,39 +3,33 @@ package p
 import (
 	"net/netip"
 
+	"github.com/vpnsim/vpnsim/host"
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/sim"
 	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/vrf"
 )
 
 // LSR is the data plane of a provider router (P, PE or RR): it switches
 // labels by its LFIB, forwards IP by its global table, pushes LDP labels by
-// its FTN, and answers and originates ICMP. The control plane installs
-// Tables; forwarding only reads them.
+// its FTN, and answers and originates ICMP. On a PE it also forwards in the
+// VRFs of its attachment circuits (vpn.go): the ingress push of VPN and
+// transport labels and the egress its VPN labels lead to. The control
+// plane installs Tables and the VRFs' routes; forwarding only reads them.
 type LSR struct {
 	Node   *sim.Node
 	Config *topologies.Node
 	Pipe   bool    // ttl-propagation: pipe
 	Tables *Router // IGP and LDP results, plus the PE's VPN labels in Tables.LFIB
-	// VPN handles what a PE's VPN labels lead to; nil on P and RR.
-	VPN VPNForwarder
+	// A PE's VRFs (sorted by name) and attachment circuits (in interface
+	// order), set by AttachVRFs; none on P and RR.
+	VRFs   []*vrf.VRF
+	Attach []*Attachment
 
-	addrs map[netip.Addr]int // global addresses: loopback (-1) and provider interfaces
-}
-
-// VPNForwarder is the PE side of the LSR: where a popped VPN label leads.
-type VPNForwarder interface {
-	// ForwardVPN takes an IP packet whose VPN label e was just popped (its
-	// TTL already written) that arrived on interface in.
-	ForwardVPN(f *packet.Frame, e *mpls.Entry, in int)
-	// LocalIn reports whether dst is one of the PE's own addresses in the
-	// named VRF: a packet for it is delivered, whatever its TTL.
-	LocalIn(vrf string, dst netip.Addr) bool
-	// VRFSource is the address the PE answers from inside the named VRF
-	// about a packet for dst: its VRF interface toward dst, or its first
-	// address in the VRF (never a provider address).
-	VRFSource(vrf string, dst netip.Addr) netip.Addr
+	addrs    map[netip.Addr]int // global addresses: loopback (-1) and provider interfaces
+	byName   map[string]*vrf.VRF
+	attachOn []*Attachment // by interface index; nil for a provider interface
 }
 
 // NewLSR builds the data plane of provider router cfg on simulated node n.
@@ -56,8 +50,13 @@ func (r *LSR) IsLocal(dst netip.Addr) bool { _, ok := r.addrs[dst]; return ok }
 // IfaceAddr is the address of interface i.
 func (r *LSR) IfaceAddr(i int) netip.Addr { return r.Config.Interfaces[i].Addr.Addr() }
 
-// Receive implements sim.Handler for the global table and labels.
+// Receive implements sim.Handler: IP from a CE goes to its attachment's VRF,
+// labels to the LFIB, IP from the core to the global table.
 func (r *LSR) Receive(f *packet.Frame, in int) {
+	if in < len(r.attachOn) && r.attachOn[in] != nil {
+		r.receiveAttached(r.attachOn[in], f, in)
+		return
+	}
 	if f.Labels > 0 {
 		r.switchLabel(f, in)
 		return
@@ -80,7 +79,7 @@ func (r *LSR) ReceiveIP(f *packet.Frame, in int) {
 		return
 	}
 	ip.SetTTL(ttl - 1)
-	r.forwardIP(f, ttl-1)
+	r.forwardIP(f)
 }
 
 // Originate sends a packet the router built itself, by its global table.
@@ -90,12 +89,11 @@ func (r *LSR) Originate(f *packet.Frame) {
 		r.local(f)
 		return
 	}
-	r.forwardIP(f, f.IP().TTL())
+	r.forwardIP(f)
 }
 
-// forwardIP sends an IP packet by the global table; ttl is the TTL its
-// labels take in uniform mode.
-func (r *LSR) forwardIP(f *packet.Frame, ttl uint8) {
+// forwardIP sends an IP packet by the global table.
+func (r *LSR) forwardIP(f *packet.Frame) {
 	ip := f.IP()
 	dst := ip.Dst()
 	rt := r.Tables.Lookup(dst)
@@ -111,14 +109,9 @@ func (r *LSR) forwardIP(f *packet.Frame, ttl uint8) {
 		r.Node.Drop(f, sim.DropDirectedBroadcast)
 		return
 	}
-	nh := pick(rt.NextHops, f)
 	if rt.Prefix.Bits() == 32 {
 		if choices, ok := r.Tables.FTN[dst]; ok && len(choices) > 0 {
-			nhl := pickNHLFE(choices, f)
-			lt := r.labelTTL(ttl)
-			for i := len(nhl.Out) - 1; i >= 0; i-- {
-				f.Push(nhl.Out[i], lt)
-			}
+			nhl := r.impose(f, choices)
 			if r.Node.Tracing() {
 				if len(nhl.Out) > 0 {
 					r.Node.Note("push %s toward %s (LDP, FEC %s)", mpls.Join(nhl.Out), nhl.Neighbor, rt.Prefix)
@@ -130,17 +123,36 @@ func (r *LSR) forwardIP(f *packet.Frame, ttl uint8) {
 			return
 		}
 	}
+	nh := rt.NextHops[ip.Choose(len(rt.NextHops))]
 	if r.Node.Tracing() {
 		r.Node.Note("route %s (%s) -> %s", rt.Prefix, rt.Proto, hopName(nh))
 	}
 	r.Node.Send(f, nh.IfIndex)
 }
 
-func (r *LSR) labelTTL(ttl uint8) uint8 {
+// impose pushes the labels an ingress LSR puts on f (RFC 3031 section 3.10):
+// first inner (a VPN label, at the bottom of the stack; none for global
+// traffic), then the transport labels of the LSP the packet's flow takes
+// among choices (its FTN entries, one per equal-cost path). Every label
+// takes the TTL RFC 3443 gives it at the ingress: the IP TTL in the uniform
+// model (section 3.1), 255 when the IP TTL is not propagated (the pipe
+// models, sections 3.2 and 3.3; IOS "no mpls ip propagate-ttl"). It returns
+// the LSP taken, for the caller to send f on. The global table and every
+// VRF push by it.
+func (r *LSR) impose(f *packet.Frame, choices []mpls.NHLFE, inner ...mpls.Label) *mpls.NHLFE {
+	ip := f.IP()
+	nh := &choices[ip.Choose(len(choices))]
+	lt := ip.TTL()
 	if r.Pipe {
-		return 255
+		lt = 255
 	}
-	return ttl
+	for _, l := range inner {
+		f.Push(l, lt)
+	}
+	for i := len(nh.Out) - 1; i >= 0; i-- {
+		f.Push(nh.Out[i], lt)
+	}
+	return nh
 }
 
 // switchLabel runs the LFIB on a labelled frame. However many labels it pops,
@@ -149,7 +161,7 @@ func (r *LSR) labelTTL(ttl uint8) uint8 {
 func (r *LSR) switchLabel(f *packet.Frame, in int) {
 	ttl := f.Top().TTL()
 	vpn := r.vpnEntry(f)
-	if ttl <= 1 && !(vpn != nil && r.VPN.LocalIn(vpn.VRF, f.IP().Dst())) {
+	if ttl <= 1 && !(vpn != nil && r.isLocalIn(r.VRF(vpn.VRF), f.IP().Dst())) {
 		r.labelTTLExpired(f, in, vpn)
 		return
 	}
@@ -171,7 +183,7 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 					r.icmpError(f, in, packet.ICMPTimeExceeded, 0, nil)
 					return
 				}
-				r.forwardIP(f, ip.TTL())
+				r.forwardIP(f)
 				return
 			}
 			continue
@@ -184,7 +196,7 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 		}
 		switch e.Op {
 		case mpls.OpSwap, mpls.OpPop:
-			nh := pickNHLFE(e.NextHops, f)
+			nh := &e.NextHops[f.IP().Choose(len(e.NextHops))]
 			f.Pop()
 			for i := len(nh.Out) - 1; i >= 0; i-- {
 				f.Push(nh.Out[i], ttl)
@@ -221,16 +233,12 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 			// is for itself: a packet for one of the PE's own VRF
 			// addresses is delivered even with TTL 0 (IOS does the
 			// same), so the egress PE is one hop of a traceroute, not two.
-			if f.IP().TTL() == 0 && !(r.VPN != nil && r.VPN.LocalIn(e.VRF, f.IP().Dst())) {
+			if f.IP().TTL() == 0 && !r.isLocalIn(r.VRF(e.VRF), f.IP().Dst()) {
 				r.Node.Note("pop %d: IP TTL expired at the egress", l)
 				r.expiredAtEgress(f, e, in)
 				return
 			}
-			if r.VPN == nil {
-				r.Node.Drop(f, sim.DropNoVRF)
-				return
-			}
-			r.VPN.ForwardVPN(f, e, in)
+			r.egress(f, e, in)
 			return
 		}
 		r.Node.Drop(f, sim.DropNoLabel)
@@ -250,41 +258,6 @@ func (r *LSR) toIP(f *packet.Frame, ttl uint8) {
 	ip.SetTTL(ttl)
 }
 
-// vpnEntry is the LFIB entry of f's top label when it is one of this PE's
-// VPN labels (popped into a VRF), else nil.
-func (r *LSR) vpnEntry(f *packet.Frame) *mpls.Entry {
-	if r.VPN == nil {
-		return nil
-	}
-	e := r.Tables.LFIB.Lookup(f.Top().Label())
-	if e == nil || e.VRF == "" || (e.Op != mpls.OpPopLookup && e.Op != mpls.OpPopDeliver) {
-		return nil
-	}
-	return e
-}
-
-// expiredAtEgress answers a packet whose IP TTL ran out as its VPN label was
-// popped: the time exceeded goes back through the VRF the label names.
-func (r *LSR) expiredAtEgress(f *packet.Frame, e *mpls.Entry, in int) {
-	orig := f.IP()
-	if orig.IsICMPError() || r.VPN == nil {
-		r.Node.Drop(f, sim.DropTTLExpired)
-		return
-	}
-	// The answer comes from the VRF's interface, as IOS sources it: a
-	// customer's traceroute never shows a provider address, which pipe
-	// mode exists to hide (the core-facing address arrived on is not in
-	// the customer's VRF at all).
-	src := r.VPN.VRFSource(e.VRF, orig.Dst())
-	if !src.IsValid() {
-		src = r.IfaceAddr(in)
-	}
-	msg := packet.Error(orig, src, packet.ICMPTimeExceeded, 0, []mpls.StackEntry{{Label: e.In, Bottom: true, TTL: 1}})
-	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
-	r.Node.Drop(f, sim.DropTTLExpired)
-	r.VPN.ForwardVPN(ef, &mpls.Entry{In: e.In, Op: mpls.OpPopLookup, VRF: e.VRF}, in)
-}
-
 // labelTTLExpired answers a labelled packet whose TTL ran out: an ICMP time
 // exceeded carrying the received stack (RFC 4950), sent on down the same LSP
 // under the same labels, since an LSR has no route back to a customer
@@ -296,17 +269,16 @@ func (r *LSR) labelTTLExpired(f *packet.Frame, in int, vpn *mpls.Entry) {
 	stack := f.Stack()
 	orig := f.IP()
 	r.Node.Drop(f, sim.DropTTLExpired)
-	if orig.IsICMPError() {
-		return
-	}
 	src := r.IfaceAddr(in)
 	if vpn != nil {
-		if a := r.VPN.VRFSource(vpn.VRF, orig.Dst()); a.IsValid() {
+		if a := r.vrfSource(vpn.VRF, orig.Dst()); a.IsValid() {
 			src = a
 		}
 	}
-	msg := packet.Error(orig, src, packet.ICMPTimeExceeded, 0, stack)
-	ef := packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe})
+	ef := host.Error(r.Node, f, src, packet.ICMPTimeExceeded, 0, stack)
+	if ef == nil {
+		return
+	}
 	// One label and an IP route back to the source (global traffic, not a
 	// customer's): the answer goes straight back by the global table, as
 	// IOS sends it; only a VPN packet, whose source this router cannot
@@ -326,16 +298,13 @@ func (r *LSR) labelTTLExpired(f *packet.Frame, in int, vpn *mpls.Entry) {
 // icmpError sends an ICMP error about f's IP packet from interface in's
 // address, by the global table. No error is sent about an ICMP error.
 func (r *LSR) icmpError(f *packet.Frame, in int, typ, code uint8, stack []mpls.StackEntry) {
-	orig := f.IP()
-	if orig.IsICMPError() {
-		return
-	}
 	src := r.Config.Loopback
 	if in >= 0 {
 		src = r.IfaceAddr(in)
 	}
-	msg := packet.Error(orig, src, typ, code, stack)
-	r.Originate(packet.NewFrame(msg, packet.Meta{Origin: r.Node.Name, Probe: f.Probe}))
+	if e := host.Error(r.Node, f, src, typ, code, stack); e != nil {
+		r.Originate(e)
+	}
 }
 
 func (r *LSR) unreachable(f *packet.Frame) {
@@ -345,39 +314,9 @@ func (r *LSR) unreachable(f *packet.Frame) {
 
 // local handles a packet addressed to the router itself.
 func (r *LSR) local(f *packet.Frame) {
-	if reply := Answer(r.Node, f); reply != nil {
+	if reply := host.Answer(r.Node, f); reply != nil {
 		r.Originate(reply)
 	}
-}
-
-// Answer is the IP stack every node shares for packets addressed to it: an
-// echo request gets an echo reply from the address pinged; anything else is
-// delivered to the node's observers (probes waiting for answers).
-func Answer(n *sim.Node, f *packet.Frame) *packet.Frame {
-	ip := f.IP()
-	if ip.Protocol() == packet.ProtoICMP && len(ip.Payload()) >= 8 && packet.ICMP(ip.Payload()).Type() == packet.ICMPEchoRequest {
-		n.Note("echo request for %s: reply", ip.Dst())
-		n.Deliver(f)
-		return packet.NewFrame(packet.EchoReply(ip, ip.Dst()), packet.Meta{Origin: n.Name, Probe: f.Probe})
-	}
-	n.Note("delivered to %s", n.Name)
-	n.Deliver(f)
-	return nil
-}
-
-// pick chooses among equal-cost next hops by the packet's flow hash.
-func pick(nhs []mpls.NextHop, f *packet.Frame) mpls.NextHop {
-	if len(nhs) == 1 {
-		return nhs[0]
-	}
-	return nhs[f.IP().FlowHash()%uint32(len(nhs))]
-}
-
-func pickNHLFE(nhs []mpls.NHLFE, f *packet.Frame) *mpls.NHLFE {
-	if len(nhs) == 1 {
-		return &nhs[0]
-	}
-	return &nhs[f.IP().FlowHash()%uint32(len(nhs))]
 }
 
 func hopName(nh mpls.NextHop) string {

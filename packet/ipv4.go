@@ -84,3 +84,13 @@ func (p IPv4) FlowHash() uint32 {
 	h = (h ^ uint32(p[9])) * prime
 	return h
 }
+
+// Choose is which of n equal-cost paths the packet takes (0 <= Choose < n):
+// its flow hash modulo n, so that every packet of a flow takes the same path
+// (topology contract, "Paths"). Every node's ECMP choice is this one.
+func (p IPv4) Choose(n int) int {
+	if n <= 1 {
+		return 0
+	}
+	return int(p.FlowHash() % uint32(n))
+}

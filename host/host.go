@@ -1,0 +1,46 @@
+// Package host is the IP stack every simulated node shares, routers and CEs
+// alike: what it does with a packet addressed to it (an echo request gets an
+// echo reply; anything else goes to the node's observers) and the ICMP
+// errors it sends about packets it cannot forward. Building the messages is
+// package packet's; this package adds the node: who answers, and for which
+// probe. It knows nothing of labels or routing tables, so a CE uses it
+// without depending on the label-switching router.
+package host
+
+import (
+	"net/netip"
+
+	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/packet"
+	"github.com/vpnsim/vpnsim/sim"
+)
+
+// Answer handles a packet addressed to node n: an echo request is delivered
+// and gets an echo reply from the address pinged (RFC 792; RFC 1122 section
+// 3.2.2.6), which Answer returns for the node to send; anything else is
+// delivered to the node's observers (probes waiting for answers) and Answer
+// returns nil.
+func Answer(n *sim.Node, f *packet.Frame) *packet.Frame {
+	ip := f.IP()
+	if ip.Protocol() == packet.ProtoICMP && len(ip.Payload()) >= 8 && packet.ICMP(ip.Payload()).Type() == packet.ICMPEchoRequest {
+		n.Note("echo request for %s: reply", ip.Dst())
+		n.Deliver(f)
+		return packet.NewFrame(packet.EchoReply(ip, ip.Dst()), packet.Meta{Origin: n.Name, Probe: f.Probe})
+	}
+	n.Note("delivered to %s", n.Name)
+	n.Deliver(f)
+	return nil
+}
+
+// Error is the ICMP error node n sends from src about f's IP packet (type
+// typ, code code, with stack as its RFC 4950 MPLS extension when not nil),
+// for the node to send; nil when f is itself an ICMP error, since no error
+// is sent about one (RFC 1122 section 3.2.2; RFC 1812 section 4.3.2.7).
+// The answer belongs to the same probe as f.
+func Error(n *sim.Node, f *packet.Frame, src netip.Addr, typ, code uint8, stack []mpls.StackEntry) *packet.Frame {
+	orig := f.IP()
+	if orig.IsICMPError() {
+		return nil
+	}
+	return packet.NewFrame(packet.Error(orig, src, typ, code, stack), packet.Meta{Origin: n.Name, Probe: f.Probe})
+}
