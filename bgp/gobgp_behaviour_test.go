@@ -3,6 +3,7 @@ package bgp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"syscall"
 	"testing"
@@ -142,17 +143,41 @@ func TestGoBGPStartBgpReportsAnAddressInUse(t *testing.T) {
 	}
 }
 
-// Settled's audit and Deletes' reflectors read what import policy rejected
-// from the Adj-RIB-In.
-func TestGoBGPKeepsRejectedPathsInAdjRIBIn(t *testing.T) {
-	f := newTestFabric(t)
+// deciding is a reflector RR1 whose decision the caller makes (Decides)
+// and clients PE1 to PEn, PE1 with route1, settled.
+func deciding(t *testing.T, clients int) (f *Fabric, rr *Speaker, pes []*Speaker) {
+	t.Helper()
+	f = newTestFabric(t)
 	rr, err := f.AddSpeaker(SpeakerConfig{Name: "RR1", ASN: 65000, RouterID: addr("10.0.0.100"), ClusterID: addr("10.0.0.100"), Decides: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pe := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
-	addSession(t, f, rr, pe, VPNv4, true)
-	upWithRoute1(t, f, pe)
+	for i := range clients {
+		pe := addSpeaker(t, f, fmt.Sprintf("PE%d", i+1), 65000, fmt.Sprintf("10.0.0.%d", i+1), false)
+		addSession(t, f, rr, pe, VPNv4, true)
+		pes = append(pes, pe)
+	}
+	upWithRoute1(t, f, pes[0])
+	return f, rr, pes
+}
+
+// reflectAll has rr reflect every path it holds and waits until settled.
+func reflectAll(t *testing.T, f *Fabric, rr *Speaker) {
+	t.Helper()
+	in, err := rr.AdjRIBInVPNv4()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rr.Reflect(in...); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, f)
+}
+
+// Settled's audit and Decides' reflectors read what import policy rejected
+// from the Adj-RIB-In.
+func TestGoBGPKeepsRejectedPathsInAdjRIBIn(t *testing.T) {
+	_, rr, _ := deciding(t, 1)
 	in, err := rr.AdjRIBInVPNv4()
 	if err != nil {
 		t.Fatal(err)
@@ -222,25 +247,9 @@ func TestGoBGPAddsLocalPref100OverIBGP(t *testing.T) {
 // Reflect originates the chosen path with its ORIGINATOR_ID: GoBGP keeps
 // it on a local path and adds its CLUSTER_ID toward a client.
 func TestGoBGPKeepsALocalPathsOriginatorIDWhenReflecting(t *testing.T) {
-	f := newTestFabric(t)
-	rr, err := f.AddSpeaker(SpeakerConfig{Name: "RR1", ASN: 65000, RouterID: addr("10.0.0.100"), ClusterID: addr("10.0.0.100"), Decides: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pe1 := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
-	pe2 := addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
-	addSession(t, f, rr, pe1, VPNv4, true)
-	addSession(t, f, rr, pe2, VPNv4, true)
-	upWithRoute1(t, f, pe1)
-	in, err := rr.AdjRIBInVPNv4()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rr.Reflect(in...); err != nil {
-		t.Fatal(err)
-	}
-	settle(t, f)
-	got := vpnPaths(t, pe2)
+	f, rr, pes := deciding(t, 2)
+	reflectAll(t, f, rr)
+	got := vpnPaths(t, pes[1])
 	if len(got) != 1 || got[0].OriginatorID != addr("10.0.0.1") || len(got[0].ClusterList) != 1 || got[0].ClusterList[0] != addr("10.0.0.100") {
 		t.Fatalf("PE2 got %s, want ORIGINATOR_ID 10.0.0.1 and CLUSTER_LIST [10.0.0.100]", describe(got))
 	}
@@ -298,22 +307,9 @@ func TestGoBGPAdjRIBOutLeavesOutThePeerAPathCameFrom(t *testing.T) {
 // ORIGINATOR_ID (a deciding reflector sends it back): GoBGP keeps it in the
 // Adj-RIB-In and out of the Loc-RIB.
 func TestGoBGPKeepsItsOwnOriginatorsPathOutOfTheLocRIB(t *testing.T) {
-	f := newTestFabric(t)
-	rr, err := f.AddSpeaker(SpeakerConfig{Name: "RR1", ASN: 65000, RouterID: addr("10.0.0.100"), ClusterID: addr("10.0.0.100"), Decides: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pe1 := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
-	addSession(t, f, rr, pe1, VPNv4, true)
-	upWithRoute1(t, f, pe1)
-	in, err := rr.AdjRIBInVPNv4()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rr.Reflect(in...); err != nil {
-		t.Fatal(err)
-	}
-	settle(t, f)
+	f, rr, pes := deciding(t, 1)
+	pe1 := pes[0]
+	reflectAll(t, f, rr)
 	back, err := pe1.adjRIB(api.TableType_ADJ_IN, rr, VPNv4.api())
 	if err != nil {
 		t.Fatal(err)
