@@ -107,8 +107,10 @@ func (e *ExternalPeer) State() ExternalState {
 
 // SetUp sets whether the router may be connected: true while the speaker
 // is up in the model. Set down, a running session is closed (its routes
-// withdrawn) and connections are refused until it is set up again. A new
-// external peer starts down.
+// withdrawn) and connections are refused until it is set up again. As for
+// a Session, every SetUp(false) takes effect, even when SetUp(true) follows
+// before the fabric acted: the router gets its Administrative Shutdown. A
+// new external peer starts down.
 func (e *ExternalPeer) SetUp(up bool) { e.setUp(up) }
 
 // ExternalPeers returns every external peer in creation order.
