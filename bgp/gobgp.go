@@ -1,13 +1,15 @@
 package bgp
 
 // The wall around GoBGP. This file alone uses GoBGP's server package
-// (github.com/osrg/gobgp/v3/pkg/server) and what vpnsim knows of its
+// (github.com/osrg/gobgp/v3/pkg/server) and its API conversions (apiutil),
+// and what vpnsim knows of its
 // internals: the timing hook that runs on a server's main loop, the panic
 // that leaves Serve, the log lines it watches ("freed fsm.h") or hides,
 // and the package-level options StartBgp writes. Every other file of the
-// package calls GoBGP through the small functions below; wall_test.go
-// checks that none imports the server package or reaches the server
-// itself. Every wait here has a deadline (parkWait, closeWait,
+// package calls GoBGP through the small functions below (GoBGP's API
+// messages, package api, and its wire format, packet/bgp, are used where
+// needed); wall_test.go checks that no other file imports the server
+// package or apiutil, or reaches the server itself. Every wait here has a deadline (parkWait, closeWait,
 // unwindWait, abandonWait); the calls into GoBGP's API do not: GoBGP v3
 // hands each to its main loop and waits for the reply without looking at
 // the context, so a call cannot be bounded without leaving the operation
@@ -26,6 +28,7 @@ import (
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
+	"github.com/osrg/gobgp/v3/pkg/apiutil"
 	gobgplog "github.com/osrg/gobgp/v3/pkg/log"
 	"github.com/osrg/gobgp/v3/pkg/server"
 )
@@ -513,6 +516,20 @@ func (sp *Speaker) addPolicy(dir api.PolicyDirection, policy *api.Policy, sets .
 		Policies:      []*api.Policy{{Name: policy.Name}},
 		DefaultAction: api.RouteAction_ACCEPT,
 	}})
+}
+
+// decode converts a path GoBGP listed into its native form (decoded, in
+// path.go), with GoBGP's own decoder.
+func decode(p *api.Path) (decoded, error) {
+	nlri, err := apiutil.GetNativeNlri(p)
+	if err != nil {
+		return decoded{}, err
+	}
+	attrs, err := apiutil.GetNativePathAttributes(p)
+	if err != nil {
+		return decoded{}, err
+	}
+	return decoded{nlri: nlri, attrs: attrs, src: p}, nil
 }
 
 // gobgpLogger adapts GoBGP's log.Logger onto slog. GoBGP talks a lot at Info
