@@ -26,7 +26,8 @@
 //
 // AddSession configures both speakers with the other as a passive
 // neighbour: neither ever dials. The session starts down. SetUp(true) asks
-// the fabric to bring it up, and a controller goroutine per session does:
+// the fabric to bring it up, and a controller goroutine per session does
+// (controller.go; an external peer's session has the same controller):
 //
 //  1. wait until GoBGP has both neighbours' FSMs in Active (a connection
 //     that reaches an FSM still in Idle is closed by GoBGP: "Closed an
@@ -238,11 +239,20 @@
 //     every deleted FSM (it logs "freed fsm.h" at debug level, which the
 //     log adapter counts), then calls Stop, and finally unwinds the Serve
 //     loop from the timing hook: Close leaves no goroutine behind and go
-//     test -race stays quiet. (Each wait is bounded: 10 s for the "freed
-//     fsm.h" lines, 2 s for the unwinding; about one speaker in a thousand
-//     networks has a main loop that takes no operation for up to a hold
-//     time after its neighbours were deleted, and it then unwinds in the
-//     background as soon as the loop moves.)
+//     test -race stays quiet. (Each wait is bounded: 10 s for the OPEN
+//     exchanges to end and again for the "freed fsm.h" lines, 2 s for the
+//     unwinding; about one speaker in a thousand networks has a main loop
+//     that takes no operation for up to a hold time after its neighbours
+//     were deleted, and it then unwinds in the background as soon as the
+//     loop moves, or is left after three hold times.)
+//
+// All of this lives behind one wall, gobgp.go: the only file that uses
+// GoBGP's server package, its timing hook, the panic that leaves Serve and
+// the log lines vpnsim watches; every wait there has a deadline (10 s for
+// parking another speaker's main loop while one starts). Each GoBGP
+// behaviour vpnsim relies on has a test named for it
+// (gobgp_behaviour_test.go), so that an upgrade that changes one says
+// which.
 //
 // # Logging
 //

@@ -1,7 +1,6 @@
 package bgp
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -68,18 +67,10 @@ type ExternalState struct {
 // router at once and leaves a fresh neighbour for the next connection; a
 // new connection from the router replaces a running session.
 type ExternalPeer struct {
-	f   *Fabric
-	cfg ExternalPeerConfig
-	ln  net.Listener
+	*controller // conns: accepted from the router's address
+	cfg         ExternalPeerConfig
+	ln          net.Listener
 
-	conns chan net.Conn // accepted from the router's address, for the controller
-	kick  chan struct{}
-
-	desired     atomic.Bool
-	established atomic.Bool
-	phase       atomic.Int32 // see the phase constants in session.go
-	relay       atomic.Pointer[relay]
-	lastErr     atomic.Pointer[string]
 	lastRefused atomic.Pointer[string]
 	sessions    atomic.Uint64
 	refused     atomic.Uint64
@@ -107,9 +98,7 @@ func (e *ExternalPeer) State() ExternalState {
 		st.UpdatesOut = r.dirs[0].writtenUpdates.Load()
 		st.UpdatesIn = r.dirs[1].writtenUpdates.Load()
 	}
-	if s := e.lastErr.Load(); s != nil {
-		st.LastError = *s
-	}
+	st.LastError = e.lastError()
 	if s := e.lastRefused.Load(); s != nil {
 		st.LastRefused = *s
 	}
@@ -118,29 +107,11 @@ func (e *ExternalPeer) State() ExternalState {
 
 // SetUp sets whether the router may be connected: true while the speaker
 // is up in the model. Set down, a running session is closed (its routes
-// withdrawn) and connections are refused until it is set up again. A new
-// external peer starts down.
-func (e *ExternalPeer) SetUp(up bool) {
-	if e.desired.Swap(up) != up {
-		e.f.touch()
-		e.poke()
-	}
-}
-
-func (e *ExternalPeer) poke() {
-	select {
-	case e.kick <- struct{}{}:
-	default:
-	}
-}
-
-// observe is called from the speaker's main loop after each message it
-// handled, like Session.observe.
-func (e *ExternalPeer) observe() {
-	if e.phase.Load() != phaseIdle {
-		e.poke()
-	}
-}
+// withdrawn) and connections are refused until it is set up again. As for
+// a Session, every SetUp(false) takes effect, even when SetUp(true) follows
+// before the fabric acted: the router gets its Administrative Shutdown. A
+// new external peer starts down.
+func (e *ExternalPeer) SetUp(up bool) { e.setUp(up) }
 
 // ExternalPeers returns every external peer in creation order.
 func (f *Fabric) ExternalPeers() []*ExternalPeer {
@@ -160,9 +131,11 @@ func (f *Fabric) AddExternalPeer(cfg ExternalPeerConfig) (*ExternalPeer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("external peer %s: cannot listen on %s for %s: %w", cfg.Name, cfg.Listen, cfg.Speaker.cfg.Name, err)
 	}
-	e := &ExternalPeer{f: f, cfg: cfg, ln: ln, conns: make(chan net.Conn), kick: make(chan struct{}, 1)}
+	e := &ExternalPeer{cfg: cfg, ln: ln}
 	sp := cfg.Speaker
-	if err := sp.addNeighbour(e.neighbour()); err != nil {
+	e.controller = newController(f, cfg.Name, e, []end{{sp, cfg.Address.String(), e.neighbour}})
+	e.conns = make(chan net.Conn)
+	if err := e.configure(); err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("external peer %s: %w", cfg.Name, err)
 	}
@@ -179,10 +152,15 @@ func (f *Fabric) AddExternalPeer(cfg ExternalPeerConfig) (*ExternalPeer, error) 
 	}
 	l = append(l, e)
 	sp.externals.Store(&l)
+	e.watch()
 	f.wg.Add(2)
 	f.mu.Unlock()
 	go e.accept()
-	go e.run()
+	go func() {
+		defer f.wg.Done()
+		defer e.ln.Close()
+		e.run()
+	}()
 	f.log.Debug("bgp external peer", "peer", cfg.Name, "speaker", sp.cfg.Name, "listen", e.ListenAddr(), "address", cfg.Address)
 	return e, nil
 }
@@ -310,165 +288,59 @@ func (f *Fabric) notify() {
 	}
 }
 
-// run is the peer's controller: it wakes on a connection from the router,
-// on SetUp, on the relay ending and on the neighbour's FSM changes while it
-// waits for one, and moves one step towards the desired state.
-func (e *ExternalPeer) run() {
-	defer e.f.wg.Done()
-	var pending net.Conn // from the router, not yet relayed
-	defer func() {
-		e.ln.Close()
-		if pending != nil {
-			pending.Close()
-		}
-		if r := e.relay.Load(); r != nil {
-			r.close()
-		}
-	}()
-	for {
-		select {
-		case c := <-e.conns:
-			if r := e.relay.Load(); r != nil && !r.isDone() && e.established.Load() {
-				// RFC 4271 section 6.8: a connection that collides with
-				// an Established session is the one closed.
-				e.refuseWith(c, subCollision, fmt.Sprintf("a second connection from %s while its session is established (RFC 4271 section 6.8: the established session stays)", e.cfg.Address))
-				continue
+// dial connects to the speaker's listener from the router's address, so
+// that GoBGP sees its configured neighbour, and relays pending, the
+// router's connection, to it; on failure pending is closed.
+func (e *ExternalPeer) dial(pending net.Conn) (*relay, error) {
+	sp := e.cfg.Speaker
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: e.cfg.Address.AsSlice()}, Timeout: dialWait}
+	toSp, err := d.DialContext(e.f.ctx, "tcp4", sp.ListenAddr().String())
+	if err != nil {
+		pending.Close()
+		return nil, fmt.Errorf("%s: %w", sp.cfg.Name, err)
+	}
+	sp.dialed.Add(1)
+	ev := e.f.relayEvents([2]*Speaker{sp, nil}, e.poke)
+	ev.openFirst[1] = true // the router's first message must be its OPEN
+	ev.openRewrite[0] = func(msg []byte) []byte { return withHostname(msg, sp.cfg.Name) }
+	ev.check = func(dir int, msg []byte) error {
+		if dir == 1 { // from the router
+			if err := guardVPN(msg); err != nil {
+				return err
 			}
-			if pending != nil {
-				pending.Close() // the newest connection wins
-			}
-			pending = c
-		case <-e.kick:
-		case <-e.f.ctx.Done():
-			return
+			return gobgpParses(msg)
 		}
-		pending = e.step(pending)
+		return nil
 	}
+	e.sessions.Add(1)
+	return newRelay(toSp, pending, ev), nil
 }
 
-// step returns the connection still waiting to be relayed, if any.
-func (e *ExternalPeer) step(pending net.Conn) net.Conn {
-	sp, addr := e.cfg.Speaker, e.cfg.Address.String()
-	if r := e.relay.Load(); r != nil && (r.isDone() || !e.desired.Load() || pending != nil) {
-		if r.isDone() && e.desired.Load() {
-			e.fail("session ended: " + r.err.Error())
-		}
-		e.f.touch()
-		if !e.desired.Load() {
-			// As a router that is shut down tells its peers (RFC 4486).
-			r.closeWith(1, errCease, subAdminShutdown, e.cfg.Speaker.cfg.Name+" is down in the model")
-		} else {
-			r.close()
-		}
-		if !e.quiesce() {
-			return pending // the fabric is closing
-		}
-		if err := e.reset(); err != nil {
-			e.fail("reconfiguring: " + err.Error())
-		}
-		e.relay.Store(nil)
-		e.setEstablished(false)
+// closeRelay ends the session; one set down in the model gets the Cease
+// NOTIFICATION a router that is shut down sends its peers (RFC 4486).
+func (e *ExternalPeer) closeRelay(r *relay, down bool) {
+	if down {
+		r.closeWith(1, errCease, subAdminShutdown, e.cfg.Speaker.cfg.Name+" is down in the model")
+		return
 	}
-	if pending != nil && !e.desired.Load() {
-		e.refuse(pending, fmt.Sprintf("a connection from %s: %s is down in the model", e.cfg.Address, sp.cfg.Name))
-		pending = nil
-	}
-	if pending != nil {
-		// GoBGP closes a connection that reaches a neighbour still in Idle.
-		e.phase.Store(phaseWaitActive)
-		if sp.neighbourState(addr) != api.PeerState_ACTIVE {
-			return pending
-		}
-		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: e.cfg.Address.AsSlice()}, Timeout: dialWait}
-		toSp, err := d.DialContext(e.f.ctx, "tcp4", sp.ListenAddr().String())
-		if err != nil {
-			e.fail("dialling " + sp.cfg.Name + ": " + err.Error())
-			pending.Close()
-			e.phase.Store(phaseIdle)
-			return nil
-		}
-		sp.dialed.Add(1)
-		ev := e.f.relayEvents([2]*Speaker{sp, nil}, e.poke)
-		ev.openFirst[1] = true // the router's first message must be its OPEN
-		ev.openRewrite[0] = func(msg []byte) []byte { return withHostname(msg, sp.cfg.Name) }
-		ev.check = func(dir int, msg []byte) error {
-			if dir == 1 { // from the router
-				if err := guardVPN(msg); err != nil {
-					return err
-				}
-				return gobgpParses(msg)
-			}
-			return nil
-		}
-		e.relay.Store(newRelay(toSp, pending, ev))
-		e.sessions.Add(1)
-		e.f.touch()
-		pending = nil
-	}
-	up := false
-	if r := e.relay.Load(); r != nil {
-		up = !r.isDone() && sp.neighbourState(addr) == api.PeerState_ESTABLISHED
-		e.phase.Store(phaseWaitEstablished)
-	}
-	if up || e.relay.Load() == nil {
-		e.phase.Store(phaseIdle)
-	}
-	e.setEstablished(up)
-	return nil
+	r.close()
 }
 
-// quiesce waits until the speaker holds no connection of this peer in
-// hand-over or in the OPEN exchange (see Session.quiesce).
-func (e *ExternalPeer) quiesce() bool {
-	e.phase.Store(phaseWaitQuiet)
-	defer e.phase.Store(phaseIdle)
-	sp, addr := e.cfg.Speaker, e.cfg.Address.String()
-	for sp.accepted.Load() < sp.dialed.Load() || inHandshake(sp.neighbourState(addr)) {
-		select {
-		case <-e.kick:
-		case <-e.f.ctx.Done():
-			return false
-		}
-	}
-	return true
-}
+func (e *ExternalPeer) ended(r *relay) string { return "session ended: " + r.err.Error() }
 
-// reset deletes and re-adds the speaker's neighbour: every route learned
-// from the router is withdrawn, and a fresh FSM waits for the next
-// connection.
-func (e *ExternalPeer) reset() error {
-	sp, addr := e.cfg.Speaker, e.cfg.Address.String()
-	sp.touch()
-	sp.use(func() error {
-		err := sp.srv.DeletePeer(context.Background(), &api.DeletePeerRequest{Address: addr})
-		if err == nil {
-			sp.fsmDeleted(addr)
-		}
-		return err
-	})
-	return sp.addNeighbour(e.neighbour())
-}
-
-func (e *ExternalPeer) fail(msg string) {
-	e.lastErr.Store(&msg)
+func (e *ExternalPeer) logFail(msg string) {
 	e.f.log.Warn("bgp external peer: "+msg, "peer", e.cfg.Name, "speaker", e.cfg.Speaker.cfg.Name)
 }
 
-func (e *ExternalPeer) setEstablished(up bool) {
-	if e.established.Swap(up) != up {
-		e.f.touch()
-	}
+// collide refuses a connection that collides with an Established session:
+// RFC 4271 section 6.8, the established session stays.
+func (e *ExternalPeer) collide(c net.Conn) {
+	e.refuseWith(c, subCollision, fmt.Sprintf("a second connection from %s while its session is established (RFC 4271 section 6.8: the established session stays)", e.cfg.Address))
 }
 
-// neighbourState is the session state of the neighbour at addr.
-func (sp *Speaker) neighbourState(addr string) api.PeerState_SessionState {
-	var st api.PeerState_SessionState
-	sp.use(func() error {
-		return sp.srv.ListPeer(context.Background(), &api.ListPeerRequest{Address: addr}, func(p *api.Peer) {
-			st = p.GetState().GetSessionState()
-		})
-	})
-	return st
+// refuseDown refuses a connection while the speaker is down in the model.
+func (e *ExternalPeer) refuseDown(c net.Conn) {
+	e.refuse(c, fmt.Sprintf("a connection from %s: %s is down in the model", e.cfg.Address, e.cfg.Speaker.cfg.Name))
 }
 
 // peerName maps a neighbour's socket address to its model name: a speaker
@@ -490,25 +362,16 @@ func (sp *Speaker) peerName(addr string) string {
 // externalsSettled is Settled's part for external peers. What a router
 // holds cannot be read, and a router that reads slowly, or never, must not
 // hold the model up: so the only check is that every UPDATE relayed from
-// a session GoBGP has in Established has reached the speaker's GoBGP. GoBGP
-// counts a malformed UPDATE it treats as withdraw (RFC 7606) as discarded,
-// not as an UPDATE, so both counts are summed.
+// a session GoBGP has in Established has reached the speaker's GoBGP
+// (received, or discarded as malformed: see Speaker.received).
 func (f *Fabric) externalsSettled() (bool, string) {
 	for _, e := range f.ExternalPeers() {
 		r := e.relay.Load()
 		if r == nil || r.isDone() {
 			continue
 		}
-		var recv uint64
-		var up bool
 		sp := e.cfg.Speaker
-		err := sp.use(func() error {
-			return sp.srv.ListPeer(context.Background(), &api.ListPeerRequest{Address: e.cfg.Address.String()}, func(p *api.Peer) {
-				m := p.GetState().GetMessages().GetReceived()
-				recv = m.GetUpdate() + m.GetDiscarded()
-				up = p.GetState().GetSessionState() == api.PeerState_ESTABLISHED
-			})
-		})
+		recv, up, err := sp.received(e.cfg.Address.String())
 		if err != nil {
 			return false, err.Error()
 		}

@@ -1,7 +1,6 @@
 package bgp
 
 import (
-	"context"
 	"encoding/binary"
 	"fmt"
 
@@ -97,11 +96,7 @@ func (sp *Speaker) sendMarker(seq uint64) error {
 		attrs = append(attrs, b)
 	}
 	p := &api.Path{Family: markerFamily, NlriBinary: nb, PattrsBinary: attrs}
-	err = sp.use(func() error {
-		_, err := sp.srv.AddPath(context.Background(), &api.AddPathRequest{TableType: api.TableType_GLOBAL, Path: p})
-		return err
-	})
-	if err != nil {
+	if err := sp.addPathQuietly(p); err != nil {
 		return fmt.Errorf("speaker %s: adding its settle marker: %w", sp.cfg.Name, err)
 	}
 	return nil

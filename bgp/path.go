@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	api "github.com/osrg/gobgp/v3/api"
-	"github.com/osrg/gobgp/v3/pkg/apiutil"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 
 	"github.com/vpnsim/vpnsim/vrf"
@@ -243,18 +242,6 @@ type decoded struct {
 	nlri  bgp.AddrPrefixInterface
 	attrs []bgp.PathAttributeInterface
 	src   *api.Path
-}
-
-func decode(p *api.Path) (decoded, error) {
-	nlri, err := apiutil.GetNativeNlri(p)
-	if err != nil {
-		return decoded{}, err
-	}
-	attrs, err := apiutil.GetNativePathAttributes(p)
-	if err != nil {
-		return decoded{}, err
-	}
-	return decoded{nlri: nlri, attrs: attrs, src: p}, nil
 }
 
 func addrOf(ip net.IP) netip.Addr {

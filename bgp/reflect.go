@@ -1,8 +1,6 @@
 package bgp
 
 import (
-	"context"
-
 	api "github.com/osrg/gobgp/v3/api"
 )
 
@@ -38,13 +36,9 @@ func (sp *Speaker) reflectorPeering(remote *Speaker) error {
 	defer sp.policyMu.Unlock()
 	sp.touch()
 	return sp.use(func() error {
-		ctx := context.Background()
 		set := &api.DefinedSet{DefinedType: api.DefinedType_NEIGHBOR, Name: reflectorSet, List: []string{remote.addr.String() + "/32"}}
-		if err := sp.srv.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: set}); err != nil {
-			return err
-		}
 		if sp.hasPolicy {
-			return nil
+			return sp.addDefinedSet(set)
 		}
 		policy := &api.Policy{Name: reflectorPolicy, Statements: []*api.Statement{{
 			Name:       reflectorPolicy + "-lp",
@@ -54,15 +48,7 @@ func (sp *Speaker) reflectorPeering(remote *Speaker) error {
 				LocalPref:   &api.LocalPrefAction{Value: ReflectedLocalPref},
 			},
 		}}}
-		if err := sp.srv.AddPolicy(ctx, &api.AddPolicyRequest{Policy: policy}); err != nil {
-			return err
-		}
-		err := sp.srv.AddPolicyAssignment(ctx, &api.AddPolicyAssignmentRequest{Assignment: &api.PolicyAssignment{
-			Name:          "global",
-			Direction:     api.PolicyDirection_IMPORT,
-			Policies:      []*api.Policy{{Name: reflectorPolicy}},
-			DefaultAction: api.RouteAction_ACCEPT,
-		}})
+		err := sp.addPolicy(api.PolicyDirection_IMPORT, policy, set)
 		sp.hasPolicy = err == nil
 		return err
 	})

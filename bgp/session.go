@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync/atomic"
-	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
 
@@ -62,40 +60,15 @@ type SessionState struct {
 }
 
 // Session is a BGP session between two speakers, joined by the fabric's
-// relay. Its desired state is set with SetUp; a controller goroutine brings
-// the real state there.
+// relay. Its desired state is set with SetUp; its controller (controller.go)
+// brings the real state there.
 type Session struct {
-	f    *Fabric
-	cfg  SessionConfig
-	name string
+	*controller
+	cfg SessionConfig
 	// rrPeering marks a session between two route reflectors of one AS
 	// that are not each other's clients; see reflectorPeering.
 	rrPeering bool
-
-	desired     atomic.Bool
-	downs       atomic.Uint64 // SetUp(false) calls that took the desired state down
-	established atomic.Bool
-	phase       atomic.Int32
-	kick        chan struct{}
-	relay       atomic.Pointer[relay]
-	lastErr     atomic.Pointer[string]
-
-	notBefore time.Time // controller only: no dial before this (after a failure)
 }
-
-// Controller phases: which events the controller is waiting for.
-const (
-	phaseIdle            = iota // desired down (or up and established): nothing to wait for
-	phaseWaitActive             // neighbours configured, waiting for both FSMs to reach Active
-	phaseWaitEstablished        // relay running, waiting for both FSMs to reach Established
-	phaseWaitQuiet              // relay closed, waiting for the connections to leave GoBGP (quiesce)
-)
-
-const (
-	retryDelay = 250 * time.Millisecond // after a session failed by itself
-	dialWait   = 5 * time.Second        // dialling a 127.x listener; it never takes long
-	holdTime   = 90                     // seconds; sessions never expire in the model
-)
 
 // Name is "A–B", with the speakers' model names.
 func (s *Session) Name() string { return s.name }
@@ -113,9 +86,7 @@ func (s *Session) State() SessionState {
 		st.UpdatesAToB = r.dirs[0].writtenUpdates.Load()
 		st.UpdatesBToA = r.dirs[1].writtenUpdates.Load()
 	}
-	if e := s.lastErr.Load(); e != nil {
-		st.LastError = *e
-	}
+	st.LastError = s.lastError()
 	return st
 }
 
@@ -128,30 +99,7 @@ func (s *Session) State() SessionState {
 // Every SetUp(false) takes effect, even when SetUp(true) follows before the
 // fabric acted: the session goes down (its routes are withdrawn) and comes
 // back.
-func (s *Session) SetUp(up bool) {
-	if s.desired.Swap(up) != up {
-		if !up {
-			s.downs.Add(1)
-		}
-		s.f.touch()
-		s.poke()
-	}
-}
-
-func (s *Session) poke() {
-	select {
-	case s.kick <- struct{}{}:
-	default:
-	}
-}
-
-// observe is called from a speaker's main loop after each message it
-// handled; the controller looks again if it is waiting for an FSM.
-func (s *Session) observe() {
-	if ph := s.phase.Load(); ph != phaseIdle {
-		s.poke()
-	}
-}
+func (s *Session) SetUp(up bool) { s.setUp(up) }
 
 // AddSession configures a session between two speakers of the fabric,
 // initially down. Both speakers get the other as a passive neighbour (they
@@ -160,7 +108,12 @@ func (f *Fabric) AddSession(cfg SessionConfig) (*Session, error) {
 	if err := f.checkSession(cfg); err != nil {
 		return nil, err
 	}
-	s := &Session{f: f, cfg: cfg, name: cfg.A.cfg.Name + "–" + cfg.B.cfg.Name, kick: make(chan struct{}, 1)}
+	s := &Session{cfg: cfg}
+	s.controller = newController(f, cfg.A.cfg.Name+"–"+cfg.B.cfg.Name, s, []end{
+		{cfg.A, cfg.B.addr.String(), func() *api.Peer { return s.neighbour(cfg.A, cfg.B, cfg.BIsRRClientOfA || s.rrPeering, cfg.AOptions) }},
+		{cfg.B, cfg.A.addr.String(), func() *api.Peer { return s.neighbour(cfg.B, cfg.A, s.rrPeering, cfg.BOptions) }},
+	})
+	s.retryDelay = retryDelay
 	s.rrPeering = !cfg.BIsRRClientOfA && cfg.A.cfg.ClusterID.IsValid() && cfg.B.cfg.ClusterID.IsValid() &&
 		cfg.A.cfg.ASN == cfg.B.cfg.ASN
 	if s.rrPeering {
@@ -197,17 +150,13 @@ func (f *Fabric) AddSession(cfg SessionConfig) (*Session, error) {
 		return nil, ErrClosed
 	}
 	f.sessions = append(f.sessions, s)
-	for _, sp := range []*Speaker{cfg.A, cfg.B} {
-		var l []*Session
-		if old := sp.sessions.Load(); old != nil {
-			l = append(l, *old...)
-		}
-		l = append(l, s)
-		sp.sessions.Store(&l)
-	}
+	s.watch()
 	f.wg.Add(1)
 	f.mu.Unlock()
-	go s.run()
+	go func() {
+		defer f.wg.Done()
+		s.run()
+	}()
 	return s, nil
 }
 
@@ -285,197 +234,11 @@ func (s *Session) neighbour(local, remote *Speaker, rrClient bool, opts EBGPOpti
 	return p
 }
 
-// configure adds both neighbours.
-func (s *Session) configure() error {
-	a, b := s.cfg.A, s.cfg.B
-	if err := a.addNeighbour(s.neighbour(a, b, s.cfg.BIsRRClientOfA || s.rrPeering, s.cfg.AOptions)); err != nil {
-		return err
-	}
-	if err := b.addNeighbour(s.neighbour(b, a, s.rrPeering, s.cfg.BOptions)); err != nil {
-		a.deleteNeighbour(b)
-		return err
-	}
-	return nil
-}
-
-// reset deletes and re-adds both neighbours: a fresh FSM goes straight to
-// Active, where a deleted-then-closed one would sit out GoBGP's 5 s idle
-// hold. Deleting a neighbour withdraws every route learned from it.
-func (s *Session) reset() error {
-	s.cfg.A.deleteNeighbour(s.cfg.B)
-	s.cfg.B.deleteNeighbour(s.cfg.A)
-	return s.configure()
-}
-
-func (sp *Speaker) addNeighbour(p *api.Peer) error {
-	sp.touch()
-	return sp.use(func() error {
-		return sp.srv.AddPeer(context.Background(), &api.AddPeerRequest{Peer: p})
-	})
-}
-
-func (sp *Speaker) deleteNeighbour(remote *Speaker) {
-	sp.touch()
-	sp.use(func() error {
-		addr := remote.addr.String()
-		err := sp.srv.DeletePeer(context.Background(), &api.DeletePeerRequest{Address: addr})
-		if err == nil {
-			sp.fsmDeleted(addr)
-		}
-		return err
-	})
-}
-
-// peers returns the speaker's neighbours by socket address.
-func (sp *Speaker) peers() (map[string]*api.Peer, error) {
-	out := map[string]*api.Peer{}
-	err := sp.use(func() error {
-		return sp.srv.ListPeer(context.Background(), &api.ListPeerRequest{}, func(p *api.Peer) {
-			out[p.Conf.NeighborAddress] = p
-		})
-	})
-	return out, err
-}
-
-// peerState is remote's session state as local's GoBGP sees it.
-func (sp *Speaker) peerState(remote *Speaker) api.PeerState_SessionState {
-	var st api.PeerState_SessionState
-	sp.use(func() error {
-		return sp.srv.ListPeer(context.Background(), &api.ListPeerRequest{Address: remote.addr.String()}, func(p *api.Peer) {
-			st = p.GetState().GetSessionState()
-		})
-	})
-	return st
-}
-
-// run is the session's controller: it wakes on SetUp, on the relay ending,
-// on FSM changes in either speaker while it waits for one, and on its retry
-// timer, and moves the session one step towards the desired state.
-func (s *Session) run() {
-	defer s.f.wg.Done()
-	var retry *time.Timer
-	defer func() {
-		if retry != nil {
-			retry.Stop()
-		}
-		if r := s.relay.Load(); r != nil {
-			r.close()
-		}
-	}()
-	for {
-		select {
-		case <-s.kick:
-		case <-s.f.ctx.Done():
-			return
-		}
-		if d := s.step(); d > 0 {
-			if retry != nil {
-				retry.Stop()
-			}
-			retry = time.AfterFunc(d, s.poke)
-		}
-	}
-}
-
-// step returns how long to wait before the next step when only time can
-// tell (after a failure); 0 when events will wake the controller.
-func (s *Session) step() time.Duration {
-	if r := s.relay.Load(); r != nil && (!s.desired.Load() || r.downs != s.downs.Load() || r.isDone()) {
-		failed := s.desired.Load() && r.downs == s.downs.Load()
-		s.f.touch() // before anything changes, so a Settled in progress cannot miss it
-		r.close()
-		if !s.quiesce() {
-			return 0 // the fabric is closing
-		}
-		// Reset (which drops the routes learned over the session) before
-		// the session stops counting as up: Settled must never see it down
-		// while its routes are still in a RIB.
-		if err := s.reset(); err != nil {
-			s.fail("reconfiguring: " + err.Error())
-		}
-		s.relay.Store(nil)
-		s.setEstablished(false)
-		if failed {
-			s.fail("closed by a speaker: " + r.err.Error())
-		}
-	}
-	if !s.desired.Load() {
-		s.phase.Store(phaseIdle)
-		return 0
-	}
-	if s.relay.Load() == nil {
-		if wait := time.Until(s.notBefore); wait > 0 {
-			return wait
-		}
-		// Both FSMs must be in Active before the connections arrive: GoBGP
-		// closes a connection that reaches an FSM still in Idle.
-		s.phase.Store(phaseWaitActive)
-		if s.cfg.A.peerState(s.cfg.B) != api.PeerState_ACTIVE || s.cfg.B.peerState(s.cfg.A) != api.PeerState_ACTIVE {
-			return 0
-		}
-		downs := s.downs.Load()
-		r, err := s.dial()
-		if err != nil {
-			s.fail("dialling: " + err.Error())
-			if s.quiesce() {
-				if err := s.reset(); err != nil {
-					s.fail("reconfiguring: " + err.Error())
-				}
-			}
-			return time.Until(s.notBefore)
-		}
-		r.downs = downs
-		s.phase.Store(phaseWaitEstablished)
-		s.relay.Store(r)
-		s.f.touch()
-	}
-	s.phase.Store(phaseWaitEstablished)
-	up := s.cfg.A.peerState(s.cfg.B) == api.PeerState_ESTABLISHED && s.cfg.B.peerState(s.cfg.A) == api.PeerState_ESTABLISHED
-	if up {
-		s.phase.Store(phaseIdle)
-	}
-	s.setEstablished(up)
-	return 0
-}
-
-// quiesce waits, after the relay closed, until neither speaker holds a
-// connection of this session in hand-over or in the OPEN exchange. GoBGP
-// leaks a goroutine when it deletes a neighbour whose FSM still has an
-// unread message of the OPEN exchange, and a connection still on its way
-// through GoBGP's accept queue would reach the re-added neighbour instead.
-// Both end quickly once the connections are closed. It returns false if the
-// fabric closes meanwhile (Close then does the same wait).
-func (s *Session) quiesce() bool {
-	s.phase.Store(phaseWaitQuiet)
-	defer s.phase.Store(phaseIdle)
-	for !s.cfg.A.quiet(s.cfg.B) || !s.cfg.B.quiet(s.cfg.A) {
-		select {
-		case <-s.kick:
-		case <-s.f.ctx.Done():
-			return false
-		}
-	}
-	return true
-}
-
-func (s *Session) fail(msg string) {
-	s.lastErr.Store(&msg)
-	s.notBefore = time.Now().Add(retryDelay)
-	s.f.log.Warn("bgp session failed", "session", s.name, "error", msg)
-}
-
-func (s *Session) setEstablished(up bool) {
-	if s.established.Swap(up) != up {
-		s.f.touch()
-		s.f.log.Debug("bgp session", "session", s.name, "established", up)
-	}
-}
-
 // dial connects to A's listener from B's address and to B's listener from
 // A's address, and starts the relay between the two connections: each
 // speaker sees a connection from its neighbour's address, as if the other
 // had dialled.
-func (s *Session) dial() (*relay, error) {
+func (s *Session) dial(net.Conn) (*relay, error) {
 	a, b := s.cfg.A, s.cfg.B
 	toA, err := dialFrom(s.f.ctx, b, a)
 	if err != nil {
@@ -492,8 +255,22 @@ func (s *Session) dial() (*relay, error) {
 func dialFrom(ctx context.Context, from, to *Speaker) (net.Conn, error) {
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: from.addr.AsSlice()}, Timeout: dialWait}
 	c, err := d.DialContext(ctx, "tcp4", to.ListenAddr().String())
-	if err == nil {
-		to.dialed.Add(1)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", to.cfg.Name, err)
 	}
-	return c, err
+	to.dialed.Add(1)
+	return c, nil
 }
+
+// closeRelay closes the connections: each speaker sees its neighbour go.
+func (s *Session) closeRelay(r *relay, _ bool) { r.close() }
+
+func (s *Session) ended(r *relay) string { return "closed by a speaker: " + r.err.Error() }
+
+func (s *Session) logFail(msg string) {
+	s.f.log.Warn("bgp session failed", "session", s.name, "error", msg)
+}
+
+// A session takes no connection from outside.
+func (s *Session) collide(c net.Conn)    { c.Close() }
+func (s *Session) refuseDown(c net.Conn) { c.Close() }

@@ -2,20 +2,16 @@ package bgp
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
-	"github.com/osrg/gobgp/v3/pkg/server"
 
 	"github.com/vpnsim/vpnsim/vrf"
 )
@@ -45,7 +41,7 @@ type Speaker struct {
 	cfg  SpeakerConfig
 	addr netip.Addr // socket address, 127.x.y.z
 	port int
-	srv  *server.BgpServer
+	g    gobgp // its GoBGP server, behind the wall (gobgp.go)
 
 	// work counts this speaker's work (messages relayed to or from it
 	// other than settle markers, local changes, neighbours added or
@@ -67,11 +63,7 @@ type Speaker struct {
 	dialed, accepted atomic.Uint64
 	moved            chan struct{}
 
-	serveDone chan struct{}
-	park      atomic.Pointer[parking] // a request to hold the main loop, see startServer
-	exit      atomic.Bool             // makes the main loop leave, see stop
-
-	sessions  atomic.Pointer[[]*Session]      // sessions this speaker takes part in (copy on write)
+	ctls      atomic.Pointer[[]*controller]   // controllers of its sessions and external peers (copy on write)
 	externals atomic.Pointer[[]*ExternalPeer] // its external peers (copy on write)
 
 	mu     sync.RWMutex // held for reading around every GoBGP call; stop takes it for writing
@@ -79,13 +71,6 @@ type Speaker struct {
 
 	policyMu  sync.Mutex // reflectorPeering
 	hasPolicy bool
-
-	// Deleted neighbours' FSMs, counted per address, and how many of them
-	// GoBGP has finished off; stop waits for the two to agree.
-	fsmMu       sync.Mutex
-	fsmsDeleted map[string]int
-	fsmsFreed   map[string]int
-	fsmFreedCh  chan struct{}
 }
 
 // Config returns the speaker's configuration.
@@ -101,10 +86,9 @@ func (sp *Speaker) ListenAddr() netip.AddrPort {
 	return netip.AddrPortFrom(sp.addr, uint16(sp.port))
 }
 
-// hook is GoBGP's timing hook: GoBGP calls Observe on the speaker's main
-// loop after every management operation, accepted connection and FSM
-// message (UPDATE, state change) it handled. It is the speaker's only
-// synchronous view into that loop.
+// handled is told by GoBGP's main loop (see hook in gobgp.go) each time
+// it handled a connection it accepted from its listener or an FSM message
+// (UPDATE, state change).
 //
 // A handled message tells Changed's readers unless it may have been a
 // settle marker, which changes nothing they read: at least
@@ -112,43 +96,25 @@ func (sp *Speaker) ListenAddr() netip.AddrPort {
 // is counted before the relay writes), so the hook tells them whenever
 // that bound rises. It has risen to its final value by the time the last
 // message that was not a marker has been handled, and not before.
-type hook struct{ sp *Speaker }
-
-func (h hook) Observe(op server.FSMOperation, _, _ time.Duration) {
-	sp := h.sp
-	switch op {
-	case server.FSMMessage, server.FSMAccept:
-		if op == server.FSMAccept {
-			sp.accepted.Add(1)
-			sp.f.note(true)
-		} else {
-			n := int64(sp.processed.Add(1)) - int64(sp.markersIn.Load())
-			tell := n > sp.announced
-			if tell {
-				sp.announced = n
-			}
-			sp.f.note(tell)
+func (sp *Speaker) handled(accept bool) {
+	if accept {
+		sp.accepted.Add(1)
+		sp.f.note(true)
+	} else {
+		n := int64(sp.processed.Add(1)) - int64(sp.markersIn.Load())
+		tell := n > sp.announced
+		if tell {
+			sp.announced = n
 		}
-		select {
-		case sp.moved <- struct{}{}:
-		default:
-		}
-		if l := sp.sessions.Load(); l != nil {
-			for _, s := range *l {
-				s.observe()
-			}
-		}
-		if l := sp.externals.Load(); l != nil {
-			for _, e := range *l {
-				e.observe()
-			}
-		}
+		sp.f.note(tell)
 	}
-	if p := sp.park.Swap(nil); p != nil {
-		close(p.parked)
-		<-p.release
-		if sp.exit.Load() {
-			panic(errServeExit)
+	select {
+	case sp.moved <- struct{}{}:
+	default:
+	}
+	if l := sp.ctls.Load(); l != nil {
+		for _, c := range *l {
+			c.observe()
 		}
 	}
 }
@@ -157,53 +123,6 @@ func (h hook) Observe(op server.FSMOperation, _, _ time.Duration) {
 func (sp *Speaker) touch() {
 	sp.work.Add(1)
 	sp.f.touch()
-}
-
-// errServeExit unwinds GoBGP's Serve loop, which has no way to return (see
-// stop).
-var errServeExit = errors.New("bgp: speaker stopped")
-
-// GoBGP's StartBgp writes package-level best-path options
-// (table.SelectionOptions) that every server's main loop reads, and
-// ListPath reads them on the caller's goroutine. The writes are identical
-// (every speaker uses the same options) but they are still data races. So
-// StartBgp runs with the world parked: every running speaker's main loop is
-// held inside its timing hook, and no ListPath is in progress.
-var globals struct {
-	mu      sync.RWMutex // Lock: StartBgp; RLock: ListPath
-	running map[*Speaker]struct{}
-}
-
-type parking struct {
-	parked  chan struct{}
-	release chan struct{}
-}
-
-func startServer(sp *Speaker, req *api.StartBgpRequest) error {
-	globals.mu.Lock()
-	defer globals.mu.Unlock()
-	release := make(chan struct{})
-	var wg sync.WaitGroup
-	for other := range globals.running {
-		p := &parking{parked: make(chan struct{}), release: release}
-		other.park.Store(p)
-		wg.Add(1)
-		go func() { // an operation, so that the hook runs soon
-			defer wg.Done()
-			other.srv.GetBgp(context.Background(), &api.GetBgpRequest{})
-		}()
-		<-p.parked
-	}
-	err := sp.srv.StartBgp(context.Background(), req)
-	close(release)
-	wg.Wait()
-	if err == nil {
-		if globals.running == nil {
-			globals.running = map[*Speaker]struct{}{}
-		}
-		globals.running[sp] = struct{}{}
-	}
-	return err
 }
 
 // pickAddr chooses the next socket address to try; tests replace it.
@@ -224,28 +143,13 @@ func (f *Fabric) AddSpeaker(cfg SpeakerConfig) (*Speaker, error) {
 	if err := f.checkSpeaker(cfg); err != nil {
 		return nil, err
 	}
-	sp := &Speaker{
-		f: f, cfg: cfg, port: f.opts.ListenPort, serveDone: make(chan struct{}), moved: make(chan struct{}, 1),
-		fsmsDeleted: map[string]int{}, fsmsFreed: map[string]int{}, fsmFreedCh: make(chan struct{}, 1),
-	}
-	sp.srv = server.NewBgpServer(
-		server.LoggerOption(newGobgpLogger(f.log, f.opts.Verbose, &f.closing, cfg.Name, sp.fsmFreed)),
-		server.TimingHookOption(hook{sp}),
-	)
-	go sp.serve()
+	sp := &Speaker{f: f, cfg: cfg, port: f.opts.ListenPort, moved: make(chan struct{}, 1)}
+	sp.newGobgp()
 
 	var err error
 	for range 32 {
 		sp.addr = pickAddr()
-		err = startServer(sp, &api.StartBgpRequest{Global: &api.Global{
-			Asn:             cfg.ASN,
-			RouterId:        cfg.RouterID.String(),
-			ListenPort:      int32(sp.port),
-			ListenAddresses: []string{sp.addr.String()},
-			RouteSelectionOptions: &api.RouteSelectionOptionsConfig{
-				ExternalCompareRouterId: true,
-			},
-		}})
+		err = sp.startGobgp()
 		if err == nil || !(errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EADDRNOTAVAIL)) {
 			break
 		}
@@ -305,180 +209,17 @@ func (f *Fabric) checkSpeaker(cfg SpeakerConfig) error {
 	return nil
 }
 
-// serve runs GoBGP's main loop until stop makes it leave.
-func (sp *Speaker) serve() {
-	defer close(sp.serveDone)
-	defer func() {
-		if r := recover(); r != nil && r != errServeExit {
-			panic(r)
-		}
-	}()
-	// Labelled, so that a CPU profile tells the speakers apart
-	// (go tool pprof -tagfocus bgp-speaker=RR1); the goroutines GoBGP
-	// starts from its main loop, its FSMs among them, inherit the label.
-	pprof.Do(context.Background(), pprof.Labels("bgp-speaker", sp.cfg.Name), func(context.Context) {
-		sp.srv.Serve()
-	})
-}
-
 // quiet tells whether the speaker holds no connection from the fabric in
-// hand-over (dialled, not yet taken by the main loop) and remote's FSM is
-// not in the OPEN exchange: deleting the neighbour then strands nothing
-// (see Session.quiesce).
-func (sp *Speaker) quiet(remote *Speaker) bool {
-	return sp.accepted.Load() >= sp.dialed.Load() && !inHandshake(sp.peerState(remote))
+// hand-over (dialled, not yet taken by the main loop) and the FSM of the
+// neighbour at addr is not in the OPEN exchange: deleting the neighbour
+// then strands nothing (see controller.quiesce).
+func (sp *Speaker) quiet(addr string) bool {
+	return sp.accepted.Load() >= sp.dialed.Load() && !inHandshake(sp.neighbourState(addr))
 }
 
 func inHandshake(st api.PeerState_SessionState) bool {
 	return st == api.PeerState_OPENSENT || st == api.PeerState_OPENCONFIRM
 }
-
-// fsmDeleted and fsmFreed count a neighbour's FSM deleted and, later,
-// finished off by GoBGP's main loop.
-func (sp *Speaker) fsmDeleted(addr string) {
-	sp.fsmMu.Lock()
-	sp.fsmsDeleted[addr]++
-	sp.fsmMu.Unlock()
-}
-
-func (sp *Speaker) fsmFreed(addr string) {
-	sp.fsmMu.Lock()
-	sp.fsmsFreed[addr]++
-	sp.fsmMu.Unlock()
-	select {
-	case sp.fsmFreedCh <- struct{}{}:
-	default:
-	}
-}
-
-func (sp *Speaker) fsmsAllFreed() bool {
-	sp.fsmMu.Lock()
-	defer sp.fsmMu.Unlock()
-	for addr, n := range sp.fsmsDeleted {
-		if sp.fsmsFreed[addr] != n {
-			return false
-		}
-	}
-	return true
-}
-
-// closeWait bounds stop's wait for GoBGP to finish off deleted FSMs.
-var closeWait = 10 * time.Second
-
-// stop shuts the speaker down.
-//
-// GoBGP's Stop deletes every neighbour and then zeroes the global
-// configuration that the neighbours' FSM goroutines read, while those are
-// still winding down: a data race. So the speaker deletes its neighbours
-// itself first (once no connection is in hand-over or in the OPEN exchange,
-// see Session.quiesce; the fabric closed the relays) and waits until GoBGP
-// has finished off every FSM it ever deleted; Stop then only closes the
-// listener.
-//
-// Serve loops forever. So the speaker then parks the main loop in its hook
-// and, once no management operation can be waiting for it, unwinds the
-// loop with errServeExit: no goroutine (and no RIB) is left behind.
-//
-// The loop must not leave while an operation is still queued for it: each
-// round adds one operation (so that the hook runs again) and the loop
-// leaves only once that operation has had its reply, which, operations
-// being handled in order, means every earlier one has too.
-func (sp *Speaker) stop() error {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	if sp.closed {
-		return nil
-	}
-	sp.closed = true
-	var addrs []string
-	for {
-		addrs = addrs[:0]
-		handshake := false
-		sp.srv.ListPeer(context.Background(), &api.ListPeerRequest{}, func(p *api.Peer) {
-			addrs = append(addrs, p.Conf.NeighborAddress)
-			handshake = handshake || inHandshake(p.GetState().GetSessionState())
-		})
-		if !handshake && sp.accepted.Load() >= sp.dialed.Load() {
-			break
-		}
-		<-sp.moved // the relays are closed: the handshakes fail soon
-	}
-	for _, a := range addrs {
-		if sp.srv.DeletePeer(context.Background(), &api.DeletePeerRequest{Address: a}) == nil {
-			sp.fsmDeleted(a)
-		}
-	}
-	// GoBGP v3 says an FSM is finished off with its debug line "freed
-	// fsm.h" (see log.go); a GoBGP that no longer says it must not hang
-	// Close: after closeWait the speaker goes on, and says so.
-	deadline := time.NewTimer(closeWait)
-	defer deadline.Stop()
-wait:
-	for !sp.fsmsAllFreed() {
-		select {
-		case <-sp.fsmFreedCh:
-		case <-deadline.C:
-			sp.f.log.Warn("bgp: GoBGP did not report its neighbours' FSMs finished (no \"freed fsm.h\" line); stopping anyway", "speaker", sp.cfg.Name, "waited", closeWait)
-			break wait
-		}
-	}
-	sp.srv.Stop()
-	// Only now, with every neighbour deleted and its routes withdrawn, does
-	// the main loop stop reading GoBGP's package-level options: until here
-	// a speaker starting elsewhere must park it like any running speaker.
-	// Taking the lock also waits for such a start to release it, so that
-	// the parking below is the only one.
-	globals.mu.Lock()
-	delete(globals.running, sp)
-	globals.mu.Unlock()
-	// One operation at a time. Nothing else can hand the loop work now
-	// (no neighbour, no listener, and every other caller waits for sp.mu),
-	// so the loop parks after handling this round's operation, whose reply
-	// it has already handed over (GoBGP replies on an unbuffered channel
-	// before the hook runs): replied is closed at once. Operations are
-	// handled in order, so this one replied means every earlier one did.
-	// Should the loop have parked on something else, this round's
-	// operation is still queued behind it: after a short wait the loop is
-	// released to handle it, and the next round looks again.
-	//
-	// Rarely (about one speaker in a thousand networks of the separation
-	// property) GoBGP's main loop takes no operation for up to a hold
-	// time after its neighbours were deleted. Close does not wait that
-	// out: after unwindWait the unwinding goes on in the background and
-	// ends, with every goroutine, as soon as the loop takes its next
-	// operation.
-	unwound := make(chan struct{})
-	go func() {
-		defer close(unwound)
-		for done := false; !done; {
-			p := &parking{parked: make(chan struct{}), release: make(chan struct{})}
-			sp.park.Store(p)
-			replied := make(chan struct{})
-			go func() {
-				sp.srv.GetBgp(context.Background(), &api.GetBgpRequest{})
-				close(replied)
-			}()
-			<-p.parked
-			select {
-			case <-replied:
-				done = true
-			case <-time.After(10 * time.Millisecond):
-			}
-			sp.exit.Store(done)
-			close(p.release)
-		}
-		<-sp.serveDone
-	}()
-	select {
-	case <-unwound:
-	case <-time.After(unwindWait):
-		sp.f.log.Warn("bgp: GoBGP's main loop takes no operation; the speaker stops in the background", "speaker", sp.cfg.Name, "waited", unwindWait)
-	}
-	return nil
-}
-
-// unwindWait bounds how long stop waits for GoBGP's main loop to unwind.
-var unwindWait = 2 * time.Second
 
 // use runs fn unless the speaker is stopped.
 func (sp *Speaker) use(fn func() error) error {
@@ -488,38 +229,6 @@ func (sp *Speaker) use(fn func() error) error {
 		return ErrClosed
 	}
 	return fn()
-}
-
-// listPath streams the destinations GoBGP lists for req to fn, one at a
-// time: a large table is never held twice, once in API form.
-func (sp *Speaker) listPath(req *api.ListPathRequest, fn func(*api.Destination)) error {
-	return sp.use(func() error {
-		globals.mu.RLock()
-		defer globals.mu.RUnlock()
-		return sp.srv.ListPath(context.Background(), req, fn)
-	})
-}
-
-// addPaths adds or withdraws local paths, noting the activity before and
-// after so that Settled cannot miss it.
-func (sp *Speaker) addPaths(paths []*api.Path, withdraw bool) error {
-	sp.touch()
-	defer sp.touch()
-	return sp.use(func() error {
-		for _, p := range paths {
-			var err error
-			if withdraw {
-				p.IsWithdraw = true
-				err = sp.srv.DeletePath(context.Background(), &api.DeletePathRequest{TableType: api.TableType_GLOBAL, Family: p.Family, Path: p})
-			} else {
-				_, err = sp.srv.AddPath(context.Background(), &api.AddPathRequest{TableType: api.TableType_GLOBAL, Path: p})
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // AddVPNv4 originates VPN-IPv4 routes (or replaces routes with the same RD
@@ -689,16 +398,5 @@ func (sp *Speaker) IPv4Paths() ([]IPv4Path, error) {
 // the speaker's Loc-RIB without listing them: cheap enough for a progress
 // line while a large network converges.
 func (sp *Speaker) VPNv4DestinationCount() (uint64, error) {
-	var n uint64
-	err := sp.use(func() error {
-		globals.mu.RLock()
-		defer globals.mu.RUnlock()
-		r, err := sp.srv.GetTable(context.Background(), &api.GetTableRequest{TableType: api.TableType_GLOBAL, Family: VPNv4.api()})
-		if err != nil {
-			return err
-		}
-		n = r.NumDestination
-		return nil
-	})
-	return n, err
+	return sp.destinations(VPNv4)
 }
