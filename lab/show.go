@@ -154,12 +154,16 @@ func (l *Lab) lfibTable(n *topologies.Node) ([]network.LFIBRow, string) {
 	var rows []network.LFIBRow
 	for _, e := range x.Tables.LFIB.Entries() {
 		if e.Op == mpls.OpPopLookup {
-			rows = append(rows, network.LFIBRow{In: e.In, Op: e.Op, FEC: e.FEC, VRF: e.VRF})
+			rows = append(rows, network.LFIBRow{In: e.In, Op: e.Op, FEC: e.FEC, VRF: e.VRF, Bytes: x.Switched[e.In]})
 			continue
 		}
 		for i, nh := range e.NextHops {
-			rows = append(rows, network.LFIBRow{In: e.In, Continued: i > 0, Op: e.Op, Out: nh.Out, FEC: e.FEC, VRF: e.VRF,
-				Interface: nh.Interface, NextHop: nh.Addr, Neighbor: nh.Neighbor})
+			row := network.LFIBRow{In: e.In, Continued: i > 0, Op: e.Op, Out: nh.Out, FEC: e.FEC, VRF: e.VRF,
+				Interface: nh.Interface, NextHop: nh.Addr, Neighbor: nh.Neighbor}
+			if i == 0 {
+				row.Bytes = x.Switched[e.In]
+			}
+			rows = append(rows, row)
 		}
 	}
 	return rows, ""
@@ -195,8 +199,19 @@ func (l *Lab) bgpTable(n *topologies.Node) []network.BGPSession {
 			} else if !st.Desired {
 				state = network.DownNoPath
 			}
-			rows = append(rows, network.BGPSession{Speaker: side[0], Neighbor: side[1], Family: st.Family.String(), State: state,
-				Paths: l.pathsFrom(side[0], side[1], st.Family)})
+			row := network.BGPSession{Speaker: side[0], Neighbor: side[1], Family: st.Family.String(), State: state,
+				Paths: l.pathsFrom(side[0], side[1], st.Family), LocalAS: l.Topo.Provider.ASN, AS: l.Topo.Provider.ASN}
+			switch ap, ok := l.ctl.peerOf[side[0]]; {
+			case ok: // a PE's session with a CE, in the attachment's VRF
+				row.NeighborAddr, row.VRF, row.AS = ap.att.CEAddr, ap.att.VRF.Name, l.Topo.Node(side[1]).ASN
+			default:
+				if ap, ok := l.ctl.peerOf[side[1]]; ok { // a CE's session with its PE
+					row.NeighborAddr, row.LocalAS = ap.att.Addr, l.Topo.Node(side[0]).ASN
+				} else {
+					row.NeighborAddr = l.Topo.Node(side[1]).Loopback
+				}
+			}
+			rows = append(rows, row)
 		}
 	}
 	for _, e := range l.ctl.fabric.ExternalPeers() {

@@ -105,6 +105,7 @@ type LFIBRow struct {
 	Interface string       `json:"interface,omitempty"`
 	NextHop   netip.Addr   `json:"next_hop,omitzero"`
 	Neighbor  string       `json:"neighbor,omitempty"`
+	Bytes     uint64       `json:"bytes,omitempty"` // bytes of labelled frames switched with this incoming label so far
 }
 
 // LDPRow is one FEC's bindings (`show mpls ldp bindings`).
@@ -138,6 +139,11 @@ type BGPSession struct {
 	Family   string `json:"family,omitempty"`
 	State    string `json:"state,omitempty"`
 	Paths    int    `json:"paths,omitempty"` // paths received from the neighbour
+	// The neighbour's address and AS; VRF names the VRF of a PE–CE session.
+	NeighborAddr netip.Addr `json:"neighbor_addr,omitzero"`
+	AS           uint32     `json:"as,omitempty"`
+	LocalAS      uint32     `json:"local_as,omitempty"`
+	VRF          string     `json:"vrf,omitempty"`
 }
 
 // VRFRow is one VRF of a PE (`show ip vrf`).

@@ -116,24 +116,31 @@ func HopLine(h network.Hop) string {
 	}
 	s := fmt.Sprintf("%2d  %s (%s)", h.TTL, h.ReplyAddr, h.ReplyFrom)
 	if len(h.Labels) > 0 {
-		ls := make([]mpls.Label, len(h.Labels))
-		for i, e := range h.Labels {
-			ls[i] = e.Label
-		}
-		word := "Labels"
-		if len(ls) == 1 {
-			word = "Label"
-		}
-		s += fmt.Sprintf("  [MPLS: %s %s Exp %d]", word, mpls.Join(ls), h.Labels[0].TC)
+		s += "  " + MPLSExtension(h.Labels)
 	}
 	s += fmt.Sprintf("  %.1f ms", ms(h.RTT))
 	if h.Result == network.Unreachable {
-		s += "  " + unreachMarker(h.Code)
+		s += "  " + UnreachMarker(h.Code)
 	}
 	return s
 }
 
-func unreachMarker(code uint8) string {
+// MPLSExtension prints the label stack an ICMP error reported (RFC 4950)
+// as IOS traceroute does: "[MPLS: Labels 18/100000 Exp 0]", "Label" for one.
+func MPLSExtension(stack []mpls.StackEntry) string {
+	ls := make([]mpls.Label, len(stack))
+	for i, e := range stack {
+		ls[i] = e.Label
+	}
+	word := "Labels"
+	if len(ls) == 1 {
+		word = "Label"
+	}
+	return fmt.Sprintf("[MPLS: %s %s Exp %d]", word, mpls.Join(ls), stack[0].TC)
+}
+
+// UnreachMarker is a traceroute's marker for an ICMP unreachable code.
+func UnreachMarker(code uint8) string {
 	switch code {
 	case 0:
 		return "!N"

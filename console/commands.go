@@ -1,0 +1,536 @@
+package console
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/render"
+)
+
+// vrfArg is a VRF name, completed from the router's VRFs.
+func vrfArg(kids ...*cmd) *cmd {
+	a := arg(argWord, "WORD", "VPN Routing/Forwarding instance name", kids...)
+	a.complete = (*Console).vrfNames
+	return a
+}
+
+// execTree is the privileged EXEC mode (PE1#).
+func execTree() *cmd {
+	routeVRF := vrfArg().does(showRoute)
+	bgpAll := kw("all", "Display information about all VPNv4 NLRIs",
+		kw("summary", "Summary of BGP neighbor status").does(showBGPSummary),
+		arg(argPrefix, "A.B.C.D", "Network in the BGP routing table to display").does(showBGPPrefix),
+	).does(showBGP)
+	bgpVRF := kw("vrf", "Display information about a VPN Routing/Forwarding instance",
+		vrfArg(kw("summary", "Summary of BGP neighbor status").does(showBGPSummary)).does(showBGP))
+	pingTail := probeOptions([]string{"repeat", "source"}, doPing)
+	node := arg(argWord, "WORD", "The router to log in to")
+	node.complete = (*Console).names
+	node.does(connect)
+	return &cmd{kids: []*cmd{
+		kw("show", "Show running system information",
+			kw("ip", "IP information",
+				kw("route", "IP routing table", kw("vrf", "Display routes from a VPN Routing/Forwarding instance", routeVRF)).does(showRoute),
+				kw("vrf", "VPN Routing/Forwarding instance information",
+					kw("detail", "Detailed VPN Routing/Forwarding instance information").does(showVRF)).does(showVRF),
+				kw("interface", "IP interface status and configuration",
+					kw("brief", "Brief summary of IP status and configuration").does(showIfBrief)),
+				kw("bgp", "BGP information", kw("vpnv4", "Display VPNv4 NLRI specific information", bgpAll, bgpVRF)),
+			),
+			kw("bgp", "BGP information",
+				kw("vpnv4", "Display VPNv4 NLRI specific information",
+					kw("unicast", "Display VPNv4 unicast NLRI specific information", bgpAll, bgpVRF))),
+			kw("mpls", "MPLS information",
+				kw("forwarding-table", "Show the Label Forwarding Information Base (LFIB)",
+					kw("detail", "Detailed information").does(showLFIB)).does(showLFIB),
+				kw("ldp", "Show Label Distribution Protocol information",
+					kw("bindings", "Show the LDP Label Information Base (LIB)").does(showLDPBindings),
+					kw("neighbor", "Display LDP neighbor information").does(showLDPNeighbors))),
+		),
+		kw("ping", "Send echo messages",
+			kw("vrf", "Select VPN routing instance", vrfArg(arg(argAddr, "A.B.C.D", "Ping destination address", pingTail...).does(doPing))),
+			arg(argAddr, "A.B.C.D", "Ping destination address", pingTail...).does(doPing)),
+		kw("traceroute", "Trace route to destination",
+			kw("vrf", "Select VPN routing instance", vrfArg(arg(argAddr, "A.B.C.D", "Trace route to destination address").does(doTraceroute))),
+			arg(argAddr, "A.B.C.D", "Trace route to destination address").does(doTraceroute)),
+		kw("configure", "Enter configuration mode",
+			kw("terminal", "Configure from the terminal").does(configure)),
+		kw("connect", "Open a terminal connection (log in to another router)", node),
+		kw("ssh", "Open a secure shell client connection (log in to another router)", node),
+		kw("exit", "Exit from the EXEC (back to the router you came from)").does(exit),
+		kw("logout", "Exit from the EXEC").does(exit),
+	}}
+}
+
+// probeOptions are a ping's optional keywords, in any order, each once.
+func probeOptions(left []string, run func(*Console, *args) error) []*cmd {
+	var out []*cmd
+	for _, o := range left {
+		rest := slices.DeleteFunc(slices.Clone(left), func(s string) bool { return s == o })
+		switch o {
+		case "repeat":
+			n := arg(argNum, "<1-2147483647>", "Repeat count", probeOptions(rest, run)...).does(run)
+			n.min, n.max = 1, math.MaxInt32
+			out = append(out, kw("repeat", "specify repeat count", n))
+		case "source":
+			src := arg(argAddr, "A.B.C.D", "Source address", probeOptions(rest, run)...).does(run)
+			src.key = "source"
+			out = append(out, kw("source", "specify source address", src))
+		}
+	}
+	return out
+}
+
+// configTree is global configuration mode (PE1(config)#).
+func configTree() *cmd {
+	ifc := arg(argWord, "WORD", "Interface name")
+	ifc.complete = (*Console).ifNames
+	ifc.does(enterInterface)
+	return &cmd{kids: []*cmd{
+		kw("interface", "Select an interface to configure", ifc),
+		kw("end", "Exit from configure mode").does(end),
+		kw("exit", "Exit from configure mode").does(exitConfig),
+	}}
+}
+
+// ifTree is interface configuration mode (PE1(config-if)#).
+func ifTree() *cmd {
+	return &cmd{kids: []*cmd{
+		kw("shutdown", "Shutdown the selected interface").does(shutdown),
+		kw("no", "Negate a command or set its defaults",
+			kw("shutdown", "Shutdown the selected interface").does(noShutdown)),
+		kw("end", "Exit from configure mode").does(end),
+		kw("exit", "Exit from interface configuration mode").does(exitConfig),
+	}}
+}
+
+// vrfTree is VRF configuration mode; the console offers no VRF changes
+// yet, so nothing enters it.
+func vrfTree() *cmd { return &cmd{} }
+
+func (c *Console) table(name, vrf string) (*network.Table, error) {
+	return c.net.Table(c.Node(), name, vrf)
+}
+
+// absent prints why the router has no such table; true when it has none.
+func (c *Console) absent(t *network.Table) bool {
+	if t.Absent != "" {
+		fmt.Fprintf(c.out, "%% %s\n", t.Absent)
+		return true
+	}
+	return false
+}
+
+func showRoute(c *Console, a *args) error {
+	v := a.get("WORD")
+	t, err := c.table("routes", v)
+	if err != nil {
+		return err
+	}
+	ifs, err := c.table("interfaces", "")
+	if err != nil {
+		return err
+	}
+	var mine []network.InterfaceRow
+	for _, r := range ifs.Interfaces {
+		if r.VRF == v {
+			mine = append(mine, r)
+		}
+	}
+	render.IOSRoutes(c.out, t.Routes, mine)
+	return nil
+}
+
+func showVRF(c *Console, a *args) error {
+	t, err := c.table("vrfs", "")
+	if err != nil || c.absent(t) {
+		return err
+	}
+	render.IOSVRFs(c.out, t.VRFs, a.has("detail"))
+	return nil
+}
+
+func showIfBrief(c *Console, _ *args) error {
+	t, err := c.table("interfaces", "")
+	if err != nil {
+		return err
+	}
+	render.IOSInterfaceBrief(c.out, t.Interfaces, func(ifc string) bool { return c.shut[c.Node()+" "+ifc] })
+	return nil
+}
+
+// vrfViews are the router's VRFs with their routes, for the BGP tables.
+func (c *Console) vrfViews() ([]render.VRFView, error) {
+	t, err := c.table("vrfs", "")
+	if err != nil {
+		return nil, err
+	}
+	var out []render.VRFView
+	for _, v := range t.VRFs {
+		rt, err := c.table("routes", v.Name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, render.VRFView{Name: v.Name, RD: v.RD, Routes: rt.Routes.Rows})
+	}
+	return out, nil
+}
+
+func showBGP(c *Console, a *args) error {
+	t, err := c.table("vpnv4", "")
+	if err != nil || c.absent(t) {
+		return err
+	}
+	views, err := c.vrfViews()
+	if err != nil {
+		return err
+	}
+	v := a.get("WORD")
+	if v != "" && !slices.Contains(c.vrfNames(), v) {
+		return fmt.Errorf("No such VRF %s", v)
+	}
+	render.IOSBGPVPNv4(c.out, t.VPNv4, views, v)
+	return nil
+}
+
+func showBGPSummary(c *Console, a *args) error {
+	t, err := c.table("vpnv4", "")
+	if err != nil || c.absent(t) {
+		return err
+	}
+	s, err := c.table("bgp", "")
+	if err != nil {
+		return err
+	}
+	v := a.get("WORD")
+	var rows []network.BGPSession
+	asn := uint32(0)
+	for _, r := range s.BGP {
+		asn = r.LocalAS
+		switch {
+		case v == "" && r.VRF == "" && r.Family == "l3vpn-ipv4-unicast":
+			rows = append(rows, r)
+		case v != "" && r.VRF == v:
+			rows = append(rows, r)
+		}
+	}
+	render.IOSBGPSummary(c.out, t.VPNv4.RouterID, asn, len(t.VPNv4.Rows), rows)
+	return nil
+}
+
+func showBGPPrefix(c *Console, a *args) error {
+	t, err := c.table("vpnv4", "")
+	if err != nil || c.absent(t) {
+		return err
+	}
+	s := a.get("A.B.C.D")
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		// a bare address: the longest prefix holding it, as IOS looks it up
+		ad, _ := netip.ParseAddr(s)
+		for _, r := range t.VPNv4.Rows {
+			if r.Prefix.Contains(ad) && (!p.IsValid() || r.Prefix.Bits() > p.Bits()) {
+				p = r.Prefix
+			}
+		}
+	}
+	views, err := c.vrfViews()
+	if err != nil {
+		return err
+	}
+	if !p.IsValid() || !render.IOSBGPPrefix(c.out, t.VPNv4, views, p) {
+		return fmt.Errorf("Network not in table")
+	}
+	return nil
+}
+
+func showLFIB(c *Console, a *args) error {
+	t, err := c.table("lfib", "")
+	if err != nil || c.absent(t) {
+		return err
+	}
+	render.IOSLFIB(c.out, t.LFIB, a.has("detail"))
+	return nil
+}
+
+func showLDPBindings(c *Console, _ *args) error {
+	t, err := c.table("ldp", "")
+	if err != nil || c.absent(t) {
+		return err
+	}
+	render.IOSLDPBindings(c.out, t.LDP)
+	return nil
+}
+
+func showLDPNeighbors(c *Console, _ *args) error {
+	t, err := c.table("ldp-neighbors", "")
+	if err != nil || c.absent(t) {
+		return err
+	}
+	render.IOSLDPNeighbors(c.out, t.LDPPeers)
+	return nil
+}
+
+// probeOpts are a ping's or traceroute's options from the line.
+func probeOpts(a *args) network.ProbeOptions {
+	o := network.ProbeOptions{VRF: a.get("WORD")}
+	if s := a.get("source"); s != "" {
+		o.Source, _ = netip.ParseAddr(s)
+	}
+	return o
+}
+
+func msec(d time.Duration) int64 { return int64(math.Round(float64(d) / float64(time.Millisecond))) }
+
+func doPing(c *Console, a *args) error {
+	dst := a.addr("A.B.C.D")
+	n := 5
+	if s := a.get("<1-2147483647>"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	o := probeOpts(a)
+	fmt.Fprintf(c.out, "Type escape sequence to abort.\n")
+	fmt.Fprintf(c.out, "Sending %d, %d-byte ICMP Echos to %s, timeout is 2 seconds:\n", n, 28+32, dst)
+	if o.Source.IsValid() {
+		fmt.Fprintf(c.out, "Packet sent with a source address of %s \n", o.Source)
+	}
+	var marks strings.Builder
+	ok := 0
+	var rtts []int64
+	for i := range n {
+		r, err := c.net.Ping(c.Node(), dst, o)
+		if err != nil {
+			fmt.Fprintln(c.out)
+			return err
+		}
+		switch r.Result {
+		case network.Reply:
+			marks.WriteByte('!')
+			ok++
+			rtts = append(rtts, msec(r.RTT))
+		case network.Unreachable:
+			marks.WriteByte('U')
+		case network.TTLExceeded:
+			marks.WriteByte('&')
+		default:
+			marks.WriteByte('.')
+		}
+		if (i+1)%70 == 0 {
+			marks.WriteByte('\n')
+		}
+	}
+	fmt.Fprintln(c.out, strings.TrimSuffix(marks.String(), "\n"))
+	fmt.Fprintf(c.out, "Success rate is %d percent (%d/%d)", ok*100/n, ok, n)
+	if ok > 0 {
+		lo, hi, sum := rtts[0], rtts[0], int64(0)
+		for _, x := range rtts {
+			lo, hi, sum = min(lo, x), max(hi, x), sum+x
+		}
+		fmt.Fprintf(c.out, ", round-trip min/avg/max = %d/%d/%d ms", lo, sum/int64(len(rtts)), hi)
+	}
+	fmt.Fprintln(c.out)
+	return nil
+}
+
+// doTraceroute traces with three probes per TTL, as IOS does.
+func doTraceroute(c *Console, a *args) error {
+	dst := a.addr("A.B.C.D")
+	o := probeOpts(a)
+	fmt.Fprintf(c.out, "Type escape sequence to abort.\nTracing the route to %s\n", dst)
+	if o.VRF != "" {
+		fmt.Fprintf(c.out, "VRF info: (vrf in name/id, vrf out name/id)\n")
+	}
+	var runs [3]network.TraceResult
+	for i := range runs {
+		tr, err := c.net.Traceroute(c.Node(), dst, o)
+		if err != nil {
+			return err
+		}
+		runs[i] = tr
+	}
+	for h := range runs[0].Hops {
+		line := fmt.Sprintf("%3d", h+1)
+		var last netip.Addr
+		for _, tr := range runs {
+			if h >= len(tr.Hops) {
+				continue
+			}
+			hop := tr.Hops[h]
+			if hop.Result == network.Lost {
+				line += " *"
+				continue
+			}
+			if hop.ReplyAddr != last {
+				line += " " + hop.ReplyAddr.String()
+				if len(hop.Labels) > 0 {
+					line += " " + render.MPLSExtension(hop.Labels)
+				}
+				last = hop.ReplyAddr
+			}
+			line += fmt.Sprintf(" %d msec", msec(hop.RTT))
+			if hop.Result == network.Unreachable {
+				line += " " + render.UnreachMarker(hop.Code)
+			}
+		}
+		fmt.Fprintln(c.out, line)
+	}
+	return nil
+}
+
+func configure(c *Console, _ *args) error {
+	fmt.Fprintln(c.out, "Enter configuration commands, one per line.  End with CNTL/Z.")
+	c.mode = modeConfig
+	return nil
+}
+
+func connect(c *Console, a *args) error {
+	to := a.get("WORD")
+	if !c.isNode(to) {
+		return fmt.Errorf("Unknown host %s; the routers are %s", to, strings.Join(c.names(), ", "))
+	}
+	fmt.Fprintf(c.out, "Trying %s ... Open\n\n", to)
+	c.stack = append(c.stack, to)
+	return nil
+}
+
+func exit(c *Console, _ *args) error {
+	left := c.Node()
+	c.stack = c.stack[:len(c.stack)-1]
+	if !c.Done() {
+		fmt.Fprintf(c.out, "\n[Connection to %s closed by foreign host]\n", left)
+	}
+	return nil
+}
+
+func end(c *Console, _ *args) error {
+	c.mode, c.iface = modeExec, ""
+	return nil
+}
+
+func exitConfig(c *Console, _ *args) error {
+	switch c.mode {
+	case modeIf, modeVRF:
+		c.mode, c.iface = modeConfig, ""
+	default:
+		c.mode = modeExec
+	}
+	return nil
+}
+
+func enterInterface(c *Console, a *args) error {
+	name := a.get("WORD")
+	if !slices.Contains(c.ifNames(), name) {
+		return fmt.Errorf("%s has no interface %s; its interfaces are %s", c.Node(), name, strings.Join(c.ifNames(), ", "))
+	}
+	c.mode, c.iface = modeIf, name
+	return nil
+}
+
+// peerOf is the router at the other end of one of the current router's
+// interfaces.
+func (c *Console) peerOf(iface string) (string, error) {
+	t, err := c.table("interfaces", "")
+	if err != nil {
+		return "", err
+	}
+	for _, r := range t.Interfaces {
+		if r.Interface == iface {
+			node, _, _ := strings.Cut(r.Neighbor, ":")
+			return node, nil
+		}
+	}
+	return "", fmt.Errorf("%s has no interface %s", c.Node(), iface)
+}
+
+// shutdown takes the interface's link down and waits for the network to
+// converge; it prints what IOS logs (the link, the line protocol) and the
+// LDP and BGP neighbours that went down with it.
+func shutdown(c *Console, _ *args) error { return c.setIf(true) }
+
+func noShutdown(c *Console, _ *args) error { return c.setIf(false) }
+
+func (c *Console) setIf(down bool) error {
+	key := c.Node() + " " + c.iface
+	if c.shut[key] == down {
+		return nil // already so: IOS says nothing
+	}
+	peer, err := c.peerOf(c.iface)
+	if err != nil {
+		return err
+	}
+	before := c.neighbours()
+	kind := network.Restore
+	if down {
+		kind = network.Fail
+	}
+	ctx, cancel := c.ctx()
+	defer cancel()
+	if err := c.net.Change(ctx, network.Change{Kind: kind, Link: [2]string{c.Node(), peer}}); err != nil {
+		return err
+	}
+	if down {
+		c.shut[key] = true
+		fmt.Fprintf(c.out, "%%LINK-5-CHANGED: Interface %s, changed state to administratively down\n", c.iface)
+		fmt.Fprintf(c.out, "%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, changed state to down\n", c.iface)
+	} else {
+		delete(c.shut, key)
+		fmt.Fprintf(c.out, "%%LINK-3-UPDOWN: Interface %s, changed state to up\n", c.iface)
+		fmt.Fprintf(c.out, "%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, changed state to up\n", c.iface)
+	}
+	after := c.neighbours()
+	for _, k := range sortedKeys(before, after) {
+		down, up := " DOWN", " UP"
+		if strings.HasPrefix(k, "%BGP") {
+			down, up = " Down", " Up"
+		}
+		switch b, a := before[k], after[k]; {
+		case b && !a:
+			fmt.Fprintln(c.out, k+down)
+		case a && !b:
+			fmt.Fprintln(c.out, k+up)
+		}
+	}
+	return nil
+}
+
+// neighbours are the current router's up LDP and BGP neighbours, as the
+// log lines that announce them name them.
+func (c *Console) neighbours() map[string]bool {
+	out := map[string]bool{}
+	if t, err := c.table("ldp-neighbors", ""); err == nil {
+		for _, n := range t.LDPPeers {
+			out[fmt.Sprintf("%%LDP-5-NBRCHG: LDP Neighbor %s:0 (%s) is", n.PeerID, n.Neighbor)] = true
+		}
+	}
+	if t, err := c.table("bgp", ""); err == nil {
+		for _, s := range t.BGP {
+			if s.State == network.Established || s.State == network.ExternalEstablished {
+				vrf := ""
+				if s.VRF != "" {
+					vrf = " vpn vrf " + s.VRF
+				}
+				out[fmt.Sprintf("%%BGP-5-ADJCHANGE: neighbor %s%s (%s)", s.NeighborAddr, vrf, s.Neighbor)] = true
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys(ms ...map[string]bool) []string {
+	var out []string
+	for _, m := range ms {
+		for k := range m {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
