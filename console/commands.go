@@ -127,154 +127,60 @@ func (c *Console) absent(t *network.Table) bool {
 	return false
 }
 
+// show prints one of the router's tables as IOS does.
+func (c *Console) show(name, vrf string, o render.IOSOptions) error {
+	return render.IOS(c.out, c.net, c.Node(), name, vrf, o)
+}
+
 func showRoute(c *Console, a *args) error {
-	v := a.get("WORD")
-	t, err := c.table("routes", v)
-	if err != nil {
-		return err
-	}
-	ifs, err := c.table("interfaces", "")
-	if err != nil {
-		return err
-	}
-	var mine []network.InterfaceRow
-	for _, r := range ifs.Interfaces {
-		if r.VRF == v {
-			mine = append(mine, r)
-		}
-	}
-	render.IOSRoutes(c.out, t.Routes, mine)
-	return nil
+	return c.show("routes", a.get("WORD"), render.IOSOptions{})
 }
 
 func showVRF(c *Console, a *args) error {
-	t, err := c.table("vrfs", "")
-	if err != nil || c.absent(t) {
-		return err
-	}
-	render.IOSVRFs(c.out, t.VRFs, a.has("detail"))
-	return nil
+	return c.show("vrfs", "", render.IOSOptions{Detail: a.has("detail")})
 }
 
 func showIfBrief(c *Console, _ *args) error {
-	t, err := c.table("interfaces", "")
-	if err != nil {
-		return err
-	}
-	render.IOSInterfaceBrief(c.out, t.Interfaces, func(ifc string) bool { return c.shut[c.Node()+" "+ifc] })
-	return nil
+	return c.show("interfaces", "", render.IOSOptions{AdminDown: func(ifc string) bool { return c.shut[c.Node()+" "+ifc] }})
 }
 
-// vrfViews are the router's VRFs with their routes, for the BGP tables.
-func (c *Console) vrfViews() ([]render.VRFView, error) {
-	t, err := c.table("vrfs", "")
-	if err != nil {
-		return nil, err
-	}
-	var out []render.VRFView
-	for _, v := range t.VRFs {
-		rt, err := c.table("routes", v.Name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, render.VRFView{Name: v.Name, RD: v.RD, Routes: rt.Routes.Rows})
-	}
-	return out, nil
-}
-
-func showBGP(c *Console, a *args) error {
-	t, err := c.table("vpnv4", "")
-	if err != nil || c.absent(t) {
-		return err
-	}
-	views, err := c.vrfViews()
-	if err != nil {
-		return err
-	}
-	v := a.get("WORD")
-	if v != "" && !slices.Contains(c.vrfNames(), v) {
-		return fmt.Errorf("No such VRF %s", v)
-	}
-	render.IOSBGPVPNv4(c.out, t.VPNv4, views, v)
-	return nil
-}
+func showBGP(c *Console, a *args) error { return c.show("vpnv4", a.get("WORD"), render.IOSOptions{}) }
 
 func showBGPSummary(c *Console, a *args) error {
-	t, err := c.table("vpnv4", "")
-	if err != nil || c.absent(t) {
-		return err
-	}
-	s, err := c.table("bgp", "")
-	if err != nil {
-		return err
-	}
-	v := a.get("WORD")
-	var rows []network.BGPSession
-	asn := uint32(0)
-	for _, r := range s.BGP {
-		asn = r.LocalAS
-		switch {
-		case v == "" && r.VRF == "" && r.Family == "l3vpn-ipv4-unicast":
-			rows = append(rows, r)
-		case v != "" && r.VRF == v:
-			rows = append(rows, r)
-		}
-	}
-	render.IOSBGPSummary(c.out, t.VPNv4.RouterID, asn, len(t.VPNv4.Rows), rows)
-	return nil
+	return c.show("vpnv4", a.get("WORD"), render.IOSOptions{Summary: true})
 }
 
 func showBGPPrefix(c *Console, a *args) error {
-	t, err := c.table("vpnv4", "")
-	if err != nil || c.absent(t) {
-		return err
-	}
 	s := a.get("A.B.C.D")
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
-		// a bare address: the longest prefix holding it, as IOS looks it up
+		// a bare address: the longest prefix of the table holding it, as
+		// IOS looks it up
+		t, err := c.table("vpnv4", "")
+		if err != nil || c.absent(t) {
+			return err
+		}
 		ad, _ := netip.ParseAddr(s)
 		for _, r := range t.VPNv4.Rows {
 			if r.Prefix.Contains(ad) && (!p.IsValid() || r.Prefix.Bits() > p.Bits()) {
 				p = r.Prefix
 			}
 		}
+		if !p.IsValid() {
+			return render.ErrNotInTable
+		}
 	}
-	views, err := c.vrfViews()
-	if err != nil {
-		return err
-	}
-	if !p.IsValid() || !render.IOSBGPPrefix(c.out, t.VPNv4, views, p) {
-		return fmt.Errorf("Network not in table")
-	}
-	return nil
+	return c.show("vpnv4", "", render.IOSOptions{Prefix: p})
 }
 
 func showLFIB(c *Console, a *args) error {
-	t, err := c.table("lfib", "")
-	if err != nil || c.absent(t) {
-		return err
-	}
-	render.IOSLFIB(c.out, t.LFIB, a.has("detail"))
-	return nil
+	return c.show("lfib", "", render.IOSOptions{Detail: a.has("detail")})
 }
 
-func showLDPBindings(c *Console, _ *args) error {
-	t, err := c.table("ldp", "")
-	if err != nil || c.absent(t) {
-		return err
-	}
-	render.IOSLDPBindings(c.out, t.LDP)
-	return nil
-}
+func showLDPBindings(c *Console, _ *args) error { return c.show("ldp", "", render.IOSOptions{}) }
 
 func showLDPNeighbors(c *Console, _ *args) error {
-	t, err := c.table("ldp-neighbors", "")
-	if err != nil || c.absent(t) {
-		return err
-	}
-	render.IOSLDPNeighbors(c.out, t.LDPPeers)
-	return nil
+	return c.show("ldp-neighbors", "", render.IOSOptions{})
 }
 
 // probeOpts are a ping's or traceroute's options from the line.

@@ -146,9 +146,14 @@ func importedRow(r network.RouteRow) bgpRow {
 // IOSBGPSummary prints `show bgp vpnv4 unicast all summary` for the
 // sessions of the given family. MsgRcvd, MsgSent, TblVer and the uptime
 // are counters the model does not keep: "-" stands for them.
+//
+// With paths < 0 it prints every session of the node without the heading
+// (what `vpnsim show --style ios NODE bgp` prints).
 func IOSBGPSummary(w io.Writer, routerID netip.Addr, asn uint32, paths int, sessions []network.BGPSession) {
-	fmt.Fprintf(w, "BGP router identifier %s, local AS number %d\n", routerID, asn)
-	fmt.Fprintf(w, "%d network entries\n\n", paths)
+	if paths >= 0 {
+		fmt.Fprintf(w, "BGP router identifier %s, local AS number %d\n", routerID, asn)
+		fmt.Fprintf(w, "%d network entries\n\n", paths)
+	}
 	fmt.Fprintf(w, "Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd\n")
 	for _, s := range sessions {
 		upDown, state := "-", fmt.Sprint(s.Paths)

@@ -13,23 +13,27 @@ import (
 func init() { commands = append(commands, newShowCmd) }
 
 func newShowCmd() *cobra.Command {
-	var vrfName, format, server string
+	var vrfName, format, server, style string
 	var settle time.Duration
 	c := &cobra.Command{
 		Use:   "show TOPOLOGY NODE TABLE",
 		Short: "Print one router's table the way its console would",
 		Long: `show starts the network of TOPOLOGY, waits until it has converged, and prints
-one table of NODE as network engineers read it:
+one table of NODE as network engineers read it; by default in the layout
+of the Cisco IOS command named here (what vpnsim console prints too),
+with --style vpnsim as one aligned table:
 
-  routes      the IP routing table (global, or a VRF's with --vrf)
-  vpnv4       every VPNv4 path the node's BGP holds, grouped by route distinguisher
-  lfib        the label forwarding table (like show mpls forwarding-table)
-  ldp         LDP bindings: the local label and every neighbour's, per FEC
-  ldp-neighbors  LDP sessions: each neighbour's LDP ID, the links it is found on, its addresses
-  bgp         BGP sessions and their state
-  vrfs        the node's VRFs: RD, import and export route targets, interfaces
-  interfaces  interfaces, addresses, neighbours, link state and metrics`,
+  routes         the IP routing table, global or a VRF's with --vrf (show ip route [vrf])
+  vpnv4          every VPNv4 path the node's BGP holds, by route distinguisher
+                 (show bgp vpnv4 unicast all)
+  lfib           the label forwarding table (show mpls forwarding-table)
+  ldp            LDP bindings: the local label and every neighbour's (show mpls ldp bindings)
+  ldp-neighbors  LDP sessions: discovery sources, bound addresses (show mpls ldp neighbor)
+  bgp            BGP sessions and their state (the neighbour lines of show bgp summary)
+  vrfs           VRFs: RD, route targets, interfaces (show ip vrf)
+  interfaces     interfaces, addresses, state (show ip interface brief)`,
 		Example: `  vpnsim show classic P1 lfib
+  vpnsim show classic P1 lfib --style vpnsim
   vpnsim show classic PE1 routes --vrf A
   vpnsim show classic RR1 vpnv4
   vpnsim show classic PE2 vpnv4 --format json`,
@@ -46,6 +50,9 @@ one table of NODE as network engineers read it:
 			if format != "text" && format != "json" {
 				return usageErr("--format %q: choose text or json", format)
 			}
+			if style != "ios" && style != "vpnsim" {
+				return usageErr("--style %q: choose ios (as a Cisco IOS router prints it) or vpnsim (one aligned table)", style)
+			}
 			topo := ""
 			if server == "" {
 				topo, args = args[0], args[1:]
@@ -61,6 +68,12 @@ one table of NODE as network engineers read it:
 			if err := t.checkNode(args[0]); err != nil {
 				return err
 			}
+			if format == "text" && style == "ios" {
+				if err := render.IOS(cmd.OutOrStdout(), t.net, args[0], args[1], vrfName, render.IOSOptions{}); err != nil {
+					return remoteErr(err)
+				}
+				return nil
+			}
 			tbl, err := t.net.Table(args[0], args[1], vrfName)
 			if err != nil {
 				return remoteErr(err)
@@ -74,6 +87,7 @@ one table of NODE as network engineers read it:
 	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the `VRF` whose table to print")
 	c.Flags().StringVar(&server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give NODE TABLE only)")
 	c.Flags().StringVar(&format, "format", "text", "`FORMAT`: text (as a router prints it) or json (one object per row)")
+	c.Flags().StringVar(&style, "style", "ios", "text `STYLE`: ios (the layout of the Cisco IOS command, as the console prints it) or vpnsim (one aligned table, with the peer each path came from)")
 	c.Flags().DurationVar(&settle, "settle", 0, settleHelp)
 	return c
 }
