@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkVPNv4Distribution(b *testing.B) {
 		routes[i] = VPNRoute{
 			RD:           vrf.NewRDIP(addr("10.0.0.1"), uint16(1+i%100)),
 			Prefix:       netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 8), byte(i), 0}), 24),
-			Label:        uint32(16 + i),
+			Label:        mpls.Label(16 + i),
 			NextHop:      addr("10.0.0.1"),
 			RouteTargets: []vrf.RouteTarget{rtA},
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
@@ -234,7 +235,7 @@ func TestFullMesh(t *testing.T) {
 	upAll(f)
 	settle(t, f)
 	for i, pe := range pes {
-		err := pe.AddVPNv4(VPNRoute{RD: vrf.MustParseRD(fmt.Sprintf("65000:%d", i+1)), Prefix: pfx1, Label: uint32(16 + i),
+		err := pe.AddVPNv4(VPNRoute{RD: vrf.MustParseRD(fmt.Sprintf("65000:%d", i+1)), Prefix: pfx1, Label: mpls.Label(16 + i),
 			NextHop: pe.Config().RouterID, RouteTargets: []vrf.RouteTarget{rtA}})
 		if err != nil {
 			t.Fatal(err)
@@ -251,7 +252,7 @@ func TestFullMesh(t *testing.T) {
 			if j == i {
 				wantFrom = ""
 			}
-			if p.FromPeer != wantFrom || p.Label != uint32(16+j) || p.NextHop != pes[j].Config().RouterID ||
+			if p.FromPeer != wantFrom || p.Label != mpls.Label(16+j) || p.NextHop != pes[j].Config().RouterID ||
 				p.OriginatorID.IsValid() || len(p.ClusterList) != 0 || !p.Best {
 				t.Errorf("%s path %d: %+v", pe.Name(), j, p)
 			}
@@ -352,7 +353,7 @@ func TestTwoFabricsAtOnce(t *testing.T) {
 	for i, n := range nets {
 		go func() {
 			r := route1
-			r.Label = uint32(1000 + i)
+			r.Label = mpls.Label(1000 + i)
 			if err := n.pe1.AddVPNv4(r); err != nil {
 				errs <- err
 				return
@@ -368,7 +369,7 @@ func TestTwoFabricsAtOnce(t *testing.T) {
 		}
 	}
 	for i, n := range nets {
-		if got := vpnPaths(t, n.pe2); len(got) != 1 || got[0].Label != uint32(1000+i) {
+		if got := vpnPaths(t, n.pe2); len(got) != 1 || got[0].Label != mpls.Label(1000+i) {
 			t.Errorf("fabric %d: PE2 holds %s, want only its own fabric's label %d", i, describe(got), 1000+i)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
@@ -52,7 +53,7 @@ const MaxLabel = 1<<20 - 1
 type VPNRoute struct {
 	RD           vrf.RD
 	Prefix       netip.Prefix // IPv4; host bits are cleared
-	Label        uint32       // the VPN label, 0 to MaxLabel
+	Label        mpls.Label   // the VPN label, 0 to MaxLabel
 	NextHop      netip.Addr   // the PE's model loopback
 	RouteTargets []vrf.RouteTarget
 
@@ -86,7 +87,7 @@ type IPv4Route struct {
 type VPNPath struct {
 	RD           vrf.RD
 	Prefix       netip.Prefix
-	Label        uint32
+	Label        mpls.Label
 	NextHop      netip.Addr
 	RouteTargets []vrf.RouteTarget // sorted by wire bytes, duplicates removed
 
@@ -175,10 +176,10 @@ func pathAttrs(origin uint8, asPath []uint32, med, localPref uint32) []bgp.PathA
 	return attrs
 }
 
-func vpnNLRI(rd vrf.RD, p netip.Prefix, label uint32) *bgp.LabeledVPNIPAddrPrefix {
+func vpnNLRI(rd vrf.RD, p netip.Prefix, label mpls.Label) *bgp.LabeledVPNIPAddrPrefix {
 	p = p.Masked()
 	return bgp.NewLabeledVPNIPAddrPrefix(uint8(p.Bits()), p.Addr().String(),
-		*bgp.NewMPLSLabelStack(label), bgp.GetRouteDistinguisher(rd[:]))
+		*bgp.NewMPLSLabelStack(uint32(label)), bgp.GetRouteDistinguisher(rd[:]))
 }
 
 func ipv4NLRI(p netip.Prefix) *bgp.IPAddrPrefix {
@@ -319,7 +320,7 @@ func (d decoded) vpn() (VPNPath, error) {
 	v.RD = vrf.RD(rdb)
 	v.Prefix = prefixOf(n.Prefix, n.IPPrefixLen())
 	if len(n.Labels.Labels) > 0 {
-		v.Label = n.Labels.Labels[0]
+		v.Label = mpls.Label(n.Labels.Labels[0])
 	}
 	v.NextHop = d.nextHop()
 	v.RouteTargets, v.SiteOfOrigin = d.extCommunities()

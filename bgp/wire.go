@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
@@ -45,7 +46,7 @@ func vpnFromWire(nlri []byte, attrs [][]byte) (v VPNPath, ok bool) {
 	if pbits < 0 || pbits > 32 || len(nlri) != 1+(bits+7)/8 || nlri[3]&1 == 0 || binary.BigEndian.Uint16(nlri[4:6]) > 2 {
 		return VPNPath{}, false
 	}
-	v.Label = (uint32(nlri[1])<<16 | uint32(nlri[2])<<8 | uint32(nlri[3])) >> 4
+	v.Label = mpls.Label((uint32(nlri[1])<<16 | uint32(nlri[2])<<8 | uint32(nlri[3])) >> 4)
 	v.RD = vrf.RD(nlri[4:12])
 	var a4 [4]byte
 	copy(a4[:], nlri[12:])

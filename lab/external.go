@@ -46,7 +46,7 @@ func (c *control) setExternalPeers() {
 // fromModel reports whether p is exactly a route a simulated PE advertises.
 func (c *control) fromModel(p bgp.VPNPath) bool {
 	r, ok := c.advVPN[c.l.NodeByLoopback(p.NextHop)][vpnKey{p.RD, p.Prefix}]
-	return ok && r.NextHop == p.NextHop && uint32(r.Label) == p.Label && slices.Equal(r.RouteTargets, p.RouteTargets)
+	return ok && r.NextHop == p.NextHop && r.Label == p.Label && slices.Equal(r.RouteTargets, p.RouteTargets)
 }
 
 // unresolvedRoute records p in into (one PE's unresolved routes by VRF)

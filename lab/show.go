@@ -140,7 +140,7 @@ func (l *Lab) vpnv4Table(n *topologies.Node) (*network.VPNv4Table, string, error
 		t.AnyOutside = t.AnyOutside || outside
 		t.AnyInvalid = t.AnyInvalid || !valid[i]
 		t.Rows[i] = network.VPNv4Row{RD: p.RD, Prefix: p.Prefix, NextHop: p.NextHop, Valid: valid[i], Best: best[i], Outside: outside,
-			From: p.FromPeer, MED: p.MED, LocalPref: p.LocalPref, Label: mpls.Label(p.Label), RouteTargets: p.RouteTargets,
+			From: p.FromPeer, MED: p.MED, LocalPref: p.LocalPref, Label: p.Label, RouteTargets: p.RouteTargets,
 			ASPath: p.ASPath, Origin: p.Origin, PeerID: p.PeerRouterID, OriginatorID: p.OriginatorID, ClusterList: p.ClusterList}
 	}
 	return t, "", nil

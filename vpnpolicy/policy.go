@@ -152,7 +152,7 @@ func Advertised(v *vrf.VRF, r *vrf.Route, label mpls.Label, nextHop netip.Addr) 
 	if lp == DefaultLocalPref {
 		lp = 0
 	}
-	return bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: uint32(label), NextHop: nextHop, RouteTargets: v.Export,
+	return bgp.VPNRoute{RD: v.RD, Prefix: r.Prefix, Label: label, NextHop: nextHop, RouteTargets: v.Export,
 		ASPath: r.ASPath, Origin: r.Origin, MED: r.MED, LocalPref: lp, SiteOfOrigin: r.SoO}
 }
 
@@ -187,7 +187,7 @@ func Received(p bgp.VPNPath, pe string, cost uint32) *vrf.Route {
 	if lp == 0 {
 		lp = DefaultLocalPref
 	}
-	return &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: pe, NextHop: p.NextHop, Label: mpls.Label(p.Label), RD: p.RD,
+	return &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: pe, NextHop: p.NextHop, Label: p.Label, RD: p.RD,
 		RTs: p.RouteTargets, LocalPref: lp, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED, IGPCost: cost,
 		ClusterLen: len(p.ClusterList), RouterID: rid, PeerID: p.PeerRouterID, SoO: p.SiteOfOrigin}
 }
