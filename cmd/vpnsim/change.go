@@ -1,12 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vpnsim/vpnsim/api"
+	"github.com/vpnsim/vpnsim/network"
 )
 
 func init() {
@@ -35,16 +35,12 @@ sessions and VPN routes. A link is named by its two nodes, in either order.`,
 			return usageErr("give link A B (two node names) or node X")
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cl, err := serverClient(server)
-			if err != nil {
-				return err
-			}
-			req := api.ChangeRequest{Node: args[len(args)-1]}
+			ch := network.Change{Kind: kind, Node: args[len(args)-1]}
 			if args[0] == "link" {
-				req = api.ChangeRequest{Link: args[1:3]}
+				ch = network.Change{Kind: kind, Link: [2]string{args[1], args[2]}}
 			}
-			if err := cl.Change(kind, req); err != nil {
-				return remoteErr(err)
+			if err := change(server, ch); err != nil {
+				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %v: converged\n", kind, args)
 			return nil
@@ -72,12 +68,8 @@ func newMetricCmd() *cobra.Command {
 			if err != nil || v < 1 || v > 16777215 {
 				return usageErr("metric %q: want a number from 1 to 16777215", args[2])
 			}
-			cl, err := serverClient(server)
-			if err != nil {
+			if err := change(server, network.Change{Kind: network.Metric, Link: [2]string{args[0], args[1]}, Value: uint32(v)}); err != nil {
 				return err
-			}
-			if err := cl.Change("metric", api.ChangeRequest{Link: args[:2], Value: uint32(v)}); err != nil {
-				return remoteErr(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "metric %s–%s = %d: converged\n", args[0], args[1], v)
 			return nil
@@ -85,4 +77,18 @@ func newMetricCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&server, "server", defaultServer, "the `ADDRESS:PORT` of the running vpnsim serve")
 	return c
+}
+
+// change applies a change to the network vpnsim serve runs at server, once
+// it has converged again.
+func change(server string, ch network.Change) error {
+	t, err := openTarget(server, "", 0)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	if err := t.net.Change(context.Background(), ch); err != nil {
+		return remoteErr(err)
+	}
+	return nil
 }
