@@ -64,6 +64,12 @@ func (r *router) frrConf() []byte {
 	c.line(0, "log stdout informational")
 	c.line(0, "service integrated-vtysh-config")
 	c.end()
+	if lr := r.n.LabelRange; lr != [2]uint32{} {
+		// zebra hands LDP and BGP their labels from this block, as IOS's
+		// "mpls label range" does
+		c.line(0, "mpls label dynamic-block %d %d", lr[0], lr[1])
+		c.end()
+	}
 	if r.n.IsProvider() {
 		r.isis(&c)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/ce"
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/p"
 	"github.com/vpnsim/vpnsim/pe"
 	"github.com/vpnsim/vpnsim/topologies"
@@ -128,13 +129,19 @@ func newControl(l *Lab, opts Options) (*control, error) {
 		x := l.pes[n.Name]
 		// Labels are planned over what may ever be exported, whatever
 		// is up (pe.Exportable).
-		c.plans[n.Name] = x.PlanLabels(t.Provider.VPNLabelAllocation, func(v *vrf.VRF) []netip.Prefix {
+		_, first, last := t.LabelBases(n)
+		plan, err := x.PlanLabels(t.Provider.VPNLabelAllocation, mpls.Label(first), mpls.Label(last), func(v *vrf.VRF) []netip.Prefix {
 			var ps []netip.Prefix
 			for _, s := range staticsOn(t, x, v) {
 				ps = append(ps, s.Prefix)
 			}
 			return ps
 		})
+		if err != nil {
+			c.fabric.Close()
+			return nil, &InputError{fmt.Sprintf("%s:%d:%d: label-range: %v", t.File, n.Pos.Line, n.Pos.Column, err)}
+		}
+		c.plans[n.Name] = plan
 		for _, a := range x.Attach {
 			if a.Routing != topologies.RoutingEBGP {
 				continue

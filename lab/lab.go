@@ -60,6 +60,13 @@ type Lab struct {
 	notes int // observers that want the nodes' decisions
 }
 
+// InputError is a network the file describes but vpnsim cannot build (a
+// label range too small for the PE's VPN labels): bad input, with the
+// file's position.
+type InputError struct{ msg string }
+
+func (e *InputError) Error() string { return e.msg }
+
 // New builds the network of t: nodes, interfaces and links, and the BGP
 // speakers and sessions. It does not converge: call Start.
 func New(t *topologies.Topology, opts Options) (*Lab, error) {

@@ -13,9 +13,10 @@
 //   - Only provider routers and the links between them take part. A down
 //     node takes all its links down; a down link is not used.
 //   - Equal-cost next hops are all kept, sorted by neighbour name.
-//   - Each router allocates LDP labels from 16 upward, one per other provider
-//     router's loopback in ascending address order, over every provider
-//     router in the file, so labels do not move when the network changes.
+//   - Each router allocates LDP labels from 16 upward (from the first label
+//     of its label-range when it has one), one per other provider router's
+//     loopback in ascending address order, over every provider router in
+//     the file, so labels do not move when the network changes.
 //     For its own loopback it advertises implicit null (php: true) or
 //     explicit null (php: false).
 //   - The global table holds the router's loopback and its up provider link
@@ -65,8 +66,9 @@ type Core struct {
 	routers []*Router // provider routers in file order
 	byName  map[string]*Router
 	byLoop  map[netip.Addr]*Router
-	rank    []int // by provider index: the loopback's position in ascending address order
-	byAddr  []int // provider indices in ascending loopback order
+	rank    []int        // by provider index: the loopback's position in ascending address order
+	base    []mpls.Label // by provider index: the router's first LDP label (16, or its label-range)
+	byAddr  []int        // provider indices in ascending loopback order
 	php     bool
 	loHop   []mpls.NextHop // the loopback route's next hop, shared
 }
@@ -112,6 +114,8 @@ func Build(t *topologies.Topology, st State) *Core {
 		}
 		r := &Router{Node: n, Up: !st.NodeDown[n.Name], core: c, idx: len(c.routers), LFIB: &mpls.LFIB{}, FTN: mpls.FTN{}}
 		index[n] = r.idx
+		first, _, _ := t.LabelBases(n)
+		c.base = append(c.base, mpls.Label(first))
 		c.routers = append(c.routers, r)
 		c.byName[n.Name] = r
 		c.byLoop[n.Loopback] = r
@@ -208,7 +212,7 @@ func (c *Core) label(r, f int) mpls.Label {
 		}
 		return mpls.ExplicitNullV4
 	}
-	l := mpls.FirstLDP + mpls.Label(c.rank[f])
+	l := c.base[r] + mpls.Label(c.rank[f])
 	if c.rank[f] > c.rank[r] {
 		l--
 	}

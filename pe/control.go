@@ -2,6 +2,7 @@ package pe
 
 import (
 	"cmp"
+	"fmt"
 	"net/netip"
 	"slices"
 
@@ -74,12 +75,14 @@ type LabelPlan struct {
 	prefix map[string]map[netip.Prefix]mpls.Label
 }
 
-// PlanLabels allocates the PE's VPN labels; extra gives each VRF's static
-// route prefixes on this PE.
-func (pe *PE) PlanLabels(mode topologies.LabelAllocation, extra func(v *vrf.VRF) []netip.Prefix) *LabelPlan {
+// PlanLabels allocates the PE's VPN labels from first (100000, or right
+// after its LDP labels in its label-range) to at most last; extra gives
+// each VRF's static route prefixes on this PE. It fails when the range is
+// too small.
+func (pe *PE) PlanLabels(mode topologies.LabelAllocation, first, last mpls.Label, extra func(v *vrf.VRF) []netip.Prefix) (*LabelPlan, error) {
 	lp := &LabelPlan{Mode: mode, vrf: map[string]mpls.Label{}, ce: map[string]map[string]mpls.Label{},
 		prefix: map[string]map[netip.Prefix]mpls.Label{}}
-	next := mpls.FirstVPN
+	next := first
 	ceLabels := func(v *vrf.VRF, ebgpOnly bool) {
 		m := map[string]mpls.Label{}
 		for _, ce := range pe.CEs(v) {
@@ -116,7 +119,10 @@ func (pe *PE) PlanLabels(mode topologies.LabelAllocation, extra func(v *vrf.VRF)
 			ceLabels(v, true)
 		}
 	}
-	return lp
+	if next-1 > last {
+		return nil, fmt.Errorf("%s needs VPN labels %d to %d with vpn-label-allocation %s, but its label-range ends at %d; widen it", pe.Node.Name, first, next-1, mode, last)
+	}
+	return lp, nil
 }
 
 func (pe *PE) speaksEBGP(v *vrf.VRF, ce string) bool {

@@ -19,6 +19,7 @@ import (
 const (
 	MaxMetric = 16777215   // largest IGP metric
 	MaxASN    = 4294967295 // largest AS number
+	MaxLabel  = 1048575    // largest MPLS label (20 bits)
 )
 
 type rawNode struct {
@@ -172,6 +173,7 @@ var nodeKeys = []yamlx.Key{
 	{Name: "loopback"},
 	{Name: "lans"},
 	{Name: "asn"},
+	{Name: "label-range"},
 	{Name: "description"},
 }
 
@@ -224,6 +226,9 @@ func (ld *loader) decodeNodes(v *yaml.Node) {
 		if v := f.Value("asn"); v != nil {
 			x, _ := ld.d.Int("asn", v, 1, MaxASN)
 			n.ASN = uint32(x)
+		}
+		if v := f.Value("label-range"); v != nil {
+			ld.labelRange(n, v)
 		}
 		if v := f.Value("description"); v != nil {
 			n.Description, _ = ld.d.OptStr("description", v)
@@ -574,4 +579,27 @@ func usable(p netip.Prefix) (netip.Addr, netip.Addr) {
 		a = a.Next()
 	}
 	return a, a.Next()
+}
+
+// labelRange decodes label-range: [MIN, MAX], the labels the router may
+// allocate: 16 (the first one not reserved, RFC 3032) to 1048575.
+func (ld *loader) labelRange(n *Node, v *yaml.Node) {
+	items, ok := ld.d.Seq("label-range", v)
+	if !ok {
+		return
+	}
+	if len(items) != 2 {
+		ld.d.Errorf(v, "label-range: give [MIN, MAX], two labels from 16 to %d, e.g. [100, 199]", MaxLabel)
+		return
+	}
+	lo, ok1 := ld.d.Int("label-range", items[0], 16, MaxLabel)
+	hi, ok2 := ld.d.Int("label-range", items[1], 16, MaxLabel)
+	if !ok1 || !ok2 {
+		return
+	}
+	if hi < lo {
+		ld.d.Errorf(items[1], "label-range: the maximum %d is below the minimum %d; give [MIN, MAX]", hi, lo)
+		return
+	}
+	n.LabelRange = [2]uint32{uint32(lo), uint32(hi)}
 }

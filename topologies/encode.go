@@ -44,6 +44,7 @@ type DocNode struct {
 	Loopback    netip.Addr
 	LANs        []netip.Prefix
 	ASN         uint32
+	LabelRange  [2]uint32 // zero: none
 	Description string
 	Comment     string // a "# ..." line written before the node
 }
@@ -142,6 +143,13 @@ func (d *Doc) Encode() []byte {
 		if n.ASN != 0 {
 			e.b = append(e.b, ", asn: "...)
 			e.b = strconv.AppendUint(e.b, uint64(n.ASN), 10)
+		}
+		if n.LabelRange != [2]uint32{} {
+			e.b = append(e.b, ", label-range: ["...)
+			e.b = strconv.AppendUint(e.b, uint64(n.LabelRange[0]), 10)
+			e.b = append(e.b, ", "...)
+			e.b = strconv.AppendUint(e.b, uint64(n.LabelRange[1]), 10)
+			e.b = append(e.b, ']')
 		}
 		if n.Role == RoleCE || len(n.LANs) > 0 {
 			e.b = append(e.b, ", lans: ["...)
@@ -388,7 +396,8 @@ func DocOf(t *Topology) Doc {
 				named[n] = true
 			}
 		}
-		d.Nodes = append(d.Nodes, DocNode{Name: n.Name, Role: n.Role, Loopback: n.Loopback, LANs: n.LANs, ASN: n.ASN, Description: n.Description})
+		d.Nodes = append(d.Nodes, DocNode{Name: n.Name, Role: n.Role, Loopback: n.Loopback, LANs: n.LANs, ASN: n.ASN, LabelRange: n.LabelRange,
+			Description: n.Description})
 	}
 	for _, v := range t.VRFs {
 		dv := DocVRF{Name: v.Name, RD: v.RD, RDAuto: v.RDAuto, Description: v.Description, ImportMap: v.ImportMap, ExportMap: v.ExportMap}

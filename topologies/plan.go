@@ -1,6 +1,9 @@
 package topologies
 
-import "github.com/vpnsim/vpnsim/vrf"
+import (
+	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/vrf"
+)
 
 // The rules that turn a topology into router configuration live here once,
 // for every consumer: the simulator (pe, lab), the export to FRR, and the
@@ -79,4 +82,32 @@ func (t *Topology) IBGPPeers(n *Node) []IBGPPeer {
 		}
 	}
 	return out
+}
+
+// Default label bases (topology contract, "Labels").
+const (
+	FirstLDPLabel = uint32(mpls.FirstLDP) // the first label not reserved (RFC 3032 section 2.1)
+	FirstVPNLabel = uint32(mpls.FirstVPN) // far above the LDP labels of any network vpnsim runs
+)
+
+// LabelBases are the first LDP label and the first VPN label provider
+// router n allocates: 16 and 100000, or with label-range: [MIN, MAX] the
+// LDP labels from MIN (one per other provider router) and the VPN labels
+// right after them; max is the last label n may use.
+func (t *Topology) LabelBases(n *Node) (ldp, vpn, max uint32) {
+	if n.LabelRange == [2]uint32{} {
+		return FirstLDPLabel, FirstVPNLabel, MaxLabel
+	}
+	return n.LabelRange[0], n.LabelRange[0] + uint32(t.providers()-1), n.LabelRange[1]
+}
+
+// providers counts the provider routers (each one LDP FEC).
+func (t *Topology) providers() int {
+	k := 0
+	for _, n := range t.Nodes {
+		if n.IsProvider() {
+			k++
+		}
+	}
+	return k
 }

@@ -86,11 +86,15 @@ type Provider struct {
 
 // Node is one router.
 type Node struct {
-	Name        string
-	Role        Role
-	Loopback    netip.Addr     // provider routers only; invalid for a CE
-	LANs        []netip.Prefix // CE only
-	ASN         uint32         // CE only; 0 when not given
+	Name     string
+	Role     Role
+	Loopback netip.Addr     // provider routers only; invalid for a CE
+	LANs     []netip.Prefix // CE only
+	ASN      uint32         // CE only; 0 when not given
+	// LabelRange is the labels the router allocates from (IOS "mpls label
+	// range MIN MAX"): LDP labels first, then a PE's VPN labels. Zero:
+	// LDP from 16 and VPN labels from 100000 (LabelBases).
+	LabelRange  [2]uint32
 	Description string
 	// Interfaces in link file order (the order the links that use them appear).
 	Interfaces []*Interface

@@ -40,6 +40,9 @@ func (ld *loader) checkNodes() {
 			if e, ok := rn.f["loopback"]; ok {
 				ld.d.Errorf(e.Key, "loopback: a CE has no loopback (only pe, p and rr nodes have one); remove it from %s", n.Name)
 			}
+			if e, ok := rn.f["label-range"]; ok {
+				ld.d.Errorf(e.Key, "label-range: a CE switches no labels (only pe, p and rr nodes allocate them); remove it from %s", n.Name)
+			}
 			if n.ASN != 0 && n.ASN == ld.t.Provider.ASN {
 				ld.d.Errorf(rn.f.Value("asn"), "asn: %d is the provider's AS number; give the customer its own", n.ASN)
 			}
@@ -48,6 +51,11 @@ func (ld *loader) checkNodes() {
 		for _, k := range []string{"lans", "asn"} {
 			if e, ok := rn.f[k]; ok {
 				ld.d.Errorf(e.Key, "%s is not allowed on a %s node; only a CE has %s", k, n.Role, map[string]string{"lans": "LANs", "asn": "its own AS number"}[k])
+			}
+		}
+		if r := n.LabelRange; r != [2]uint32{} {
+			if need := ld.t.providers() - 1; int(r[1]-r[0]+1) < need {
+				ld.d.Errorf(rn.f.Value("label-range"), "label-range: [%d, %d] holds %d labels, but %s needs %d for LDP alone (one per other provider router); widen it", r[0], r[1], r[1]-r[0]+1, n.Name, need)
 			}
 		}
 		if !rn.f.Has("loopback") {

@@ -110,6 +110,10 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 	settle = settleFor(t, settle)
 	t0 = time.Now()
 	l, err := lab.New(t, lab.Options{Logger: logger(), Verbose: verbose, NoRIBAudit: noRIBAudit, Progress: pr.step})
+	var bad *lab.InputError
+	if errors.As(err, &bad) {
+		return nil, usageErr("%v", err)
+	}
 	if err != nil {
 		return nil, err
 	}
