@@ -53,7 +53,7 @@ func TestAPI(t *testing.T) {
 	}
 	var walk strings.Builder
 	render.Walk(&walk, WalkFrom(r.Walk), false)
-	for _, want := range []string{"[MPLS 18 TTL 63][MPLS 100000 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]", "P1: swap 18 -> 18"} {
+	for _, want := range []string{"[MPLS 202 TTL 63][MPLS 404 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]", "P1: swap 202 -> 302"} {
 		if !strings.Contains(walk.String(), want) {
 			t.Errorf("walk lacks %q:\n%s", want, walk.String())
 		}
@@ -63,11 +63,11 @@ func TestAPI(t *testing.T) {
 	}
 	tr, err := c.Traceroute(ProbeRequest{From: "A1", To: "10.1.2.1"})
 	if err != nil || !tr.Reached || len(tr.Hops) != 5 || tr.Hops[1].ReplyFrom != "P1" ||
-		len(tr.Hops[1].Labels) != 2 || tr.Hops[1].Labels[0] != 18 || tr.Hops[1].Labels[1] != 100000 {
+		len(tr.Hops[1].Labels) != 2 || tr.Hops[1].Labels[0] != 202 || tr.Hops[1].Labels[1] != 404 {
 		t.Fatalf("traceroute: %v %+v", err, tr)
 	}
 	text, err := c.Show("P1", "lfib", "", "text")
-	if err != nil || !strings.Contains(text, "18     18         10.0.0.4/32") {
+	if err != nil || !strings.Contains(text, "202    302        10.0.0.4/32") {
 		t.Fatalf("show: %v\n%s", err, text)
 	}
 	if err := c.Change("fail", ChangeRequest{Link: []string{"P1", "P2"}}); err != nil {

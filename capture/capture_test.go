@@ -258,8 +258,11 @@ func TestPing(t *testing.T) {
 	if !slices.Equal(path, wantPath) {
 		t.Fatalf("%d frames on %v\nwant %d on %v", len(path), path, len(wantPath), wantPath)
 	}
-	// Per-VRF VPN labels: each PE gives VRF A the first VPN label, 100000.
-	wantLabels := [][]uint32{nil, {18, 100000}, {18, 100000}, {100000}, nil, nil, {16, 100000}, {16, 100000}, {100000}, nil}
+	// Labels are local to each router (classic's label ranges: PE1
+	// 100-199, P1 200-299, P2 300-399, PE2 400-499): the transport label
+	// changes at every hop (202 at P1, 302 at P2, popped before PE2), and
+	// VRF A's per-VRF VPN label is 404 at PE2 and 104 at PE1.
+	wantLabels := [][]uint32{nil, {202, 404}, {302, 404}, {404}, nil, nil, {300, 104}, {200, 104}, {104}, nil}
 	for i, f := range frames {
 		if got := labels(f.pkt); !slices.Equal(got, wantLabels[i]) {
 			t.Errorf("frame %d leaving %s has labels %v, want %v", i+1, f.iface, got, wantLabels[i])
@@ -281,7 +284,7 @@ func TestTraceroute(t *testing.T) {
 	// Each hop's time exceeded, as every link it crosses records it; the
 	// egress PE answers from its VRF interface (as IOS does), with the
 	// VPN label it received.
-	want := map[string][]uint32{"100.64.0.1": {18, 100000}, "100.64.0.3": {18, 100000}, "192.168.12.1": {100000}}
+	want := map[string][]uint32{"100.64.0.1": {202, 404}, "100.64.0.3": {302, 404}, "192.168.12.1": {404}}
 	seen := map[string]int{}
 	lastTTL := map[string]uint8{}
 	for i, f := range frames {

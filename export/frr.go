@@ -58,18 +58,18 @@ func (r *router) frrConf() []byte {
 			c.line(0, "! connects to vpnsim on 127.0.0.0/8; to keep it, add it as a VPNv4 neighbour of %s here", r.n.Loopback)
 		}
 	}
+	if lr := r.n.LabelRange; lr != [2]uint32{} {
+		// FRR 8.4's label manager hands out labels from 16 with no range
+		// to set (FRR 9 added "mpls label dynamic-block"); say so.
+		c.line(0, "! label-range [%d, %d]: FRR 8.4 has no command for it (FRR 9 and later: mpls label", lr[0], lr[1])
+		c.line(0, "! dynamic-block %d %d), so this router's labels differ; see docs/real-lab.md", lr[0], lr[1])
+	}
 	c.line(0, "frr version 8.4")
 	c.line(0, "frr defaults traditional")
 	c.line(0, "hostname %s", r.n.Name)
 	c.line(0, "log stdout informational")
 	c.line(0, "service integrated-vtysh-config")
 	c.end()
-	if lr := r.n.LabelRange; lr != [2]uint32{} {
-		// zebra hands LDP and BGP their labels from this block, as IOS's
-		// "mpls label range" does
-		c.line(0, "mpls label dynamic-block %d %d", lr[0], lr[1])
-		c.end()
-	}
 	if r.n.IsProvider() {
 		r.isis(&c)
 	}

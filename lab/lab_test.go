@@ -123,7 +123,7 @@ func TestVPNv4PathsOnTheWire(t *testing.T) {
 			rts += rt.String()
 		}
 		got[key{p.RD.String(), p.Prefix.String()}] = p.NextHop.String() + " " + p.FromPeer + " " + rts + " " +
-			string(rune('0'+p.Label-100000))
+			string(rune('0'+p.Label-404)) // PE2's first VPN label (label-range 400-499, after its 4 LDP labels)
 	}
 	want := map[key]string{
 		{"65000:1", "10.1.2.0/24"}:     "10.0.0.4 RR1 65000:1 0",
@@ -136,7 +136,7 @@ func TestVPNv4PathsOnTheWire(t *testing.T) {
 	}
 	for k, w := range want {
 		if got[k] != w {
-			t.Errorf("%v: got %q, want %q (next hop, peer, RTs, label-100000)", k, got[k], w)
+			t.Errorf("%v: got %q, want %q (next hop, peer, RTs, label-404)", k, got[k], w)
 		}
 	}
 }

@@ -75,7 +75,7 @@ func TestWalkClassicGolden(t *testing.T) {
 	render.Walk(&b, w, false)
 	golden(t, "classic-walk.golden", b.Bytes())
 	// The frame the issue names, exactly.
-	const p1 = "[Eth][MPLS 18 TTL 63][MPLS 100000 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]"
+	const p1 = "[Eth][MPLS 202 TTL 63][MPLS 404 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]"
 	if !bytes.Contains(b.Bytes(), []byte("PE1:eth1 -> P1:eth1   "+p1)) {
 		t.Errorf("walk lacks the frame reaching P1 %s:\n%s", p1, b.String())
 	}
@@ -97,7 +97,7 @@ func TestShowJSON(t *testing.T) {
 		t.Fatalf("%d rows, want 8", len(out.Rows))
 	}
 	r := out.Rows[0]
-	if r["rd"] != "65000:1" || r["prefix"] != "10.1.1.0/24" || r["label"] != "100000" || r["next_hop"] != "10.0.0.1" {
+	if r["rd"] != "65000:1" || r["prefix"] != "10.1.1.0/24" || r["label"] != "104" || r["next_hop"] != "10.0.0.1" {
 		t.Errorf("first row %v", r)
 	}
 	for _, tbl := range network.Tables {

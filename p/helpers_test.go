@@ -73,7 +73,8 @@ func build(php bool, nodes []tnode, links []tlink) *topologies.Topology {
 }
 
 // classic is the built-in topology of the contract's example network, with
-// php as given.
+// php as given and without its label ranges: p's tests pin the default
+// allocation (LDP from 16; TestLabelRange in lab covers label-range).
 func classic(tb testing.TB, php bool) *topologies.Topology {
 	tb.Helper()
 	t, _, err := topologies.Builtin("classic")
@@ -81,5 +82,14 @@ func classic(tb testing.TB, php bool) *topologies.Topology {
 		tb.Fatal(err)
 	}
 	t.Provider.PHP = php
+	defaultLabels(t)
 	return t
+}
+
+// defaultLabels removes every label-range, so that labels follow the
+// default rule.
+func defaultLabels(t *topologies.Topology) {
+	for _, n := range t.Nodes {
+		n.LabelRange = [2]uint32{}
+	}
 }

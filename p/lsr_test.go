@@ -33,6 +33,7 @@ func newWire(tb testing.TB, name string, mutate func(*topologies.Topology)) *wir
 	if err != nil {
 		tb.Fatal(err)
 	}
+	defaultLabels(t) // the default allocation, as the tests' labels say
 	if mutate != nil {
 		mutate(t)
 	}

@@ -108,7 +108,7 @@ steps:
   - traceroute: {from: A1, to: 10.1.2.1}
     expect:
       hops: [PE1, P1, P2, PE2, A2]
-      labels: {P1: [18, 100000], PE2: [100000]}
+      labels: {P1: [202, 404], PE2: [404]}
       stack-depth: {PE1: 0, P2: 2}
       reached: true
   - traceroute: {from: A1, to: 10.1.2.1, max-hops: 2}

@@ -91,7 +91,7 @@ func TestConsoleOnATerminal(t *testing.T) {
 	at = scr.waitFor(t, at, "forwarding-table  Show the Label Forwarding Information Base (LFIB)")
 	typeKeys("forw\r")
 	at = scr.waitFor(t, at, "Bytes Label")
-	at = scr.waitFor(t, at, "100000     No Label   A(V)")
+	at = scr.waitFor(t, at, "104        No Label   A(V)")
 	at = scr.waitFor(t, at, "PE1#")
 	typeKeys("\x1b[A") // up: the last line again
 	at = scr.waitFor(t, at, "sh mpls forw")

@@ -75,7 +75,7 @@ hub-and-spoke, extranet and more (vpnsim validate --list).`,
 		Example: `  vpnsim validate --list                      # the built-in topologies and what each teaches
   vpnsim trace classic A1 10.1.2.1            # one packet hop by hop: every label stack, every decision
   vpnsim ping classic B1 10.1.2.1             # same address, other customer: B2 answers, never A2
-  vpnsim traceroute classic A1 10.1.2.1       # hops with [MPLS: Labels 18/100000 Exp 0]
+  vpnsim traceroute classic A1 10.1.2.1       # hops with [MPLS: Labels 202/404 Exp 0]
   vpnsim show classic PE1 routes --vrf A      # a VRF's routing table
   vpnsim show classic P1 lfib                 # like show mpls forwarding-table
   vpnsim run scenarios/separation.yaml        # a scenario: steps and what each must see

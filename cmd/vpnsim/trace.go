@@ -16,10 +16,10 @@ packet walk, taken from the real frames: for every link it crosses, the time,
 the two interfaces and the frame's headers drawn as boxes, outermost first,
 for example
 
-  [Eth][MPLS 18 TTL 63][MPLS 100000 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]
+  [Eth][MPLS 202 TTL 63][MPLS 404 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]
 
 and under it what the next node decided and why, in one line, such as
-"P1: swap 18 -> 18 toward P2 (LDP, FEC 10.0.0.4/32)". The reply walks back the
+"P1: swap 202 -> 302 toward P2 (LDP, FEC 10.0.0.4/32)". The reply walks back the
 same way. A dropped packet says where and why.
 
 Colour on a terminal; plain when piped or with --no-color.`,

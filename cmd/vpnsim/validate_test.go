@@ -116,12 +116,12 @@ func TestGraph(t *testing.T) {
 		t.Errorf("--format svg: status %d, stderr %q", code, errOut)
 	}
 	if out, _, code := vpnsim(t, "graph", "classic", "--format", "svg", "--path", "A1,10.1.2.1"); code != 0 ||
-		!strings.Contains(out, `stroke="#e6a800" stroke-width="8"`) || !strings.Contains(out, ">labels 18/100000</text>") {
+		!strings.Contains(out, `stroke="#e6a800" stroke-width="8"`) || !strings.Contains(out, ">labels 302/404</text>") {
 		t.Errorf("--format svg --path: status %d, stdout:\n%s", code, out)
 	}
 	out, errOut, code := vpnsim(t, "graph", "classic", "--path", "A1,10.1.2.1")
-	if code != 0 || !strings.Contains(out, `"P1" -- "P2" [color="#e6a800", penwidth=5, fontcolor="#8a6500", label="10\nlabels 18/100000"]`) ||
-		!strings.Contains(errOut, "P2:eth2    -> PE2:eth1   labels 100000") {
+	if code != 0 || !strings.Contains(out, `"P1" -- "P2" [color="#e6a800", penwidth=5, fontcolor="#8a6500", label="10\nlabels 302/404"]`) ||
+		!strings.Contains(errOut, "P2:eth2    -> PE2:eth1   labels 404") {
 		t.Errorf("--path: status %d, stderr %q, stdout:\n%s", code, errOut, out)
 	}
 	if _, errOut, code := vpnsim(t, "graph", "nosuch.yaml"); code != 2 || errOut != "nosuch.yaml: no such file\n" {
