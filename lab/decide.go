@@ -223,3 +223,49 @@ func (c *control) peCandidate(n *topologies.Node, p bgp.VPNPath) (*vrf.Route, bo
 	cost, _ := x.Tables.Dist(remote)
 	return vpnpolicy.Received(p, remote, cost), true
 }
+
+// bestReasons says, for each best path, why it won: the step of the
+// decision at which it beats the runner-up of its RD and prefix, "only
+// path" when no other path was a candidate. It runs the same candidates as
+// the decision (for the tables only, never during convergence).
+//
+// It also gives each received candidate's IGP metric to its next hop.
+func (c *control) bestReasons(n *topologies.Node, paths []bgp.VPNPath, valid, best []bool) (reasons []string, metric []uint32) {
+	routes := make([]*vrf.Route, len(paths))
+	for i, p := range paths {
+		if n.Role == topologies.RoleRR {
+			routes[i], _ = c.rrCandidate(n, p)
+		} else {
+			routes[i], _ = c.peCandidate(n, p)
+		}
+	}
+	out := make([]string, len(paths))
+	metric = make([]uint32, len(paths))
+	for i, r := range routes {
+		if r != nil && paths[i].FromPeer != "" {
+			metric[i] = r.IGPCost
+		}
+	}
+	for i := 0; i < len(paths); {
+		j, b, second := i, -1, -1
+		for ; j < len(paths) && paths[j].RD == paths[i].RD && paths[j].Prefix == paths[i].Prefix; j++ {
+			if best[j] {
+				b = j
+			}
+		}
+		for k := i; k < j; k++ {
+			if k != b && valid[k] && (second < 0 || vrf.Compare(routes[k], routes[second]) < 0) {
+				second = k
+			}
+		}
+		switch {
+		case b < 0:
+		case second < 0:
+			out[b] = "only path"
+		default:
+			out[b] = vrf.Deciding(routes[b], routes[second])
+		}
+		i = j
+	}
+	return out, metric
+}

@@ -135,13 +135,15 @@ func (l *Lab) vpnv4Table(n *topologies.Node) (*network.VPNv4Table, string, error
 		return nil, "", err
 	}
 	t := &network.VPNv4Table{RouterID: n.Loopback, Rows: make([]network.VPNv4Row, len(paths))}
+	reasons, metric := l.ctl.bestReasons(n, paths, valid, best)
 	for i, p := range paths {
 		outside := len(l.Topo.ExternalPeers) > 0 && p.FromPeer != "" && !l.ctl.fromModel(p)
 		t.AnyOutside = t.AnyOutside || outside
 		t.AnyInvalid = t.AnyInvalid || !valid[i]
 		t.Rows[i] = network.VPNv4Row{RD: p.RD, Prefix: p.Prefix, NextHop: p.NextHop, Valid: valid[i], Best: best[i], Outside: outside,
 			From: p.FromPeer, MED: p.MED, LocalPref: p.LocalPref, Label: p.Label, RouteTargets: p.RouteTargets,
-			ASPath: p.ASPath, Origin: p.Origin, PeerID: p.PeerRouterID, OriginatorID: p.OriginatorID, ClusterList: p.ClusterList}
+			ASPath: p.ASPath, Origin: p.Origin, PeerID: p.PeerRouterID, OriginatorID: p.OriginatorID, ClusterList: p.ClusterList,
+			BestReason: reasons[i], IGPMetric: metric[i]}
 	}
 	return t, "", nil
 }

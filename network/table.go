@@ -92,6 +92,11 @@ type VPNv4Row struct {
 	PeerID       netip.Addr   `json:"peer_id,omitzero"`
 	OriginatorID netip.Addr   `json:"originator_id,omitzero"`
 	ClusterList  []netip.Addr `json:"cluster_list,omitempty"`
+	// BestReason, on the best path, is why it won over the runner-up
+	// ("only path" when it had none).
+	BestReason string `json:"best_reason,omitempty"`
+	// IGPMetric is a received candidate's IGP metric to its next hop.
+	IGPMetric uint32 `json:"igp_metric,omitempty"`
 }
 
 // LFIBRow is one next hop of one LFIB entry (`show mpls forwarding-table`).

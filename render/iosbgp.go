@@ -219,7 +219,13 @@ func IOSBGPPrefix(w io.Writer, t *network.VPNv4Table, vrfs []VRFView, prefix net
 				fmt.Fprintf(&b, "    %s from 0.0.0.0 (%s)\n", nh, t.RouterID)
 				flags = append(flags, "weight 32768", "valid", "sourced")
 			} else {
-				fmt.Fprintf(&b, "    %s from %s (%s)\n", r.NextHop, fromAddr(r), r.PeerID)
+				metric := ""
+				if r.Valid {
+					metric = fmt.Sprintf(" (metric %d)", r.IGPMetric)
+				} else {
+					metric = " (inaccessible)"
+				}
+				fmt.Fprintf(&b, "    %s%s from %s (%s)\n", r.NextHop, metric, fromAddr(r), r.PeerID)
 				if r.Valid {
 					flags = append(flags, "valid")
 				} else {
@@ -231,6 +237,9 @@ func IOSBGPPrefix(w io.Writer, t *network.VPNv4Table, vrfs []VRFView, prefix net
 				flags = append(flags, "best")
 			}
 			fmt.Fprintf(&b, "      %s, %s\n", attrs, strings.Join(flags, ", "))
+			if r.BestReason != "" {
+				fmt.Fprintf(&b, "      Best path: %s\n", r.BestReason)
+			}
 			var ec []string
 			for _, rt := range r.RouteTargets {
 				ec = append(ec, "RT:"+rt.String())

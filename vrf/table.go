@@ -213,3 +213,41 @@ func ComparePrefix(a, b netip.Prefix) int {
 	}
 	return cmp.Compare(a.Bits(), b.Bits())
 }
+
+// Deciding names the step of the decision (Compare) at which route a beats
+// route b, in the words IOS-XE's best-path reasons use; "" when a does not
+// win.
+func Deciding(a, b *Route) string {
+	if compare(a, b) >= 0 {
+		return ""
+	}
+	if !a.Proto.isBGP() || !b.Proto.isBGP() {
+		if a.Proto.Distance() != b.Proto.Distance() {
+			if !a.Proto.isBGP() {
+				return "locally originated (weight 32768)"
+			}
+			return "lower administrative distance"
+		}
+	}
+	switch {
+	case a.LocalPref != b.LocalPref:
+		return "higher local preference"
+	case len(a.ASPath) != len(b.ASPath):
+		return "shorter AS path"
+	case a.Origin != b.Origin:
+		return "lower origin type"
+	case firstAS(a.ASPath) == firstAS(b.ASPath) && a.MED != b.MED:
+		return "lower MED"
+	case a.Proto != b.Proto:
+		return "eBGP over iBGP"
+	case a.IGPCost != b.IGPCost:
+		return "lower IGP metric to the next hop"
+	case a.RouterID != b.RouterID:
+		return "lower router ID (ORIGINATOR_ID for a reflected path)"
+	case a.ClusterLen != b.ClusterLen:
+		return "shorter cluster list"
+	case a.PeerID != b.PeerID:
+		return "lower neighbor address"
+	}
+	return "lower route distinguisher, then next hop (vpnsim's last tie-breaks)"
+}
