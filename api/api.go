@@ -13,6 +13,7 @@
 //	POST /v1/fail        ChangeRequest  -> {"converged": true}
 //	POST /v1/restore     ChangeRequest  -> {"converged": true}
 //	POST /v1/metric      ChangeRequest  -> {"converged": true}
+//	POST /v1/mtu         ChangeRequest  -> {"converged": true}
 //	POST /v1/converge                   -> {"converged": true}
 //	GET  /v1/table?node=N&table=T&vrf=V -> network.Table (typed rows)
 //	GET  /v1/route?node=N&vrf=V&prefix=P -> {"route": network.RouteAnswer or null, "error": "no-such-vrf"}
@@ -53,6 +54,9 @@ type ProbeRequest struct {
 	Source  string `json:"source,omitempty"`
 	TTL     int    `json:"ttl,omitempty"`
 	MaxHops int    `json:"max_hops,omitempty"`
+	// Size is the echo request's total length (0: 60); DF sets Don't Fragment.
+	Size int  `json:"size,omitempty"`
+	DF   bool `json:"df,omitempty"`
 	// Walk asks a ping for its packet walk: every frame on every link and
 	// every decision (what vpnsim trace prints).
 	Walk bool `json:"walk,omitempty"`
@@ -80,9 +84,11 @@ type PingResponse struct {
 	RTTms     float64      `json:"rtt_ms"`
 	Labels    []mpls.Label `json:"labels,omitempty"`
 	// Code is an unreachable's ICMP code (1 host unreachable, ...).
-	Code      *uint8 `json:"code,omitempty"`
-	DroppedAt string `json:"dropped_at,omitempty"`
-	Reason    string `json:"reason,omitempty"`
+	Code *uint8 `json:"code,omitempty"`
+	// NextHopMTU is a fragmentation needed's next-hop MTU (code 4).
+	NextHopMTU int    `json:"next_hop_mtu,omitempty"`
+	DroppedAt  string `json:"dropped_at,omitempty"`
+	Reason     string `json:"reason,omitempty"`
 	// DeliveredTo: a lost probe's answer reached this other node.
 	DeliveredTo string `json:"delivered_to,omitempty"`
 	// Silent: a lost probe's request reached this node, which sent nothing back.
@@ -154,6 +160,7 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("POST /v1/fail", s.change("fail"))
 	s.mux.HandleFunc("POST /v1/restore", s.change("restore"))
 	s.mux.HandleFunc("POST /v1/metric", s.change("metric"))
+	s.mux.HandleFunc("POST /v1/mtu", s.change("mtu"))
 	s.mux.HandleFunc("POST /v1/converge", s.converge)
 	s.mux.HandleFunc("GET /v1/table", s.table)
 	s.mux.HandleFunc("GET /v1/route", s.route)
@@ -225,7 +232,10 @@ func (s *Server) probe(r *http.Request, req *ProbeRequest) (string, netip.Addr, 
 	if err != nil || !dst.Is4() {
 		return "", netip.Addr{}, network.ProbeOptions{}, fmt.Errorf("%q is not an IPv4 address", req.To)
 	}
-	o := network.ProbeOptions{VRF: req.VRF, TTL: req.TTL, MaxHops: req.MaxHops}
+	o := network.ProbeOptions{VRF: req.VRF, TTL: req.TTL, MaxHops: req.MaxHops, Size: req.Size, DF: req.DF}
+	if req.Size != 0 && (req.Size < 28 || req.Size > 65535) {
+		return "", netip.Addr{}, o, fmt.Errorf("size %d: give 28 to 65535 bytes", req.Size)
+	}
 	if req.Source != "" {
 		if o.Source, err = netip.ParseAddr(req.Source); err != nil || !o.Source.Is4() {
 			return "", netip.Addr{}, o, fmt.Errorf("source %q is not an IPv4 address", req.Source)
@@ -253,6 +263,7 @@ func PingOf(r network.PingResult) PingResponse {
 	if r.Result == network.Unreachable {
 		c := r.Code
 		p.Code = &c
+		p.NextHopMTU = r.NextHopMTU
 	}
 	return p
 }
@@ -266,6 +277,7 @@ func (p PingResponse) Answer() network.PingResult {
 	if p.Code != nil {
 		r.Code = *p.Code
 	}
+	r.NextHopMTU = p.NextHopMTU
 	for i, l := range p.Labels {
 		r.Labels = append(r.Labels, mpls.StackEntry{Label: l, Bottom: i == len(p.Labels)-1})
 	}
@@ -356,29 +368,31 @@ func (s *Server) change(kind string) http.HandlerFunc {
 			fail(w, err)
 			return
 		}
-		var err error
 		var what string
+		ch := network.Change{Kind: kind, Node: req.Node, Value: req.Value}
 		switch {
 		case len(req.Link) == 2 && kind == "metric":
-			err, what = s.lab.SetMetric(req.Link[0], req.Link[1], req.Value), fmt.Sprintf("metric %s–%s = %d", req.Link[0], req.Link[1], req.Value)
+			what = fmt.Sprintf("metric %s–%s = %d", req.Link[0], req.Link[1], req.Value)
+		case len(req.Link) == 2 && kind == "mtu":
+			what = fmt.Sprintf("mtu %s–%s = %d", req.Link[0], req.Link[1], req.Value)
 		case len(req.Link) == 2 && kind == "fail":
-			err, what = s.lab.FailLink(req.Link[0], req.Link[1]), fmt.Sprintf("link %s–%s down", req.Link[0], req.Link[1])
-		case len(req.Link) == 2:
-			err, what = s.lab.RestoreLink(req.Link[0], req.Link[1]), fmt.Sprintf("link %s–%s up", req.Link[0], req.Link[1])
+			what = fmt.Sprintf("link %s–%s down", req.Link[0], req.Link[1])
+		case len(req.Link) == 2 && kind == "restore":
+			what = fmt.Sprintf("link %s–%s up", req.Link[0], req.Link[1])
 		case req.Node != "" && kind == "fail":
-			err, what = s.lab.FailNode(req.Node), "node "+req.Node+" down"
+			what = "node " + req.Node + " down"
 		case req.Node != "" && kind == "restore":
-			err, what = s.lab.RestoreNode(req.Node), "node "+req.Node+" up"
+			what = "node " + req.Node + " up"
 		default:
-			err = fmt.Errorf("%s needs a link (two node names) or a node; metric needs a link and a value", kind)
-		}
-		if err != nil {
-			fail(w, err)
+			fail(w, fmt.Errorf("%s needs a link (two node names) or a node; metric and mtu need a link and a value", kind))
 			return
+		}
+		if len(req.Link) == 2 {
+			ch.Node, ch.Link = "", [2]string{req.Link[0], req.Link[1]}
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.settle)
 		defer cancel()
-		if err := s.lab.Converge(ctx); err != nil {
+		if err := s.lab.Change(ctx, ch); err != nil {
 			fail(w, fmt.Errorf("%s: %v", what, err))
 			return
 		}

@@ -172,3 +172,26 @@ func (c *CE) forward(f *packet.Frame) {
 	}
 	c.Node.Send(f, nh.IfIndex)
 }
+
+var _ sim.TooBigHandler = (*CE)(nil)
+
+// TooBig handles a packet larger than the MTU of the link it leaves on:
+// with DF set it is dropped and its source told with a fragmentation
+// needed (RFC 1191; a packet the CE built itself gets it at once, as a
+// host's stack reports it); without DF it leaves in fragments that fit.
+func (c *CE) TooBig(f *packet.Frame, out, mtu int) {
+	ip := f.IP()
+	if !ip.DF() {
+		frags := packet.Fragment(ip, mtu)
+		c.Node.Note("%d bytes do not fit %s (MTU %d): fragmented into %d", ip.TotalLen(), c.Node.Ifaces[out].Name, mtu, len(frags))
+		for _, p := range frags {
+			c.Node.Send(packet.NewFrame(p, f.Meta), out)
+		}
+		return
+	}
+	c.Node.Note("%d bytes do not fit %s (MTU %d): DF set, fragmentation needed", ip.TotalLen(), c.Node.Ifaces[out].Name, mtu)
+	c.Node.Drop(f, sim.DropTooBig)
+	if e := host.FragNeeded(c.Node, f, c.Config.Interfaces[out].Addr.Addr(), mtu, nil); e != nil {
+		c.Originate(e)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/render"
 )
 
@@ -29,7 +30,7 @@ func execTree() *cmd {
 	).does(showBGP)
 	bgpVRF := kw("vrf", "Display information about a VPN Routing/Forwarding instance",
 		vrfArg(kw("summary", "Summary of BGP neighbor status").does(showBGPSummary)).does(showBGP))
-	pingTail := probeOptions([]string{"repeat", "source"}, doPing)
+	pingTail := probeOptions([]string{"df-bit", "repeat", "size", "source"}, doPing)
 	node := arg(argWord, "WORD", "The router to log in to")
 	node.complete = (*Console).names
 	node.does(connect)
@@ -82,6 +83,12 @@ func probeOptions(left []string, run func(*Console, *args) error) []*cmd {
 			src := arg(argAddr, "A.B.C.D", "Source address", probeOptions(rest, run)...).does(run)
 			src.key = "source"
 			out = append(out, kw("source", "specify source address", src))
+		case "size":
+			n := arg(argNum, "<36-18024>", "Datagram size", probeOptions(rest, run)...).does(run)
+			n.min, n.max, n.key = 36, 18024, "size"
+			out = append(out, kw("size", "specify datagram size", n))
+		case "df-bit":
+			out = append(out, kw("df-bit", "enable do not fragment bit in IP header", probeOptions(rest, run)...).does(run))
 		}
 	}
 	return out
@@ -185,7 +192,10 @@ func showLDPNeighbors(c *Console, _ *args) error {
 
 // probeOpts are a ping's or traceroute's options from the line.
 func probeOpts(a *args) network.ProbeOptions {
-	o := network.ProbeOptions{VRF: a.get("WORD")}
+	o := network.ProbeOptions{VRF: a.get("WORD"), DF: a.has("df-bit")}
+	if s := a.get("size"); s != "" {
+		o.Size, _ = strconv.Atoi(s)
+	}
 	if s := a.get("source"); s != "" {
 		o.Source, _ = netip.ParseAddr(s)
 	}
@@ -202,9 +212,16 @@ func doPing(c *Console, a *args) error {
 	}
 	o := probeOpts(a)
 	fmt.Fprintf(c.out, "Type escape sequence to abort.\n")
-	fmt.Fprintf(c.out, "Sending %d, %d-byte ICMP Echos to %s, timeout is 2 seconds:\n", n, 28+32, dst)
+	size := o.Size
+	if size == 0 {
+		size = packet.EchoLen
+	}
+	fmt.Fprintf(c.out, "Sending %d, %d-byte ICMP Echos to %s, timeout is 2 seconds:\n", n, size, dst)
 	if o.Source.IsValid() {
 		fmt.Fprintf(c.out, "Packet sent with a source address of %s \n", o.Source)
+	}
+	if o.DF {
+		fmt.Fprintf(c.out, "Packet sent with the DF bit set\n")
 	}
 	var marks strings.Builder
 	ok := 0
@@ -221,7 +238,11 @@ func doPing(c *Console, a *args) error {
 			ok++
 			rtts = append(rtts, msec(r.RTT))
 		case network.Unreachable:
-			marks.WriteByte('U')
+			if r.Code == packet.UnreachFrag {
+				marks.WriteByte('M') // IOS: could not fragment
+			} else {
+				marks.WriteByte('U')
+			}
 		case network.TTLExceeded:
 			marks.WriteByte('&')
 		default:

@@ -20,8 +20,25 @@ import (
 // 3.2.2.6), which Answer returns for the node to send; anything else is
 // delivered to the node's observers (probes waiting for answers) and Answer
 // returns nil.
+//
+// A fragment waits in the node's reassembly buffer until its datagram is
+// whole (RFC 791 section 3.2; RFC 1122 section 3.3.2), then the datagram
+// is handled as above.
 func Answer(n *sim.Node, f *packet.Frame) *packet.Frame {
 	ip := f.IP()
+	if ip.IsFragment() {
+		if n.Fragments == nil {
+			n.Fragments = packet.Reassembly{}
+		}
+		whole := n.Fragments.Add(ip)
+		if whole == nil {
+			n.Note("fragment of a datagram from %s kept until the rest arrives", ip.Src())
+			return nil
+		}
+		n.Note("the datagram from %s is whole again (%d bytes)", ip.Src(), whole.TotalLen())
+		f = packet.NewFrame(whole, f.Meta)
+		ip = f.IP()
+	}
 	if ip.Protocol() == packet.ProtoICMP && len(ip.Payload()) >= 8 && packet.ICMP(ip.Payload()).Type() == packet.ICMPEchoRequest {
 		n.Note("echo request for %s: reply", ip.Dst())
 		n.Deliver(f)
@@ -43,4 +60,16 @@ func Error(n *sim.Node, f *packet.Frame, src netip.Addr, typ, code uint8, stack 
 		return nil
 	}
 	return packet.NewFrame(packet.Error(orig, src, typ, code, stack), packet.Meta{Origin: n.Name, Probe: f.Probe})
+}
+
+// FragNeeded is the fragmentation needed and DF set that node n sends from
+// src about f's IP packet, which does not fit a link leaving mtu bytes for
+// it (RFC 1191); stack is f's label stack for the RFC 4950 extension. Nil
+// when f is itself an ICMP error.
+func FragNeeded(n *sim.Node, f *packet.Frame, src netip.Addr, mtu int, stack []mpls.StackEntry) *packet.Frame {
+	orig := f.IP()
+	if orig.IsICMPError() {
+		return nil
+	}
+	return packet.NewFrame(packet.FragNeeded(orig, src, mtu, stack), packet.Meta{Origin: n.Name, Probe: f.Probe})
 }

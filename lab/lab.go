@@ -49,6 +49,7 @@ type Lab struct {
 	wantDests uint64
 
 	state p.State
+	mtu   map[int]int // link index -> an MTU a change set
 	nodes map[string]*sim.Node
 	lsrs  map[string]*p.LSR // every provider router (a PE's LSR too)
 	pes   map[string]*pe.PE
@@ -86,7 +87,7 @@ func New(t *topologies.Topology, opts Options) (*Lab, error) {
 	for _, lk := range t.Links {
 		a := l.nodes[lk.A.Node.Name].Ifaces[ifIndex(lk.A)]
 		b := l.nodes[lk.B.Node.Name].Ifaces[ifIndex(lk.B)]
-		l.Net.Connect(a, b, lk.Delay)
+		l.Net.Connect(a, b, lk.Delay).MTU = lk.MTU
 	}
 	pipe := t.Provider.TTLPropagation == topologies.TTLPipe
 	for _, n := range t.Nodes {
@@ -132,6 +133,10 @@ func (l *Lab) Start(ctx context.Context) error { return l.Converge(ctx) }
 func (l *Lab) Converge(ctx context.Context) error {
 	for _, lk := range l.Net.Links {
 		lk.Down = l.state.LinkDown[lk.Index]
+		lk.MTU = l.Topo.Links[lk.Index].MTU
+		if m, ok := l.mtu[lk.Index]; ok {
+			lk.MTU = m
+		}
 	}
 	for _, n := range l.Net.Nodes {
 		n.Down = l.state.NodeDown[n.Name]
@@ -192,6 +197,23 @@ func (l *Lab) SetMetric(a, b string, metric uint32) error {
 		return fmt.Errorf("%s–%s is an attachment circuit; only provider links have a metric", a, b)
 	}
 	l.state.Metric[lk.Index] = metric
+	return nil
+}
+
+// SetMTU sets a link's MTU (topology link key mtu), as `mtu` on both its
+// interfaces does.
+func (l *Lab) SetMTU(a, b string, mtu int) error {
+	lk := l.Topo.Between(a, b)
+	if lk == nil {
+		return fmt.Errorf("no link between %s and %s", a, b)
+	}
+	if mtu < topologies.MinMTU || mtu > topologies.MaxMTU {
+		return fmt.Errorf("mtu %d: give %d to %d bytes", mtu, topologies.MinMTU, topologies.MaxMTU)
+	}
+	if l.mtu == nil {
+		l.mtu = map[int]int{}
+	}
+	l.mtu[lk.Index] = mtu
 	return nil
 }
 
@@ -292,8 +314,10 @@ func (l *Lab) Change(ctx context.Context, c network.Change) error {
 	switch {
 	case c.Kind == network.Metric:
 		err = l.SetMetric(c.Link[0], c.Link[1], c.Value)
+	case c.Kind == network.MTU:
+		err = l.SetMTU(c.Link[0], c.Link[1], int(c.Value))
 	case c.Kind != network.Fail && c.Kind != network.Restore:
-		err = fmt.Errorf("no change %q: choose fail, restore or metric", c.Kind)
+		err = fmt.Errorf("no change %q: choose fail, restore, metric or mtu", c.Kind)
 	case c.IsLink():
 		err = l.setLink(c.Link[0], c.Link[1], c.Kind == network.Fail)
 	default:

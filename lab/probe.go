@@ -93,7 +93,11 @@ func (l *Lab) probeOnce(from string, dst netip.Addr, o network.ProbeOptions, ttl
 	pr := &probeWatch{id: id, origin: from, src: src}
 	l.obs.add(pr)
 	defer l.obs.remove(pr)
-	f := packet.NewFrame(packet.EchoRequest(src, dst, ttl, uint16(id), uint16(ttl)), packet.Meta{Origin: from, Probe: id})
+	size := o.Size
+	if size == 0 {
+		size = packet.EchoLen
+	}
+	f := packet.NewFrame(packet.SizedEchoRequest(src, dst, ttl, uint16(id), uint16(ttl), size, o.DF), packet.Meta{Origin: from, Probe: id})
 	start := l.Net.Now()
 	sn := l.nodes[from]
 	if sn.Down {
@@ -182,6 +186,9 @@ func (w *probeWatch) Delivered(at time.Duration, n *sim.Node, f *packet.Frame) {
 	case packet.ICMPUnreachable:
 		r.Result = network.Unreachable
 		r.Code = m.Code()
+		if r.Code == packet.UnreachFrag {
+			r.NextHopMTU = m.NextHopMTU()
+		}
 	case packet.ICMPTimeExceeded:
 		r.Result = network.TTLExceeded
 		r.Labels = m.MPLSExtension()

@@ -52,6 +52,7 @@ const (
 	Fail    = "fail"
 	Restore = "restore"
 	Metric  = "metric"
+	MTU     = "mtu" // a link's MTU, in Value
 )
 
 // Change is a failure, a repair or a new metric: of the link between
@@ -60,7 +61,7 @@ type Change struct {
 	Kind  string
 	Link  [2]string
 	Node  string
-	Value uint32 // metric
+	Value uint32 // metric or MTU
 }
 
 // IsLink tells a link change from a node change.
@@ -84,6 +85,10 @@ type ProbeOptions struct {
 	Source  netip.Addr // invalid: the node's default source
 	TTL     int        // ping: initial TTL (0: 64)
 	MaxHops int        // traceroute: 0 means 30
+	// Size is the echo request's total length in bytes, IP header
+	// included (0: 60); DF sets Don't Fragment on it.
+	Size int
+	DF   bool
 	// Walk, when set, receives the probe's packet walk.
 	Walk *Walk
 }
@@ -96,8 +101,10 @@ type PingResult struct {
 	RTT       time.Duration
 	Labels    []mpls.StackEntry // an ICMP error's RFC 4950 label stack
 	Code      uint8             // an unreachable's ICMP code (packet.UnreachHost, ...)
-	DroppedAt string            // lost: the node that dropped the request or its answer
-	Reason    sim.DropReason    // lost: why
+	// NextHopMTU is a fragmentation needed's next-hop MTU (RFC 1191).
+	NextHopMTU int
+	DroppedAt  string         // lost: the node that dropped the request or its answer
+	Reason     sim.DropReason // lost: why
 	// DeliveredTo is, for a lost probe whose answer reached another node
 	// (a site of another customer with the same address, say), that node;
 	// ReplyFrom and ReplyAddr then say who answered.

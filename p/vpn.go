@@ -253,6 +253,11 @@ func (r *LSR) forwardIn(v *vrf.VRF, f *packet.Frame, in int) {
 		return
 	}
 	nh := r.impose(f, choices, rt.Label)
+	if r.vrfTooBig(v, f, in, nh.IfIndex, func(ff *packet.Frame) {
+		r.Node.Send(ff, r.impose(ff, choices, rt.Label).IfIndex)
+	}) {
+		return
+	}
 	if r.Node.Tracing() {
 		r.Node.Note("VRF %s: %s via %s (%s): push VPN label %d, transport %s, toward %s",
 			v.Name, rt.Prefix, rt.PE, rt.NextHop, rt.Label, outLabels(nh.Out), nh.Neighbor)

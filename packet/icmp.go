@@ -22,6 +22,7 @@ const (
 const (
 	UnreachNet  = 0 // network unreachable ("!N")
 	UnreachHost = 1 // host unreachable ("!H"): what IOS sends when it has no route
+	UnreachFrag = 4 // fragmentation needed and DF set ("!F"; RFC 1191)
 )
 
 // DefaultTTL is the TTL of every IP packet a node originates, ICMP errors
@@ -118,12 +119,45 @@ const EchoPayloadLen = 32
 
 // EchoRequest builds an ICMP echo request.
 func EchoRequest(src, dst netip.Addr, ttl uint8, id, seq uint16) IPv4 {
-	data := make([]byte, EchoPayloadLen)
+	return SizedEchoRequest(src, dst, ttl, id, seq, EchoLen, false)
+}
+
+// EchoLen is the total length of the simulator's default echo request.
+const EchoLen = 20 + 8 + EchoPayloadLen
+
+// SizedEchoRequest builds an echo request of size bytes in all (IP header
+// included, as IOS's ping size counts; at least 28), with DF set when
+// asked. Its IP identification is its ICMP identifier, so that its
+// fragments are told apart from another probe's.
+func SizedEchoRequest(src, dst netip.Addr, ttl uint8, id, seq uint16, size int, df bool) IPv4 {
+	data := make([]byte, max(size, 28)-28)
 	for i := range data {
 		data[i] = byte('a' + i%23)
 	}
-	return build(src, dst, ttl, ICMPEchoRequest, 0, id, seq, data)
+	p := IPv4(build(src, dst, ttl, ICMPEchoRequest, 0, id, seq, data))
+	p.SetID(id)
+	if df {
+		p.SetDF()
+	}
+	return p
 }
+
+// FragNeeded is the destination unreachable, fragmentation needed and DF
+// set, that a router sends about orig from src when orig does not fit a
+// next link whose MTU leaves mtu bytes for the IP packet (RFC 1191 section
+// 4: the next-hop MTU in the second half of the unused field); stack is
+// the RFC 4950 label stack when orig carried labels.
+func FragNeeded(orig IPv4, src netip.Addr, mtu int, stack []mpls.StackEntry) IPv4 {
+	e := Error(orig, src, ICMPUnreachable, UnreachFrag, stack)
+	m := ICMP(e.Payload())
+	binary.BigEndian.PutUint16(m[6:8], uint16(mtu))
+	binary.BigEndian.PutUint16(m[2:4], 0)
+	binary.BigEndian.PutUint16(m[2:4], Checksum(m))
+	return e
+}
+
+// NextHopMTU is a fragmentation needed message's next-hop MTU.
+func (m ICMP) NextHopMTU() int { return int(binary.BigEndian.Uint16(m[6:8])) }
 
 // EchoReply answers an echo request, from src (the address pinged).
 func EchoReply(req IPv4, src netip.Addr) IPv4 {

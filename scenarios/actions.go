@@ -61,6 +61,7 @@ var actionKinds = []*actionKind{
 	{name: ActFail, decode: func(sl *loader, v *yaml.Node) Action { return &FailStep{*sl.target(ActFail, v)} }, change: true},
 	{name: ActRestore, decode: func(sl *loader, v *yaml.Node) Action { return &RestoreStep{*sl.target(ActRestore, v)} }, change: true},
 	{name: ActMetric, decode: func(sl *loader, v *yaml.Node) Action { return &MetricStep{*sl.metric(v)} }, change: true},
+	{name: ActMTU, decode: func(sl *loader, v *yaml.Node) Action { return &MTUStep{*sl.mtu(v)} }, change: true},
 }
 
 // kindOf is the named action's kind, or nil.
@@ -98,6 +99,9 @@ type RestoreStep struct{ Target }
 
 // MetricStep sets a provider link's IGP metric.
 type MetricStep struct{ MetricChange }
+
+// MTUStep sets a link's MTU.
+type MTUStep struct{ MTUChange }
 
 func vrfIn(v string) string {
 	if v == "" {
@@ -184,4 +188,12 @@ func (a *RestoreStep) Run(ctx context.Context, n network.Network, r *stepRun) er
 
 func (a *MetricStep) Run(ctx context.Context, n network.Network, r *stepRun) error {
 	return doChange(ctx, n, network.Change{Kind: network.Metric, Link: a.Link, Value: a.Value}, r)
+}
+
+func (a *MTUStep) Title() string {
+	return fmt.Sprintf("mtu %s–%s = %d", a.Link[0], a.Link[1], a.Value)
+}
+
+func (a *MTUStep) Run(ctx context.Context, n network.Network, r *stepRun) error {
+	return doChange(ctx, n, network.Change{Kind: network.MTU, Link: a.Link, Value: uint32(a.Value)}, r)
 }

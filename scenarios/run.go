@@ -190,7 +190,7 @@ func (c *checker) cond(key, expected, seen string, ok bool) {
 
 // probeOpts are a probe step's options; with walk, the walk is recorded.
 func probeOpts(p *Probe, walk bool) network.ProbeOptions {
-	o := network.ProbeOptions{VRF: p.VRF, Source: p.Source, TTL: p.TTL, MaxHops: p.MaxHops}
+	o := network.ProbeOptions{VRF: p.VRF, Source: p.Source, TTL: p.TTL, MaxHops: p.MaxHops, Size: p.Size, DF: p.DF}
 	if walk {
 		o.Walk = &network.Walk{}
 	}

@@ -104,7 +104,8 @@ func (sl *loader) probe(action string, v *yaml.Node) *Probe {
 	if action == ActTraceroute {
 		p = &Probe{MaxHops: DefaultMaxHops}
 	}
-	f, _ := sl.d.Map(v, action, []yamlx.Key{{Name: "from", Required: true}, {Name: "to", Required: true}, {Name: "vrf"}, {Name: "source"}, {Name: last}})
+	f, _ := sl.d.Map(v, action, []yamlx.Key{{Name: "from", Required: true}, {Name: "to", Required: true}, {Name: "vrf"}, {Name: "source"}, {Name: last},
+		{Name: "size"}, {Name: "df"}})
 	var from *topologies.Node
 	if v := f.Value("from"); v != nil {
 		p.From, from = sl.node("from", v)
@@ -120,6 +121,13 @@ func (sl *loader) probe(action string, v *yaml.Node) *Probe {
 	}
 	if v := f.Value("source"); v != nil {
 		p.Source, _ = sl.d.Addr("source", v)
+	}
+	if v := f.Value("size"); v != nil {
+		x, _ := sl.d.Int("size", v, 28, 65535)
+		p.Size = int(x)
+	}
+	if v := f.Value("df"); v != nil {
+		p.DF, _ = sl.d.Bool("df", v)
 	}
 	if v := f.Value(last); v != nil {
 		x, _ := sl.d.Int(last, v, 1, MaxTTL)
@@ -214,6 +222,20 @@ func (sl *loader) target(action string, v *yaml.Node) *Target {
 		t.Node, _ = sl.node("node", f.Value("node"))
 	}
 	return t
+}
+
+// mtu decodes mtu: {link: [A, B], value: N}, a link's new MTU.
+func (sl *loader) mtu(v *yaml.Node) *MTUChange {
+	m := &MTUChange{}
+	f, _ := sl.d.Map(v, ActMTU, []yamlx.Key{{Name: "link", Required: true}, {Name: "value", Required: true}})
+	if v := f.Value("link"); v != nil {
+		m.Link, _ = sl.link("link", v)
+	}
+	if v := f.Value("value"); v != nil {
+		x, _ := sl.d.Int("value", v, topologies.MinMTU, topologies.MaxMTU)
+		m.Value = int(x)
+	}
+	return m
 }
 
 // metric decodes metric: {link: [A, B], value: N} on a provider link.

@@ -37,6 +37,7 @@ const (
 	ActFail       = "fail"
 	ActRestore    = "restore"
 	ActMetric     = "metric"
+	ActMTU        = "mtu"
 )
 
 // Step is one step: exactly one action, its optional name and expectations.
@@ -46,8 +47,8 @@ type Step struct {
 	Action string // one of the Act* names
 	Pos    topologies.Pos
 	// Do is the action: *PingStep, *TracerouteStep, *RouteStep, *LFIBStep,
-	// *CountStep, *ShowStep, *FailStep, *RestoreStep or *MetricStep (nil
-	// when the file gives none).
+	// *CountStep, *ShowStep, *FailStep, *RestoreStep, *MetricStep or
+	// *MTUStep (nil when the file gives none).
 	Do Action
 
 	Settle time.Duration // 0: the scenario's default (change steps only)
@@ -69,6 +70,8 @@ type Probe struct {
 	Source  netip.Addr // invalid: the default source
 	TTL     int        // ping; 64 when not given
 	MaxHops int        // traceroute; 30 when not given
+	Size    int        // the echo request's total length; 0: 60
+	DF      bool       // Don't Fragment
 }
 
 // TableQuery names a node, a table and optionally a VRF and a prefix.
@@ -93,6 +96,12 @@ type Target struct {
 
 // IsLink reports whether the target is a link.
 func (t *Target) IsLink() bool { return t.Node == "" }
+
+// MTUChange sets a link's MTU.
+type MTUChange struct {
+	Link  [2]string
+	Value int
+}
 
 // MetricChange sets a provider link's IGP metric.
 type MetricChange struct {

@@ -28,8 +28,19 @@ type Node struct {
 	Ifaces  []*Iface
 	Down    bool
 	Handler Handler
-	net     *Network
-	drops   [numReasons]uint64
+	// Fragments holds the fragments of datagrams addressed to the node
+	// until they are whole (the host stack's reassembly, package host).
+	Fragments packet.Reassembly
+	net       *Network
+	drops     [numReasons]uint64
+}
+
+// TooBigHandler is a Handler that decides what happens to a frame larger
+// than the MTU of the link it is sent on: an ICMP fragmentation needed
+// when DF is set, fragments when not (RFC 1812 section 4.2.2.7). A node
+// whose handler is not one drops such a frame.
+type TooBigHandler interface {
+	TooBig(f *packet.Frame, ifIndex, mtu int)
 }
 
 // Iface is one interface of a node.
@@ -58,6 +69,9 @@ type Link struct {
 	A, B  *Iface
 	Delay time.Duration
 	Down  bool
+	// MTU is the largest frame the link carries, labels and IP packet
+	// (the Ethernet header aside); 0 for no limit.
+	MTU int
 }
 
 // Up reports whether the link and both its nodes are up.
@@ -159,6 +173,14 @@ func (n *Node) Send(f *packet.Frame, ifIndex int) {
 	l := out.Link
 	if l == nil || !l.Up() {
 		n.Drop(f, DropLinkDown)
+		return
+	}
+	if l.MTU > 0 && len(f.Data()) > l.MTU {
+		if h, ok := n.Handler.(TooBigHandler); ok {
+			h.TooBig(f, ifIndex, l.MTU)
+		} else {
+			n.Drop(f, DropTooBig)
+		}
 		return
 	}
 	peer := out.Peer()
@@ -271,6 +293,7 @@ const (
 	DropNotForwarded                        // an ICMP error about an ICMP error, or a packet for a host the node cannot answer
 	DropDiscard                             // a route to null0 (a static discard route)
 	DropDirectedBroadcast                   // for the broadcast address of a connected subnet: not forwarded (IOS no ip directed-broadcast, RFC 2644)
+	DropTooBig                              // larger than the next link's MTU with DF set (after the fragmentation needed was sent)
 	numReasons
 )
 
@@ -284,6 +307,7 @@ var reasonNames = [...]string{
 	DropNotForwarded:      "not-forwarded",
 	DropDiscard:           "null0",
 	DropDirectedBroadcast: "directed-broadcast",
+	DropTooBig:            "fragmentation-needed",
 }
 
 func (r DropReason) String() string { return reasonNames[r] }

@@ -20,6 +20,11 @@ const (
 	MaxMetric = 16777215   // largest IGP metric
 	MaxASN    = 4294967295 // largest AS number
 	MaxLabel  = 1048575    // largest MPLS label (20 bits)
+	// A link's MTU: Ethernet's 1500 by default; from the 68 bytes every IPv4
+	// link must carry (RFC 791) to a jumbo frame's 9216.
+	DefaultMTU = 1500
+	MinMTU     = 68
+	MaxMTU     = 9216
 )
 
 type rawNode struct {
@@ -401,6 +406,7 @@ var linkKeys = []yamlx.Key{
 	{Name: "endpoints", Required: true},
 	{Name: "metric"},
 	{Name: "delay"},
+	{Name: "mtu"},
 	{Name: "subnet"},
 	{Name: "vrf"},
 	{Name: "routing"},
@@ -446,6 +452,11 @@ func (ld *loader) decodeLinks(v *yaml.Node) {
 		}
 		if v := f.Value("delay"); v != nil {
 			l.Delay, _ = ld.d.Duration("delay", v)
+		}
+		l.MTU = DefaultMTU
+		if v := f.Value("mtu"); v != nil {
+			x, _ := ld.d.Int("mtu", v, MinMTU, MaxMTU)
+			l.MTU = int(x)
 		}
 		if v := f.Value("subnet"); v != nil {
 			if p, ok := ld.d.Prefix("subnet", v); ok {

@@ -69,6 +69,7 @@ type DocLink struct {
 	A, B    string
 	Metric  uint32
 	Delay   time.Duration
+	MTU     int // 0: the default
 	Subnet  netip.Prefix
 	VRF     string
 	Routing Routing
@@ -233,6 +234,10 @@ func (d *Doc) Encode() []byte {
 		if l.Delay != 0 {
 			e.b = append(e.b, ", delay: "...)
 			e.str(l.Delay.String())
+		}
+		if l.MTU != 0 {
+			e.b = append(e.b, ", mtu: "...)
+			e.b = strconv.AppendInt(e.b, int64(l.MTU), 10)
 		}
 		if l.VRF != "" {
 			e.b = append(e.b, ", vrf: "...)
@@ -425,6 +430,9 @@ func DocOf(t *Topology) Doc {
 		}
 		if l.Delay != DefaultDelay {
 			dl.Delay = l.Delay
+		}
+		if l.MTU != DefaultMTU {
+			dl.MTU = l.MTU
 		}
 		if l.Routing != "" && l.Routing != RoutingStatic {
 			dl.Routing = l.Routing

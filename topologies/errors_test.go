@@ -111,7 +111,7 @@ var brokenTopologies = []struct {
 		[]string{"t.yaml:11:36: metric applies to provider links only; this link attaches CE A1"}},
 	{"unknown key",
 		edit("[PE1, P1]}", "[PE1, P1], metrik: 10}"),
-		[]string{`t.yaml:10:28: unknown key "metrik" in link (did you mean "metric"?); known keys: allowas-in, as-override, delay, endpoints, local-preference, med, metric, pe-allowas-in, routing, soo, subnet, vrf`}},
+		[]string{`t.yaml:10:28: unknown key "metrik" in link (did you mean "metric"?); known keys: allowas-in, as-override, delay, endpoints, local-preference, med, metric, mtu, pe-allowas-in, routing, soo, subnet, vrf`}},
 	{"unknown top-level key",
 		edit("vrfs:", "vrf:"),
 		[]string{
@@ -359,7 +359,7 @@ links:
 			"t.yaml:6:40: loopback: a CE has no loopback (only pe, p and rr nodes have one); remove it from A1",
 			"t.yaml:10:11: rd: 65000:1 is already the RD of VRF A (line 9); each VRF needs its own",
 			`t.yaml:10:31: import: route target "x": want ASN:NUMBER or IPv4:NUMBER, e.g. 65000:1`,
-			`t.yaml:12:28: unknown key "metrik" in link (did you mean "metric"?); known keys: allowas-in, as-override, delay, endpoints, local-preference, med, metric, pe-allowas-in, routing, soo, subnet, vrf`,
+			`t.yaml:12:28: unknown key "metrik" in link (did you mean "metric"?); known keys: allowas-in, as-override, delay, endpoints, local-preference, med, metric, mtu, pe-allowas-in, routing, soo, subnet, vrf`,
 			"t.yaml:13:22: endpoints: CE A1 is linked to P1, a p router; a CE links only to a PE",
 			`t.yaml:14:33: vrf: no VRF named "C" in vrfs (VRFs: A, B)`,
 			`t.yaml:15:23: endpoints: no node named "PE2" in nodes (did you mean "PE1"?)`,

@@ -193,10 +193,13 @@ type ExternalPeer struct {
 
 // Link is one point-to-point link.
 type Link struct {
-	Index   int        // 0-based position in the file
-	A, B    *Interface // endpoints[0] and endpoints[1]
-	Metric  uint32     // IGP metric (provider links; 10 by default)
-	Delay   time.Duration
+	Index  int        // 0-based position in the file
+	A, B   *Interface // endpoints[0] and endpoints[1]
+	Metric uint32     // IGP metric (provider links; 10 by default)
+	Delay  time.Duration
+	// MTU is the largest packet the link carries, labels included (IOS's
+	// interface mtu with mpls mtu the same); DefaultMTU when not given.
+	MTU     int
 	Subnet  netip.Prefix
 	VRF     string  // the attachment's VRF on a CE–PE link, "" on a provider link
 	Routing Routing // CE–PE links only

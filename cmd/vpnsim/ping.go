@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/packet"
+	"github.com/vpnsim/vpnsim/render"
 )
 
 func init() { commands = append(commands, newPingCmd) }
@@ -16,6 +18,8 @@ func init() { commands = append(commands, newPingCmd) }
 type probeFlags struct {
 	vrf, source string
 	ttl, max    int
+	size        int
+	df          bool
 	walk        bool
 	pcap        string
 	server      string
@@ -23,7 +27,10 @@ type probeFlags struct {
 }
 
 func (f *probeFlags) options() (network.ProbeOptions, error) {
-	o := network.ProbeOptions{VRF: f.vrf, TTL: f.ttl, MaxHops: f.max}
+	o := network.ProbeOptions{VRF: f.vrf, TTL: f.ttl, MaxHops: f.max, Size: f.size, DF: f.df}
+	if f.size != 0 && (f.size < 28 || f.size > 65535) {
+		return o, usageErr("--size %d: give 28 to 65535 bytes (the whole IP packet, as IOS's ping size counts)", f.size)
+	}
 	if f.source != "" {
 		a, err := parseAddr(f.source)
 		if err != nil {
@@ -65,6 +72,7 @@ using the same addresses, the node tells you whose site answered.`,
 	c.Flags().StringVar(&f.server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give FROM TO only)")
 	c.Flags().StringVar(&f.source, "source", "", "source `ADDRESS` (default: the node's own, see the topology spec)")
 	c.Flags().IntVar(&f.ttl, "ttl", 64, "initial IP TTL")
+	sizeFlags(c, &f)
 	c.Flags().BoolVar(&f.walk, "walk", false, "print the packet walk: every frame on every link, every decision")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to `FILE`, a pcapng capture (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
@@ -94,6 +102,12 @@ func printPing(out io.Writer, from string, r network.PingResult) error {
 		return nil
 	case network.Lost:
 		fmt.Fprintf(out, "no answer: %s\n", strings.TrimPrefix(r.Outcome(from), "lost: "))
+	case network.Unreachable:
+		what := render.UnreachMarker(r.Code)
+		if r.Code == packet.UnreachFrag {
+			what += fmt.Sprintf(" fragmentation needed, next-hop MTU %d", r.NextHopMTU)
+		}
+		fmt.Fprintf(out, "%s (%s) from %s (%s): time %.1f ms\n", r.Result, what, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
 	default:
 		fmt.Fprintf(out, "%s from %s (%s): time %.1f ms\n", r.Result, r.ReplyAddr, r.ReplyFrom, float64(r.RTT)/float64(time.Millisecond))
 	}
@@ -114,4 +128,10 @@ func ping(args []string, f *probeFlags, out io.Writer) error {
 		return err
 	}
 	return printPing(out, from, r)
+}
+
+// sizeFlags are the probe size flags ping, trace and traceroute share.
+func sizeFlags(c *cobra.Command, f *probeFlags) {
+	c.Flags().IntVar(&f.size, "size", 0, "the echo request's size in `BYTES`, IP header included (default 60); links carry their mtu (1500 unless the topology says)")
+	c.Flags().BoolVar(&f.df, "df", false, "set Don't Fragment: a packet too big for a link comes back as fragmentation needed (!F) instead of in fragments")
 }

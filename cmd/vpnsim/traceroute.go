@@ -59,6 +59,7 @@ answer.`,
 	c.Flags().StringVar(&f.server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give FROM TO only)")
 	c.Flags().StringVar(&f.source, "source", "", "source `ADDRESS` (default: the node's own)")
 	c.Flags().IntVar(&f.max, "max-hops", 30, "the largest TTL to try")
+	sizeFlags(c, &f)
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to `FILE`, a pcapng capture (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
 	return c

@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"lab":        {"network", "vpnpolicy", "bgp", "p", "pe", "ce", "host", "mpls", "packet", "sim", "topologies", "vrf"},
 	"capture":    {"packet", "sim"},
 	"api":        {"lab", "network", "render", "mpls", "sim"},
-	"console":    {"network", "render", "mpls"},
+	"console":    {"network", "render", "mpls", "packet"},
 	"scenarios":  {"network", "render", "lab", "capture", "mpls", "topologies", "internal/diag", "internal/yamlx"},
 	"export":     {"topologies", "vrf", "internal/diag"},
 	"gen":        {"topologies", "vrf", "internal/graphml"},
