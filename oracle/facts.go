@@ -113,14 +113,14 @@ func Compare(frr, sim Facts) []Row {
 }
 
 // Print writes rows as a table (router, table, key, field, FRR, vpnsim,
-// and the allow-list's reason when a row is allowed).
+// and the allow-list entry that allows a row, or NO).
 func Print(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROUTER\tTABLE\tKEY\tFIELD\tFRR\tVPNSIM\tALLOWED")
 	for _, r := range rows {
 		allowed := "NO"
 		if r.Allowed != "" {
-			allowed = "yes: " + r.Allowed
+			allowed = r.Allowed
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Router, r.Table, r.Key, r.Field, orDash(r.FRR), orDash(r.Vpnsim), allowed)
 	}

@@ -111,6 +111,9 @@ func (r *Run) Up(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := writeOracleConf(filepath.Join(r.Dir, n.Name)); err != nil {
+			return err
+		}
 		for _, m := range vrfLine.FindAllSubmatch(conf, -1) {
 			r.vrfs[n.Name] = append(r.vrfs[n.Name], string(m[1]))
 		}
@@ -236,8 +239,24 @@ func (r *Run) startScript(n *topologies.Node) (string, error) {
 		fmt.Fprintf(&b, "for i in $(seq 100); do [ -S %s/%s.vty ] && break; sleep 0.05; done\n", dir, d)
 	}
 	fmt.Fprintf(&b, "vtysh --vty_socket %s -f %s/%s >%s/vtysh-config.log 2>&1 || { cat %s/vtysh-config.log; exit 1; }\n",
-		dir, dir, export.FRRConf, dir, dir)
+		dir, dir, oracleConf, dir, dir)
 	return b.String(), nil
+}
+
+// oracleConf is frr.conf with the oracle's one change, a timer: IS-IS
+// regenerates its LSP at most every lsp-gen-interval (30 s by default), so
+// the LSP a router makes when its first adjacency comes up, right after the
+// one it made at start-up, would wait half a minute. 1 s changes when
+// routes appear, not which.
+const oracleConf = "frr-oracle.conf"
+
+func writeOracleConf(dir string) error {
+	conf, err := os.ReadFile(filepath.Join(dir, export.FRRConf))
+	if err != nil {
+		return err
+	}
+	s := strings.Replace(string(conf), "\nrouter isis core\n", "\nrouter isis core\n lsp-gen-interval 1\n", 1)
+	return os.WriteFile(filepath.Join(dir, oracleConf), []byte(s), 0o644)
 }
 
 // Down stops every daemon and removes every namespace the run made (the

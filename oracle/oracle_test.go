@@ -97,7 +97,16 @@ func TestOracle(t *testing.T) {
 	}
 	base := *flagDir
 	if base == "" {
-		base = t.TempDir()
+		// FRR's daemons run as the frr user: the work directory must be
+		// reachable by it (t.TempDir's is not).
+		base, err = os.MkdirTemp("", "vpnsim-oracle-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(base)
+	}
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	names := append(topologies.BuiltinNames(), zooName)
 	if *flagTopologies != "" {
@@ -151,6 +160,7 @@ func oracle(t *testing.T, topo *topologies.Topology, r *Run, allow AllowList) {
 		lastRaw   Raw
 		stable    time.Time
 		converged string
+		lastWhy   = "-"
 	)
 	for {
 		time.Sleep(2 * time.Second)
@@ -158,6 +168,10 @@ func oracle(t *testing.T, topo *topologies.Topology, r *Run, allow AllowList) {
 		ok, why, err := r.Ready(ctx)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if why != lastWhy {
+			t.Logf("%5.1fs %s", waited.Seconds(), why)
+			lastWhy = why
 		}
 		if !ok {
 			if waited > *flagBound {
@@ -176,9 +190,9 @@ func oracle(t *testing.T, topo *topologies.Topology, r *Run, allow AllowList) {
 		rows = Compare(frr, sim)
 		allow.Apply(topo.Name, rows)
 		lastRaw = raw
-		if len(Failing(rows)) == 0 {
+		if len(Failing(rows)) == 0 && last != nil && equalFacts(last, frr) {
+			// twice in a row, so that a match on the way is not taken for the end
 			converged = "FRR's tables match"
-			last = frr
 			break
 		}
 		if last == nil || !equalFacts(last, frr) {
