@@ -33,6 +33,7 @@ type frrRoute struct {
 		IP            string `json:"ip"`
 		InterfaceName string `json:"interfaceName"`
 		Active        bool   `json:"active"`
+		VRF           string `json:"vrf"`
 		Blackhole     bool   `json:"blackhole"`
 	} `json:"nexthops"`
 }
@@ -101,7 +102,7 @@ func FRRFacts(t *topologies.Topology, raw Raw) (Facts, error) {
 			}
 		}
 		if speaker(n) {
-			if err := frrVPN(f, nm, n, r["vpnv4"]); err != nil {
+			if err := frrVPN(f, t, nm, n, r["vpnv4"]); err != nil {
 				return nil, fmt.Errorf("%s vpnv4: %v", n.Name, err)
 			}
 		}
@@ -185,7 +186,7 @@ func frrLDP(f Facts, nm names, n *topologies.Node, data []byte) error {
 	return nil
 }
 
-func frrVPN(f Facts, nm names, n *topologies.Node, data []byte) error {
+func frrVPN(f Facts, t *topologies.Topology, nm names, n *topologies.Node, data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	for {
 		var obj map[string]struct {
@@ -223,7 +224,7 @@ func frrVPN(f Facts, nm names, n *topologies.Node, data []byte) error {
 				set("origin", p.Origin)
 				set("med", fmt.Sprint(p.Metric))
 				lp := ""
-				if p.LocPrf != nil && !local {
+				if p.LocPrf != nil {
 					lp = fmt.Sprint(*p.LocPrf)
 				}
 				set("localpref", lp)
@@ -240,6 +241,9 @@ func frrVPN(f Facts, nm names, n *topologies.Node, data []byte) error {
 				}
 				slices.Sort(rts)
 				set("rts", strings.Join(rts, " "))
+				if n.Role == topologies.RolePE && from != "local" {
+					set("import", importers(t, n, rts))
+				}
 				set("soo", soo)
 				// FRR prints its own router ID as the originator of a path
 				// it sources; a local path carries no ORIGINATOR_ID.
@@ -270,8 +274,17 @@ func frrVRF(f Facts, n *topologies.Node, vrfName string, data []byte) error {
 			if !r.Selected {
 				continue
 			}
-			code := ""
+			code, leak := "", ""
+			for _, nh := range r.Nexthops {
+				if nh.VRF != "" && nh.VRF != vrfName {
+					leak = nh.VRF
+				}
+			}
 			switch {
+			case leak != "":
+				// from another VRF of this PE (route targets, through the
+				// VPN table): FRR, like IOS, lists it as BGP
+				code = "B from VRF " + leak
 			case r.Protocol == "connected":
 				code = "C"
 			case r.Protocol == "static":

@@ -30,6 +30,7 @@ var (
 	flagPrefix     = flag.String("prefix", "", "namespace name prefix, unique to the run (default: vo and 6 random hex digits)")
 	flagRecord     = flag.Bool("record", false, "write FRR's output to testdata/frr/TOPOLOGY/ (for the unit tests)")
 	flagBound      = flag.Duration("bound", 150*time.Second, "the longest wait for FRR to converge, per topology")
+	flagHold       = flag.Duration("hold", 0, "keep each topology's FRR running this long after comparing, to look at it with vtysh --vty_socket DIR/NODE (an interrupt ends it and tears down)")
 	flagQuiet      = flag.Duration("quiet", 35*time.Second, "with differences left, how long FRR's tables must stay the same to count as converged (more than eBGP's 30 s advertisement interval)")
 )
 
@@ -37,6 +38,10 @@ var (
 // built-ins: Abilene with vpnsim import zoo's defaults (4 PEs, 1 route
 // reflector, 2 customers of 2 sites).
 const zooName = "zoo-abilene"
+
+// madeDir is the work directory the suite made (and removes, also on an
+// interrupt); "" when -dir named one.
+var madeDir string
 
 func zooTopology() (*topologies.Topology, error) {
 	file := "../data/topology-zoo/Abilene.graphml"
@@ -69,6 +74,9 @@ func TestMain(m *testing.M) {
 		s := <-sig
 		fmt.Fprintf(os.Stderr, "oracle: %v: tearing down\n", s)
 		DownAll()
+		if madeDir != "" {
+			os.RemoveAll(madeDir)
+		}
 		os.Exit(130)
 	}()
 	code := m.Run()
@@ -103,6 +111,7 @@ func TestOracle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		madeDir = base
 		defer os.RemoveAll(base)
 	}
 	if err := os.Chmod(base, 0o755); err != nil {
@@ -221,6 +230,10 @@ func oracle(t *testing.T, topo *topologies.Topology, r *Run, allow AllowList) {
 		var b strings.Builder
 		Print(&b, rows)
 		t.Logf("differences:\n%s", b.String())
+	}
+	if *flagHold > 0 {
+		t.Logf("holding for %v: vtysh --vty_socket %s/NODE; namespaces %s-NODE", *flagHold, r.Dir, r.Prefix)
+		time.Sleep(*flagHold)
 	}
 	if *flagRecord {
 		if err := WriteRaw(filepath.Join("testdata", "frr", topo.Name), lastRaw); err != nil {

@@ -190,6 +190,9 @@ func SimFacts(l *lab.Lab) (Facts, error) {
 			}
 			slices.Sort(rts)
 			set("rts", strings.Join(rts, " "))
+			if n.Role == topologies.RolePE && from != "local" {
+				set("import", importers(t, n, rts))
+			}
 			soo := ""
 			if p.SiteOfOrigin != (vrf.RouteTarget{}) {
 				soo = p.SiteOfOrigin.String()
@@ -224,11 +227,17 @@ func SimFacts(l *lab.Lab) (Facts, error) {
 			}
 			nhs := map[string][]string{}
 			for _, r := range rows {
-				if r["from"] != "" || r["code"] == "u" {
+				code := r["code"]
+				switch {
+				case code == "u" || strings.HasPrefix(r["from"], "RD "):
+					continue // from the VPN: FRR cannot import these here
+				case strings.HasPrefix(r["from"], "VRF "):
+					code += " from " + r["from"] // leaked from another VRF of the PE
+				case r["from"] != "":
 					continue
 				}
 				key := v.Name + " " + r["prefix"]
-				f.Set(n.Name, TableVRF, key, "code", r["code"])
+				f.Set(n.Name, TableVRF, key, "code", code)
 				via := strings.Fields(r["via"])
 				nhs[key] = append(nhs[key], r["next_hop"]+"%"+via[len(via)-1])
 			}
@@ -246,4 +255,33 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// importers says which of PE n's VRFs import a path with these route
+// targets ("A B"), or "none": what a PE holds that none of its VRFs
+// imports is what a reflector that filters by route target (vpnsim's,
+// with RFC 4684's effect) never sends it. Both sides compute it from the
+// topology, so it never differs itself; it lets the allow-list name such
+// paths.
+func importers(t *topologies.Topology, n *topologies.Node, rts []string) string {
+	var out []string
+	for _, v := range t.VRFs {
+		attached := false
+		for _, i := range n.Interfaces {
+			attached = attached || i.Link.VRF == v.Name
+		}
+		if !attached {
+			continue
+		}
+		for _, rt := range v.Import {
+			if slices.Contains(rts, rt.String()) {
+				out = append(out, v.Name)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, " ")
 }
