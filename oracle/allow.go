@@ -17,8 +17,9 @@ import (
 //go:embed allow.yaml
 var allowYAML []byte
 
-// Allow is one allow-list entry. Every pattern is a glob in which * matches
-// any run of characters ("" or absent: anything); Table is exact. An entry
+// Allow is one allow-list entry. Every pattern is a glob: alternatives
+// separated by |, in each of which * matches any run of characters ("" or
+// absent: anything); Table is one table or several (igp|vrf). An entry
 // allows a row when every pattern matches it and, if FRRMinusVpnsim is set,
 // both values are integers and FRR's exceeds vpnsim's by exactly that.
 type Allow struct {
@@ -28,7 +29,8 @@ type Allow struct {
 	Reason                              string
 	Line                                int // in the file, for messages
 
-	pats []*regexp.Regexp // Topology, Router, Key, Field, FRR, Vpnsim
+	table *regexp.Regexp
+	pats  []*regexp.Regexp // Topology, Router, Key, Field, FRR, Vpnsim
 }
 
 // AllowList is the parsed allow-list.
@@ -37,12 +39,17 @@ type AllowList []Allow
 // DefaultAllowList is allow.yaml, parsed.
 func DefaultAllowList() (AllowList, error) { return ParseAllowList("oracle/allow.yaml", allowYAML) }
 
+// glob compiles a pattern: alternatives separated by |, in each of which *
+// matches any run of characters; "" matches anything.
 func glob(p string) *regexp.Regexp {
 	if p == "" {
 		p = "*"
 	}
-	q := regexp.QuoteMeta(p)
-	return regexp.MustCompile("^" + strings.ReplaceAll(q, `\*`, ".*") + "$")
+	var alts []string
+	for _, a := range strings.Split(p, "|") {
+		alts = append(alts, strings.ReplaceAll(regexp.QuoteMeta(a), `\*`, ".*"))
+	}
+	return regexp.MustCompile("^(?:" + strings.Join(alts, "|") + ")$")
 }
 
 // ParseAllowList reads an allow-list: a YAML sequence of mappings with the
@@ -98,14 +105,17 @@ func ParseAllowList(file string, data []byte) (AllowList, error) {
 				return nil, fmt.Errorf("%s:%d:%d: unknown key %q (known: topology, router, table, key, field, frr, vpnsim, frr-minus-vpnsim, reason)", file, k.Line, k.Column, k.Value)
 			}
 		}
-		switch a.Table {
-		case TableIGP, TableLDP, TableVPNv4, TableVRF:
-		default:
-			return nil, fmt.Errorf("%s:%d:%d: table must be one of %s, %s, %s, %s, not %q", file, item.Line, item.Column, TableIGP, TableLDP, TableVPNv4, TableVRF, a.Table)
+		for _, tb := range strings.Split(a.Table, "|") {
+			switch tb {
+			case TableIGP, TableLDP, TableVPNv4, TableVRF:
+			default:
+				return nil, fmt.Errorf("%s:%d:%d: table must be %s, %s, %s or %s (or several, separated by |), not %q", file, item.Line, item.Column, TableIGP, TableLDP, TableVPNv4, TableVRF, a.Table)
+			}
 		}
 		if a.Reason == "" {
 			return nil, fmt.Errorf("%s:%d:%d: every entry needs a reason: why the difference is right or cannot be helped", file, item.Line, item.Column)
 		}
+		a.table = glob(a.Table)
 		a.pats = []*regexp.Regexp{glob(a.Topology), glob(a.Router), glob(a.Key), glob(a.Field), glob(a.FRR), glob(a.Vpnsim)}
 		out = append(out, a)
 	}
@@ -116,7 +126,7 @@ func ParseAllowList(file string, data []byte) (AllowList, error) {
 func (l AllowList) Match(topology string, r Row) *Allow {
 	for i := range l {
 		a := &l[i]
-		if a.Table != r.Table {
+		if !a.table.MatchString(r.Table) {
 			continue
 		}
 		vals := []string{topology, r.Router, r.Key, r.Field, r.FRR, r.Vpnsim}
