@@ -50,12 +50,15 @@ type Run struct {
 // live holds every run between Up and Down, for the signal handler.
 var live = struct {
 	sync.Mutex
-	runs map[*Run]bool
+	runs     map[*Run]bool
+	stopping bool
 }{runs: map[*Run]bool{}}
 
-// DownAll tears down every live run (on an interrupt).
+// DownAll tears down every live run and lets no new one start (on an
+// interrupt, and at the end).
 func DownAll() {
 	live.Lock()
+	live.stopping = true
 	runs := make([]*Run, 0, len(live.runs))
 	for r := range live.runs {
 		runs = append(runs, r)
@@ -80,6 +83,10 @@ func run(ctx context.Context, name string, args ...string) error {
 // with its exported configuration.
 func (r *Run) Up(ctx context.Context) error {
 	live.Lock()
+	if live.stopping {
+		live.Unlock()
+		return fmt.Errorf("interrupted")
+	}
 	live.runs[r] = true
 	live.Unlock()
 
@@ -120,14 +127,17 @@ func (r *Run) Up(ctx context.Context) error {
 	}
 
 	for _, n := range r.Topo.Nodes {
+		// Under the lock, so that a Down from the signal handler waits for
+		// a namespace being made and then removes it too.
 		r.mu.Lock()
 		if r.down {
 			r.mu.Unlock()
 			return fmt.Errorf("interrupted")
 		}
 		r.made = append(r.made, r.ns(n.Name))
+		err := run(ctx, "ip", "netns", "add", r.ns(n.Name))
 		r.mu.Unlock()
-		if err := run(ctx, "ip", "netns", "add", r.ns(n.Name)); err != nil {
+		if err != nil {
 			return err
 		}
 		if err := run(ctx, "ip", "-n", r.ns(n.Name), "link", "set", "lo", "up"); err != nil {
