@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -92,6 +93,10 @@ func TestOracle(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(frrDir, d)); err != nil {
 			t.Fatalf("%s/%s is missing: apt-get install frr", frrDir, d)
 		}
+	}
+	if out, err := exec.Command(filepath.Join(frrDir, "zebra"), "--version").Output(); err == nil {
+		// the allow-list speaks of FRR 8.4 (Debian's); another version may differ
+		t.Logf("%s", strings.SplitN(string(out), "\n", 2)[0])
 	}
 	allow, err := DefaultAllowList()
 	if err != nil {
