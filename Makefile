@@ -61,3 +61,11 @@ clean:
 .PHONY: interop
 interop:
 	scripts/interop.sh
+
+# oracle runs every built-in topology and a Topology Zoo backbone in real FRR
+# daemons (network namespaces; root) and compares their IS-IS, LDP, VPNv4
+# and VRF tables with vpnsim's; differences not in oracle/allow.yaml fail.
+# docs/real-lab.md, "FRR as the oracle".
+.PHONY: oracle
+oracle:
+	scripts/oracle.sh
