@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/render"
 	"github.com/vpnsim/vpnsim/topologies"
 	"github.com/vpnsim/vpnsim/vrf"
 )
@@ -65,8 +66,12 @@ func labelKind(s string) string {
 var originName = [...]string{"IGP", "EGP", "incomplete"}
 
 func showRows(l *lab.Lab, node, table, vrfName string) ([]map[string]string, error) {
+	t, err := l.Table(node, table, vrfName)
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
-	if err := l.ShowJSON(&b, node, table, vrfName); err != nil {
+	if err := render.JSON(&b, t); err != nil {
 		return nil, err
 	}
 	var out struct {

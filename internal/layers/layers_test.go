@@ -38,6 +38,7 @@ var allowed = map[string][]string{
 	"scenarios":  {"network", "render", "lab", "capture", "mpls", "topologies", "internal/diag", "internal/yamlx"},
 	"export":     {"topologies", "vrf", "internal/diag"},
 	"gen":        {"topologies", "vrf", "internal/graphml"},
+	"oracle":     {"lab", "render", "network", "export", "topologies", "vrf", "mpls", "internal/diag", "internal/yamlx"},
 	// the command line may use everything
 }
 
