@@ -53,6 +53,9 @@ func (p IPv4) fixChecksum() {
 // for a packet without DF that does not fit the next link. A packet that
 // fits comes back alone.
 func Fragment(p IPv4, mtu int) []IPv4 {
+	if !p.Valid() {
+		return nil
+	}
 	hl, total := p.HeaderLen(), p.TotalLen()
 	if total <= mtu {
 		return []IPv4{p}
@@ -95,6 +98,9 @@ type Reassembly map[FragKey][]IPv4
 // Add files a fragment and returns the whole datagram once every piece is
 // in (nil until then).
 func (r Reassembly) Add(p IPv4) IPv4 {
+	if !p.Valid() {
+		return nil
+	}
 	k := FragKey{p.Src(), p.Dst(), p.Protocol(), p.ID()}
 	fs := append(r[k], append(IPv4(nil), p[:p.TotalLen()]...))
 	r[k] = fs
@@ -105,6 +111,10 @@ func (r Reassembly) Add(p IPv4) IPv4 {
 			return nil
 		}
 		next += f.TotalLen() - f.HeaderLen()
+	}
+	if fs[0].HeaderLen()+next > 65535 {
+		delete(r, k) // more than an IPv4 datagram holds: not one datagram
+		return nil
 	}
 	if fs[len(fs)-1].moreFragments() {
 		return nil
