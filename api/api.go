@@ -14,6 +14,7 @@
 //	POST /v1/restore     ChangeRequest  -> {"converged": true}
 //	POST /v1/metric      ChangeRequest  -> {"converged": true}
 //	POST /v1/mtu         ChangeRequest  -> {"converged": true}
+//	POST /v1/route-target ChangeRequest -> {"converged": true}
 //	POST /v1/converge                   -> {"converged": true}
 //	GET  /v1/table?node=N&table=T&vrf=V -> network.Table (typed rows)
 //	GET  /v1/route?node=N&vrf=V&prefix=P -> {"route": network.RouteAnswer or null, "error": "no-such-vrf"}
@@ -137,6 +138,13 @@ type ChangeRequest struct {
 	Link  []string `json:"link,omitempty"`
 	Node  string   `json:"node,omitempty"`
 	Value uint32   `json:"value,omitempty"`
+	// A route-target change: the PE (node), its VRF, the target, which
+	// lists it goes in or leaves.
+	VRF    string `json:"vrf,omitempty"`
+	RT     string `json:"rt,omitempty"`
+	Import bool   `json:"import,omitempty"`
+	Export bool   `json:"export,omitempty"`
+	Remove bool   `json:"remove,omitempty"`
 }
 
 // Server serves the control API of one lab.
@@ -161,6 +169,7 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("POST /v1/restore", s.change("restore"))
 	s.mux.HandleFunc("POST /v1/metric", s.change("metric"))
 	s.mux.HandleFunc("POST /v1/mtu", s.change("mtu"))
+	s.mux.HandleFunc("POST /v1/route-target", s.change(network.RouteTarget))
 	s.mux.HandleFunc("POST /v1/converge", s.converge)
 	s.mux.HandleFunc("GET /v1/table", s.table)
 	s.mux.HandleFunc("GET /v1/route", s.route)
@@ -369,8 +378,13 @@ func (s *Server) change(kind string) http.HandlerFunc {
 			return
 		}
 		var what string
-		ch := network.Change{Kind: kind, Node: req.Node, Value: req.Value}
+		ch := network.Change{Kind: kind, Node: req.Node, Value: req.Value, VRF: req.VRF, RT: req.RT, Import: req.Import, Export: req.Export, Remove: req.Remove}
 		switch {
+		case kind == network.RouteTarget && req.Node != "":
+			what = fmt.Sprintf("%s vrf %s route-target %s", req.Node, req.VRF, req.RT)
+			if req.Remove {
+				what = fmt.Sprintf("%s vrf %s no route-target %s", req.Node, req.VRF, req.RT)
+			}
 		case len(req.Link) == 2 && kind == "metric":
 			what = fmt.Sprintf("metric %s–%s = %d", req.Link[0], req.Link[1], req.Value)
 		case len(req.Link) == 2 && kind == "mtu":
@@ -387,7 +401,7 @@ func (s *Server) change(kind string) http.HandlerFunc {
 			fail(w, fmt.Errorf("%s needs a link (two node names) or a node; metric and mtu need a link and a value", kind))
 			return
 		}
-		if len(req.Link) == 2 {
+		if len(req.Link) == 2 && kind != network.RouteTarget {
 			ch.Node, ch.Link = "", [2]string{req.Link[0], req.Link[1]}
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.settle)

@@ -44,7 +44,7 @@ func (r *Remote) Converge(context.Context) error {
 
 // Change implements network.Network.
 func (r *Remote) Change(_ context.Context, c network.Change) error {
-	req := ChangeRequest{Node: c.Node, Value: c.Value}
+	req := ChangeRequest{Node: c.Node, Value: c.Value, VRF: c.VRF, RT: c.RT, Import: c.Import, Export: c.Export, Remove: c.Remove}
 	if c.IsLink() {
 		req = ChangeRequest{Link: c.Link[:], Value: c.Value}
 	}

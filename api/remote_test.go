@@ -171,6 +171,19 @@ func TestRemoteAnswersAsTheLab(t *testing.T) {
 			}
 		}
 	}
+	rt := network.Change{Kind: network.RouteTarget, Node: "PE1", VRF: "A", RT: "65000:1", Import: true, Remove: true}
+	if err := l.Change(ctx, rt); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Change(ctx, rt); err != nil {
+		t.Fatal(err)
+	}
+	a, _ = l.Table("PE1", "vrfs", "")
+	b, _ = r.Table("PE1", "vrfs", "")
+	same(t, "PE1's VRFs after no route-target import 65000:1", a, b)
+	if len(b.VRFs[0].Import) != 0 {
+		t.Errorf("PE1 VRF A still imports %v", b.VRFs[0].Import)
+	}
 	if err := r.Change(ctx, network.Change{Kind: network.Fail, Link: [2]string{"P1", "A1"}}); err == nil {
 		t.Error("a link that does not exist: no error")
 	}

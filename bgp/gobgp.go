@@ -492,6 +492,20 @@ func (sp *Speaker) addDefinedSet(set *api.DefinedSet) error {
 	return sp.g.srv.AddDefinedSet(context.Background(), &api.AddDefinedSetRequest{DefinedSet: set})
 }
 
+// replaceSetEntry swaps a defined set's entry old for new. The caller
+// holds whatever lock its GoBGP call needs (see use). GoBGP's soft reset
+// out sends what a changed export policy now lets through but withdraws
+// nothing it now rejects (GoBGP 3.37: the RIB audit found the rejected
+// paths still held by the peer after one), so the
+// caller resets the session instead.
+func (sp *Speaker) replaceSetEntry(old, new *api.DefinedSet) error {
+	ctx := context.Background()
+	if err := sp.g.srv.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: new}); err != nil {
+		return err
+	}
+	return sp.g.srv.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: old, All: false})
+}
+
 // addPolicy installs policy and the defined sets it names (nil ones are
 // skipped), and appends it to the speaker's global assignment in direction
 // dir: GoBGP runs a direction's policies in the order they were assigned,

@@ -2,6 +2,7 @@ package bgp
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
 
@@ -33,42 +34,87 @@ import (
 // one of rts (none at all if rts is empty).
 func (sp *Speaker) exportFilter(remote *Speaker, rts []vrf.RouteTarget) error {
 	name := "vpnsim-rt-" + remote.addr.String()
+	entry, err := targetsRegexp(rts)
+	if err != nil {
+		return err
+	}
 	neighbours := &api.DefinedSet{DefinedType: api.DefinedType_NEIGHBOR, Name: name, List: []string{remote.addr.String() + "/32"}}
 	isNeighbour := &api.MatchSet{Type: api.MatchSet_ANY, Name: name}
-	var stmts []*api.Statement
-	var targets *api.DefinedSet
-	if len(rts) > 0 {
-		// One regular expression for all of them: GoBGP matches a set's
-		// entries one by one, and one alternation is several times
-		// faster than thirty anchored literals.
-		var alts []string
-		for _, rt := range sortedRTs(rts) {
-			ec, err := bgp.ParseExtended(rt[:])
-			if err != nil {
-				return fmt.Errorf("route target %v: %w", rt, err)
-			}
-			alts = append(alts, regexp.QuoteMeta(ec.String()))
-		}
-		targets = &api.DefinedSet{DefinedType: api.DefinedType_EXT_COMMUNITY, Name: name,
-			List: []string{"rt:^(?:" + strings.Join(alts, "|") + ")$"}}
-		stmts = append(stmts, &api.Statement{
-			Name: name + "-accept",
-			Conditions: &api.Conditions{
-				NeighborSet:     isNeighbour,
-				ExtCommunitySet: &api.MatchSet{Type: api.MatchSet_ANY, Name: name},
-			},
-			Actions: &api.Actions{RouteAction: api.RouteAction_ACCEPT},
-		})
-	}
-	stmts = append(stmts, &api.Statement{
+	// One regular expression for all of them: GoBGP matches a set's
+	// entries one by one, and one alternation is several times faster
+	// than thirty anchored literals. With no target it matches nothing,
+	// and the set is there to be replaced (SetExportTargets).
+	targets := &api.DefinedSet{DefinedType: api.DefinedType_EXT_COMMUNITY, Name: name, List: []string{entry}}
+	stmts := []*api.Statement{{
+		Name: name + "-accept",
+		Conditions: &api.Conditions{
+			NeighborSet:     isNeighbour,
+			ExtCommunitySet: &api.MatchSet{Type: api.MatchSet_ANY, Name: name},
+		},
+		Actions: &api.Actions{RouteAction: api.RouteAction_ACCEPT},
+	}, {
 		Name:       name + "-reject",
 		Conditions: &api.Conditions{NeighborSet: isNeighbour},
 		Actions:    &api.Actions{RouteAction: api.RouteAction_REJECT},
-	})
+	}}
 	sp.policyMu.Lock()
 	defer sp.policyMu.Unlock()
 	sp.touch()
-	return sp.use(func() error {
+	err = sp.use(func() error {
 		return sp.addPolicy(api.PolicyDirection_EXPORT, &api.Policy{Name: name, Statements: stmts}, neighbours, targets)
 	})
+	if err == nil {
+		if sp.rtFilter == nil {
+			sp.rtFilter = map[netip.Addr]string{}
+		}
+		sp.rtFilter[remote.addr] = entry
+	}
+	return err
+}
+
+// targetsRegexp is the extended-community set entry that matches any of
+// rts, or nothing when rts is empty.
+func targetsRegexp(rts []vrf.RouteTarget) (string, error) {
+	if len(rts) == 0 {
+		return "rt:^$", nil // no route target prints as the empty string
+	}
+	var alts []string
+	for _, rt := range sortedRTs(rts) {
+		ec, err := bgp.ParseExtended(rt[:])
+		if err != nil {
+			return "", fmt.Errorf("route target %v: %w", rt, err)
+		}
+		alts = append(alts, regexp.QuoteMeta(ec.String()))
+	}
+	return "rt:^(?:" + strings.Join(alts, "|") + ")$", nil
+}
+
+// setExportTargets replaces the route targets of sp's filter toward
+// remote (exportFilter); it reports whether they changed. The session
+// must be reset for remote to hold what the new filter gives.
+func (sp *Speaker) setExportTargets(remote *Speaker, rts []vrf.RouteTarget) (bool, error) {
+	name := "vpnsim-rt-" + remote.addr.String()
+	entry, err := targetsRegexp(rts)
+	if err != nil {
+		return false, err
+	}
+	sp.policyMu.Lock()
+	defer sp.policyMu.Unlock()
+	old, ok := sp.rtFilter[remote.addr]
+	if !ok {
+		return false, fmt.Errorf("%s has no route-target filter toward %s", sp.cfg.Name, remote.cfg.Name)
+	}
+	if old == entry {
+		return false, nil
+	}
+	sp.touch()
+	err = sp.use(func() error {
+		return sp.replaceSetEntry(&api.DefinedSet{DefinedType: api.DefinedType_EXT_COMMUNITY, Name: name, List: []string{old}},
+			&api.DefinedSet{DefinedType: api.DefinedType_EXT_COMMUNITY, Name: name, List: []string{entry}})
+	})
+	if err != nil {
+		return false, err
+	}
+	sp.rtFilter[remote.addr] = entry
+	return true, nil
 }

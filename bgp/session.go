@@ -274,3 +274,34 @@ func (s *Session) logFail(msg string) {
 // A session takes no connection from outside.
 func (s *Session) collide(c net.Conn)    { c.Close() }
 func (s *Session) refuseDown(c net.Conn) { c.Close() }
+
+// SetImports replaces the route targets each side imports (the filters
+// SessionConfig.AImports and BImports set up) and reports whether a filter
+// changed; the caller then resets the session (SetUp false, then true),
+// after which each side holds what its new filter gives: the routes
+// carrying a newly imported target arrive, the others are gone. A side
+// whose filter was nil stays unfiltered.
+func (s *Session) SetImports(aImports, bImports []vrf.RouteTarget) (bool, error) {
+	changed := false
+	for _, x := range []struct {
+		from, to *Speaker
+		rts      []vrf.RouteTarget
+		had      []vrf.RouteTarget
+	}{{s.cfg.A, s.cfg.B, bImports, s.cfg.BImports}, {s.cfg.B, s.cfg.A, aImports, s.cfg.AImports}} {
+		if x.had == nil || x.rts == nil {
+			continue
+		}
+		ch, err := x.from.setExportTargets(x.to, x.rts)
+		if err != nil {
+			return changed, fmt.Errorf("session %s: route-target filter toward %s: %w", s.name, x.to.cfg.Name, err)
+		}
+		changed = changed || ch
+	}
+	if aImports != nil && s.cfg.AImports != nil {
+		s.cfg.AImports = aImports
+	}
+	if bImports != nil && s.cfg.BImports != nil {
+		s.cfg.BImports = bImports
+	}
+	return changed, nil
+}

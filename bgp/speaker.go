@@ -69,7 +69,8 @@ type Speaker struct {
 	mu     sync.RWMutex // held for reading around every GoBGP call; stop takes it for writing
 	closed bool
 
-	policyMu  sync.Mutex // reflectorPeering
+	policyMu  sync.Mutex            // reflectorPeering
+	rtFilter  map[netip.Addr]string // the route-target set entry toward each filtered neighbour (policyMu)
 	hasPolicy bool
 }
 

@@ -99,8 +99,13 @@ func configTree() *cmd {
 	ifc := arg(argWord, "WORD", "Interface name")
 	ifc.complete = (*Console).ifNames
 	ifc.does(enterInterface)
+	v := arg(argWord, "WORD", "VPN Routing/Forwarding instance name")
+	v.complete = (*Console).vrfNames
+	v.does(enterVRF)
 	return &cmd{kids: []*cmd{
 		kw("interface", "Select an interface to configure", ifc),
+		kw("ip", "Global IP configuration subcommands",
+			kw("vrf", "Configure an IP VPN Routing/Forwarding instance", v)),
 		kw("end", "Exit from configure mode").does(end),
 		kw("exit", "Exit from configure mode").does(exitConfig),
 	}}
@@ -117,9 +122,49 @@ func ifTree() *cmd {
 	}}
 }
 
-// vrfTree is VRF configuration mode; the console offers no VRF changes
-// yet, so nothing enters it.
-func vrfTree() *cmd { return &cmd{} }
+// vrfTree is VRF configuration mode (PE1(config-vrf)#): route targets.
+func vrfTree() *cmd {
+	rt := func(run func(*Console, *args) error) []*cmd {
+		var out []*cmd
+		for _, d := range []struct{ w, h string }{
+			{"both", "Both import and export Target-VPN community"},
+			{"export", "Export Target-VPN community"},
+			{"import", "Import Target-VPN community"},
+		} {
+			out = append(out, kw(d.w, d.h, arg(argRT, "ASN:nn or IP-address:nn", "Target VPN Extended Community").does(run)))
+		}
+		return out
+	}
+	return &cmd{kids: []*cmd{
+		kw("route-target", "Specify Target VPN Extended Communities", rt(addRT)...),
+		kw("no", "Negate a command or set its defaults",
+			kw("route-target", "Specify Target VPN Extended Communities", rt(removeRT)...)),
+		kw("end", "Exit from configure mode").does(end),
+		kw("exit", "Exit from VRF configuration mode").does(exitConfig),
+	}}
+}
+
+func enterVRF(c *Console, a *args) error {
+	name := a.get("WORD")
+	if !slices.Contains(c.vrfNames(), name) {
+		return fmt.Errorf("%s has no VRF %s; the console changes the route targets of a PE's VRFs (%s)", c.Node(), name, strings.Join(c.vrfNames(), ", "))
+	}
+	c.mode, c.vrf = modeVRF, name
+	return nil
+}
+
+func addRT(c *Console, a *args) error    { return c.routeTarget(a, false) }
+func removeRT(c *Console, a *args) error { return c.routeTarget(a, true) }
+
+// routeTarget changes a route target of the VRF being configured; the
+// network reconverges before the prompt returns.
+func (c *Console) routeTarget(a *args, remove bool) error {
+	ch := network.Change{Kind: network.RouteTarget, Node: c.Node(), VRF: c.vrf, RT: a.get("ASN:nn or IP-address:nn"), Remove: remove,
+		Import: a.has("import") || a.has("both"), Export: a.has("export") || a.has("both")}
+	ctx, cancel := c.ctx()
+	defer cancel()
+	return c.net.Change(ctx, ch)
+}
 
 func (c *Console) table(name, vrf string) (*network.Table, error) {
 	return c.net.Table(c.Node(), name, vrf)
@@ -343,7 +388,7 @@ func end(c *Console, _ *args) error {
 func exitConfig(c *Console, _ *args) error {
 	switch c.mode {
 	case modeIf, modeVRF:
-		c.mode, c.iface = modeConfig, ""
+		c.mode, c.iface, c.vrf = modeConfig, "", ""
 	default:
 		c.mode = modeExec
 	}

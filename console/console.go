@@ -37,6 +37,7 @@ type Console struct {
 	stack []string
 	mode  string
 	iface string // config-if: the interface
+	vrf   string // config-vrf: the VRF
 	// shut are the interfaces this console shut down ("NODE IF"): IOS
 	// shows them "administratively down"; the network only knows the
 	// link is down.

@@ -120,6 +120,18 @@ func TestClassicSession(t *testing.T) {
 		"end",
 		"exit",
 		"sh ip bgp vpnv4 all summary",
+		"ping vrf A 10.1.2.1 size 1500 df-bit repeat 2",
+		"conf t",
+		"ip vrf A",
+		"no route-target import 65000:1",
+		"end",
+		"sh ip route vrf A",
+		"conf t",
+		"ip vrf A",
+		"route-target import 65000:1",
+		"exit",
+		"exit",
+		"ping vrf A 10.1.2.1 repeat 1",
 		"exit",
 	})
 	golden(t, "classic-session.golden", got)

@@ -99,17 +99,7 @@ func newControl(l *Lab, opts Options) (*control, error) {
 	}
 	// Each PE receives only the VPN routes its VRFs import (see
 	// bgp.SessionConfig.BImports); reflectors receive everything.
-	imports := func(name string) []vrf.RouteTarget {
-		x := l.pes[name]
-		if x == nil {
-			return nil
-		}
-		rts := []vrf.RouteTarget{}
-		for _, v := range x.VRFs {
-			rts = append(rts, v.Import...)
-		}
-		return rts
-	}
+	imports := c.imports
 	add := func(a, b string, client bool) error {
 		s, err := c.fabric.AddSession(bgp.SessionConfig{A: c.vpn[a], B: c.vpn[b], Family: bgp.VPNv4, BIsRRClientOfA: client,
 			AImports: imports(a), BImports: imports(b)})
@@ -605,4 +595,45 @@ func (c *control) statics(x *pe.PE, v *vrf.VRF) []*vrf.Route {
 		}
 	}
 	return out
+}
+
+// imports are the route targets PE name's VRFs import (nil for a
+// reflector, which receives everything).
+func (c *control) imports(name string) []vrf.RouteTarget {
+	x := c.l.pes[name]
+	if x == nil {
+		return nil
+	}
+	rts := []vrf.RouteTarget{}
+	for _, v := range x.VRFs {
+		rts = append(rts, v.Import...)
+	}
+	return rts
+}
+
+// refilter brings the route-target filters of PE name's VPNv4 sessions to
+// what its VRFs import now.
+func (c *control) refilter(name string) error {
+	for _, x := range c.ibgp {
+		var a, b []vrf.RouteTarget
+		switch name {
+		case x.a:
+			a = c.imports(name)
+		case x.b:
+			b = c.imports(name)
+		default:
+			continue
+		}
+		changed, err := x.s.SetImports(a, b)
+		if err != nil {
+			return err
+		}
+		if changed {
+			// GoBGP's soft reset out withdraws nothing a changed export
+			// policy now rejects: reset the session; the convergence
+			// that follows brings it up again with the new filter.
+			x.s.SetUp(false)
+		}
+	}
+	return nil
 }

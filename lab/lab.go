@@ -217,6 +217,42 @@ func (l *Lab) SetMTU(a, b string, mtu int) error {
 	return nil
 }
 
+// setRouteTarget adds or removes a route target of one PE's VRF, as the
+// PE's configuration would, and brings its sessions' route-target filters
+// along (the PE's VRFs may now import other routes).
+func (l *Lab) setRouteTarget(c network.Change) error {
+	x := l.pes[c.Node]
+	if x == nil {
+		return fmt.Errorf("%s is not a PE: only a PE holds VRFs", c.Node)
+	}
+	v := x.VRF(c.VRF)
+	if v == nil {
+		return fmt.Errorf("%s has no VRF %s", c.Node, c.VRF)
+	}
+	rt, err := vrf.ParseRouteTarget(c.RT)
+	if err != nil {
+		return err
+	}
+	if !c.Import && !c.Export {
+		return fmt.Errorf("route-target %s: say import, export or both", c.RT)
+	}
+	edit := func(rts []vrf.RouteTarget) []vrf.RouteTarget {
+		rts = slices.DeleteFunc(slices.Clone(rts), func(r vrf.RouteTarget) bool { return r == rt })
+		if !c.Remove {
+			rts = append(rts, rt)
+			slices.SortFunc(rts, vrf.RouteTarget.Compare)
+		}
+		return rts
+	}
+	if c.Import {
+		v.Import = edit(v.Import)
+	}
+	if c.Export {
+		v.Export = edit(v.Export)
+	}
+	return l.ctl.refilter(c.Node)
+}
+
 // PE returns the named PE, or nil.
 func (l *Lab) PE(name string) *pe.PE { return l.pes[name] }
 
@@ -316,6 +352,8 @@ func (l *Lab) Change(ctx context.Context, c network.Change) error {
 		err = l.SetMetric(c.Link[0], c.Link[1], c.Value)
 	case c.Kind == network.MTU:
 		err = l.SetMTU(c.Link[0], c.Link[1], int(c.Value))
+	case c.Kind == network.RouteTarget:
+		err = l.setRouteTarget(c)
 	case c.Kind != network.Fail && c.Kind != network.Restore:
 		err = fmt.Errorf("no change %q: choose fail, restore, metric or mtu", c.Kind)
 	case c.IsLink():

@@ -53,6 +53,10 @@ const (
 	Restore = "restore"
 	Metric  = "metric"
 	MTU     = "mtu" // a link's MTU, in Value
+	// RouteTarget adds (or with Remove takes away) route target RT to the
+	// import and/or export targets of VRF on PE Node (IOS "route-target
+	// import|export|both" under "ip vrf").
+	RouteTarget = "route-target"
 )
 
 // Change is a failure, a repair or a new metric: of the link between
@@ -62,10 +66,16 @@ type Change struct {
 	Link  [2]string
 	Node  string
 	Value uint32 // metric or MTU
+
+	// A route-target change.
+	VRF            string
+	RT             string
+	Import, Export bool
+	Remove         bool
 }
 
 // IsLink tells a link change from a node change.
-func (c Change) IsLink() bool { return c.Node == "" }
+func (c Change) IsLink() bool { return c.Node == "" && c.Kind != RouteTarget }
 
 // ErrNoSuchVRF is Route's answer for a node without the VRF; its text is
 // the error name the scenario contract uses.

@@ -7,9 +7,9 @@
 #   - every frame is on an interface named NODE:IFNAME and holds ICMP;
 #   - no frame is malformed or raises an expert item of severity error, and no
 #     IPv4, ICMP or ICMP extension checksum is bad;
-#   - MPLS label stacks appear: the echo request leaves PE1:eth1 as 18/100000;
+#   - MPLS label stacks appear: the echo request leaves PE1:eth1 as 202/404;
 #   - ICMP time exceeded messages carry the RFC 4950 MPLS extension: P1's
-#     (100.64.0.1) reports the stack 18/100000 it received.
+#     (100.64.0.1) reports the stack 202/404 it received.
 #
 # Usage: scripts/check-capture.sh [FILE]
 # With FILE it checks that capture (of the same traceroute) instead of
@@ -86,11 +86,11 @@ BEGIN { sum[6] = "IPv4"; sum[7] = "ICMP"; sum[8] = "ICMP extension" }
 		if (nb != nl) bad("bottom-of-stack bits \"" $12 "\" do not match labels \"" $4 "\"")
 		for (i = 1; i <= nb; i++) if ((bos[i] + 0) != (i == nb)) bad("bottom-of-stack bits \"" $12 "\" for labels \"" $4 "\"")
 	}
-	if ($2 == "PE1:eth1" && first($5) == "8" && $4 == "18,100000") {
+	if ($2 == "PE1:eth1" && first($5) == "8" && $4 == "202,404") {
 		request++
 		# uniform mode: the ingress gives both labels the same TTL
 		split($13, ttl, ",")
-		if (ttl[1] != ttl[2] || ttl[1] == "") bad("labels 18/100000 leave PE1 with TTLs \"" $13 "\", want equal")
+		if (ttl[1] != ttl[2] || ttl[1] == "") bad("labels 202/404 leave PE1 with TTLs \"" $13 "\", want equal")
 		ttls[ttl[1]] = 1
 	}
 	if (first($5) == "11") {
@@ -98,7 +98,7 @@ BEGIN { sum[6] = "IPv4"; sum[7] = "ICMP"; sum[8] = "ICMP extension" }
 		if ($9 != "") extended++
 		if (first($3) == "100.64.0.1") {
 			p1++
-			if ($9 != "18,100000") bad("P1 time exceeded reports labels \"" $9 "\", want 18,100000")
+			if ($9 != "202,404") bad("P1 time exceeded reports labels \"" $9 "\", want 202,404")
 			if ($14 != "0,1") bad("P1 time exceeded reports bottom-of-stack bits \"" $14 "\", want 0,1")
 			if ($15 != "1,1") bad("P1 time exceeded reports received TTLs \"" $15 "\", want 1,1 (the TTL that expired)")
 		}
@@ -107,11 +107,11 @@ BEGIN { sum[6] = "IPv4"; sum[7] = "ICMP"; sum[8] = "ICMP extension" }
 END {
 	printf "check-capture: %d frames read; %d problems (malformed frames, expert errors, bad checksums, wrong names or labels)\n", frames, errors
 	nt = 0; for (t in ttls) nt++
-	printf "check-capture: %d frames carry MPLS labels, bottom-of-stack bit on the last label only; %d echo requests leave PE1:eth1 with labels 18/100000 (%d distinct TTLs, equal on both labels)\n", labelled, request, nt
-	printf "check-capture: %d ICMP time exceeded frames, %d with an RFC 4950 MPLS extension; %d from P1 report 18/100000\n", exceeded, extended, p1
+	printf "check-capture: %d frames carry MPLS labels, bottom-of-stack bit on the last label only; %d echo requests leave PE1:eth1 with labels 202/404 (%d distinct TTLs, equal on both labels)\n", labelled, request, nt
+	printf "check-capture: %d ICMP time exceeded frames, %d with an RFC 4950 MPLS extension; %d from P1 report 202/404\n", exceeded, extended, p1
 	if (frames == 0) { print "check-capture: no frames" > "/dev/stderr"; errors++ }
 	if (labelled == 0) { print "check-capture: no frame carries an MPLS label" > "/dev/stderr"; errors++ }
-	if (request == 0) { print "check-capture: no echo request leaves PE1:eth1 with labels 18/100000" > "/dev/stderr"; errors++ }
+	if (request == 0) { print "check-capture: no echo request leaves PE1:eth1 with labels 202/404" > "/dev/stderr"; errors++ }
 	if (extended == 0) { print "check-capture: no time exceeded carries an MPLS extension" > "/dev/stderr"; errors++ }
 	if (p1 == 0) { print "check-capture: no time exceeded from P1 (100.64.0.1)" > "/dev/stderr"; errors++ }
 	exit errors > 0
