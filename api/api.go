@@ -16,6 +16,7 @@
 //	POST /v1/mtu         ChangeRequest  -> {"converged": true}
 //	POST /v1/route-target ChangeRequest -> {"converged": true}
 //	POST /v1/converge                   -> {"converged": true}
+//	POST /v1/console     ConsoleRequest -> ConsoleResponse (a router console: vpnsim console's)
 //	GET  /v1/table?node=N&table=T&vrf=V -> network.Table (typed rows)
 //	GET  /v1/route?node=N&vrf=V&prefix=P -> {"route": network.RouteAnswer or null, "error": "no-such-vrf"}
 //	GET  /v1/lfib?node=N&label=L        -> {"entry": network.LFIBAnswer or null}
@@ -156,6 +157,9 @@ type Server struct {
 	// OnChange, when set, is called after every fail, restore or metric
 	// (under the server's lock) with a one-line description.
 	OnChange func(string)
+	// consoles are the router consoles open through /v1/console.
+	consoles    map[string]*consoleSession
+	nextConsole int
 }
 
 // NewServer returns the API of l; settle bounds each reconvergence.
@@ -171,6 +175,7 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("POST /v1/mtu", s.change("mtu"))
 	s.mux.HandleFunc("POST /v1/route-target", s.change(network.RouteTarget))
 	s.mux.HandleFunc("POST /v1/converge", s.converge)
+	s.mux.HandleFunc("POST /v1/console", s.consoleLine)
 	s.mux.HandleFunc("GET /v1/table", s.table)
 	s.mux.HandleFunc("GET /v1/route", s.route)
 	s.mux.HandleFunc("GET /v1/lfib", s.lfib)

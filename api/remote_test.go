@@ -191,3 +191,41 @@ func TestRemoteAnswersAsTheLab(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The console over the API answers as the console on a terminal does, and
+// keeps its state (mode, router) from one request to the next.
+func TestConsoleOverAPI(t *testing.T) {
+	c := serve(t)
+	r, err := c.Console(ConsoleRequest{Router: "PE1", Line: "sh mpls forw"})
+	if err != nil || r.Session == "" || r.Prompt != "PE1#" || !strings.Contains(r.Output, "Bytes Label") {
+		t.Fatalf("first line: %v %+v", err, r)
+	}
+	for _, step := range []struct{ line, prompt, out string }{
+		{"conf t", "PE1(config)#", "Enter configuration commands"},
+		{"int eth1", "PE1(config-if)#", ""},
+		{"shut", "PE1(config-if)#", "%LDP-5-NBRCHG: LDP Neighbor 10.0.0.2:0 (P1) is DOWN"},
+		{"end", "PE1#", ""},
+		{"sh ip int b", "PE1#", "administratively down"},
+		{"sh ip rooute", "PE1#", "% Invalid input detected at '^' marker."},
+		{"connect P1", "P1#", "Trying P1 ... Open"},
+		{"exit", "PE1#", "[Connection to P1 closed by foreign host]"},
+	} {
+		r, err = c.Console(ConsoleRequest{Session: r.Session, Line: step.line})
+		if err != nil || r.Prompt != step.prompt || !strings.Contains(r.Output, step.out) {
+			t.Fatalf("%q: %v prompt %q output\n%s", step.line, err, r.Prompt, r.Output)
+		}
+	}
+	if cr, err := c.Console(ConsoleRequest{Session: r.Session, Line: "sh mp", Complete: true}); err != nil || cr.Line != "sh mpls " {
+		t.Errorf("completion: %v %+v", err, cr)
+	}
+	r, err = c.Console(ConsoleRequest{Session: r.Session, Line: "exit"})
+	if err != nil || !r.Done {
+		t.Fatalf("exit: %v %+v", err, r)
+	}
+	if _, err := c.Console(ConsoleRequest{Session: r.Session, Line: "sh ip int br"}); err == nil || !strings.Contains(err.Error(), "no console session") {
+		t.Errorf("a finished session: %v", err)
+	}
+	if _, err := c.Console(ConsoleRequest{Router: "X9", Line: ""}); err == nil {
+		t.Error("a console on a router that does not exist")
+	}
+}

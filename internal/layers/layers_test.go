@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"render":     {"network", "mpls", "packet", "vrf"},
 	"lab":        {"network", "vpnpolicy", "bgp", "p", "pe", "ce", "host", "mpls", "packet", "sim", "topologies", "vrf"},
 	"capture":    {"packet", "sim"},
-	"api":        {"lab", "network", "render", "mpls", "sim"},
+	"api":        {"lab", "network", "render", "console", "mpls", "sim"},
 	"console":    {"network", "render", "mpls", "packet"},
 	"scenarios":  {"network", "render", "lab", "capture", "mpls", "topologies", "internal/diag", "internal/yamlx"},
 	"export":     {"topologies", "vrf", "internal/diag"},
