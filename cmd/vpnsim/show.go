@@ -50,8 +50,8 @@ with --style vpnsim as one aligned table:
 			if format != "text" && format != "json" {
 				return usageErr("--format %q: choose text or json", format)
 			}
-			if style != "ios" && style != "vpnsim" {
-				return usageErr("--style %q: choose ios (as a Cisco IOS router prints it) or vpnsim (one aligned table)", style)
+			if style != "ios" && style != "frr" && style != "vpnsim" {
+				return usageErr("--style %q: choose ios (as a Cisco IOS router prints it), frr (as FRR's vtysh does) or vpnsim (one aligned table)", style)
 			}
 			topo := ""
 			if server == "" {
@@ -67,6 +67,12 @@ with --style vpnsim as one aligned table:
 			defer t.close()
 			if err := t.checkNode(args[0]); err != nil {
 				return err
+			}
+			if format == "text" && style == "frr" {
+				if err := render.FRR(cmd.OutOrStdout(), t.net, args[0], args[1], vrfName); err != nil {
+					return remoteErr(err)
+				}
+				return nil
 			}
 			if format == "text" && style == "ios" {
 				if err := render.IOS(cmd.OutOrStdout(), t.net, args[0], args[1], vrfName, render.IOSOptions{}); err != nil {
@@ -87,7 +93,7 @@ with --style vpnsim as one aligned table:
 	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the `VRF` whose table to print")
 	c.Flags().StringVar(&server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give NODE TABLE only)")
 	c.Flags().StringVar(&format, "format", "text", "`FORMAT`: text (as a router prints it) or json (one object per row)")
-	c.Flags().StringVar(&style, "style", "ios", "text `STYLE`: ios (the layout of the Cisco IOS command, as the console prints it) or vpnsim (one aligned table, with the peer each path came from)")
+	c.Flags().StringVar(&style, "style", "ios", "text `STYLE`: ios (the layout of the Cisco IOS command, as the console prints it), frr (FRR 8.4 vtysh's) or vpnsim (one aligned table, with the peer each path came from)")
 	c.Flags().DurationVar(&settle, "settle", 0, settleHelp)
 	return c
 }
