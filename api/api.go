@@ -59,6 +59,8 @@ type ProbeRequest struct {
 	// Size is the echo request's total length (0: 60); DF sets Don't Fragment.
 	Size int  `json:"size,omitempty"`
 	DF   bool `json:"df,omitempty"`
+	// MPLS sends MPLS echo requests for the LDP FEC to/32 (RFC 8029).
+	MPLS bool `json:"mpls,omitempty"`
 	// Walk asks a ping for its packet walk: every frame on every link and
 	// every decision (what vpnsim trace prints).
 	Walk bool `json:"walk,omitempty"`
@@ -88,7 +90,9 @@ type PingResponse struct {
 	// Code is an unreachable's ICMP code (1 host unreachable, ...).
 	Code *uint8 `json:"code,omitempty"`
 	// NextHopMTU is a fragmentation needed's next-hop MTU (code 4).
-	NextHopMTU int    `json:"next_hop_mtu,omitempty"`
+	NextHopMTU int `json:"next_hop_mtu,omitempty"`
+	// ReturnCode is an MPLS echo reply's return code (RFC 8029).
+	ReturnCode uint8  `json:"return_code,omitempty"`
 	DroppedAt  string `json:"dropped_at,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	// DeliveredTo: a lost probe's answer reached this other node.
@@ -246,7 +250,7 @@ func (s *Server) probe(r *http.Request, req *ProbeRequest) (string, netip.Addr, 
 	if err != nil || !dst.Is4() {
 		return "", netip.Addr{}, network.ProbeOptions{}, fmt.Errorf("%q is not an IPv4 address", req.To)
 	}
-	o := network.ProbeOptions{VRF: req.VRF, TTL: req.TTL, MaxHops: req.MaxHops, Size: req.Size, DF: req.DF}
+	o := network.ProbeOptions{VRF: req.VRF, TTL: req.TTL, MaxHops: req.MaxHops, Size: req.Size, DF: req.DF, MPLS: req.MPLS}
 	if req.Size != 0 && (req.Size < 28 || req.Size > 65535) {
 		return "", netip.Addr{}, o, fmt.Errorf("size %d: give 28 to 65535 bytes", req.Size)
 	}
@@ -264,7 +268,7 @@ func (s *Server) probe(r *http.Request, req *ProbeRequest) (string, netip.Addr, 
 // PingOf converts a lab result to its API form.
 func PingOf(r network.PingResult) PingResponse {
 	p := PingResponse{Result: r.Result, ReplyFrom: r.ReplyFrom, RTTms: float64(r.RTT) / float64(time.Millisecond), DroppedAt: r.DroppedAt,
-		DeliveredTo: r.DeliveredTo, Silent: r.Silent}
+		DeliveredTo: r.DeliveredTo, Silent: r.Silent, ReturnCode: r.ReturnCode}
 	if r.ReplyAddr.IsValid() {
 		p.ReplyAddr = r.ReplyAddr.String()
 	}
@@ -292,6 +296,7 @@ func (p PingResponse) Answer() network.PingResult {
 		r.Code = *p.Code
 	}
 	r.NextHopMTU = p.NextHopMTU
+	r.ReturnCode = p.ReturnCode
 	for i, l := range p.Labels {
 		r.Labels = append(r.Labels, mpls.StackEntry{Label: l, Bottom: i == len(p.Labels)-1})
 	}

@@ -52,7 +52,7 @@ func (r *Remote) Change(_ context.Context, c network.Change) error {
 }
 
 func probeRequest(from string, dst netip.Addr, o network.ProbeOptions) ProbeRequest {
-	req := ProbeRequest{From: from, To: dst.String(), VRF: o.VRF, TTL: o.TTL, MaxHops: o.MaxHops, Size: o.Size, DF: o.DF, Walk: o.Walk != nil}
+	req := ProbeRequest{From: from, To: dst.String(), VRF: o.VRF, TTL: o.TTL, MaxHops: o.MaxHops, Size: o.Size, DF: o.DF, MPLS: o.MPLS, Walk: o.Walk != nil}
 	if o.Source.IsValid() {
 		req.Source = o.Source.String()
 	}

@@ -55,9 +55,13 @@ func execTree() *cmd {
 					kw("neighbor", "Display LDP neighbor information").does(showLDPNeighbors))),
 		),
 		kw("ping", "Send echo messages",
+			kw("mpls", "Ping an enterprise MPLS LSP (RFC 8029)", kw("ipv4", "Target an IPv4 LDP FEC",
+				lspRepeat(arg(argPrefix, "A.B.C.D/nn", "Destination FEC (a provider loopback /32)")).does(doLSPPing))),
 			kw("vrf", "Select VPN routing instance", vrfArg(arg(argAddr, "A.B.C.D", "Ping destination address", pingTail...).does(doPing))),
 			arg(argAddr, "A.B.C.D", "Ping destination address", pingTail...).does(doPing)),
 		kw("traceroute", "Trace route to destination",
+			kw("mpls", "Trace an MPLS LSP (RFC 8029)", kw("ipv4", "Target an IPv4 LDP FEC",
+				arg(argPrefix, "A.B.C.D/nn", "Destination FEC (a provider loopback /32)").does(doLSPTrace))),
 			kw("vrf", "Select VPN routing instance", vrfArg(arg(argAddr, "A.B.C.D", "Trace route to destination address").does(doTraceroute))),
 			arg(argAddr, "A.B.C.D", "Trace route to destination address").does(doTraceroute)),
 		kw("configure", "Enter configuration mode",
@@ -505,4 +509,101 @@ func sortedKeys(ms ...map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// lspRepeat adds ping mpls's repeat option to the FEC argument.
+func lspRepeat(fec *cmd) *cmd {
+	n := arg(argNum, "<1-2147483647>", "Repeat count").does(doLSPPing)
+	n.min, n.max = 1, math.MaxInt32
+	fec.kids = append(fec.kids, kw("repeat", "specify repeat count", n))
+	return fec
+}
+
+const lspCodes = `Codes: '!' - success, 'Q' - request not sent, '.' - timeout,
+  'L' - labeled output interface, 'B' - unlabeled output interface, 
+  'D' - DS Map mismatch, 'F' - no FEC mapping, 'f' - FEC mismatch,
+  'M' - malformed request, 'm' - unsupported tlvs, 'N' - no label entry, 
+  'P' - no rx intf label prot, 'p' - premature termination of LSP, 
+  'R' - transit router, 'I' - unknown upstream index,
+  'l' - Label switched with FEC change, 'd' - see DDMAP for return code,
+  'X' - unknown return code, 'x' - return code 0
+`
+
+// fecArg is the FEC of ping or traceroute mpls: a /32 provider loopback.
+func fecArg(a *args) (netip.Prefix, error) {
+	s := a.get("A.B.C.D/nn")
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		ad, _ := netip.ParseAddr(s)
+		p = netip.PrefixFrom(ad, 32)
+	}
+	if p.Bits() != 32 {
+		return p, fmt.Errorf("%s: LDP binds provider loopbacks; give a /32", p)
+	}
+	return p, nil
+}
+
+func doLSPPing(c *Console, a *args) error {
+	fec, err := fecArg(a)
+	if err != nil {
+		return err
+	}
+	n := 5
+	if s := a.get("<1-2147483647>"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	fmt.Fprintf(c.out, "Sending %d, %d-byte MPLS Echos to %s, \n     timeout is 2 seconds, send interval is 0 msec:\n\n%s\nType escape sequence to abort.\n",
+		n, 20+4+8+48, fec, lspCodes)
+	var marks strings.Builder
+	ok := 0
+	var rtts []int64
+	for range n {
+		r, err := c.net.Ping(c.Node(), fec.Addr(), network.ProbeOptions{MPLS: true})
+		if err != nil {
+			marks.WriteByte('Q') // request not sent
+			fmt.Fprintln(c.out, marks.String())
+			return err
+		}
+		switch {
+		case r.Result != network.Reply:
+			marks.WriteByte('.')
+		default:
+			marks.WriteByte(packet.ReturnCodeMark(r.ReturnCode))
+			if r.ReturnCode == packet.RCEgress {
+				ok++
+				rtts = append(rtts, msec(r.RTT))
+			}
+		}
+	}
+	fmt.Fprintln(c.out, marks.String())
+	fmt.Fprintf(c.out, "Success rate is %d percent (%d/%d)", ok*100/n, ok, n)
+	if ok > 0 {
+		lo, hi, sum := rtts[0], rtts[0], int64(0)
+		for _, x := range rtts {
+			lo, hi, sum = min(lo, x), max(hi, x), sum+x
+		}
+		fmt.Fprintf(c.out, ", round-trip min/avg/max = %d/%d/%d ms", lo, sum/int64(len(rtts)), hi)
+	}
+	fmt.Fprintln(c.out)
+	return nil
+}
+
+func doLSPTrace(c *Console, a *args) error {
+	fec, err := fecArg(a)
+	if err != nil {
+		return err
+	}
+	tr, err := c.net.Traceroute(c.Node(), fec.Addr(), network.ProbeOptions{MPLS: true})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "Tracing MPLS Label Switched Path to %s, timeout is 2 seconds\n\n%s\nType escape sequence to abort.\n", fec, lspCodes)
+	for _, h := range tr.Hops {
+		if h.Result != network.Reply {
+			fmt.Fprintf(c.out, ". %d *\n", h.TTL)
+			continue
+		}
+		fmt.Fprintf(c.out, "%c %d %s %d ms\n", packet.ReturnCodeMark(h.ReturnCode), h.TTL, h.ReplyAddr, msec(h.RTT))
+	}
+	return nil
 }

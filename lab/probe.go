@@ -16,7 +16,10 @@ import (
 func (l *Lab) Ping(from string, dst netip.Addr, o network.ProbeOptions) (network.PingResult, error) {
 	defer l.walk(o.Walk)()
 	ttl := o.TTL
-	if ttl == 0 {
+	switch {
+	case ttl == 0 && o.MPLS:
+		ttl = 255 // an LSP ping's label TTL, as IOS sends it
+	case ttl == 0:
 		ttl = packet.DefaultTTL
 	}
 	return l.probeOnce(from, dst, o, uint8(ttl))
@@ -45,6 +48,14 @@ func (l *Lab) Traceroute(from string, dst netip.Addr, o network.ProbeOptions) (n
 			return tr, err
 		}
 		tr.Hops = append(tr.Hops, network.Hop{TTL: ttl, PingResult: r})
+		if o.MPLS {
+			// an LSP traceroute goes on while routers label switch
+			if r.Result == network.Reply && r.ReturnCode != packet.RCLabelSwitched {
+				tr.Reached = r.ReturnCode == packet.RCEgress
+				break
+			}
+			continue
+		}
 		if r.Result == network.Reply || r.Result == network.Unreachable {
 			tr.Reached = r.Result == network.Reply
 			break
@@ -93,6 +104,9 @@ func (l *Lab) probeOnce(from string, dst netip.Addr, o network.ProbeOptions, ttl
 	pr := &probeWatch{id: id, origin: from, src: src}
 	l.obs.add(pr)
 	defer l.obs.remove(pr)
+	if o.MPLS {
+		return l.mplsProbe(from, dst, ttl, id, pr)
+	}
 	size := o.Size
 	if size == 0 {
 		size = packet.EchoLen
@@ -162,6 +176,11 @@ func (w *probeWatch) Delivered(at time.Duration, n *sim.Node, f *packet.Frame) {
 		return
 	}
 	ip := f.IP()
+	if e := packet.MPLSEchoOf(ip); e != nil && e.MessageType() == packet.EchoReplyType && n.Name == w.origin && e.Handle() == w.id {
+		w.got = &network.PingResult{Result: network.Reply, ReplyFrom: f.Origin, ReplyAddr: ip.Src(), ReturnCode: e.ReturnCode()}
+		w.at = at
+		return
+	}
 	if ip.Protocol() != packet.ProtoICMP {
 		return
 	}
@@ -258,4 +277,32 @@ func (m *multiObserver) Delivered(at time.Duration, n *sim.Node, f *packet.Frame
 	for _, o := range m.obs {
 		o.Delivered(at, n, f)
 	}
+}
+
+// mplsProbe sends one MPLS echo request (RFC 8029) from provider router
+// from for the LDP FEC dst/32, its labels with TTL ttl, and runs the
+// network until nothing is in flight.
+func (l *Lab) mplsProbe(from string, dst netip.Addr, ttl uint8, id uint32, pr *probeWatch) (network.PingResult, error) {
+	x := l.lsrs[from]
+	if x == nil {
+		return network.PingResult{}, fmt.Errorf("%s is a CE: LSP ping runs from a provider router (pe, p or rr)", from)
+	}
+	fec := netip.PrefixFrom(dst, 32)
+	f := packet.NewFrame(packet.MPLSEchoRequest(x.Config.Loopback, fec, id, uint32(ttl)), packet.Meta{Origin: from, Probe: id})
+	start := l.Net.Now()
+	if l.nodes[from].Down {
+		return network.PingResult{Result: network.Lost, DroppedAt: from, Reason: sim.DropLinkDown}, nil
+	}
+	if err := x.OriginateMPLSEcho(f, fec, ttl); err != nil {
+		return network.PingResult{}, err
+	}
+	if err := l.Net.Run(); err != nil {
+		return network.PingResult{}, err
+	}
+	if pr.got == nil {
+		return network.PingResult{Result: network.Lost, DroppedAt: pr.dropAt, Reason: pr.reason}, nil
+	}
+	res := *pr.got
+	res.RTT = pr.at - start
+	return res, nil
 }

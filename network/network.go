@@ -99,6 +99,9 @@ type ProbeOptions struct {
 	// included (0: 60); DF sets Don't Fragment on it.
 	Size int
 	DF   bool
+	// MPLS sends MPLS echo requests (LSP ping and traceroute, RFC 8029)
+	// for the LDP FEC dst/32 instead of ICMP echo requests.
+	MPLS bool
 	// Walk, when set, receives the probe's packet walk.
 	Walk *Walk
 }
@@ -113,6 +116,10 @@ type PingResult struct {
 	Code      uint8             // an unreachable's ICMP code (packet.UnreachHost, ...)
 	// NextHopMTU is a fragmentation needed's next-hop MTU (RFC 1191).
 	NextHopMTU int
+	// ReturnCode is an MPLS echo reply's return code (RFC 8029 section
+	// 3.1: 3 egress, 8 label switched, 4 no mapping, 10 wrong label, 11 no
+	// label entry).
+	ReturnCode uint8
 	DroppedAt  string         // lost: the node that dropped the request or its answer
 	Reason     sim.DropReason // lost: why
 	// DeliveredTo is, for a lost probe whose answer reached another node

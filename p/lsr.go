@@ -76,6 +76,9 @@ func (r *LSR) ReceiveIP(f *packet.Frame, in int) {
 		r.local(f)
 		return
 	}
+	if isLoopbackNet(ip.Dst()) && r.mplsEcho(f, nil, in) { // it left its LSP here (PHP)
+		return
+	}
 	ttl := ip.TTL()
 	if ttl <= 1 {
 		r.Node.Note("TTL expired: time exceeded to %s", ip.Src())
@@ -101,6 +104,15 @@ func (r *LSR) Originate(f *packet.Frame) {
 func (r *LSR) forwardIP(f *packet.Frame) {
 	ip := f.IP()
 	dst := ip.Dst()
+	if isLoopbackNet(dst) {
+		// 127/8 is never forwarded (RFC 1812 section 5.3.7); an MPLS
+		// echo request leaving its LSP here is answered.
+		if !r.mplsEcho(f, nil, -1) {
+			r.Node.Note("%s is a loopback address: not forwarded", dst)
+			r.Node.Drop(f, sim.DropNotForwarded)
+		}
+		return
+	}
 	rt := r.Tables.Lookup(dst)
 	if rt == nil || len(rt.NextHops) == 0 {
 		r.Node.Note("no route to %s in the global table", dst)
@@ -273,6 +285,9 @@ func (r *LSR) toIP(f *packet.Frame, ttl uint8) {
 // from the VRF's interface, as from expiredAtEgress.
 func (r *LSR) labelTTLExpired(f *packet.Frame, in int, vpn *mpls.Entry) {
 	stack := f.Stack()
+	if r.mplsEcho(f, stack, in) { // an LSP traceroute's request: answered as RFC 8029 says
+		return
+	}
 	orig := f.IP()
 	r.Node.Drop(f, sim.DropTTLExpired)
 	src := r.IfaceAddr(in)

@@ -155,3 +155,14 @@ func UnreachMarker(code uint8) string {
 	}
 	return fmt.Sprintf("!<%d>", code)
 }
+
+// LSPHopLine prints one hop of an LSP traceroute (RFC 8029) as IOS's
+// traceroute mpls does, with the return code spelled out:
+// "R 1 100.64.0.1 (P1)  8.0 ms  [8: label switched]".
+func LSPHopLine(h network.Hop) string {
+	if h.Result == network.Lost {
+		return fmt.Sprintf(". %d *", h.TTL)
+	}
+	return fmt.Sprintf("%c %d %s (%s)  %.1f ms  [%d: %s]", packet.ReturnCodeMark(h.ReturnCode), h.TTL, h.ReplyAddr, h.ReplyFrom,
+		ms(h.RTT), h.ReturnCode, packet.ReturnCodeName(h.ReturnCode))
+}

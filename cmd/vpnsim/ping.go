@@ -76,6 +76,7 @@ using the same addresses, the node tells you whose site answered.`,
 	c.Flags().BoolVar(&f.walk, "walk", false, "print the packet walk: every frame on every link, every decision")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to `FILE`, a pcapng capture (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
+	c.AddCommand(newLSPCmd(false))
 	return c
 }
 
@@ -134,4 +135,92 @@ func ping(args []string, f *probeFlags, out io.Writer) error {
 func sizeFlags(c *cobra.Command, f *probeFlags) {
 	c.Flags().IntVar(&f.size, "size", 0, "the echo request's size in `BYTES`, IP header included (default 60); links carry their mtu (1500 unless the topology says)")
 	c.Flags().BoolVar(&f.df, "df", false, "set Don't Fragment: a packet too big for a link comes back as fragmentation needed (!F) instead of in fragments")
+}
+
+// newLSPCmd is ping mpls and traceroute mpls: LSP ping and traceroute
+// (RFC 8029) for an LDP FEC.
+func newLSPCmd(trace bool) *cobra.Command {
+	var f probeFlags
+	use, short := "ping", "LSP ping (RFC 8029): check the LSP of an LDP FEC end to end"
+	if trace {
+		use, short = "traceroute", "LSP traceroute (RFC 8029): every LSR of an LDP FEC's LSP checks it"
+	}
+	c := &cobra.Command{
+		Use:   "mpls TOPOLOGY NODE FEC",
+		Short: short,
+		Long: use + ` mpls sends MPLS echo requests (UDP 3503 to 127.0.0.1 with Router Alert,
+a Target FEC Stack TLV naming the LDP FEC) from provider router NODE down
+the LSP it holds for FEC (a provider loopback, A.B.C.D/32). Where the
+request's label TTL runs out, or where it leaves the LSP, the LSR checks
+the FEC against its own label tables and answers with a return code:
+
+  !  3   replying router is an egress for the FEC
+  R  8   label switched (a transit LSR: traceroute goes on)
+  F  4   no mapping for the FEC (the request left the LSP too early)
+  f  10  the label received is this router's label for another FEC
+  N  11  no label entry for the label received
+
+ping sends one request with label TTL 255; traceroute one per TTL 1, 2, ...
+until an answer other than 8. Wireshark decodes the requests (--pcap).`,
+		Example: "  vpnsim " + use + " mpls classic PE1 10.0.0.4/32\n  vpnsim " + use + " mpls --server 127.0.0.1:8179 PE1 10.0.0.4/32",
+		Args:    probeArgs(&f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fec := args[len(args)-1]
+			p, err := netip.ParsePrefix(fec)
+			if err != nil {
+				if a, aerr := netip.ParseAddr(fec); aerr == nil {
+					p = netip.PrefixFrom(a, 32)
+				}
+			}
+			if !p.IsValid() || !p.Addr().Is4() || p.Bits() != 32 {
+				return usageErr("FEC %q: give an LDP FEC, a provider loopback such as 10.0.0.4/32", fec)
+			}
+			args[len(args)-1] = p.Addr().String()
+			out := cmd.OutOrStdout()
+			f.max = 30
+			if !trace {
+				var r network.PingResult
+				err := probe(args, &f, out, func(n network.Network, from string, dst netip.Addr, o network.ProbeOptions) (err error) {
+					o.MPLS = true
+					r, err = n.Ping(from, dst, o)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				if r.Result != network.Reply {
+					fmt.Fprintf(out, "no answer: %s\n", strings.TrimPrefix(r.Outcome(args[len(args)-2]), "lost: "))
+					return failed()
+				}
+				fmt.Fprintf(out, "%c reply from %s (%s): return code %d, %s, time %.1f ms\n", packet.ReturnCodeMark(r.ReturnCode), r.ReplyAddr,
+					r.ReplyFrom, r.ReturnCode, packet.ReturnCodeName(r.ReturnCode), float64(r.RTT)/float64(time.Millisecond))
+				if r.ReturnCode != packet.RCEgress {
+					return failed()
+				}
+				return nil
+			}
+			var tr network.TraceResult
+			err = probe(args, &f, out, func(n network.Network, from string, dst netip.Addr, o network.ProbeOptions) (err error) {
+				o.MPLS = true
+				tr, err = n.Traceroute(from, dst, o)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "Tracing MPLS Label Switched Path to %s\n", p)
+			for _, h := range tr.Hops {
+				fmt.Fprintln(out, render.LSPHopLine(h))
+			}
+			if !tr.Reached {
+				return failed()
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&f.server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give NODE FEC only)")
+	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to `FILE`, a pcapng capture (Wireshark reads it)")
+	c.Flags().BoolVar(&f.walk, "walk", false, "print the packet walk: every frame on every link, every decision")
+	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
+	return c
 }

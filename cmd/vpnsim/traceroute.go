@@ -62,5 +62,6 @@ answer.`,
 	sizeFlags(c, &f)
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write every frame on every link to `FILE`, a pcapng capture (Wireshark reads it)")
 	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
+	c.AddCommand(newLSPCmd(true))
 	return c
 }
