@@ -223,7 +223,7 @@ func (r *router) ldp(c *conf) {
 		c.line(2, "label local advertise explicit-null")
 	}
 	c.line(2, "!")
-	for _, i := range r.core() {
+	for _, i := range r.ldpCore() {
 		c.line(2, "interface %s", i.Name)
 		c.line(2, "exit")
 		c.line(2, "!")

@@ -42,6 +42,17 @@ func (r *router) core() []*topologies.Interface {
 	return out
 }
 
+// ldpCore are the core interfaces LDP runs on (not those with ldp: false).
+func (r *router) ldpCore() []*topologies.Interface {
+	var out []*topologies.Interface
+	for _, i := range r.core() {
+		if !i.Link.NoLDP {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // attachments returns the node's interfaces on CE–PE links, in interface
 // order.
 func (r *router) attachments() []*topologies.Interface {

@@ -50,7 +50,7 @@ func (l *Lab) Traceroute(from string, dst netip.Addr, o network.ProbeOptions) (n
 		tr.Hops = append(tr.Hops, network.Hop{TTL: ttl, PingResult: r})
 		if o.MPLS {
 			// an LSP traceroute goes on while routers label switch
-			if r.Result == network.Reply && r.ReturnCode != packet.RCLabelSwitched {
+			if r.Result == network.Reply && r.ReturnCode != packet.RCLabelSwitched && r.ReturnCode != packet.RCNoMPLSForward {
 				tr.Reached = r.ReturnCode == packet.RCEgress
 				break
 			}

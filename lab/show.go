@@ -161,7 +161,7 @@ func (l *Lab) lfibTable(n *topologies.Node) ([]network.LFIBRow, string) {
 		}
 		for i, nh := range e.NextHops {
 			row := network.LFIBRow{In: e.In, Continued: i > 0, Op: e.Op, Out: nh.Out, FEC: e.FEC, VRF: e.VRF,
-				Interface: nh.Interface, NextHop: nh.Addr, Neighbor: nh.Neighbor}
+				Interface: nh.Interface, NextHop: nh.Addr, Neighbor: nh.Neighbor, Untagged: nh.Untagged}
 			if i == 0 {
 				row.Bytes = x.Switched[e.In]
 			}
@@ -315,7 +315,7 @@ func (l *Lab) ldpNeighbors(n *topologies.Node) ([]network.LDPNeighbor, string) {
 		return nil, fmt.Sprintf("%s is a CE: it runs no LDP", n.Name)
 	}
 	var out []network.LDPNeighbor
-	for _, hop := range r.Neighbors() {
+	for _, hop := range r.LDPNeighbors() {
 		if len(out) == 0 || out[len(out)-1].Neighbor != hop.Neighbor {
 			nb := l.Topo.Node(hop.Neighbor)
 			addrs := []netip.Addr{nb.Loopback}

@@ -43,6 +43,10 @@ type NextHop struct {
 type NHLFE struct {
 	Out []Label
 	NextHop
+	// Untagged: the next hop gave no label (LDP does not run on the link,
+	// IOS "no mpls ip"): the label is popped and the packet goes on
+	// unlabelled, which is not the penultimate hop's pop (IOS "No Label").
+	Untagged bool
 }
 
 // Entry is one incoming label's LFIB entry (an ILM with its NHLFEs).

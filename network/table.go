@@ -110,7 +110,8 @@ type LFIBRow struct {
 	Interface string       `json:"interface,omitempty"`
 	NextHop   netip.Addr   `json:"next_hop,omitzero"`
 	Neighbor  string       `json:"neighbor,omitempty"`
-	Bytes     uint64       `json:"bytes,omitempty"` // bytes of labelled frames switched with this incoming label so far
+	Bytes     uint64       `json:"bytes,omitempty"`    // bytes of labelled frames switched with this incoming label so far
+	Untagged  bool         `json:"untagged,omitempty"` // the next hop gave no label (ldp: false): popped, sent unlabelled
 }
 
 // LDPRow is one FEC's bindings (`show mpls ldp bindings`).

@@ -78,12 +78,14 @@ type link struct {
 	a, b   int // provider indices of the two ends
 	metric uint32
 	up     bool
+	noLDP  bool // ldp: false: no LDP session, no label over it
 }
 
 // adj is one up IGP adjacency of a router.
 type adj struct {
-	nbr    int // provider index of the neighbour
-	link   int // index into the provider link list
+	noLDP  bool // no LDP session with the neighbour over this link
+	nbr    int  // provider index of the neighbour
+	link   int  // index into the provider link list
 	metric uint32
 	hop    mpls.NextHop
 }
@@ -152,7 +154,7 @@ func Build(t *topologies.Topology, st State) *Core {
 		}
 		linkIdx[l] = len(links)
 		items = append(items, prefixItem{prefix: l.Subnet.Masked(), node: -1, link: len(links)})
-		links = append(links, link{a: a, b: b, metric: max(m, 1),
+		links = append(links, link{a: a, b: b, metric: max(m, 1), noLDP: l.NoLDP,
 			up: !st.LinkDown[l.Index] && c.routers[a].Up && c.routers[b].Up})
 	}
 	slices.SortFunc(items, func(x, y prefixItem) int { return comparePrefix(x.prefix, y.prefix) })
@@ -163,7 +165,7 @@ func Build(t *topologies.Topology, st State) *Core {
 				continue
 			}
 			peer := ifc.Peer()
-			r.nbrs = append(r.nbrs, adj{nbr: index[peer.Node], link: li, metric: links[li].metric,
+			r.nbrs = append(r.nbrs, adj{nbr: index[peer.Node], link: li, metric: links[li].metric, noLDP: links[li].noLDP,
 				hop: mpls.NextHop{Neighbor: peer.Node.Name, Interface: ifc.Name, IfIndex: i, Addr: peer.Addr.Addr()}})
 		}
 		slices.SortFunc(r.nbrs, func(x, y adj) int { return cmp.Compare(x.hop.Neighbor, y.hop.Neighbor) })

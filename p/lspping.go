@@ -17,6 +17,8 @@ import (
 //
 //   - 3, egress for the FEC: the FEC is its own loopback;
 //   - 8, label switched: the label it received is its label for that FEC;
+//   - 9, label switched but no MPLS forwarding: its next hop gave no label
+//     (ldp: false on the link), so the request would go on unlabelled;
 //   - 10, the label it received is its label for another FEC;
 //   - 11, no LFIB entry for the label it received;
 //   - 4, no mapping: the request left the LSP at a router that is not
@@ -67,6 +69,8 @@ func (r *LSR) mplsEcho(f *packet.Frame, stack []mpls.StackEntry, in int) bool {
 			code = packet.RCNoLabelEntry
 		case e.FEC != fec:
 			code = packet.RCWrongLabel
+		case len(e.NextHops) > 0 && e.NextHops[ip.Choose(len(e.NextHops))].Untagged:
+			code = packet.RCNoMPLSForward
 		default:
 			code = packet.RCLabelSwitched
 		}

@@ -79,6 +79,18 @@ func (r *Router) Neighbors() []mpls.NextHop {
 	return out
 }
 
+// LDPNeighbors are the up adjacencies an LDP session runs over (not the
+// links with ldp: false), sorted by neighbour name.
+func (r *Router) LDPNeighbors() []mpls.NextHop {
+	var out []mpls.NextHop
+	for _, a := range r.nbrs {
+		if !a.noLDP {
+			out = append(out, a.hop)
+		}
+	}
+	return out
+}
+
 // Route returns the route for exactly prefix p, or nil.
 func (r *Router) Route(p netip.Prefix) *Route {
 	i, ok := slices.BinarySearchFunc(r.Routes, p, func(x Route, p netip.Prefix) int { return comparePrefix(x.Prefix, p) })
@@ -144,6 +156,9 @@ func (r *Router) Bindings() []Binding {
 		}
 		b := Binding{FEC: netip.PrefixFrom(c.routers[f].Node.Loopback, 32), Local: c.label(r.idx, f)}
 		for _, a := range r.nbrs {
+			if a.noLDP {
+				continue // no LDP session over that link
+			}
 			b.Remote = append(b.Remote, RemoteBinding{Neighbor: a.hop.Neighbor, Label: c.label(a.nbr, f)})
 		}
 		out = append(out, b)

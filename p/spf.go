@@ -191,9 +191,15 @@ func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, fecs, n
 		nh := out[:len(members):len(members)]
 		out = out[len(members):]
 		op := mpls.OpPop
+		untagged := 0
 		for i, k := range members {
 			a := r.nbrs[k]
 			nh[i].NextHop = a.hop
+			if a.noLDP {
+				nh[i].Untagged = true // no label from this neighbour: pop and send unlabelled
+				untagged++
+				continue
+			}
 			l := c.label(a.nbr, f)
 			if l == mpls.ImplicitNull {
 				continue // the next hop is the egress: pop here (PHP)
@@ -207,6 +213,12 @@ func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, fecs, n
 		fecs--
 		entries[fecs] = mpls.Entry{In: c.label(r.idx, f), Op: op, FEC: netip.PrefixFrom(loop, 32), NextHops: nh, Owner: "LDP"}
 		r.LFIB.Insert(&entries[fecs])
-		r.FTN[loop] = nh
+		switch {
+		case untagged == 0:
+			r.FTN[loop] = nh
+		case untagged < len(nh):
+			// An ingress pushes only onto an LSP: the next hops with a label.
+			r.FTN[loop] = slices.DeleteFunc(slices.Clone(nh), func(x mpls.NHLFE) bool { return x.Untagged })
+		}
 	}
 }

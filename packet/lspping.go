@@ -31,6 +31,7 @@ const (
 	RCEgress         = 3  // replying router is an egress for the FEC at stack depth 1
 	RCNoMapping      = 4  // replying router has no mapping for the FEC
 	RCLabelSwitched  = 8  // label switched at stack depth 1
+	RCNoMPLSForward  = 9  // label switched but no MPLS forwarding (the next hop gave no label)
 	RCWrongLabel     = 10 // mapping for this FEC is not the given label
 	RCNoLabelEntry   = 11 // no label entry at stack depth 1
 	replyViaIPv4UDP  = 2  // reply mode: reply via an IPv4/IPv6 UDP packet
@@ -156,6 +157,8 @@ func ReturnCodeName(code uint8) string {
 		return "replying router has no mapping for the FEC"
 	case RCLabelSwitched:
 		return "label switched"
+	case RCNoMPLSForward:
+		return "label switched but no MPLS forwarding"
 	case RCWrongLabel:
 		return "mapping for this FEC is not the given label"
 	case RCNoLabelEntry:
@@ -173,6 +176,8 @@ func ReturnCodeMark(code uint8) byte {
 		return '!'
 	case RCLabelSwitched:
 		return 'R'
+	case RCNoMPLSForward:
+		return 'B' // unlabelled output interface
 	case RCNoMapping:
 		return 'F'
 	case RCWrongLabel:

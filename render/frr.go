@@ -45,7 +45,7 @@ func FRR(w io.Writer, n network.Network, node, name, vrfName string) error {
 			switch {
 			case e.Op == mpls.OpPopLookup:
 				nh, out = e.VRF, "-"
-			case e.Op == mpls.OpPopDeliver:
+			case e.Op == mpls.OpPopDeliver || e.Untagged:
 				out = "-"
 			case len(e.Out) == 1 && e.Out[0] == mpls.ExplicitNullV4:
 				out = "explicit-null"

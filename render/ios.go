@@ -274,7 +274,7 @@ func IOSLFIB(w io.Writer, rows []network.LFIBRow, detail bool) {
 		}
 		out := "Pop Label"
 		switch {
-		case e.Op == mpls.OpPopDeliver:
+		case e.Op == mpls.OpPopDeliver || e.Untagged:
 			out = "No Label"
 		case len(e.Out) == 1 && e.Out[0] == mpls.ExplicitNullV4:
 			out = "explicit-n"

@@ -223,7 +223,7 @@ func lfib(g *grid, rows []network.LFIBRow) {
 		if len(e.Out) > 0 {
 			out = mpls.Join(e.Out)
 		}
-		if e.Op == mpls.OpPopDeliver {
+		if e.Op == mpls.OpPopDeliver || e.Untagged {
 			out = "No Label"
 		}
 		in := e.In.String()

@@ -76,6 +76,12 @@ func (sl *loader) expectPing(x *Expect, f yamlx.Fields) {
 			sl.d.Errorf(e.Key, "reply-from cannot go with result: lost, since nothing comes back; use dropped-at to say where it was dropped")
 		}
 	}
+	if v := f.Value("return-code"); v != nil {
+		if n, ok := sl.d.Int("return-code", v, 0, 255); ok {
+			i := int(n)
+			x.ReturnCode = &i
+		}
+	}
 	if e, ok := f["dropped-at"]; ok {
 		x.DroppedAt, _ = sl.node("dropped-at", e.Value)
 		resultBad := f.Has("result") && x.Result == "" // already reported

@@ -17,6 +17,7 @@ import (
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/render"
 )
 
@@ -190,7 +191,7 @@ func (c *checker) cond(key, expected, seen string, ok bool) {
 
 // probeOpts are a probe step's options; with walk, the walk is recorded.
 func probeOpts(p *Probe, walk bool) network.ProbeOptions {
-	o := network.ProbeOptions{VRF: p.VRF, Source: p.Source, TTL: p.TTL, MaxHops: p.MaxHops, Size: p.Size, DF: p.DF}
+	o := network.ProbeOptions{VRF: p.VRF, Source: p.Source, TTL: p.TTL, MaxHops: p.MaxHops, Size: p.Size, DF: p.DF, MPLS: p.MPLS}
 	if walk {
 		o.Walk = &network.Walk{}
 	}
@@ -210,6 +211,9 @@ func walkOutput(o network.ProbeOptions, sr *StepReport) {
 func pingSummary(r network.PingResult, from string) string {
 	if r.Result == network.Lost {
 		return r.Outcome(from)
+	}
+	if r.ReturnCode != 0 {
+		return fmt.Sprintf("%s, return code %d (%s), in %.1f ms", r.Outcome(from), r.ReturnCode, packet.ReturnCodeName(r.ReturnCode), ms(r.RTT))
 	}
 	return fmt.Sprintf("%s in %.1f ms", r.Outcome(from), ms(r.RTT))
 }
@@ -239,6 +243,9 @@ func doPing(l network.Network, q *Probe, st *Step, sr *StepReport, c *checker) e
 	if e.DroppedAt != "" {
 		c.eq("dropped-at", e.DroppedAt, orNone(r.DroppedAt))
 	}
+	if e.ReturnCode != nil {
+		c.eq("return-code", strconv.Itoa(*e.ReturnCode), strconv.Itoa(int(r.ReturnCode)))
+	}
 	return nil
 }
 
@@ -265,7 +272,11 @@ func doTraceroute(l network.Network, q *Probe, st *Step, sr *StepReport, c *chec
 			name = "*"
 			fmt.Fprintf(&lines, "%2d  *\n", h.TTL)
 		} else {
-			lines.WriteString(render.HopLine(h) + "\n")
+			if q.MPLS {
+				lines.WriteString(render.LSPHopLine(h) + "\n")
+			} else {
+				lines.WriteString(render.HopLine(h) + "\n")
+			}
 			if _, seen := received[name]; !seen {
 				ls := make([]mpls.Label, len(h.Labels))
 				for i, e := range h.Labels {

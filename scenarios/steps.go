@@ -105,7 +105,7 @@ func (sl *loader) probe(action string, v *yaml.Node) *Probe {
 		p = &Probe{MaxHops: DefaultMaxHops}
 	}
 	f, _ := sl.d.Map(v, action, []yamlx.Key{{Name: "from", Required: true}, {Name: "to", Required: true}, {Name: "vrf"}, {Name: "source"}, {Name: last},
-		{Name: "size"}, {Name: "df"}})
+		{Name: "size"}, {Name: "df"}, {Name: "mpls"}})
 	var from *topologies.Node
 	if v := f.Value("from"); v != nil {
 		p.From, from = sl.node("from", v)
@@ -128,6 +128,12 @@ func (sl *loader) probe(action string, v *yaml.Node) *Probe {
 	}
 	if v := f.Value("df"); v != nil {
 		p.DF, _ = sl.d.Bool("df", v)
+	}
+	if v := f.Value("mpls"); v != nil {
+		p.MPLS, _ = sl.d.Bool("mpls", v)
+		if p.MPLS && from != nil && from.Role == topologies.RoleCE {
+			sl.d.Errorf(v, "mpls: an LSP ping or traceroute runs from a provider router; %s is a CE", from.Name)
+		}
 	}
 	if v := f.Value(last); v != nil {
 		x, _ := sl.d.Int(last, v, 1, MaxTTL)

@@ -72,6 +72,7 @@ type Probe struct {
 	MaxHops int        // traceroute; 30 when not given
 	Size    int        // the echo request's total length; 0: 60
 	DF      bool       // Don't Fragment
+	MPLS    bool       // an LSP ping or traceroute (RFC 8029) for the FEC to/32
 }
 
 // TableQuery names a node, a table and optionally a VRF and a prefix.
@@ -116,9 +117,10 @@ type Expect struct {
 	Pos topologies.Pos
 
 	// ping
-	Result    string // reply | unreachable | ttl-exceeded | lost
-	ReplyFrom string
-	DroppedAt string
+	Result     string // reply | unreachable | ttl-exceeded | lost
+	ReplyFrom  string
+	DroppedAt  string
+	ReturnCode *int // an LSP ping's return code (RFC 8029)
 
 	// traceroute
 	Hops        []string                // "*" for a silent TTL

@@ -407,6 +407,7 @@ var linkKeys = []yamlx.Key{
 	{Name: "metric"},
 	{Name: "delay"},
 	{Name: "mtu"},
+	{Name: "ldp"},
 	{Name: "subnet"},
 	{Name: "vrf"},
 	{Name: "routing"},
@@ -452,6 +453,11 @@ func (ld *loader) decodeLinks(v *yaml.Node) {
 		}
 		if v := f.Value("delay"); v != nil {
 			l.Delay, _ = ld.d.Duration("delay", v)
+		}
+		if v := f.Value("ldp"); v != nil {
+			if b, ok := ld.d.Bool("ldp", v); ok {
+				l.NoLDP = !b
+			}
 		}
 		l.MTU = DefaultMTU
 		if v := f.Value("mtu"); v != nil {

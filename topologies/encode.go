@@ -70,6 +70,7 @@ type DocLink struct {
 	Metric  uint32
 	Delay   time.Duration
 	MTU     int // 0: the default
+	NoLDP   bool
 	Subnet  netip.Prefix
 	VRF     string
 	Routing Routing
@@ -238,6 +239,9 @@ func (d *Doc) Encode() []byte {
 		if l.MTU != 0 {
 			e.b = append(e.b, ", mtu: "...)
 			e.b = strconv.AppendInt(e.b, int64(l.MTU), 10)
+		}
+		if l.NoLDP {
+			e.b = append(e.b, ", ldp: false"...)
 		}
 		if l.VRF != "" {
 			e.b = append(e.b, ", vrf: "...)
@@ -434,6 +438,7 @@ func DocOf(t *Topology) Doc {
 		if l.MTU != DefaultMTU {
 			dl.MTU = l.MTU
 		}
+		dl.NoLDP = l.NoLDP
 		if l.Routing != "" && l.Routing != RoutingStatic {
 			dl.Routing = l.Routing
 		}

@@ -199,7 +199,10 @@ type Link struct {
 	Delay  time.Duration
 	// MTU is the largest packet the link carries, labels included (IOS's
 	// interface mtu with mpls mtu the same); DefaultMTU when not given.
-	MTU     int
+	MTU int
+	// NoLDP: LDP does not run on this provider link (ldp: false; IOS "no
+	// mpls ip" on its interfaces): the IGP uses it, no label crosses it.
+	NoLDP   bool
 	Subnet  netip.Prefix
 	VRF     string  // the attachment's VRF on a CE–PE link, "" on a provider link
 	Routing Routing // CE–PE links only

@@ -151,6 +151,9 @@ func (ld *loader) checkLinkRoles(rl *rawLink, a, b *Node) {
 		}
 		return
 	}
+	if e, ok := rl.f["ldp"]; ok {
+		ld.d.Errorf(e.Key, "ldp is only for links between provider routers; a CE–PE link carries no labels")
+	}
 	ce, other, otherEnd := a, b, rl.ends[1]
 	if b.Role == RoleCE && a.Role != RoleCE {
 		ce, other, otherEnd = b, a, rl.ends[0]
