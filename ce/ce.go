@@ -183,6 +183,10 @@ func (c *CE) TooBig(f *packet.Frame, out, mtu int) {
 	ip := f.IP()
 	if !ip.DF() {
 		frags := packet.Fragment(ip, mtu)
+		if len(frags) == 0 {
+			c.Node.Drop(f, sim.DropTooBig) // not a packet that can be cut
+			return
+		}
 		c.Node.Note("%d bytes do not fit %s (MTU %d): fragmented into %d", ip.TotalLen(), c.Node.Ifaces[out].Name, mtu, len(frags))
 		for _, p := range frags {
 			c.Node.Send(packet.NewFrame(p, f.Meta), out)

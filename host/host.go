@@ -31,6 +31,7 @@ func Answer(n *sim.Node, f *packet.Frame) *packet.Frame {
 			n.Fragments = packet.Reassembly{}
 		}
 		whole := n.Fragments.Add(ip)
+		n.Deliver(f) // to the host's reassembly buffer
 		if whole == nil {
 			n.Note("fragment of a datagram from %s kept until the rest arrives", ip.Src())
 			return nil

@@ -176,6 +176,9 @@ func (w *probeWatch) Delivered(at time.Duration, n *sim.Node, f *packet.Frame) {
 		return
 	}
 	ip := f.IP()
+	if ip.IsFragment() {
+		return // a piece of a datagram: the host delivers it whole when it is
+	}
 	if e := packet.MPLSEchoOf(ip); e != nil && e.MessageType() == packet.EchoReplyType && n.Name == w.origin && e.Handle() == w.id {
 		w.got = &network.PingResult{Result: network.Reply, ReplyFrom: f.Origin, ReplyAddr: ip.Src(), ReturnCode: e.ReturnCode()}
 		w.at = at

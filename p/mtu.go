@@ -106,6 +106,10 @@ func (r *LSR) vrfTooBig(v *vrf.VRF, f *packet.Frame, in, out int, push func(*pac
 		return true
 	}
 	frags := packet.Fragment(ip, room)
+	if len(frags) == 0 {
+		r.Node.Drop(f, sim.DropTooBig) // not a packet that can be cut
+		return true
+	}
 	r.Node.Note("VRF %s: %d bytes with %d labels do not fit %s (MTU %d): fragmented into %d", v.Name, ip.TotalLen(), n, r.Node.Ifaces[out].Name, l.MTU, len(frags))
 	for _, p := range frags {
 		push(packet.NewFrame(p, f.Meta))
