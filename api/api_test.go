@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,27 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/internal/labtest"
 	"github.com/vpnsim/vpnsim/render"
-	"github.com/vpnsim/vpnsim/topologies"
 )
 
 func serve(t *testing.T) *Client {
 	t.Helper()
-	topo, _, err := topologies.Open("classic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := lab.New(topo, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := l.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	l := labtest.Start(t, "classic")
 	hs := httptest.NewServer(NewServer(l, 30*time.Second))
 	t.Cleanup(hs.Close)
 	c, err := NewClient(strings.TrimPrefix(hs.URL, "http://"))

@@ -10,33 +10,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpnsim/vpnsim/internal/labtest"
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/network"
-	"github.com/vpnsim/vpnsim/topologies"
 )
 
 // twins starts the same topology twice: one network in this process and
 // one behind the control API, seen through Remote.
 func twins(t *testing.T, name string) (local *lab.Lab, remote *Remote) {
 	t.Helper()
-	start := func() *lab.Lab {
-		topo, _, err := topologies.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := lab.New(topo, lab.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { l.Close() })
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := l.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
+	start := func() *lab.Lab { return labtest.Start(t, name) }
 	local = start()
 	hs := httptest.NewServer(NewServer(start(), 30*time.Second))
 	t.Cleanup(hs.Close)

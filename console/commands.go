@@ -251,6 +251,21 @@ func probeOpts(a *args) network.ProbeOptions {
 	return o
 }
 
+// successRate prints IOS's last line of a ping: of n requests, the
+// successes with their round-trip times (ms).
+func (c *Console) successRate(n int, rtts []int64) {
+	ok := len(rtts)
+	fmt.Fprintf(c.out, "Success rate is %d percent (%d/%d)", ok*100/n, ok, n)
+	if ok > 0 {
+		lo, hi, sum := rtts[0], rtts[0], int64(0)
+		for _, x := range rtts {
+			lo, hi, sum = min(lo, x), max(hi, x), sum+x
+		}
+		fmt.Fprintf(c.out, ", round-trip min/avg/max = %d/%d/%d ms", lo, sum/int64(ok), hi)
+	}
+	fmt.Fprintln(c.out)
+}
+
 func msec(d time.Duration) int64 { return int64(math.Round(float64(d) / float64(time.Millisecond))) }
 
 func doPing(c *Console, a *args) error {
@@ -273,7 +288,6 @@ func doPing(c *Console, a *args) error {
 		fmt.Fprintf(c.out, "Packet sent with the DF bit set\n")
 	}
 	var marks strings.Builder
-	ok := 0
 	var rtts []int64
 	for i := range n {
 		r, err := c.net.Ping(c.Node(), dst, o)
@@ -284,7 +298,6 @@ func doPing(c *Console, a *args) error {
 		switch r.Result {
 		case network.Reply:
 			marks.WriteByte('!')
-			ok++
 			rtts = append(rtts, msec(r.RTT))
 		case network.Unreachable:
 			if r.Code == packet.UnreachFrag {
@@ -302,15 +315,7 @@ func doPing(c *Console, a *args) error {
 		}
 	}
 	fmt.Fprintln(c.out, strings.TrimSuffix(marks.String(), "\n"))
-	fmt.Fprintf(c.out, "Success rate is %d percent (%d/%d)", ok*100/n, ok, n)
-	if ok > 0 {
-		lo, hi, sum := rtts[0], rtts[0], int64(0)
-		for _, x := range rtts {
-			lo, hi, sum = min(lo, x), max(hi, x), sum+x
-		}
-		fmt.Fprintf(c.out, ", round-trip min/avg/max = %d/%d/%d ms", lo, sum/int64(len(rtts)), hi)
-	}
-	fmt.Fprintln(c.out)
+	c.successRate(n, rtts)
 	return nil
 }
 
@@ -555,7 +560,6 @@ func doLSPPing(c *Console, a *args) error {
 	fmt.Fprintf(c.out, "Sending %d, %d-byte MPLS Echos to %s, \n     timeout is 2 seconds, send interval is 0 msec:\n\n%s\nType escape sequence to abort.\n",
 		n, 20+4+8+48, fec, lspCodes)
 	var marks strings.Builder
-	ok := 0
 	var rtts []int64
 	for range n {
 		r, err := c.net.Ping(c.Node(), fec.Addr(), network.ProbeOptions{MPLS: true})
@@ -570,21 +574,12 @@ func doLSPPing(c *Console, a *args) error {
 		default:
 			marks.WriteByte(packet.ReturnCodeMark(r.ReturnCode))
 			if r.ReturnCode == packet.RCEgress {
-				ok++
 				rtts = append(rtts, msec(r.RTT))
 			}
 		}
 	}
 	fmt.Fprintln(c.out, marks.String())
-	fmt.Fprintf(c.out, "Success rate is %d percent (%d/%d)", ok*100/n, ok, n)
-	if ok > 0 {
-		lo, hi, sum := rtts[0], rtts[0], int64(0)
-		for _, x := range rtts {
-			lo, hi, sum = min(lo, x), max(hi, x), sum+x
-		}
-		fmt.Fprintf(c.out, ", round-trip min/avg/max = %d/%d/%d ms", lo, sum/int64(len(rtts)), hi)
-	}
-	fmt.Fprintln(c.out)
+	c.successRate(n, rtts)
 	return nil
 }
 

@@ -2,38 +2,19 @@ package console
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/vpnsim/vpnsim/internal/labtest"
 	"github.com/vpnsim/vpnsim/lab"
-	"github.com/vpnsim/vpnsim/topologies"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts")
 
-func start(t *testing.T, name string) *lab.Lab {
-	t.Helper()
-	topo, _, err := topologies.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := lab.New(topo, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := l.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
+func start(t *testing.T, name string) *lab.Lab { return labtest.Start(t, name) }
 
 // transcript plays lines on a console and returns the screen: each prompt
 // with the line typed after it, then the answer.

@@ -2,33 +2,17 @@ package render_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/internal/labtest"
 	"github.com/vpnsim/vpnsim/render"
-	"github.com/vpnsim/vpnsim/topologies"
 )
 
 // The FRR layouts hold the rows FRR's vtysh prints for classic, from the
 // same typed tables as the IOS ones.
 func TestFRRLayouts(t *testing.T) {
-	topo, _, err := topologies.Open("classic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := lab.New(topo, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := l.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	l := labtest.Start(t, "classic")
 	for _, c := range []struct{ node, table, vrf, want string }{
 		{"PE1", "routes", "", "I>* 10.0.0.4/32 [115/30] via 100.64.0.1, eth1, weight 1\n"},
 		{"PE1", "routes", "A", "VRF A:\n"},

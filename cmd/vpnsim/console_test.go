@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"strings"
 	"sync"
@@ -10,9 +9,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-
-	"github.com/vpnsim/vpnsim/lab"
-	"github.com/vpnsim/vpnsim/topologies"
+	"github.com/vpnsim/vpnsim/internal/labtest"
 )
 
 // screen collects what a pseudo-terminal shows.
@@ -53,20 +50,7 @@ func (s *screen) waitFor(t *testing.T, from int, want string) int {
 // configuration mode, and a shutdown reconverges before the prompt
 // returns.
 func TestConsoleOnATerminal(t *testing.T) {
-	topo, _, err := topologies.Open("classic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := lab.New(topo, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := l.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	l := labtest.Start(t, "classic")
 	master, slave, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal here: %v", err)
