@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"capture":    {"packet", "sim"},
 	"api":        {"lab", "network", "render", "console", "mpls", "sim"},
 	"console":    {"network", "render", "mpls", "packet"},
-	"scenarios":  {"network", "render", "lab", "capture", "mpls", "topologies", "internal/diag", "internal/yamlx"},
+	"scenarios":  {"network", "render", "lab", "capture", "mpls", "packet", "topologies", "internal/diag", "internal/yamlx"},
 	"export":     {"topologies", "vrf", "internal/diag"},
 	"gen":        {"topologies", "vrf", "internal/graphml"},
 	"oracle":     {"lab", "render", "network", "export", "topologies", "vrf", "mpls", "internal/diag", "internal/yamlx"},
