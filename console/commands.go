@@ -38,6 +38,7 @@ func execTree() *cmd {
 		kw("show", "Show running system information",
 			kw("ip", "IP information",
 				kw("route", "IP routing table", kw("vrf", "Display routes from a VPN Routing/Forwarding instance", routeVRF)).does(showRoute),
+				kw("arp", "IP ARP table", kw("vrf", "Display the ARP table of a VPN Routing/Forwarding instance", vrfArg().does(showARP))).does(showARP),
 				kw("vrf", "VPN Routing/Forwarding instance information",
 					kw("detail", "Detailed VPN Routing/Forwarding instance information").does(showVRF)).does(showVRF),
 				kw("interface", "IP interface status and configuration",
@@ -47,6 +48,7 @@ func execTree() *cmd {
 			kw("bgp", "BGP information",
 				kw("vpnv4", "Display VPNv4 NLRI specific information",
 					kw("unicast", "Display VPNv4 unicast NLRI specific information", bgpAll, bgpVRF))),
+			kw("arp", "ARP table", kw("vrf", "Display the ARP table of a VPN Routing/Forwarding instance", vrfArg().does(showARP))).does(showARP),
 			kw("mpls", "MPLS information",
 				kw("forwarding-table", "Show the Label Forwarding Information Base (LFIB)",
 					kw("detail", "Detailed information").does(showLFIB)).does(showLFIB),
@@ -198,6 +200,10 @@ func showVRF(c *Console, a *args) error {
 
 func showIfBrief(c *Console, _ *args) error {
 	return c.show("interfaces", "", render.IOSOptions{AdminDown: func(ifc string) bool { return c.shut[c.Node()+" "+ifc] }})
+}
+
+func showARP(c *Console, a *args) error {
+	return c.show("interfaces", a.get("WORD"), render.IOSOptions{ARP: true})
 }
 
 func showBGP(c *Console, a *args) error { return c.show("vpnv4", a.get("WORD"), render.IOSOptions{}) }

@@ -58,6 +58,8 @@ func TestClassicSession(t *testing.T) {
 	}
 	got := transcript(t, c, []string{
 		"sh ip int br",
+		"sh arp",
+		"sh ip arp vrf A",
 		"sh ip vrf",
 		"sh ip vrf detail",
 		"sh ip route",

@@ -292,7 +292,9 @@ func (l *Lab) interfaceTable(n *topologies.Node) []network.InterfaceRow {
 	}
 	sn := l.nodes[n.Name]
 	for i, ifc := range n.Interfaces {
-		row := network.InterfaceRow{Interface: ifc.Name, Address: ifc.Addr, Neighbor: ifc.Peer().String(), Up: sn.Ifaces[i].Link.Up()}
+		si := sn.Ifaces[i]
+		row := network.InterfaceRow{Interface: ifc.Name, Address: ifc.Addr, Neighbor: ifc.Peer().String(), Up: si.Link.Up(),
+			MAC: si.MAC.String(), PeerAddr: ifc.Peer().Addr.Addr(), PeerMAC: si.Peer().MAC.String()}
 		if ifc.Link.IsAttachment() {
 			row.VRF = ifc.Link.VRF
 		} else if ifc.Node.IsProvider() {

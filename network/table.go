@@ -174,6 +174,12 @@ type InterfaceRow struct {
 	HasMetric bool         `json:"has_metric,omitempty"` // a provider link's interface
 	Metric    uint32       `json:"metric,omitempty"`
 	VRF       string       `json:"vrf,omitempty"`
+	// The interface's MAC and its neighbour's address and MAC: what the
+	// model addresses frames to (point-to-point links resolve the peer
+	// without ARP frames).
+	MAC      string     `json:"mac,omitempty"`
+	PeerAddr netip.Addr `json:"peer_addr,omitzero"`
+	PeerMAC  string     `json:"peer_mac,omitempty"`
 }
 
 // LDPNeighbor is one LDP session of the node (`show mpls ldp neighbor`):

@@ -7,6 +7,7 @@ package packet
 
 import (
 	"encoding/binary"
+	"net"
 
 	"github.com/vpnsim/vpnsim/mpls"
 )
@@ -173,3 +174,6 @@ func (f *Frame) CopyFrom(src *Frame) {
 	copy(f.buf, src.buf)
 	f.off, f.Labels, f.Meta = src.off, src.Labels, src.Meta
 }
+
+// String prints the MAC as 02:00:00:01:00:02.
+func (m MAC) String() string { return net.HardwareAddr(m[:]).String() }

@@ -319,3 +319,29 @@ func IOSLDPNeighbors(w io.Writer, rows []network.LDPNeighbor) {
 		}
 	}
 }
+
+// IOSARP prints `show arp`: each up interface's own address and its
+// point-to-point neighbour's, with the MACs frames carry. The model
+// resolves the neighbour without ARP frames, so every entry is static:
+// age "-", as IOS prints static entries.
+func IOSARP(w io.Writer, rows []network.InterfaceRow) {
+	fmt.Fprintf(w, "%-9s %-16s %-10s %-15s %-6s %s\n", "Protocol", "Address", "Age (min)", "Hardware Addr", "Type", "Interface")
+	for _, r := range rows {
+		if r.MAC == "" || !r.Up {
+			continue
+		}
+		fmt.Fprintf(w, "%-9s %-16s %9s  %-15s %-6s %s\n", "Internet", r.Address.Addr(), "-", ciscoMAC(r.MAC), "ARPA", r.Interface)
+		if r.PeerAddr.IsValid() {
+			fmt.Fprintf(w, "%-9s %-16s %9s  %-15s %-6s %s\n", "Internet", r.PeerAddr, "-", ciscoMAC(r.PeerMAC), "ARPA", r.Interface)
+		}
+	}
+}
+
+// ciscoMAC writes 02:00:00:01:00:02 as IOS does: 0200.0001.0002.
+func ciscoMAC(m string) string {
+	h := strings.ReplaceAll(m, ":", "")
+	if len(h) != 12 {
+		return m
+	}
+	return h[0:4] + "." + h[4:8] + "." + h[8:12]
+}

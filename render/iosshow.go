@@ -19,6 +19,8 @@ type IOSOptions struct {
 	Prefix netip.Prefix
 	// AdminDown names the interfaces shut down by configuration.
 	AdminDown func(iface string) bool
+	// ARP prints the interfaces table as show arp.
+	ARP bool
 }
 
 // ErrNotInTable is the answer for a prefix the BGP table lacks.
@@ -69,6 +71,18 @@ func IOS(w io.Writer, n network.Network, node, name, vrf string, o IOSOptions) e
 	case "vrfs":
 		IOSVRFs(w, t.VRFs, o.Detail)
 	case "interfaces":
+		if o.ARP {
+			// show arp [vrf NAME]: the global table's interfaces, or the
+			// VRF's (a CE's are all its own)
+			var rows []network.InterfaceRow
+			for _, r := range t.Interfaces {
+				if r.VRF == vrf || isCE(n, node) {
+					rows = append(rows, r)
+				}
+			}
+			IOSARP(w, rows)
+			return nil
+		}
 		IOSInterfaceBrief(w, t.Interfaces, o.AdminDown)
 	case "lfib":
 		IOSLFIB(w, t.LFIB, o.Detail)
