@@ -156,14 +156,14 @@ func (l *Lab) lfibTable(n *topologies.Node) ([]network.LFIBRow, string) {
 	var rows []network.LFIBRow
 	for _, e := range x.Tables.LFIB.Entries() {
 		if e.Op == mpls.OpPopLookup {
-			rows = append(rows, network.LFIBRow{In: e.In, Op: e.Op, FEC: e.FEC, VRF: e.VRF, Bytes: x.Switched[e.In]})
+			rows = append(rows, network.LFIBRow{In: e.In, Op: e.Op, FEC: e.FEC, VRF: e.VRF, Bytes: x.Switched.Get(e.In)})
 			continue
 		}
 		for i, nh := range e.NextHops {
 			row := network.LFIBRow{In: e.In, Continued: i > 0, Op: e.Op, Out: nh.Out, FEC: e.FEC, VRF: e.VRF,
 				Interface: nh.Interface, NextHop: nh.Addr, Neighbor: nh.Neighbor, Untagged: nh.Untagged}
 			if i == 0 {
-				row.Bytes = x.Switched[e.In]
+				row.Bytes = x.Switched.Get(e.In)
 			}
 			rows = append(rows, row)
 		}

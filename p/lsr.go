@@ -30,7 +30,7 @@ type LSR struct {
 	// Switched counts, per incoming label, the bytes of the labelled
 	// frames the router switched (Ethernet header included), as IOS's
 	// "Bytes Label Switched" does; counters outlive reconvergence.
-	Switched map[mpls.Label]uint64
+	Switched mpls.Counters
 
 	addrs    map[netip.Addr]int // global addresses: loopback (-1) and provider interfaces
 	byName   map[string]*vrf.VRF
@@ -40,7 +40,7 @@ type LSR struct {
 // NewLSR builds the data plane of provider router cfg on simulated node n.
 // n's interfaces must be in cfg.Interfaces order.
 func NewLSR(n *sim.Node, cfg *topologies.Node, pipe bool) *LSR {
-	r := &LSR{Node: n, Config: cfg, Pipe: pipe, addrs: map[netip.Addr]int{cfg.Loopback: -1}, Switched: map[mpls.Label]uint64{}}
+	r := &LSR{Node: n, Config: cfg, Pipe: pipe, addrs: map[netip.Addr]int{cfg.Loopback: -1}}
 	for i, ifc := range cfg.Interfaces {
 		if !ifc.Link.IsAttachment() {
 			r.addrs[ifc.Addr.Addr()] = i
@@ -211,7 +211,7 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 			r.Node.Drop(f, sim.DropNoLabel)
 			return
 		}
-		r.Switched[l] += uint64(packet.EthLen + len(f.Data()))
+		r.Switched.Add(l, packet.EthLen+len(f.Data()))
 		switch e.Op {
 		case mpls.OpSwap, mpls.OpPop:
 			nh := &e.NextHops[f.IP().Choose(len(e.NextHops))]
