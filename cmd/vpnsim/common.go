@@ -235,18 +235,6 @@ func settleFor(t *topologies.Topology, flag time.Duration) time.Duration {
 	return 30*time.Second + time.Duration(routes)*time.Millisecond
 }
 
-// checkNode makes sure a node named on the command line exists.
-func checkNode(l *lab.Lab, name string) error {
-	if l.Topo.Node(name) == nil {
-		var names []string
-		for _, n := range l.Topo.Nodes {
-			names = append(names, n.Name)
-		}
-		return usageErr("%s has no node %q; its nodes are %v", l.Topo.File, name, names)
-	}
-	return nil
-}
-
 func parseAddr(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil || !a.Is4() {
