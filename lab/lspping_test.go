@@ -2,6 +2,7 @@ package lab
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/vpnsim/vpnsim/network"
@@ -31,6 +32,11 @@ func TestLSPPing(t *testing.T) {
 	}
 	if udp != 1 {
 		t.Errorf("%d requests left PE1", udp)
+	}
+	for _, s := range w.Steps {
+		if strings.HasPrefix(s.Note, "dropped") {
+			t.Errorf("%s: %s; a request answered is delivered to the router, not dropped", s.Node, s.Note)
+		}
 	}
 	tr, err := l.Traceroute("PE1", fec, network.ProbeOptions{MPLS: true})
 	if err != nil || !tr.Reached || len(tr.Hops) != 3 {

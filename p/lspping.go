@@ -6,7 +6,6 @@ import (
 
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/packet"
-	"github.com/vpnsim/vpnsim/sim"
 )
 
 // LSP ping and traceroute (RFC 8029). An MPLS echo request rides the LSP of
@@ -76,7 +75,7 @@ func (r *LSR) mplsEcho(f *packet.Frame, stack []mpls.StackEntry, in int) bool {
 		}
 	}
 	r.Node.Note("MPLS echo request for %s: return code %d (%s)", fec, code, packet.ReturnCodeName(code))
-	r.Node.Drop(f, sim.DropNotForwarded) // consumed here
+	r.Node.Deliver(f) // to the router's own MPLS echo responder
 	src := r.Config.Loopback
 	if in >= 0 {
 		src = r.IfaceAddr(in)
