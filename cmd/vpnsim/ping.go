@@ -209,13 +209,7 @@ until an answer other than 8. Wireshark decodes the requests (--pcap).`,
 				return err
 			}
 			fmt.Fprintf(out, "Tracing MPLS Label Switched Path to %s\n", p)
-			for _, h := range tr.Hops {
-				fmt.Fprintln(out, render.LSPHopLine(h))
-			}
-			if !tr.Reached {
-				return failed()
-			}
-			return nil
+			return printHops(out, tr, render.LSPHopLine)
 		},
 	}
 	c.Flags().StringVar(&f.server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give NODE FEC only)")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net/netip"
 
 	"github.com/spf13/cobra"
@@ -46,13 +47,7 @@ answer.`,
 				return err
 			}
 			fmt.Fprintf(out, "traceroute to %s from %s, %d hops max\n", to, from, f.max)
-			for _, h := range tr.Hops {
-				fmt.Fprintln(out, render.HopLine(h))
-			}
-			if !tr.Reached {
-				return failed()
-			}
-			return nil
+			return printHops(out, tr, render.HopLine)
 		},
 	}
 	c.Flags().StringVar(&f.vrf, "vrf", "", "send from `VRF`, one of the PE's VRFs")
@@ -64,4 +59,16 @@ answer.`,
 	c.Flags().DurationVar(&f.settle, "settle", 0, settleHelp)
 	c.AddCommand(newLSPCmd(true))
 	return c
+}
+
+// printHops prints a traceroute's hops, one line each; a destination not
+// reached is a failed check (exit status 1).
+func printHops(out io.Writer, tr network.TraceResult, line func(network.Hop) string) error {
+	for _, h := range tr.Hops {
+		fmt.Fprintln(out, line(h))
+	}
+	if !tr.Reached {
+		return failed()
+	}
+	return nil
 }
