@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -177,8 +178,8 @@ func readBack(t *testing.T, b []byte) []frame {
 		if e := pkt.ErrorLayer(); e != nil {
 			t.Errorf("frame %d does not decode: %v", i+1, e.Error())
 		}
-		if pkt.Layer(layers.LayerTypeICMPv4) == nil {
-			t.Errorf("frame %d holds no ICMP message: %v", i+1, pkt)
+		if pkt.Layer(layers.LayerTypeICMPv4) == nil && pkt.Layer(layers.LayerTypeARP) == nil {
+			t.Errorf("frame %d holds no ICMP message and no ARP: %v", i+1, pkt)
 		}
 		frames = append(frames, frame{iface: strings.Fields(ifaces[x.ci.InterfaceIndex])[0], at: at, pkt: pkt})
 	}
@@ -246,9 +247,53 @@ func mplsExtension(m *layers.ICMPv4) (stack []uint32, ok bool, err error) {
 	return nil, false, nil
 }
 
+// splitARP separates the ARP frames of a capture from the rest.
+func splitARP(frames []frame) (arp, rest []frame) {
+	for _, f := range frames {
+		if f.pkt.Layer(layers.LayerTypeARP) != nil {
+			arp = append(arp, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	return arp, rest
+}
+
 func TestPing(t *testing.T) {
 	l := startClassic(t)
 	frames := readBack(t, record(t, l, ping(l)))
+	// The static attachments resolve their neighbour with ARP (RFC 826)
+	// before the first packet crosses: A1 asks for PE1, PE2 for A2, each
+	// request broadcast and answered to the asker's MAC (the provider
+	// links learned theirs from their LDP sessions, A2 learned PE2's
+	// from PE2's request, so the reply needs no ARP).
+	arps, frames := splitARP(frames)
+	wantARP := []struct {
+		iface    string
+		op       uint16
+		dst      string
+		sender   string
+		target   string
+		senderHW string
+	}{
+		{"A1:eth1", layers.ARPRequest, "ff:ff:ff:ff:ff:ff", "100.96.0.2", "100.96.0.1", "02:00:00:05:00:01"},
+		{"PE1:eth2", layers.ARPReply, "02:00:00:05:00:01", "100.96.0.1", "100.96.0.2", "02:00:00:00:00:02"},
+		{"PE2:eth2", layers.ARPRequest, "ff:ff:ff:ff:ff:ff", "192.168.12.1", "192.168.12.2", "02:00:00:03:00:02"},
+		{"A2:eth1", layers.ARPReply, "02:00:00:03:00:02", "192.168.12.2", "192.168.12.1", "02:00:00:06:00:01"},
+	}
+	if len(arps) != len(wantARP) {
+		t.Fatalf("%d ARP frames, want %d", len(arps), len(wantARP))
+	}
+	for i, w := range wantARP {
+		f := arps[i]
+		eth := f.pkt.Layer(layers.LayerTypeEthernet).(*layers.Ethernet)
+		a := f.pkt.Layer(layers.LayerTypeARP).(*layers.ARP)
+		got := fmt.Sprintf("%s op %d to %s: %s is %s, asks %s", f.iface, a.Operation, eth.DstMAC, net.IP(a.SourceProtAddress), net.HardwareAddr(a.SourceHwAddress), net.IP(a.DstProtAddress))
+		want := fmt.Sprintf("%s op %d to %s: %s is %s, asks %s", w.iface, w.op, w.dst, w.sender, w.senderHW, w.target)
+		if got != want {
+			t.Errorf("ARP frame %d: %s\nwant %s", i+1, got, want)
+		}
+	}
 	// A1 -> PE1 -> P1 -> P2 -> PE2 -> A2 and back.
 	wantPath := []string{"A1:eth1", "PE1:eth1", "P1:eth2", "P2:eth2", "PE2:eth2", "A2:eth1", "PE2:eth1", "P2:eth1", "P1:eth1", "PE1:eth2"}
 	var path []string
@@ -289,7 +334,7 @@ func TestTraceroute(t *testing.T) {
 	lastTTL := map[string]uint8{}
 	for i, f := range frames {
 		ip, m := icmpOf(f.pkt)
-		if m.TypeCode.Type() != layers.ICMPv4TypeTimeExceeded {
+		if m == nil || m.TypeCode.Type() != layers.ICMPv4TypeTimeExceeded {
 			continue
 		}
 		stack, ok, err := mplsExtension(m)
@@ -399,6 +444,12 @@ func summary(p gopacket.Packet) string {
 				}
 			}
 			parts = append(parts, s)
+		case *layers.ARP:
+			if h.Operation == layers.ARPRequest {
+				parts = append(parts, fmt.Sprintf("ARP who-has %s tell %s", net.IP(h.DstProtAddress), net.IP(h.SourceProtAddress)))
+			} else {
+				parts = append(parts, fmt.Sprintf("ARP reply %s is-at %s", net.IP(h.SourceProtAddress), net.HardwareAddr(h.SourceHwAddress)))
+			}
 		}
 	}
 	return strings.Join(parts, " | ")

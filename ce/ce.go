@@ -199,3 +199,15 @@ func (c *CE) TooBig(f *packet.Frame, out, mtu int) {
 		c.Originate(e)
 	}
 }
+
+var _ sim.UnresolvedHandler = (*CE)(nil)
+
+// Unresolved: the next hop of a packet out of interface out never answered
+// ARP; its source, the CE itself for its own pings, gets host unreachable
+// from the CE's address on that interface (RFC 1122 section 3.2.2.1; a
+// Linux host's "Destination Host Unreachable").
+func (c *CE) Unresolved(f *packet.Frame, out int) {
+	if e := host.Error(c.Node, f, c.Config.Interfaces[out].Addr.Addr(), packet.ICMPUnreachable, packet.UnreachHost, nil); e != nil {
+		c.Originate(e)
+	}
+}

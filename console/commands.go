@@ -203,7 +203,7 @@ func showIfBrief(c *Console, _ *args) error {
 }
 
 func showARP(c *Console, a *args) error {
-	return c.show("interfaces", a.get("WORD"), render.IOSOptions{ARP: true})
+	return c.show("arp", a.get("WORD"), render.IOSOptions{})
 }
 
 func showBGP(c *Console, a *args) error { return c.show("vpnv4", a.get("WORD"), render.IOSOptions{}) }

@@ -486,3 +486,27 @@ func TestExternalPeersNamedNotExported(t *testing.T) {
 		}
 	}
 }
+
+// pipe-forwarded has no Linux counterpart (one switch for all traffic):
+// it runs as pipe, and the setup summary says so.
+func TestPipeForwardedExportsAsPipe(t *testing.T) {
+	data, err := os.ReadFile("../topologies/pipe.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = []byte(strings.Replace(string(data), "ttl-propagation: pipe ", "ttl-propagation: pipe-forwarded ", 1))
+	topo, _, err := topologies.Parse("pipe-forwarded.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if topo.Provider.TTLPropagation != topologies.TTLPipeForwarded {
+		t.Fatalf("ttl-propagation %q, want pipe-forwarded", topo.Provider.TTLPropagation)
+	}
+	files := exportClab(t, topo)
+	if text := files.file(t, "P1/setup.sh"); !strings.Contains(text, "sysctl -w net.mpls.ip_ttl_propagate=0") {
+		t.Errorf("P1/setup.sh does not turn TTL propagation off:\n%s", text)
+	}
+	if text := files.file(t, "P1/frr.conf"); !strings.Contains(text, "Linux has no pipe-forwarded") {
+		t.Errorf("P1/frr.conf does not say pipe-forwarded runs as pipe:\n%s", text)
+	}
+}

@@ -105,8 +105,11 @@ func (r *router) setupSummary() string {
 	if r.n.Role == topologies.RolePE {
 		s += ", the VRF devices"
 	}
-	if r.t.Provider.TTLPropagation == topologies.TTLPipe {
+	switch r.t.Provider.TTLPropagation {
+	case topologies.TTLPipe:
 		s += ", ttl-propagation pipe"
+	case topologies.TTLPipeForwarded:
+		s += ", ttl-propagation pipe for all traffic (Linux has no pipe-forwarded: the router's own traceroutes do not see the core)"
 	}
 	return s + "."
 }

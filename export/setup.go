@@ -31,7 +31,9 @@ func (r *router) kernel() kernel {
 		}
 		return k
 	}
-	if r.t.Provider.TTLPropagation == topologies.TTLPipe {
+	if r.t.Provider.TTLPropagation.Pipes() {
+		// Linux has one switch for all traffic: pipe-forwarded runs as
+		// pipe (the setup summary says so)
 		k.sysctls = append(k.sysctls, [2]string{"net.mpls.ip_ttl_propagate", "0"})
 	}
 	k.sysctls = append(k.sysctls, [2]string{"net.mpls.platform_labels", platformLabels})

@@ -80,7 +80,9 @@ func New(t *topologies.Topology, opts Options) (*Lab, error) {
 	for _, n := range t.Nodes {
 		sn := l.Net.AddNode(n.Name)
 		for _, ifc := range n.Interfaces {
-			sn.AddIface(ifc.Name)
+			if i := sn.AddIface(ifc.Name); ifc.Addr.IsValid() {
+				i.SetAddr(ifc.Addr)
+			}
 		}
 		l.nodes[n.Name] = sn
 	}
@@ -89,7 +91,7 @@ func New(t *topologies.Topology, opts Options) (*Lab, error) {
 		b := l.nodes[lk.B.Node.Name].Ifaces[ifIndex(lk.B)]
 		l.Net.Connect(a, b, lk.Delay).MTU = lk.MTU
 	}
-	pipe := t.Provider.TTLPropagation == topologies.TTLPipe
+	ttl := t.Provider.TTLPropagation
 	for _, n := range t.Nodes {
 		sn := l.nodes[n.Name]
 		switch n.Role {
@@ -99,7 +101,7 @@ func New(t *topologies.Topology, opts Options) (*Lab, error) {
 			l.pes[n.Name] = x
 			l.lsrs[n.Name] = x.LSR
 		case topologies.RoleP, topologies.RoleRR:
-			x := p.NewLSR(sn, n, pipe)
+			x := p.NewLSR(sn, n, ttl)
 			sn.Handler = x
 			l.lsrs[n.Name] = x
 		case topologies.RoleCE:
@@ -131,7 +133,23 @@ func (l *Lab) Start(ctx context.Context) error { return l.Converge(ctx) }
 // network allows, and waits until every speaker and VRF has settled. ctx
 // bounds the wait (a scenario's settle).
 func (l *Lab) Converge(ctx context.Context) error {
+	for _, n := range l.Net.Nodes {
+		if down := l.state.NodeDown[n.Name]; down != n.Down {
+			// its links go down or come up: every interface on them
+			// forgets its neighbours, as at an interface state change
+			for _, i := range n.Ifaces {
+				if i.Link != nil {
+					i.FlushARP()
+					i.Peer().FlushARP()
+				}
+			}
+		}
+	}
 	for _, lk := range l.Net.Links {
+		if down := l.state.LinkDown[lk.Index]; down != lk.Down {
+			lk.A.FlushARP()
+			lk.B.FlushARP()
+		}
 		lk.Down = l.state.LinkDown[lk.Index]
 		lk.MTU = l.Topo.Links[lk.Index].MTU
 		if m, ok := l.mtu[lk.Index]; ok {
@@ -140,6 +158,13 @@ func (l *Lab) Converge(ctx context.Context) error {
 	}
 	for _, n := range l.Net.Nodes {
 		n.Down = l.state.NodeDown[n.Name]
+	}
+	for _, lk := range l.Topo.Links {
+		// what the control plane's sessions across a link taught both ends
+		// (sim.Link.Resolve): LDP on a provider link, eBGP on an attachment
+		if lk.IsAttachment() && lk.Routing == topologies.RoutingEBGP || !lk.IsAttachment() && !lk.NoLDP {
+			l.Net.Links[lk.Index].Resolve()
+		}
 	}
 	t0 := time.Now()
 	l.Core = p.Build(l.Topo, l.state)

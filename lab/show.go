@@ -39,6 +39,8 @@ func (l *Lab) Table(node, name, vrfName string) (*network.Table, error) {
 		t.VRFs, t.Absent = l.vrfTable(n)
 	case "interfaces":
 		t.Interfaces = l.interfaceTable(n)
+	case "arp":
+		t.ARP = l.arpTable(n)
 	default:
 		err = fmt.Errorf("no table %q: choose one of %s", name, strings.Join(network.Tables, ", "))
 	}
@@ -294,7 +296,7 @@ func (l *Lab) interfaceTable(n *topologies.Node) []network.InterfaceRow {
 	for i, ifc := range n.Interfaces {
 		si := sn.Ifaces[i]
 		row := network.InterfaceRow{Interface: ifc.Name, Address: ifc.Addr, Neighbor: ifc.Peer().String(), Up: si.Link.Up(),
-			MAC: si.MAC.String(), PeerAddr: ifc.Peer().Addr.Addr(), PeerMAC: si.Peer().MAC.String()}
+			MAC: si.MAC.String()}
 		if ifc.Link.IsAttachment() {
 			row.VRF = ifc.Link.VRF
 		} else if ifc.Node.IsProvider() {
@@ -354,4 +356,28 @@ func ceCode(proto string) string {
 		return "S"
 	}
 	return "B"
+}
+
+// arpTable is the node's ARP cache: each up interface's own address, and
+// the neighbours its interfaces have learned (sim's ARP), by address as
+// IOS sorts show ip arp.
+func (l *Lab) arpTable(n *topologies.Node) []network.ARPRow {
+	var rows []network.ARPRow
+	sn := l.nodes[n.Name]
+	for i, ifc := range n.Interfaces {
+		si := sn.Ifaces[i]
+		if si.Link == nil || !si.Link.Up() || !ifc.Addr.IsValid() {
+			continue
+		}
+		v := ""
+		if ifc.Link.IsAttachment() && n.Role == topologies.RolePE {
+			v = ifc.Link.VRF
+		}
+		rows = append(rows, network.ARPRow{Interface: ifc.Name, VRF: v, Address: ifc.Addr.Addr(), MAC: si.MAC.String(), Own: true})
+		for _, e := range si.ARP() {
+			rows = append(rows, network.ARPRow{Interface: ifc.Name, VRF: v, Address: e.Addr, MAC: e.MAC.String(), Learned: e.Learned})
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b network.ARPRow) int { return a.Address.Compare(b.Address) })
+	return rows
 }

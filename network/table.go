@@ -2,13 +2,14 @@ package network
 
 import (
 	"net/netip"
+	"time"
 
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
 // Tables is every table name Table knows, in the order help lists them.
-var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "ldp-neighbors", "bgp", "vrfs", "interfaces"}
+var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "ldp-neighbors", "bgp", "vrfs", "interfaces", "arp"}
 
 // Table is one of a node's tables as typed rows. Name says which field is
 // set; Absent, when not empty, says why the node has no such table (a CE
@@ -27,6 +28,7 @@ type Table struct {
 	BGP        []BGPSession   `json:"bgp,omitempty"`
 	VRFs       []VRFRow       `json:"vrfs,omitempty"`
 	Interfaces []InterfaceRow `json:"interfaces,omitempty"`
+	ARP        []ARPRow       `json:"arp,omitempty"`
 }
 
 // Kinds of routing table.
@@ -174,12 +176,19 @@ type InterfaceRow struct {
 	HasMetric bool         `json:"has_metric,omitempty"` // a provider link's interface
 	Metric    uint32       `json:"metric,omitempty"`
 	VRF       string       `json:"vrf,omitempty"`
-	// The interface's MAC and its neighbour's address and MAC: what the
-	// model addresses frames to (point-to-point links resolve the peer
-	// without ARP frames).
-	MAC      string     `json:"mac,omitempty"`
-	PeerAddr netip.Addr `json:"peer_addr,omitzero"`
-	PeerMAC  string     `json:"peer_mac,omitempty"`
+	MAC       string       `json:"mac,omitempty"` // the interface's own MAC
+}
+
+// ARPRow is one entry of a node's ARP cache (`show ip arp`): an interface's
+// own address, or a neighbour's learned by ARP (RFC 826) or by a control
+// plane session across the link.
+type ARPRow struct {
+	Interface string        `json:"interface"`
+	VRF       string        `json:"vrf,omitempty"` // a PE's attachment: the VRF it is bound to
+	Address   netip.Addr    `json:"address"`
+	MAC       string        `json:"mac"`
+	Own       bool          `json:"own,omitempty"`        // the interface's own address (IOS prints age "-")
+	Learned   time.Duration `json:"learned_ns,omitempty"` // a neighbour's: the simulated time it was learned
 }
 
 // LDPNeighbor is one LDP session of the node (`show mpls ldp neighbor`):

@@ -32,6 +32,7 @@ const (
 	HeaderMPLS      = "mpls"
 	HeaderIPv4      = "ipv4"
 	HeaderICMP      = "icmp"
+	HeaderARP       = "arp"
 	HeaderTruncated = "truncated" // the frame ends inside a header
 	HeaderUnknown   = "unknown"   // not IPv4 under the labels
 )
@@ -52,6 +53,10 @@ type Header struct {
 	ICMPType   uint8        `json:"icmp_type,omitempty"`
 	ICMPCode   uint8        `json:"icmp_code,omitempty"`
 	ICMPLabels []mpls.Label `json:"icmp_labels,omitempty"`
+	// ARP (RFC 826): the operation (1 request, 2 reply), the sender's
+	// address in Src and MAC, the address asked about in Dst.
+	ARPOp uint16 `json:"arp_op,omitempty"`
+	MAC   string `json:"mac,omitempty"`
 }
 
 var _ sim.Observer = (*Walk)(nil)
@@ -78,12 +83,18 @@ func (w *Walk) Dropped(at time.Duration, n *sim.Node, r sim.DropReason, _ *packe
 func (w *Walk) Delivered(time.Duration, *sim.Node, *packet.Frame) {}
 
 // Headers decodes a wire frame's header stack, outermost first: Ethernet,
-// the label stack entries, IPv4 and ICMP.
+// the label stack entries, IPv4 and ICMP; or Ethernet and ARP.
 func Headers(wire []byte) []Header {
 	if len(wire) < packet.EthLen {
 		return []Header{{Kind: HeaderTruncated}}
 	}
 	hs := []Header{{Kind: HeaderEth}}
+	if a := packet.WireARP(wire); a != nil {
+		if !a.Valid() {
+			return append(hs, Header{Kind: HeaderUnknown})
+		}
+		return append(hs, Header{Kind: HeaderARP, ARPOp: a.Op(), Src: a.SenderIP(), Dst: a.TargetIP(), MAC: a.SenderMAC().String()})
+	}
 	b := wire[packet.EthLen:]
 	if binary.BigEndian.Uint16(wire[12:14]) == packet.EtherTypeMPLS {
 		stack, n, ok := mpls.DecodeStack(b)

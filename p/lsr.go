@@ -20,8 +20,13 @@ import (
 type LSR struct {
 	Node   *sim.Node
 	Config *topologies.Node
-	Pipe   bool    // ttl-propagation: pipe
-	Tables *Router // IGP and LDP results, plus the PE's VPN labels in Tables.LFIB
+	Pipe   bool // ttl-propagation: pipe (or pipe-forwarded)
+	// LocalUniform: what the router sends itself (its pings and
+	// traceroutes, its ICMP errors) takes the uniform model though
+	// forwarded traffic takes the pipe (ttl-propagation: pipe-forwarded;
+	// IOS "no mpls ip propagate-ttl forwarded").
+	LocalUniform bool
+	Tables       *Router // IGP and LDP results, plus the PE's VPN labels in Tables.LFIB
 	// A PE's VRFs (sorted by name) and attachment circuits (in interface
 	// order), set by AttachVRFs; none on P and RR.
 	VRFs   []*vrf.VRF
@@ -39,8 +44,8 @@ type LSR struct {
 
 // NewLSR builds the data plane of provider router cfg on simulated node n.
 // n's interfaces must be in cfg.Interfaces order.
-func NewLSR(n *sim.Node, cfg *topologies.Node, pipe bool) *LSR {
-	r := &LSR{Node: n, Config: cfg, Pipe: pipe, addrs: map[netip.Addr]int{cfg.Loopback: -1}}
+func NewLSR(n *sim.Node, cfg *topologies.Node, ttl topologies.TTLMode) *LSR {
+	r := &LSR{Node: n, Config: cfg, Pipe: ttl.Pipes(), LocalUniform: ttl == topologies.TTLPipeForwarded, addrs: map[netip.Addr]int{cfg.Loopback: -1}}
 	for i, ifc := range cfg.Interfaces {
 		if !ifc.Link.IsAttachment() {
 			r.addrs[ifc.Addr.Addr()] = i
@@ -153,14 +158,18 @@ func (r *LSR) forwardIP(f *packet.Frame) {
 // among choices (its FTN entries, one per equal-cost path). Every label
 // takes the TTL RFC 3443 gives it at the ingress: the IP TTL in the uniform
 // model (section 3.1), 255 when the IP TTL is not propagated (the pipe
-// models, sections 3.2 and 3.3; IOS "no mpls ip propagate-ttl"). It returns
+// models, sections 3.2 and 3.3; IOS "no mpls ip propagate-ttl"); with
+// pipe-forwarded, what the router built itself takes the IP TTL (IOS "no
+// mpls ip propagate-ttl forwarded": a provider's own traceroute still sees
+// the core, a customer's does not). Disposition is the pipe's either way:
+// the egress and the penultimate hop treat every packet as forwarded. It returns
 // the LSP taken, for the caller to send f on. The global table and every
 // VRF push by it.
 func (r *LSR) impose(f *packet.Frame, choices []mpls.NHLFE, inner ...mpls.Label) *mpls.NHLFE {
 	ip := f.IP()
 	nh := &choices[ip.Choose(len(choices))]
 	lt := ip.TTL()
-	if r.Pipe {
+	if r.Pipe && !(r.LocalUniform && f.Origin == r.Node.Name) {
 		lt = 255
 	}
 	for _, l := range inner {
@@ -345,4 +354,23 @@ func hopName(nh mpls.NextHop) string {
 		return "directly connected on " + nh.Interface
 	}
 	return nh.Neighbor + " via " + nh.Interface
+}
+
+var _ sim.UnresolvedHandler = (*LSR)(nil)
+
+// Unresolved: the next hop of a packet out of interface out never answered
+// ARP, so the packet's source gets host unreachable (RFC 1812 section
+// 4.3.3.1; IOS sends it once its ARP requests time out, Linux after three
+// unanswered requests) inside the VRF of an attachment, else in the global
+// table. A labelled frame's source is not known at this router: it is
+// only dropped.
+func (r *LSR) Unresolved(f *packet.Frame, out int) {
+	if f.Labels > 0 {
+		return
+	}
+	if a := r.Attachment(out); a != nil {
+		r.icmpErrorIn(a.VRF, f, -1, packet.ICMPUnreachable, packet.UnreachHost)
+		return
+	}
+	r.icmpError(f, -1, packet.ICMPUnreachable, packet.UnreachHost, nil)
 }

@@ -47,7 +47,7 @@ func newWire(tb testing.TB, name string, mutate func(*topologies.Topology)) *wir
 		}
 		nodes[n.Name] = sn
 		if n.IsProvider() {
-			x := NewLSR(sn, n, t.Provider.TTLPropagation == topologies.TTLPipe)
+			x := NewLSR(sn, n, t.Provider.TTLPropagation)
 			x.Tables = core.Router(n.Name)
 			sn.Handler = x
 			w.lsr[n.Name] = x

@@ -25,7 +25,7 @@ var _ sim.Handler = (*PE)(nil)
 // New builds a PE on node n from its topology node; vrfs are the VRFs that
 // have an attachment on it (each created with its RD and targets).
 func New(n *sim.Node, cfg *topologies.Node, t *topologies.Topology, vrfs []*vrf.VRF) *PE {
-	r := p.NewLSR(n, cfg, t.Provider.TTLPropagation == topologies.TTLPipe)
+	r := p.NewLSR(n, cfg, t.Provider.TTLPropagation)
 	r.AttachVRFs(vrfs)
 	return &PE{LSR: r}
 }

@@ -13,7 +13,8 @@ import (
 // command that shows it (`vpnsim show --style frr`): routes as show ip
 // route [vrf], vpnv4 as show bgp ipv4 vpn, lfib as show mpls table, ldp as
 // show mpls ldp binding, bgp as the neighbour lines of show bgp summary,
-// vrfs as show vrf, interfaces as show interface brief. Ages, versions and
+// vrfs as show vrf, interfaces as show interface brief, arp as the Linux
+// kernel's ip neigh show (FRR's data plane). Ages, versions and
 // message counters the model does not keep are left out, as in IOS.
 func FRR(w io.Writer, n network.Network, node, name, vrfName string) error {
 	tv := ""
@@ -88,6 +89,14 @@ func FRR(w io.Writer, n network.Network, node, name, vrfName string) error {
 	case "vrfs":
 		for i, v := range t.VRFs {
 			fmt.Fprintf(&b, "vrf %s id %d table %d\n", v.Name, i+1, 1000+i+1)
+		}
+	case "arp":
+		// FRR keeps no ARP table of its own: its data plane is the Linux
+		// kernel's, whose neighbours `ip neigh show` prints.
+		for _, r := range t.ARP {
+			if !r.Own {
+				fmt.Fprintf(&b, "%s dev %s lladdr %s REACHABLE\n", r.Address, r.Interface, r.MAC)
+			}
 		}
 	case "interfaces":
 		fmt.Fprintf(&b, "%-15s %-7s %-15s %s\n", "Interface", "Status", "VRF", "Addresses")

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/network"
@@ -320,20 +321,17 @@ func IOSLDPNeighbors(w io.Writer, rows []network.LDPNeighbor) {
 	}
 }
 
-// IOSARP prints `show arp`: each up interface's own address and its
-// point-to-point neighbour's, with the MACs frames carry. The model
-// resolves the neighbour without ARP frames, so every entry is static:
-// age "-", as IOS prints static entries.
-func IOSARP(w io.Writer, rows []network.InterfaceRow) {
+// IOSARP prints `show ip arp`: each up interface's own address (age "-",
+// as IOS prints its own entries) and each neighbour the interface has
+// learned, with its age in minutes of simulated time.
+func IOSARP(w io.Writer, rows []network.ARPRow) {
 	fmt.Fprintf(w, "%-9s %-16s %-10s %-15s %-6s %s\n", "Protocol", "Address", "Age (min)", "Hardware Addr", "Type", "Interface")
 	for _, r := range rows {
-		if r.MAC == "" || !r.Up {
-			continue
+		age := "-"
+		if !r.Own {
+			age = fmt.Sprint(int(r.Learned / time.Minute))
 		}
-		fmt.Fprintf(w, "%-9s %-16s %9s  %-15s %-6s %s\n", "Internet", r.Address.Addr(), "-", ciscoMAC(r.MAC), "ARPA", r.Interface)
-		if r.PeerAddr.IsValid() {
-			fmt.Fprintf(w, "%-9s %-16s %9s  %-15s %-6s %s\n", "Internet", r.PeerAddr, "-", ciscoMAC(r.PeerMAC), "ARPA", r.Interface)
-		}
+		fmt.Fprintf(w, "%-9s %-16s %9s  %-15s %-6s %s\n", "Internet", r.Address, age, ciscoMAC(r.MAC), "ARPA", r.Interface)
 	}
 }
 

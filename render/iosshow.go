@@ -19,8 +19,6 @@ type IOSOptions struct {
 	Prefix netip.Prefix
 	// AdminDown names the interfaces shut down by configuration.
 	AdminDown func(iface string) bool
-	// ARP prints the interfaces table as show arp.
-	ARP bool
 }
 
 // ErrNotInTable is the answer for a prefix the BGP table lacks.
@@ -31,7 +29,7 @@ var ErrNotInTable = fmt.Errorf("Network not in table")
 // route [vrf], vpnv4 as show bgp vpnv4 unicast all (or vrf), lfib as show
 // mpls forwarding-table, ldp as show mpls ldp bindings, ldp-neighbors as
 // show mpls ldp neighbor, bgp as the BGP summary, vrfs as show ip vrf,
-// interfaces as show ip interface brief. It asks n for what a table needs
+// interfaces as show ip interface brief, arp as show ip arp. It asks n for what a table needs
 // besides itself (the interfaces for local routes, the VRFs for the BGP
 // table). A node without the table gets IOS's "% " sentence.
 func IOS(w io.Writer, n network.Network, node, name, vrf string, o IOSOptions) error {
@@ -70,19 +68,17 @@ func IOS(w io.Writer, n network.Network, node, name, vrf string, o IOSOptions) e
 		IOSRoutes(w, t.Routes, mine)
 	case "vrfs":
 		IOSVRFs(w, t.VRFs, o.Detail)
-	case "interfaces":
-		if o.ARP {
-			// show arp [vrf NAME]: the global table's interfaces, or the
-			// VRF's (a CE's are all its own)
-			var rows []network.InterfaceRow
-			for _, r := range t.Interfaces {
-				if r.VRF == vrf || isCE(n, node) {
-					rows = append(rows, r)
-				}
+	case "arp":
+		// show arp [vrf NAME]: the global table's entries, or the
+		// VRF's (a CE's are all its own)
+		var rows []network.ARPRow
+		for _, r := range t.ARP {
+			if r.VRF == vrf || isCE(n, node) {
+				rows = append(rows, r)
 			}
-			IOSARP(w, rows)
-			return nil
 		}
+		IOSARP(w, rows)
+	case "interfaces":
 		IOSInterfaceBrief(w, t.Interfaces, o.AdminDown)
 	case "lfib":
 		IOSLFIB(w, t.LFIB, o.Detail)

@@ -71,6 +71,8 @@ func layout(t *network.Table) (*grid, error) {
 		vrfs(g, t.VRFs)
 	case "interfaces":
 		interfaces(g, t.Interfaces)
+	case "arp":
+		arp(g, t.ARP)
 	default:
 		return nil, fmt.Errorf("no table %q: choose one of %s", t.Name, strings.Join(network.Tables, ", "))
 	}
@@ -304,6 +306,18 @@ func interfaces(g *grid, rows []network.InterfaceRow) {
 			metric = fmt.Sprint(r.Metric)
 		}
 		g.row(r.Interface, r.Address.String(), orDash(r.Neighbor), status, metric, orDash(r.VRF))
+	}
+}
+
+func arp(g *grid, rows []network.ARPRow) {
+	g.head("Address", "MAC", "Interface", "VRF", "Entry")
+	g.columns("address", "mac", "interface", "vrf", "entry")
+	for _, r := range rows {
+		entry := fmt.Sprintf("learned at %.1f ms", ms(r.Learned))
+		if r.Own {
+			entry = "own"
+		}
+		g.row(r.Address.String(), r.MAC, r.Interface, orDash(r.VRF), entry)
 	}
 }
 

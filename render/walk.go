@@ -37,7 +37,8 @@ func Walk(out io.Writer, w *network.Walk, color bool) {
 	}
 }
 
-// colorHeaders draws MPLS boxes yellow, IP cyan, ICMP green, Ethernet dim.
+// colorHeaders draws MPLS boxes yellow, IP cyan, ICMP green, ARP magenta,
+// Ethernet dim.
 func colorHeaders(stack []network.Header, boxes []string) string {
 	var b strings.Builder
 	for i, h := range stack {
@@ -49,6 +50,8 @@ func colorHeaders(stack []network.Header, boxes []string) string {
 			c = "36"
 		case network.HeaderICMP:
 			c = "32"
+		case network.HeaderARP:
+			c = "35"
 		}
 		b.WriteString("\x1b[" + c + "m" + boxes[i] + "\x1b[0m")
 	}
@@ -82,6 +85,11 @@ func Header(h network.Header) string {
 		return fmt.Sprintf("[IPv4 %s > %s TTL %d]", h.Src, h.Dst, h.TTL)
 	case network.HeaderICMP:
 		return "[" + icmpName(h) + "]"
+	case network.HeaderARP:
+		if h.ARPOp == packet.ARPRequest {
+			return fmt.Sprintf("[ARP who-has %s tell %s]", h.Dst, h.Src)
+		}
+		return fmt.Sprintf("[ARP reply %s is-at %s]", h.Src, h.MAC)
 	case network.HeaderTruncated:
 		return "[truncated]"
 	}

@@ -55,6 +55,8 @@ var actionKinds = []*actionKind{
 		expect: []string{"error", "labels", "next-hop", "present", "via"}, expectDecode: (*loader).expectRoute},
 	{name: ActLFIB, decode: func(sl *loader, v *yaml.Node) Action { return &LFIBStep{*sl.lfib(v)} },
 		expect: []string{"op", "out-labels", "present", "via", "vrf"}, expectDecode: (*loader).expectLFIB},
+	{name: ActARP, decode: func(sl *loader, v *yaml.Node) Action { return &ARPStep{*sl.arp(v)} },
+		expect: []string{"interface", "mac", "present"}, expectDecode: (*loader).expectARP},
 	{name: ActCount, decode: func(sl *loader, v *yaml.Node) Action { return &CountStep{*sl.table(ActCount, v, countTables)} },
 		expect: []string{"at-least", "at-most", "equals"}, expectDecode: (*loader).expectCount},
 	{name: ActShow, decode: func(sl *loader, v *yaml.Node) Action { return &ShowStep{*sl.table(ActShow, v, showTables)} }},
@@ -84,6 +86,9 @@ type RouteStep struct{ TableQuery }
 
 // LFIBStep looks an incoming label up.
 type LFIBStep struct{ LFIBQuery }
+
+// ARPStep looks an address up in a node's ARP cache.
+type ARPStep struct{ ARPQuery }
 
 // CountStep counts a table's entries.
 type CountStep struct{ TableQuery }
@@ -123,6 +128,12 @@ func (a *RouteStep) Title() string {
 }
 
 func (a *LFIBStep) Title() string { return fmt.Sprintf("lfib %s label %d", a.Node, a.Label) }
+
+func (a *ARPStep) Title() string { return fmt.Sprintf("arp %s %s", a.Node, a.Address) }
+
+func (a *ARPStep) Run(_ context.Context, n network.Network, r *stepRun) error {
+	return doARP(n, &a.ARPQuery, r.st, r.sr, r.c)
+}
 
 func (a *CountStep) Title() string {
 	return fmt.Sprintf("count %s %s%s", a.Node, a.Table, vrfIn(a.VRF))

@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"math"
+	"net"
 	"slices"
+	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 
@@ -10,6 +12,14 @@ import (
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/topologies"
 )
+
+// article puts "a" or "an" before an action's name: "an arp", "a ping".
+func article(action string) string {
+	if strings.ContainsRune("aeiou", rune(action[0])) {
+		return "an " + action
+	}
+	return "a " + action
+}
 
 // Values of the expectations that take a word.
 var (
@@ -26,7 +36,7 @@ func (sl *loader) expect(st *Step, e yamlx.Entry) *Expect {
 		if st.Action == ActShow {
 			sl.d.Errorf(e.Key, "a show step only prints and checks nothing; remove expect (use count or route to check a table)")
 		} else {
-			sl.d.Errorf(e.Key, "a %s step changes the network and checks nothing; remove expect and check the network in the steps after it", st.Action)
+			sl.d.Errorf(e.Key, "%s step changes the network and checks nothing; remove expect and check the network in the steps after it", article(st.Action))
 		}
 		return nil
 	}
@@ -43,13 +53,13 @@ func (sl *loader) expect(st *Step, e yamlx.Entry) *Expect {
 		case slices.Contains(allowed, k):
 			f[k] = en
 		case len(others) > 0:
-			sl.d.Errorf(en.Key, "%s is an expectation of %s steps; a %s step can expect %s", k, yamlx.OneOf(others), st.Action, yamlx.OneOf(allowed))
+			sl.d.Errorf(en.Key, "%s is an expectation of %s steps; %s step can expect %s", k, yamlx.OneOf(others), article(st.Action), yamlx.OneOf(allowed))
 		default:
-			sl.d.Errorf(en.Key, "unknown key %q in expect%s; a %s step can expect %s", k, yamlx.DidYouMean(k, allowed), st.Action, yamlx.OneOf(allowed))
+			sl.d.Errorf(en.Key, "unknown key %q in expect%s; %s step can expect %s", k, yamlx.DidYouMean(k, allowed), article(st.Action), yamlx.OneOf(allowed))
 		}
 	}
 	if len(entries) == 0 && !kind.walk {
-		sl.d.Errorf(e.Value, "expect is empty; a %s step can expect %s", st.Action, yamlx.OneOf(allowed))
+		sl.d.Errorf(e.Value, "expect is empty; %s step can expect %s", article(st.Action), yamlx.OneOf(allowed))
 	}
 	kind.expectDecode(sl, x, f)
 	return x
@@ -191,6 +201,27 @@ func (sl *loader) conflicts(f yamlx.Fields, present *bool, keys ...string) {
 			sl.d.Errorf(e.Key, "%s cannot go with present: false; an entry that is not there has no %s", k, k)
 		}
 	}
+}
+
+func (sl *loader) expectARP(x *Expect, f yamlx.Fields) {
+	if v := f.Value("present"); v != nil {
+		if b, ok := sl.d.Bool("present", v); ok {
+			x.Present = &b
+		}
+	}
+	if v := f.Value("interface"); v != nil {
+		x.Interface, _ = sl.d.Str("interface", v)
+	}
+	if v := f.Value("mac"); v != nil {
+		if s, ok := sl.d.Str("mac", v); ok {
+			if hw, err := net.ParseMAC(s); err != nil || len(hw) != 6 {
+				sl.d.Errorf(v, "mac: %q is not an Ethernet address; write it as 02:00:00:01:00:01", s)
+			} else {
+				x.MAC = hw.String()
+			}
+		}
+	}
+	sl.conflicts(f, x.Present, "interface", "mac")
 }
 
 func (sl *loader) expectLFIB(x *Expect, f yamlx.Fields) {

@@ -407,6 +407,47 @@ func addrOrNone(a netip.Addr) string {
 	return a.String()
 }
 
+// doARP looks an address up in a node's ARP cache (its own addresses are
+// in it too, as show ip arp lists them).
+func doARP(l network.Network, q *ARPQuery, st *Step, sr *StepReport, c *checker) error {
+	t, err := l.Table(q.Node, "arp", "")
+	if err != nil {
+		return err
+	}
+	var row *network.ARPRow
+	for i := range t.ARP {
+		if t.ARP[i].Address == q.Address {
+			row = &t.ARP[i]
+			break
+		}
+	}
+	if row == nil {
+		sr.Summary = "no entry"
+	} else {
+		sr.Summary = fmt.Sprintf("%s at %s on %s", row.Address, row.MAC, row.Interface)
+	}
+	e := st.Expect
+	if e == nil {
+		return nil
+	}
+	if e.Present != nil {
+		c.eq("present", strconv.FormatBool(*e.Present), strconv.FormatBool(row != nil))
+	}
+	if row == nil {
+		if e.Interface != "" || e.MAC != "" {
+			c.eq("present", "true", "false")
+		}
+		return nil
+	}
+	if e.Interface != "" {
+		c.eq("interface", e.Interface, row.Interface)
+	}
+	if e.MAC != "" {
+		c.eq("mac", e.MAC, row.MAC)
+	}
+	return nil
+}
+
 func doLFIB(l network.Network, q *LFIBQuery, st *Step, sr *StepReport, c *checker) error {
 	en, err := l.LFIBEntry(q.Node, q.Label)
 	if err != nil {

@@ -36,7 +36,7 @@ var actions = func() []string {
 // Tables that count and show accept.
 var (
 	countTables = []string{"routes", "vpnv4", "lfib"}
-	showTables  = []string{"routes", "vpnv4", "lfib", "ldp", "bgp", "vrfs", "interfaces"}
+	showTables  = []string{"routes", "vpnv4", "lfib", "ldp", "bgp", "vrfs", "interfaces", "arp"}
 )
 
 // step decodes the step at index i (0-based; messages count from 1).
@@ -75,14 +75,14 @@ func (sl *loader) step(i int, v *yaml.Node) *Step {
 	}
 	if e, ok := f["settle"]; ok {
 		if st.Action != "" && !st.IsChange() {
-			sl.d.Errorf(e.Key, "settle applies only to fail, restore and metric steps, after which the network converges; this is a %s step", st.Action)
+			sl.d.Errorf(e.Key, "settle applies only to fail, restore and metric steps, after which the network converges; this is %s step", article(st.Action))
 		} else {
 			st.Settle, _ = sl.d.Duration("settle", e.Value)
 		}
 	}
 	if e, ok := f["walk"]; ok {
 		if st.Action != "" && !kindOf(st.Action).walk {
-			sl.d.Errorf(e.Key, "walk applies only to ping and traceroute steps; this is a %s step", st.Action)
+			sl.d.Errorf(e.Key, "walk applies only to ping and traceroute steps; this is %s step", article(st.Action))
 		} else {
 			st.Walk, _ = sl.d.Bool("walk", e.Value)
 		}
@@ -180,6 +180,19 @@ func (sl *loader) lfib(v *yaml.Node) *LFIBQuery {
 	if v := f.Value("label"); v != nil {
 		x, _ := sl.d.Int("label", v, 0, MaxLabel)
 		q.Label = mpls.Label(x)
+	}
+	return q
+}
+
+// arp decodes arp: {node, address}.
+func (sl *loader) arp(v *yaml.Node) *ARPQuery {
+	q := &ARPQuery{}
+	f, _ := sl.d.Map(v, ActARP, []yamlx.Key{{Name: "node", Required: true}, {Name: "address", Required: true}})
+	if v := f.Value("node"); v != nil {
+		q.Node, _ = sl.node("node", v)
+	}
+	if v := f.Value("address"); v != nil {
+		q.Address, _ = sl.d.Addr("address", v)
 	}
 	return q
 }

@@ -32,6 +32,7 @@ const (
 	ActTraceroute = "traceroute"
 	ActRoute      = "route"
 	ActLFIB       = "lfib"
+	ActARP        = "arp"
 	ActCount      = "count"
 	ActShow       = "show"
 	ActFail       = "fail"
@@ -47,7 +48,7 @@ type Step struct {
 	Action string // one of the Act* names
 	Pos    topologies.Pos
 	// Do is the action: *PingStep, *TracerouteStep, *RouteStep, *LFIBStep,
-	// *CountStep, *ShowStep, *FailStep, *RestoreStep, *MetricStep or
+	// *ARPStep, *CountStep, *ShowStep, *FailStep, *RestoreStep, *MetricStep or
 	// *MTUStep (nil when the file gives none).
 	Do Action
 
@@ -87,6 +88,12 @@ type TableQuery struct {
 type LFIBQuery struct {
 	Node  string
 	Label mpls.Label
+}
+
+// ARPQuery looks one address up in a node's ARP cache.
+type ARPQuery struct {
+	Node    string
+	Address netip.Addr
 }
 
 // Target is what a fail or restore acts on: a link or a node.
@@ -137,6 +144,10 @@ type Expect struct {
 	Op          string       // lfib: swap | pop | pop-lookup
 	OutLabels   []mpls.Label // lfib
 	VRF         string       // lfib
+
+	// arp
+	Interface string // the interface the entry is on
+	MAC       string // 02:00:00:01:00:01
 
 	// count
 	Equals, AtLeast, AtMost *int

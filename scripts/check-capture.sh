@@ -4,7 +4,8 @@
 # It captures `traceroute classic A1 10.1.2.1` (every frame on every link) and
 # reads it back with tshark, checking that
 #   - tshark reads the whole file without a complaint;
-#   - every frame is on an interface named NODE:IFNAME and holds ICMP;
+#   - every frame is on an interface named NODE:IFNAME and holds ICMP or ARP
+#     (the static attachments resolve their neighbour first, RFC 826);
 #   - no frame is malformed or raises an expert item of severity error, and no
 #     IPv4, ICMP or ICMP extension checksum is bad;
 #   - MPLS label stacks appear: the echo request leaves PE1:eth1 as 202/404;
@@ -48,7 +49,7 @@ echo "check-capture: $(tshark --version 2>/dev/null | head -1)"
 fields=(frame.number frame.interface_name ip.src mpls.label icmp.type
 	ip.checksum.status icmp.checksum.status icmp.ext.checksum.status
 	icmp.mpls.label _ws.expert.severity _ws.malformed
-	mpls.bottom mpls.ttl icmp.mpls.s icmp.mpls.ttl)
+	mpls.bottom mpls.ttl icmp.mpls.s icmp.mpls.ttl arp.opcode)
 args=()
 for f in "${fields[@]}"; do args+=(-e "$f"); done
 echo "check-capture: tshark -r $file -o ip.check_checksum:TRUE -T fields ${args[*]}"
@@ -71,7 +72,8 @@ BEGIN { sum[6] = "IPv4"; sum[7] = "ICMP"; sum[8] = "ICMP extension" }
 {
 	frames++
 	if ($2 !~ /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.\/-]+$/) bad("interface name \"" $2 "\" is not NODE:IFNAME")
-	if ($5 == "") bad("holds no ICMP message")
+	if ($5 == "" && $16 == "") bad("holds neither ICMP nor ARP")
+	if ($16 != "") arps++
 	n = split($10, sev, ",")
 	for (i = 1; i <= n; i++) if (sev[i] + 0 >= 8388608) bad("tshark reports an expert error (severity " sev[i] ")")
 	if ($11 != "") bad("tshark marks it malformed")
@@ -109,6 +111,8 @@ END {
 	nt = 0; for (t in ttls) nt++
 	printf "check-capture: %d frames carry MPLS labels, bottom-of-stack bit on the last label only; %d echo requests leave PE1:eth1 with labels 202/404 (%d distinct TTLs, equal on both labels)\n", labelled, request, nt
 	printf "check-capture: %d ICMP time exceeded frames, %d with an RFC 4950 MPLS extension; %d from P1 report 202/404\n", exceeded, extended, p1
+	printf "check-capture: %d ARP frames (requests and replies on the static attachments)\n", arps
+	if (arps == 0) { print "check-capture: no ARP frame: the static attachments must resolve their neighbour" > "/dev/stderr"; errors++ }
 	if (frames == 0) { print "check-capture: no frames" > "/dev/stderr"; errors++ }
 	if (labelled == 0) { print "check-capture: no frame carries an MPLS label" > "/dev/stderr"; errors++ }
 	if (request == 0) { print "check-capture: no echo request leaves PE1:eth1 with labels 202/404" > "/dev/stderr"; errors++ }

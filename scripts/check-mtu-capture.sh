@@ -23,9 +23,10 @@ bin/vpnsim ping classic A1 10.1.2.1 --size 1500 --df --pcap "$work/df.pcapng" ||
 
 tshark -r "$work/frag.pcapng" -o ip.check_checksum:TRUE -T fields -E separator=/t -E occurrence=f \
 	-e frame.number -e frame.interface_name -e ip.flags.mf -e ip.checksum.status -e _ws.malformed \
-	-e _ws.expert.severity -e icmp.type 2>/dev/null >"$work/frag"
+	-e _ws.expert.severity -e icmp.type -e arp.opcode 2>/dev/null >"$work/frag"
 frames=$(wc -l <"$work/frag")
 awk -F'\t' '
+	$8 != "" { arps++; if ($5 != "") { print "check-mtu-capture: frame " $1 " (ARP) is malformed" > "/dev/stderr"; bad++ }; next }
 	$3 == "1" { frags++ }
 	$4 != "1" { print "check-mtu-capture: frame " $1 " has a bad IPv4 checksum" > "/dev/stderr"; bad++ }
 	$5 != "" { print "check-mtu-capture: frame " $1 " is malformed" > "/dev/stderr"; bad++ }
@@ -33,7 +34,7 @@ awk -F'\t' '
 	$7 == "8" { req++ }
 	$7 == "0" { rep++ }
 	END {
-		printf "check-mtu-capture: %d frames, %d of them fragments with more to come, %d reassembled echo requests, %d echo replies\n", NR, frags, req, rep
+		printf "check-mtu-capture: %d frames (%d ARP), %d of them fragments with more to come, %d reassembled echo requests, %d echo replies\n", NR, arps, frags, req, rep
 		if (frags == 0 || req == 0 || rep == 0) bad++
 		exit bad > 0
 	}' "$work/frag" || fail "the fragmented ping does not decode as it should"

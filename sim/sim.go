@@ -9,6 +9,7 @@ package sim
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/vpnsim/vpnsim/packet"
@@ -50,6 +51,13 @@ type Iface struct {
 	Name  string
 	MAC   packet.MAC
 	Link  *Link
+	// Addr is the interface's IPv4 address with the link's prefix length
+	// (SetAddr); an unnumbered interface (a hand-built test network)
+	// addresses its frames to the neighbour's MAC without ARP.
+	Addr     netip.Prefix
+	neighbor netip.Addr // the subnet's other host: the next hop of every route out of i
+	arp      []ARPEntry
+	pending  []arpPending
 }
 
 // Peer is the interface at the other end of the link.
@@ -167,7 +175,10 @@ func (n *Node) Deliver(f *packet.Frame) {
 }
 
 // Send transmits f (labels or IPv4 at its front) out of interface ifIndex.
-// A link or neighbour that is down drops it.
+// A link or neighbour that is down drops it; a frame over the link's MTU
+// goes to the node's TooBigHandler. The frame is addressed to its next
+// hop's MAC from the interface's ARP cache, after an ARP exchange when the
+// cache does not have it (arp.go).
 func (n *Node) Send(f *packet.Frame, ifIndex int) {
 	out := n.Ifaces[ifIndex]
 	l := out.Link
@@ -183,14 +194,31 @@ func (n *Node) Send(f *packet.Frame, ifIndex int) {
 		}
 		return
 	}
-	peer := out.Peer()
-	f.PutEthernet(peer.MAC, out.MAC)
-	w := n.net
+	dst := out.Peer().MAC
+	if out.Addr.IsValid() {
+		target, broadcast := out.nextHop(f)
+		switch mac, ok := out.lookup(target); {
+		case broadcast:
+			dst = packet.BroadcastMAC
+		case ok:
+			dst = mac
+		default:
+			out.resolve(target, f)
+			return
+		}
+	}
+	f.PutEthernet(dst, out.MAC)
+	out.transmit(f)
+}
+
+// transmit puts a frame whose Ethernet header is written on the wire.
+func (i *Iface) transmit(f *packet.Frame) {
+	w := i.Node.net
 	if w.Observer != nil {
-		w.Observer.Transmitted(w.now, out, f.Data())
+		w.Observer.Transmitted(w.now, i, f.Data())
 	}
 	w.seq++
-	w.q.push(event{at: w.now + l.Delay, seq: w.seq, to: peer, f: f})
+	w.q.push(event{at: w.now + i.Link.Delay, seq: w.seq, to: i.Peer(), f: f})
 }
 
 // Run delivers frames until none is in flight. It returns an error only when
@@ -203,6 +231,10 @@ func (w *Network) Run() error {
 		}
 		ev := w.q.pop()
 		w.now = ev.at
+		if ev.f == nil {
+			ev.to.arpTimer(ev.arp, ev.meta)
+			continue
+		}
 		w.deliver(ev.to, ev.f)
 	}
 	return nil
@@ -212,6 +244,14 @@ func (w *Network) deliver(in *Iface, f *packet.Frame) {
 	n := in.Node
 	if n.Down {
 		return // its link is down too; a frame in flight is lost with the node
+	}
+	if packet.WireARP(f.Data()) != nil {
+		in.receiveARP(f)
+		return
+	}
+	if d := packet.WireDst(f.Data()); d != in.MAC && d != packet.BroadcastMAC {
+		n.Drop(f, DropNotForMe) // an Ethernet port takes only its own and broadcast frames
+		return
 	}
 	if !f.StripEthernet() {
 		n.Drop(f, DropMalformed)
@@ -223,11 +263,15 @@ func (w *Network) deliver(in *Iface, f *packet.Frame) {
 	n.Handler.Receive(f, in.Index)
 }
 
+// event is a frame arriving at an interface, or (f nil) an ARP timer of
+// that interface for an address.
 type event struct {
-	at  time.Duration
-	seq uint64
-	to  *Iface
-	f   *packet.Frame
+	at   time.Duration
+	seq  uint64
+	to   *Iface
+	f    *packet.Frame
+	arp  netip.Addr
+	meta packet.Meta
 }
 
 // eventQueue is a binary min-heap of events ordered by (at, seq); typed, so
@@ -294,6 +338,8 @@ const (
 	DropDiscard                             // a route to null0 (a static discard route)
 	DropDirectedBroadcast                   // for the broadcast address of a connected subnet: not forwarded (IOS no ip directed-broadcast, RFC 2644)
 	DropTooBig                              // larger than the next link's MTU with DF set (after the fragmentation needed was sent)
+	DropARPUnresolved                       // its next hop never answered ARP (host unreachable was sent)
+	DropNotForMe                            // an Ethernet frame for another MAC
 	numReasons
 )
 
@@ -308,6 +354,8 @@ var reasonNames = [...]string{
 	DropDiscard:           "null0",
 	DropDirectedBroadcast: "directed-broadcast",
 	DropTooBig:            "fragmentation-needed",
+	DropARPUnresolved:     "arp-unresolved",
+	DropNotForMe:          "not-for-me",
 }
 
 func (r DropReason) String() string { return reasonNames[r] }

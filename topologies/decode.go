@@ -162,7 +162,7 @@ func (ld *loader) decodeProvider(v *yaml.Node) {
 		}
 	}
 	if v := f.Value("ttl-propagation"); v != nil {
-		if s, ok := ld.d.Enum("ttl-propagation", v, string(TTLUniform), string(TTLPipe)); ok {
+		if s, ok := ld.d.Enum("ttl-propagation", v, string(TTLUniform), string(TTLPipe), string(TTLPipeForwarded)); ok {
 			p.TTLPropagation = TTLMode(s)
 		}
 	}

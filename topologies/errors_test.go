@@ -330,7 +330,7 @@ var brokenTopologies = []struct {
 		edit("provider: {asn: 65000}", "provider: {asn: 65000, php: yes, ttl-propagation: Pipe, vpn-label-allocation: per-site}", "role: p,", "role: core,"),
 		[]string{
 			`t.yaml:2:29: php: want true or false, got "yes"`,
-			`t.yaml:2:51: ttl-propagation: want uniform or pipe, got "Pipe"`,
+			`t.yaml:2:51: ttl-propagation: want uniform, pipe or pipe-forwarded, got "Pipe"`,
 			`t.yaml:2:79: vpn-label-allocation: want per-vrf, per-ce or per-prefix, got "per-site"`,
 			`t.yaml:5:15: role: want pe, p, rr or ce, got "core"`,
 		}},

@@ -32,7 +32,14 @@ type TTLMode string
 const (
 	TTLUniform TTLMode = "uniform"
 	TTLPipe    TTLMode = "pipe"
+	// TTLPipeForwarded: pipe for the traffic a router forwards, uniform
+	// for what it sends itself (IOS "no mpls ip propagate-ttl forwarded").
+	TTLPipeForwarded TTLMode = "pipe-forwarded"
 )
+
+// Pipes reports whether labels pushed on forwarded traffic hide the IP
+// TTL (pipe or pipe-forwarded).
+func (m TTLMode) Pipes() bool { return m == TTLPipe || m == TTLPipeForwarded }
 
 // LabelAllocation is the provider's vpn-label-allocation setting.
 type LabelAllocation string

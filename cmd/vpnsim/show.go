@@ -31,7 +31,8 @@ with --style vpnsim as one aligned table:
   ldp-neighbors  LDP sessions: discovery sources, bound addresses (show mpls ldp neighbor)
   bgp            BGP sessions and their state (the neighbour lines of show bgp summary)
   vrfs           VRFs: RD, route targets, interfaces (show ip vrf)
-  interfaces     interfaces, addresses, state (show ip interface brief)`,
+  interfaces     interfaces, addresses, state (show ip interface brief)
+  arp            the ARP cache: own addresses and the neighbours learned (show ip arp)`,
 		Example: `  vpnsim show classic P1 lfib
   vpnsim show classic P1 lfib --style vpnsim
   vpnsim show classic PE1 routes --vrf A
