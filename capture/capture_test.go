@@ -469,3 +469,51 @@ func TestWriteCaptureFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An address nobody owns (the network address of PE2–A2's /30) is asked
+// for three times, one second apart, by PE2 on its way to A2; then the
+// packet's source gets host unreachable (type 3 code 1) from PE2's VRF
+// interface, not a provider address (RFC 826, RFC 1812 4.3.3.1).
+func TestARPUnresolved(t *testing.T) {
+	l := startClassic(t)
+	to := netip.MustParseAddr("192.168.12.0")
+	frames := readBack(t, record(t, l, func() error {
+		r, err := l.Ping("A1", to, network.ProbeOptions{})
+		if err == nil && (r.Result != network.Unreachable || r.ReplyFrom != "PE2") {
+			err = fmt.Errorf("ping A1 -> %s: %s from %s, want unreachable from PE2", to, r.Result, r.ReplyFrom)
+		}
+		return err
+	}))
+	var asks []time.Duration
+	var unreach []string
+	for _, f := range frames {
+		if a, ok := f.pkt.Layer(layers.LayerTypeARP).(*layers.ARP); ok {
+			if a.Operation == layers.ARPReply && net.IP(a.SourceProtAddress).String() == to.String() {
+				t.Errorf("%s: someone answered for %s", f.iface, to)
+			}
+			if a.Operation == layers.ARPRequest && net.IP(a.DstProtAddress).String() == to.String() {
+				if f.iface != "PE2:eth2" || net.IP(a.SourceProtAddress).String() != "192.168.12.1" {
+					t.Errorf("request for %s on %s from %s, want PE2:eth2 from 192.168.12.1", to, f.iface, net.IP(a.SourceProtAddress))
+				}
+				asks = append(asks, f.at)
+			}
+			continue
+		}
+		ip, m := icmpOf(f.pkt)
+		if m != nil && m.TypeCode.Type() == layers.ICMPv4TypeDestinationUnreachable {
+			if m.TypeCode.Code() != layers.ICMPv4CodeHost || ip.SrcIP.String() != "192.168.12.1" || ip.DstIP.String() != "10.1.1.1" {
+				t.Errorf("%s: unreachable code %d from %s to %s, want host unreachable (1) from 192.168.12.1 to 10.1.1.1", f.iface, m.TypeCode.Code(), ip.SrcIP, ip.DstIP)
+			}
+			unreach = append(unreach, f.iface)
+		}
+		if ip != nil && ip.DstIP.String() == to.String() && f.iface == "PE2:eth2" {
+			t.Errorf("the echo request left PE2 toward an address nobody owns")
+		}
+	}
+	if len(asks) != 3 || asks[1]-asks[0] != time.Second || asks[2]-asks[1] != time.Second {
+		t.Errorf("ARP requests at %v, want three, a second apart", asks)
+	}
+	if len(unreach) == 0 || unreach[len(unreach)-1] != "PE1:eth2" {
+		t.Errorf("host unreachable seen on %v, want it last on PE1:eth2 (toward A1)", unreach)
+	}
+}
