@@ -48,7 +48,7 @@ type actionKind struct {
 // probes, the lookups, the changes).
 var actionKinds = []*actionKind{
 	{name: ActPing, decode: func(sl *loader, v *yaml.Node) Action { return &PingStep{*sl.probe(ActPing, v)} },
-		expect: []string{"dropped-at", "reply-from", "result", "return-code"}, expectDecode: (*loader).expectPing, walk: true},
+		expect: []string{"dropped-at", "mtu", "reply-from", "result", "return-code"}, expectDecode: (*loader).expectPing, walk: true},
 	{name: ActTraceroute, decode: func(sl *loader, v *yaml.Node) Action { return &TracerouteStep{*sl.probe(ActTraceroute, v)} },
 		expect: []string{"hops", "labels", "reached", "stack-depth"}, expectDecode: (*loader).expectTrace, walk: true},
 	{name: ActRoute, decode: func(sl *loader, v *yaml.Node) Action { return &RouteStep{*sl.route(v)} },

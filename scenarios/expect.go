@@ -92,6 +92,15 @@ func (sl *loader) expectPing(x *Expect, f yamlx.Fields) {
 			x.ReturnCode = &i
 		}
 	}
+	if e, ok := f["mtu"]; ok {
+		if n, ok := sl.d.Int("mtu", e.Value, 68, 65535); ok {
+			i := int(n)
+			x.MTU = &i
+		}
+		if f.Has("result") && x.Result != "" && x.Result != "unreachable" {
+			sl.d.Errorf(e.Key, "mtu is the next-hop MTU of a fragmentation needed, which comes back as result: unreachable; this step expects result: %s", x.Result)
+		}
+	}
 	if e, ok := f["dropped-at"]; ok {
 		x.DroppedAt, _ = sl.node("dropped-at", e.Value)
 		resultBad := f.Has("result") && x.Result == "" // already reported

@@ -246,6 +246,13 @@ func doPing(l network.Network, q *Probe, st *Step, sr *StepReport, c *checker) e
 	if e.ReturnCode != nil {
 		c.eq("return-code", strconv.Itoa(*e.ReturnCode), strconv.Itoa(int(r.ReturnCode)))
 	}
+	if e.MTU != nil {
+		got := "(no fragmentation needed)"
+		if r.Result == network.Unreachable && r.Code == packet.UnreachFrag {
+			got = strconv.Itoa(r.NextHopMTU)
+		}
+		c.eq("mtu", strconv.Itoa(*e.MTU), got)
+	}
 	return nil
 }
 

@@ -128,6 +128,7 @@ type Expect struct {
 	ReplyFrom  string
 	DroppedAt  string
 	ReturnCode *int // an LSP ping's return code (RFC 8029)
+	MTU        *int // a fragmentation needed's next-hop MTU (RFC 1191)
 
 	// traceroute
 	Hops        []string                // "*" for a silent TTL
