@@ -441,3 +441,73 @@ func gobgpEVPN(b []byte) (n *bgp.EVPNNLRI, ok bool) {
 	n = &bgp.EVPNNLRI{}
 	return n, n.DecodeFromBytes(b) == nil
 }
+
+// TestEVPNTwoReflectorsEachPE: PE1 and PE2 clients of both RR1 and RR2,
+// which peer: PE2 holds PE1's route once from each reflector, and a
+// withdrawal leaves no stale copy anywhere (the loss GoBGP has between
+// reflectors peering as non-clients, see reflect.go).
+func TestEVPNTwoReflectorsEachPE(t *testing.T) {
+	f := newTestFabric(t)
+	var rrs []*Speaker
+	for i := range 2 {
+		id := addr(fmt.Sprintf("10.0.0.%d", 100+i))
+		rr, err := f.AddSpeaker(SpeakerConfig{Name: fmt.Sprintf("RR%d", i+1), ASN: 65000, RouterID: id, ClusterID: id, Decides: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rrs = append(rrs, rr)
+	}
+	pe1 := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
+	pe2 := addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
+	cfgs := []SessionConfig{{A: rrs[0], B: rrs[1]}}
+	for _, rr := range rrs {
+		for _, pe := range []*Speaker{pe1, pe2} {
+			cfgs = append(cfgs, SessionConfig{A: rr, B: pe, BIsRRClientOfA: true})
+		}
+	}
+	for _, c := range cfgs {
+		c.Family, c.EVPN = VPNv4, true
+		if _, err := f.AddSession(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	upAll(f)
+	for _, r := range []EVPNRoute{evpnIMET, evpnMACIP} {
+		if err := pe1.AddEVPN(r); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, f)
+		var got []string
+		for _, p := range evpnPaths(t, pe2) {
+			got = append(got, fmt.Sprintf("%v label %d from %s originator %v", p.EVPNRoute, p.Label, p.From, p.OriginatorID))
+		}
+		want := []string{
+			fmt.Sprintf("%v label %d from RR1 originator 10.0.0.1", r, r.Label),
+			fmt.Sprintf("%v label %d from RR2 originator 10.0.0.1", r, r.Label),
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: PE2 holds\n%s\nwant\n%s", r, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if err := pe1.DeleteEVPN(r); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, f)
+		for _, sp := range append([]*Speaker{pe1, pe2}, rrs...) {
+			if got := evpnPaths(t, sp); len(got) != 0 {
+				t.Errorf("%v withdrawn: %s still holds %+v", r, sp.Name(), got)
+			}
+		}
+	}
+}
+
+// The RIB audit names an EVPN path it finds missing in GoBGP's words.
+func TestDescribeDiffEVPN(t *testing.T) {
+	k := string(evpnWire(t, evpnMACIP))
+	got := describeDiff(map[string]digest{k: {1, 2}}, map[string]digest{}, L2VPNEVPN)
+	if want := "[type:macadv][rd:65000:1][etag:10][mac:02:00:00:00:02:02][ip:172.16.0.1] not received"; got != want {
+		t.Errorf("describeDiff = %q, want %q", got, want)
+	}
+	if fams := (&Session{cfg: SessionConfig{Family: VPNv4, EVPN: true}}).families(); !reflect.DeepEqual(fams, []Family{VPNv4, L2VPNEVPN}) {
+		t.Errorf("an EVPN session's audited families: %v", fams)
+	}
+}
