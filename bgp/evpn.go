@@ -151,6 +151,20 @@ func (r EVPNRoute) check() error {
 	if r.IP.Is4In6() {
 		return fmt.Errorf("IP address %v is IPv4-mapped: give the IPv4 address (GoBGP would send it as one)", r.IP)
 	}
+	if r.ESI != ([10]byte{}) && r.Type == EVPNInclusiveMulticast {
+		return fmt.Errorf("an inclusive multicast route has no ESI")
+	}
+	switch r.ESI[0] {
+	case 0, 3:
+	case 1, 2, 4, 5:
+		// RFC 7432 section 5: these end with a zero octet (GoBGP refuses
+		// the route otherwise).
+		if r.ESI[9] != 0 {
+			return fmt.Errorf("ESI type %d must end with a zero octet (RFC 7432 section 5)", r.ESI[0])
+		}
+	default:
+		return fmt.Errorf("ESI type %d is not 0 to 5 (RFC 7432 section 5)", r.ESI[0])
+	}
 	if r.L2Attrs != nil && r.Type != EVPNEthernetAD {
 		return fmt.Errorf("the Layer 2 Attributes extended community belongs on a type 1 route only")
 	}

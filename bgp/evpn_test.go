@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
@@ -256,6 +257,10 @@ func TestEVPNRouteChecks(t *testing.T) {
 		{EVPNRoute{Type: 3, RD: rd1, NextHop: addr("10.0.0.1"), IP: addr("1.2.3.4")}, "type 2 route only"},
 		{EVPNRoute{Type: 2, RD: rd1, NextHop: addr("10.0.0.1"), L2Attrs: &L2Attributes{}}, "type 1 route only"},
 		{EVPNRoute{Type: 1, RD: rd1, NextHop: addr("10.0.0.1"), RouteTargets: []vrf.RouteTarget{{0, 3}}}, "not a route target"},
+		{EVPNRoute{Type: 2, RD: rd1, NextHop: addr("10.0.0.1"), ESI: [10]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}, "ESI type 1 must end with a zero octet"},
+		{EVPNRoute{Type: 2, RD: rd1, NextHop: addr("10.0.0.1"), ESI: [10]byte{6}}, "ESI type 6 is not 0 to 5"},
+		{EVPNRoute{Type: 3, RD: rd1, NextHop: addr("10.0.0.1"), ESI: [10]byte{0, 1}}, "has no ESI"},
+		{EVPNRoute{Type: 2, RD: rd1, NextHop: addr("10.0.0.1"), IP: netip.MustParseAddr("::ffff:1.2.3.4")}, "IPv4-mapped"},
 	} {
 		if err := pe.AddEVPN(c.r); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("AddEVPN(%+v) = %v, want %q", c.r, err, c.want)
@@ -509,5 +514,39 @@ func TestDescribeDiffEVPN(t *testing.T) {
 	}
 	if fams := (&Session{cfg: SessionConfig{Family: VPNv4, EVPN: true}}).families(); !reflect.DeepEqual(fams, []Family{VPNv4, L2VPNEVPN}) {
 		t.Errorf("an EVPN session's audited families: %v", fams)
+	}
+}
+
+// TestEVPNFullMesh: PE to PE without a reflector, a multi-homed type 2
+// route (ESI type 3, MAC-based) and a type 1 route arrive whole beside
+// VPNv4.
+func TestEVPNFullMesh(t *testing.T) {
+	f := newTestFabric(t)
+	pe1 := addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false)
+	pe2 := addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)
+	if _, err := f.AddSession(SessionConfig{A: pe1, B: pe2, Family: VPNv4, EVPN: true}); err != nil {
+		t.Fatal(err)
+	}
+	upAll(f)
+	mh := evpnMAC
+	mh.ESI = [10]byte{3, 0x02, 0, 0, 0, 0, 0x01, 0, 0, 7}
+	if err := pe1.AddEVPN(mh, evpnVPWS); err != nil {
+		t.Fatal(err)
+	}
+	if err := pe1.AddVPNv4(route1); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, f)
+	var want []EVPNPath
+	for _, r := range []EVPNRoute{evpnVPWS, mh} {
+		p := EVPNPath{EVPNRoute: r, From: "PE1", PeerRouterID: addr("10.0.0.1"), LocalPref: 100, Best: true}
+		p.RouteTargets = sortedRTs(r.RouteTargets)
+		want = append(want, p)
+	}
+	if got := evpnPaths(t, pe2); !reflect.DeepEqual(got, want) {
+		t.Errorf("PE2 holds\n %+v\nwant %+v", got, want)
+	}
+	if got := vpnPaths(t, pe2); len(got) != 1 || got[0].FromPeer != "PE1" {
+		t.Errorf("PE2's VPNv4 table: %+v", got)
 	}
 }
