@@ -22,7 +22,8 @@ type SessionConfig struct {
 	// Leave it false for RR–RR, a PE–PE full mesh and eBGP.
 	BIsRRClientOfA bool
 	// BImports, when not nil, are the route targets B imports: A then
-	// sends B only the VPN paths carrying at least one of them, and none
+	// sends B only the VPN paths (VPNv4, and EVPN with EVPN set: list the
+	// EVPN instances' targets too) carrying at least one of them, and none
 	// if the list is empty (the effect of RFC 4684's route-target
 	// constraint, configured instead of signalled; see rtfilter.go).
 	// AImports is the same toward A. Nil sends everything.
