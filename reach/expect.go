@@ -1,0 +1,131 @@
+package reach
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/vpnsim/vpnsim/internal/diag"
+)
+
+// Expect is an expect file (docs/spec/expect.md): for each customer, the
+// other customers its sites may reach. A customer's sites may always
+// reach each other; any other pair is a difference.
+type Expect struct {
+	File  string
+	Reach map[string][]string
+	line  map[string]int // the line of each customer's key
+}
+
+// ParseExpect reads an expect file.
+func ParseExpect(file string, data []byte) (*Expect, error) {
+	var l diag.List
+	e := &Expect{File: file, Reach: map[string][]string{}, line: map[string]int{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		l.Errorf(file, 1, 1, "not YAML: %v", strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, l.Err()
+	}
+	if len(doc.Content) == 0 {
+		l.Errorf(file, 1, 1, "empty: write reach: with each customer and the customers it may reach")
+		return nil, l.Err()
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		l.Errorf(file, root.Line, root.Column, "expected a mapping with the key reach")
+		return nil, l.Err()
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Value != "reach" {
+			l.Errorf(file, k.Line, k.Column, "unknown key %q: the file has one key, reach", k.Value)
+			continue
+		}
+		if v.Kind != yaml.MappingNode {
+			l.Errorf(file, v.Line, v.Column, "reach: a mapping of customer: [customers it may reach]")
+			continue
+		}
+		for j := 0; j+1 < len(v.Content); j += 2 {
+			c, list := v.Content[j], v.Content[j+1]
+			if list.Kind != yaml.SequenceNode {
+				l.Errorf(file, list.Line, list.Column, "reach: %s: a list of customers, e.g. [%s]", c.Value, "SHARED")
+				continue
+			}
+			if _, dup := e.line[c.Value]; dup {
+				l.Errorf(file, c.Line, c.Column, "reach: %s is given twice (line %d)", c.Value, e.line[c.Value])
+				continue
+			}
+			e.line[c.Value] = c.Line
+			to := []string{}
+			for _, x := range list.Content {
+				if x.Kind != yaml.ScalarNode {
+					l.Errorf(file, x.Line, x.Column, "reach: %s: a customer's name", c.Value)
+					continue
+				}
+				to = append(to, x.Value)
+			}
+			e.Reach[c.Value] = to
+		}
+	}
+	return e, l.Err()
+}
+
+// Check reports the customers the file names that the network does not
+// have (as errors at their lines).
+func (e *Expect) Check(customers []string) error {
+	var l diag.List
+	for c, to := range e.Reach {
+		for _, x := range append([]string{c}, to...) {
+			if !slices.Contains(customers, x) {
+				l.Errorf(e.File, e.line[c], 1, "no customer %s in the network (its customers: %s)", x, strings.Join(customers, ", "))
+			}
+		}
+	}
+	return l.Err()
+}
+
+// Diff lists every difference between the report and the file, sorted: a
+// customer reaching one it may not (with a site pair as the example), a
+// customer that may reach another but none of whose sites does, a
+// customer with several sites none of which reaches another.
+func Diff(r *Report, e *Expect) []string {
+	got := r.Reaches()
+	sites := map[string]int{}
+	for _, s := range r.Sites {
+		sites[s.Customer]++
+	}
+	var out []string
+	for _, a := range r.Customers {
+		for _, b := range r.Customers {
+			want := a == b && sites[a] > 1 || slices.Contains(e.Reach[a], b)
+			have := got[[2]string{a, b}]
+			switch {
+			case have && !want:
+				ex := ""
+				for _, p := range r.Pairs {
+					if p.Reached && r.customer(p.From) == a && r.customer(p.To) == b {
+						ex = fmt.Sprintf(" (%s reaches %s)", p.From, p.To)
+						break
+					}
+				}
+				out = append(out, fmt.Sprintf("%s reaches %s%s: the expect file does not allow it", a, b, ex))
+			case want && !have && a != b:
+				out = append(out, fmt.Sprintf("%s may reach %s, but none of its sites does", a, b))
+			case want && !have:
+				out = append(out, fmt.Sprintf("%s: none of its %d sites reaches another", a, sites[a]))
+			}
+		}
+	}
+	return out
+}
+
+func (r *Report) customer(site string) string {
+	for _, s := range r.Sites {
+		if s.Name == site {
+			return s.Customer
+		}
+	}
+	return ""
+}
