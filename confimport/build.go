@@ -758,7 +758,18 @@ func (b *builder) vrfs(links []link) ([]topologies.DocVRF, map[linkKey]string) {
 			pos[i], rest = rest[0], rest[1:]
 		}
 	}
+	usedRD := map[vrf.RD]string{}
 	for _, s := range pos {
+		if !s.dv.RDAuto {
+			if o, dup := usedRD[s.dv.RD]; dup {
+				// a variant of a VRF on another PE: the same RD there, but a
+				// topology VRF has an RD of its own
+				b.warnAt(s.pe.r, s.line, "VRF %s uses RD %s as VRF %s does: imported as rd: auto (the topology gives each VRF its own RD)", s.dv.Name, s.dv.RD, o)
+				s.dv.RD, s.dv.RDAuto = vrf.RD{}, true
+			} else {
+				usedRD[s.dv.RD] = s.dv.Name
+			}
+		}
 		if s.auto > 0 && pos[s.auto-1] != s {
 			// its position is taken: rd: auto would number it otherwise
 			if len(s.lits) == 1 {

@@ -223,10 +223,11 @@ func lines(data []byte) []line {
 	for i, s := range strings.Split(string(data), "\n") {
 		s = strings.TrimRight(s, "\r \t")
 		t := strings.TrimLeft(s, " \t")
-		if t == "" {
-			continue
+		w := strings.Fields(t)
+		if len(w) == 0 {
+			continue // only other white space (a form feed, say)
 		}
-		out = append(out, line{n: i + 1, indent: len(s) - len(t), text: t, w: strings.Fields(t)})
+		out = append(out, line{n: i + 1, indent: len(s) - len(t), text: t, w: w})
 	}
 	return out
 }

@@ -130,7 +130,9 @@ func Import(f Format, name string, args []string, l *diag.List) (topologies.Doc,
 		}
 		routers = append(routers, Parse(f, file, data, l))
 	}
-	return Build(name, routers, l), nil
+	d := Build(name, routers, l)
+	d.Header = []string{fmt.Sprintf("Imported by vpnsim import %s from %d configurations.", f, len(files))}
+	return d, nil
 }
 
 // Name is the topology name import gives a set of configurations: the

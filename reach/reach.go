@@ -206,6 +206,17 @@ func ingressRoute(l *lab.Lab, t *topologies.Topology, src, dst Site, w *network.
 	for _, rt := range r.RTs {
 		out.RTs = append(out.RTs, rt.String())
 	}
+	if r.FromVRF != "" {
+		// leaked from another VRF on the same PE: the route targets are
+		// that VRF's exports (IOS imports them locally, as from a remote PE)
+		out.From = r.FromVRF + " on " + pe
+		if fv := t.VRF(r.FromVRF); fv != nil {
+			for _, rt := range fv.Export {
+				out.RTs = append(out.RTs, rt.String())
+			}
+		}
+	}
+	sortRTs(out.RTs)
 	return out
 }
 

@@ -287,7 +287,6 @@ func importConf(errOut io.Writer, f confimport.Format, name string, args []strin
 		}
 		return nil, usageErr("%s", strings.Join(msgs, "\n"))
 	}
-	d.Header = []string{fmt.Sprintf("Imported by vpnsim import %s from %d configuration(s).", f, len(args))}
 	y := d.Encode()
 	// what import writes must load: a check, not a second opinion
 	if _, _, err := topologies.Parse(name+".yaml", y); err != nil {

@@ -1,0 +1,87 @@
+package confimport
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vpnsim/vpnsim/internal/diag"
+)
+
+// FuzzParseFRR: no input panics the FRR parser or the build after it.
+func FuzzParseFRR(f *testing.F) {
+	f.Add([]byte("hostname PE1\ninterface eth1 vrf A\n ip address 10.0.0.1/30\nexit\nrouter bgp 65000 vrf A\n address-family ipv4 unicast\n  rt vpn both 65000:1\n"))
+	f.Add([]byte("route-map M permit 10\n match ip address prefix-list P\nip prefix-list P seq 5 permit 10.0.0.0/8 le 32\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var l diag.List
+		r := ParseFRR("f.conf", data, &l)
+		Build("f", []*Router{r, ParseFRR("g.conf", data, &l)}, &l)
+	})
+}
+
+// FuzzParseIOS: no input panics the IOS parser or the build after it.
+func FuzzParseIOS(f *testing.F) {
+	f.Add([]byte("hostname PE1\nip vrf A\n rd 65000:1\n route-target both 65000:1\ninterface Gi0/1\n ip vrf forwarding A\n ip address 10.0.0.1 255.255.255.252\n"))
+	f.Add([]byte("banner motd ^C\nhello\n^C\nip route vrf A 10.1.0.0 255.255.0.0 Null0\nrouter ospf 1 vrf A\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var l diag.List
+		r := ParseIOS("f.cfg", data, &l)
+		Build("f", []*Router{r, ParseIOS("g.cfg", data, &l)}, &l)
+	})
+}
+
+// TestDiagnostics: what is not understood is an ignored line, what cannot
+// be represented an error at its line.
+func TestDiagnostics(t *testing.T) {
+	for _, c := range []struct {
+		f    Format
+		src  string
+		want string
+	}{
+		{FRR, "hostname R\nbfd\n peer 1.1.1.1\n", "r.conf:2: ignored: bfd"},
+		{FRR, "router ospf vrf A\n", "r.conf:1:1: OSPF in VRF A"},
+		{FRR, "interface eth1\n ip address 10.0.0.1/30\n ip address 10.0.0.5/30\n", "r.conf:3:2: interface eth1 has two addresses"},
+		{IOS, "hostname R\nsnmp-server community x RO\nip sla 1\n", "r.cfg:3: ignored: ip sla 1"},
+		{IOS, "router eigrp 1\n", "r.cfg:1:1: router eigrp"},
+		{IOS, "interface Gi0/0\n ip address 10.0.0.1 255.0.255.0\n", "r.cfg:2:2: \"10.0.0.1\" \"255.0.255.0\" is not an IPv4 address and netmask"},
+		{IOS, "ip vrf A\n rd 65000:1\n route-target import 65000:x\n", "r.cfg:3:2: \"65000:x\" is not a route target"},
+	} {
+		var l diag.List
+		file := "r.conf"
+		if c.f == IOS {
+			file = "r.cfg"
+		}
+		Parse(c.f, file, []byte(c.src), &l)
+		var got []string
+		for _, d := range l.Diags {
+			got = append(got, Print(d))
+		}
+		if !strings.Contains(strings.Join(got, "\n"), c.want) {
+			t.Errorf("%s %q: got %q, want %q", c.f, c.src, got, c.want)
+		}
+	}
+}
+
+// TestExportMapSettingRTsIsAnError: an IOS export map that sets route
+// targets changes what other VRFs import: vpnsim's maps only filter.
+func TestExportMapSettingRTsIsAnError(t *testing.T) {
+	pe := `hostname PE1
+ip vrf A
+ rd 65000:1
+ route-target both 65000:1
+ export map SET-RT
+interface Loopback0
+ ip address 10.0.0.1 255.255.255.255
+interface Gi0/1
+ ip vrf forwarding A
+ ip address 192.168.0.1 255.255.255.252
+route-map SET-RT permit 10
+ set extcommunity rt 65000:9 additive
+router bgp 65000
+`
+	ce := "hostname CE1\ninterface Gi0/0\n ip address 192.168.0.2 255.255.255.252\ninterface Loopback0\n ip address 10.1.1.1 255.255.255.0\n"
+	var l diag.List
+	Build("t", []*Router{ParseIOS("pe1.cfg", []byte(pe), &l), ParseIOS("ce1.cfg", []byte(ce), &l)}, &l)
+	if err := l.Err(); err == nil || !strings.Contains(err.Error(), `pe1.cfg:12:1: route map SET-RT used as a VRF import or export map: "set extcommunity rt 65000:9 additive" cannot be represented`) {
+		t.Errorf("got %v", err)
+	}
+}
