@@ -109,6 +109,7 @@ func (b *builder) build(name string, routers []*Router) topologies.Doc {
 		}
 		b.by[n.name] = n
 		b.nodes = append(b.nodes, n)
+		bindVRFs(r)
 		n.role = role(r)
 	}
 
@@ -223,6 +224,31 @@ func (b *builder) build(name string, routers []*Router) topologies.Doc {
 		d.Links = append(d.Links, lk.DocLink)
 	}
 	return d
+}
+
+// bindVRFs puts in its VRF an interface the configuration leaves in none
+// although a VRF's BGP neighbour or static next hop is on its subnet: FRR 9
+// and later keep an interface's VRF in the kernel (ip link set IF master
+// VRF), not in frr.conf, so the VRF's own commands say where it is.
+func bindVRFs(r *Router) {
+	for _, i := range r.Interfaces {
+		if i.VRF != "" || i.Loopback || len(i.Addrs) == 0 || i.Addrs[0].Bits() < 30 {
+			continue
+		}
+		sub := i.Addrs[0].Masked()
+		found := ""
+		for _, nb := range r.Neighbors {
+			if nb.VRF != "" && sub.Contains(nb.Addr) && (found == "" || nb.VRF < found) {
+				found = nb.VRF
+			}
+		}
+		for _, st := range r.Statics {
+			if st.VRF != "" && !st.Null0 && sub.Contains(st.NextHop) && found == "" {
+				found = st.VRF
+			}
+		}
+		i.VRF = found
+	}
 }
 
 // role infers what a router is from its configuration (issue 22): VRFs on

@@ -131,7 +131,8 @@ func Import(f Format, name string, args []string, l *diag.List) (topologies.Doc,
 		routers = append(routers, Parse(f, file, data, l))
 	}
 	d := Build(name, routers, l)
-	d.Header = []string{fmt.Sprintf("Imported by vpnsim import %s from %d configurations.", f, len(files))}
+	d.Header = []string{fmt.Sprintf("Topology %s, from %d %s router configurations.", name, len(files), f),
+		"Made by: vpnsim import " + string(f) + " " + strings.Join(args, " ")}
 	return d, nil
 }
 

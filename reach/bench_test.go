@@ -64,7 +64,7 @@ func importVerify(tb testing.TB, dir string) *Report {
 	if err := lb.Start(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	rep, err := Check(lb, topo)
+	rep, err := Check(lb, topo, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -16,13 +16,16 @@ import (
 type Expect struct {
 	File  string
 	Reach map[string][]string
-	line  map[string]int // the line of each customer's key
+	// Customers groups VRFs into one customer (key customers: NAME:
+	// [VRF, ...]), e.g. a hub-and-spoke VPN's hub and spoke VRFs.
+	Customers map[string][]string
+	line      map[string]int // the line of each customer's key
 }
 
 // ParseExpect reads an expect file.
 func ParseExpect(file string, data []byte) (*Expect, error) {
 	var l diag.List
-	e := &Expect{File: file, Reach: map[string][]string{}, line: map[string]int{}}
+	e := &Expect{File: file, Reach: map[string][]string{}, Customers: map[string][]string{}, line: map[string]int{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		l.Errorf(file, 1, 1, "not YAML: %v", strings.TrimPrefix(err.Error(), "yaml: "))
@@ -39,8 +42,12 @@ func ParseExpect(file string, data []byte) (*Expect, error) {
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		if k.Value == "customers" {
+			e.decodeCustomers(&l, v)
+			continue
+		}
 		if k.Value != "reach" {
-			l.Errorf(file, k.Line, k.Column, "unknown key %q: the file has one key, reach", k.Value)
+			l.Errorf(file, k.Line, k.Column, "unknown key %q: the keys are reach and customers", k.Value)
 			continue
 		}
 		if v.Kind != yaml.MappingNode {
@@ -72,10 +79,17 @@ func ParseExpect(file string, data []byte) (*Expect, error) {
 	return e, l.Err()
 }
 
-// Check reports the customers the file names that the network does not
-// have (as errors at their lines).
-func (e *Expect) Check(customers []string) error {
+// Check reports the customers and VRFs the file names that the network
+// does not have (as errors at their lines).
+func (e *Expect) Check(customers, vrfs []string) error {
 	var l diag.List
+	for c, vs := range e.Customers {
+		for _, v := range vs {
+			if !slices.Contains(vrfs, v) {
+				l.Errorf(e.File, e.line["customers:"+c], 1, "customers: %s: no VRF %s in the network (its VRFs: %s)", c, v, strings.Join(vrfs, ", "))
+			}
+		}
+	}
 	for c, to := range e.Reach {
 		for _, x := range append([]string{c}, to...) {
 			if !slices.Contains(customers, x) {
@@ -128,4 +142,48 @@ func (r *Report) customer(site string) string {
 		}
 	}
 	return ""
+}
+
+// decodeCustomers reads customers: {NAME: [VRF, ...]}.
+func (e *Expect) decodeCustomers(l *diag.List, v *yaml.Node) {
+	if v.Kind != yaml.MappingNode {
+		l.Errorf(e.File, v.Line, v.Column, "customers: a mapping of customer: [its VRFs]")
+		return
+	}
+	seen := map[string]int{}
+	for j := 0; j+1 < len(v.Content); j += 2 {
+		c, list := v.Content[j], v.Content[j+1]
+		if list.Kind != yaml.SequenceNode {
+			l.Errorf(e.File, list.Line, list.Column, "customers: %s: a list of VRF names, e.g. [HUB, SPOKE]", c.Value)
+			continue
+		}
+		for _, x := range list.Content {
+			if x.Kind != yaml.ScalarNode {
+				l.Errorf(e.File, x.Line, x.Column, "customers: %s: a VRF's name", c.Value)
+				continue
+			}
+			if line, dup := seen[x.Value]; dup {
+				l.Errorf(e.File, x.Line, x.Column, "customers: VRF %s already belongs to a customer (line %d)", x.Value, line)
+				continue
+			}
+			seen[x.Value] = x.Line
+			e.line["customers:"+c.Value] = c.Line
+			e.Customers[c.Value] = append(e.Customers[c.Value], x.Value)
+		}
+	}
+}
+
+// Groups is the VRF-to-customer map of the customers key (nil without an
+// expect file).
+func (e *Expect) Groups() map[string]string {
+	if e == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for c, vrfs := range e.Customers {
+		for _, v := range vrfs {
+			out[v] = c
+		}
+	}
+	return out
 }

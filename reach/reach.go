@@ -82,8 +82,10 @@ type Report struct {
 	Differences []string `json:"differences,omitempty"`
 }
 
-// Sites returns the topology's sites in node order.
-func Sites(t *topologies.Topology) []Site {
+// Sites returns the topology's sites in node order. groups maps a VRF to
+// the customer it belongs to when the expect file says so (a hub-and-spoke
+// customer's two VRFs); other VRFs are their own customer.
+func Sites(t *topologies.Topology, groups map[string]string) []Site {
 	var out []Site
 	for _, n := range t.Nodes {
 		if n.Role != topologies.RoleCE || len(n.LANs) == 0 {
@@ -99,14 +101,21 @@ func Sites(t *topologies.Topology) []Site {
 		if v == "" {
 			continue
 		}
-		out = append(out, Site{Name: n.Name, Customer: confimport.Customer(v), VRF: v, Addr: topologies.LANSource(n.LANs[0])})
+		c := confimport.Customer(v)
+		if g, ok := groups[v]; ok {
+			c = g
+		} else if g, ok := groups[c]; ok {
+			c = g
+		}
+		out = append(out, Site{Name: n.Name, Customer: c, VRF: v, Addr: topologies.LANSource(n.LANs[0])})
 	}
 	return out
 }
 
-// Check probes every ordered pair of sites on a converged network.
-func Check(l *lab.Lab, t *topologies.Topology) (*Report, error) {
-	rep := &Report{Topology: t.Name, Sites: Sites(t), Matrix: map[string]map[string]Cell{}, Leaks: []Leak{}, Pairs: []Pair{}}
+// Check probes every ordered pair of sites on a converged network; groups
+// as for Sites.
+func Check(l *lab.Lab, t *topologies.Topology, groups map[string]string) (*Report, error) {
+	rep := &Report{Topology: t.Name, Sites: Sites(t, groups), Matrix: map[string]map[string]Cell{}, Leaks: []Leak{}, Pairs: []Pair{}}
 	for _, s := range rep.Sites {
 		if !slices.Contains(rep.Customers, s.Customer) {
 			rep.Customers = append(rep.Customers, s.Customer)

@@ -2,6 +2,7 @@ package reach
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -69,37 +70,57 @@ func expect(t *testing.T, file string) *Expect {
 	return e
 }
 
-// TestPlantedLeakIOS: the IOS extranet whose PE2 imports RED's route
-// target into BLUE by mistake imports cleanly, and the expect file finds
-// that leak and nothing else, with the route target that let it in.
-func TestPlantedLeakIOS(t *testing.T) {
-	topo := importSet(t, confimport.IOS, "../confimport/testdata/ios/extranet-leak")
-	rep, err := Check(start(t, topo), topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := expect(t, "../confimport/testdata/ios/extranet-leak.expect.yaml")
-	if err := e.Check(rep.Customers); err != nil {
-		t.Fatal(err)
-	}
-	diff := Diff(rep, e)
-	want := []string{"BLUE reaches RED (BLUE2 reaches RED1): the expect file does not allow it"}
-	if !slices.Equal(diff, want) {
-		t.Errorf("differences:\n%s\nwant:\n%s", strings.Join(diff, "\n"), strings.Join(want, "\n"))
-	}
-	var bad []Leak
-	for _, lk := range rep.Leaks {
-		if lk.FromCustomer == "BLUE" && lk.ToCustomer == "RED" {
-			bad = append(bad, lk)
-		}
-	}
-	if len(bad) != 2 {
-		t.Fatalf("BLUE→RED leaks: %+v, want BLUE2 to RED1 and RED2", bad)
-	}
-	for _, lk := range bad {
-		if lk.From != "BLUE2" || !slices.Equal(lk.AllowedBy, []string{"65000:10"}) || lk.Both || lk.Walk == nil || len(lk.Walk.Steps) == 0 {
-			t.Errorf("leak %s→%s: allowed by %v, both ways %v, walk %v; want BLUE2, 65000:10, one way, a walk", lk.From, lk.To, lk.AllowedBy, lk.Both, lk.Walk != nil)
-		}
+// TestConfigurationSets: every configuration set under
+// confimport/testdata imports with no error and no ignored line, and
+// verify with its expect file finds exactly the planted leak (extranet-leak:
+// PE2 imports RED's route target 65000:10 into BLUE by mistake) and
+// nothing in the others: the classic network, a hub-and-spoke customer
+// built from two VRFs, a dual-homed site whose PEs need as-override.
+func TestConfigurationSets(t *testing.T) {
+	leak := "BLUE reaches RED (%s reaches %s): the expect file does not allow it"
+	for _, c := range []struct {
+		f    confimport.Format
+		set  string
+		want []string
+	}{
+		{confimport.IOS, "classic", nil},
+		{confimport.IOS, "hub-and-spoke", nil},
+		{confimport.IOS, "dual-homed", nil},
+		{confimport.IOS, "extranet-leak", []string{fmt.Sprintf(leak, "BLUE2", "RED1")}},
+		{confimport.FRR, "extranet-leak", []string{fmt.Sprintf(leak, "blue2", "red1")}},
+	} {
+		t.Run(string(c.f)+"/"+c.set, func(t *testing.T) {
+			dir := filepath.Join("..", "confimport", "testdata", string(c.f), c.set)
+			topo := importSet(t, c.f, dir)
+			e := expect(t, dir+".expect.yaml")
+			rep, err := Check(start(t, topo), topo, e.Groups())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Check(rep.Customers, topo.VRFNames()); err != nil {
+				t.Fatal(err)
+			}
+			if diff := Diff(rep, e); !slices.Equal(diff, c.want) {
+				t.Errorf("differences:\n%s\nwant:\n%s", strings.Join(diff, "\n"), strings.Join(c.want, "\n"))
+			}
+			if c.set != "extranet-leak" {
+				return
+			}
+			var bad []Leak
+			for _, lk := range rep.Leaks {
+				if lk.FromCustomer == "BLUE" && lk.ToCustomer == "RED" {
+					bad = append(bad, lk)
+				}
+			}
+			if len(bad) != 2 {
+				t.Fatalf("BLUE→RED leaks: %+v, want BLUE2 to RED1 and RED2", bad)
+			}
+			for _, lk := range bad {
+				if !strings.EqualFold(lk.From, "BLUE2") || !slices.Equal(lk.AllowedBy, []string{"65000:10"}) || lk.Both || lk.Walk == nil || len(lk.Walk.Steps) == 0 {
+					t.Errorf("leak %s→%s: allowed by %v, both ways %v, walk %v; want BLUE2, 65000:10, one way, a walk", lk.From, lk.To, lk.AllowedBy, lk.Both, lk.Walk != nil)
+				}
+			}
+		})
 	}
 }
 
@@ -109,7 +130,7 @@ func TestPlantedLeakIOS(t *testing.T) {
 // B has one.
 func TestClassicSeparation(t *testing.T) {
 	l := labtest.Start(t, "classic")
-	rep, err := Check(l, l.Topo)
+	rep, err := Check(l, l.Topo, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,6 +154,8 @@ func TestParseExpectErrors(t *testing.T) {
 		{"reach: [A]", "x.yaml:1:8: reach: a mapping"},
 		{"reach:\n  A: B", "x.yaml:2:6: reach: A: a list of customers"},
 		{"reeach: {}", "x.yaml:1:1: unknown key \"reeach\""},
+		{"customers: {X: [A]}\ncustomers2: 1", "x.yaml:2:1: unknown key"},
+		{"customers:\n  X: [A]\n  Y: [A]", "x.yaml:3:7: customers: VRF A already belongs to a customer (line 2)"},
 		{"", "empty"},
 	} {
 		_, err := ParseExpect("x.yaml", []byte(c.src))

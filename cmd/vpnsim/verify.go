@@ -67,12 +67,12 @@ which) it is a check: every difference is printed and the exit status is
 				return err
 			}
 			defer release(l)
-			rep, err := reach.Check(l, l.Topo)
+			rep, err := reach.Check(l, l.Topo, exp.Groups())
 			if err != nil {
 				return err
 			}
 			if exp != nil {
-				if err := exp.Check(rep.Customers); err != nil {
+				if err := exp.Check(rep.Customers, l.Topo.VRFNames()); err != nil {
 					return usageErr("%v", err)
 				}
 				rep.Differences = reach.Diff(rep, exp)
@@ -101,7 +101,7 @@ which) it is a check: every difference is printed and the exit status is
 
 // printVerify prints the report as text.
 func printVerify(w io.Writer, r *reach.Report, checked, color bool) {
-	fmt.Fprintf(w, "%s: %d sites of %d customers, %d site pairs probed\n\n", r.Topology, len(r.Sites), len(r.Customers), len(r.Pairs))
+	fmt.Fprintf(w, "%s: %s of %s, %s probed\n\n", r.Topology, plural(len(r.Sites), "site"), plural(len(r.Customers), "customer"), plural(len(r.Pairs), "site pair"))
 	rows := [][]string{append([]string{"from \\ to"}, r.Customers...)}
 	for _, a := range r.Customers {
 		row := []string{a}
