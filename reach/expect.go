@@ -20,6 +20,13 @@ type Expect struct {
 	// [VRF, ...]), e.g. a hub-and-spoke VPN's hub and spoke VRFs.
 	Customers map[string][]string
 	line      map[string]int // the line of each customer's key
+	// mentions are the customers reach names, in file order, with places
+	mentions []mention
+}
+
+type mention struct {
+	name      string
+	line, col int
 }
 
 // ParseExpect reads an expect file.
@@ -65,6 +72,7 @@ func ParseExpect(file string, data []byte) (*Expect, error) {
 				continue
 			}
 			e.line[c.Value] = c.Line
+			e.mentions = append(e.mentions, mention{c.Value, c.Line, c.Column})
 			to := []string{}
 			for _, x := range list.Content {
 				if x.Kind != yaml.ScalarNode {
@@ -72,6 +80,7 @@ func ParseExpect(file string, data []byte) (*Expect, error) {
 					continue
 				}
 				to = append(to, x.Value)
+				e.mentions = append(e.mentions, mention{x.Value, x.Line, x.Column})
 			}
 			e.Reach[c.Value] = to
 		}
@@ -83,18 +92,23 @@ func ParseExpect(file string, data []byte) (*Expect, error) {
 // does not have (as errors at their lines).
 func (e *Expect) Check(customers, vrfs []string) error {
 	var l diag.List
-	for c, vs := range e.Customers {
-		for _, v := range vs {
+	names := make([]string, 0, len(e.Customers))
+	for c := range e.Customers {
+		names = append(names, c)
+	}
+	slices.Sort(names)
+	for _, c := range names {
+		for _, v := range e.Customers[c] {
 			if !slices.Contains(vrfs, v) {
 				l.Errorf(e.File, e.line["customers:"+c], 1, "customers: %s: no VRF %s in the network (its VRFs: %s)", c, v, strings.Join(vrfs, ", "))
 			}
 		}
 	}
-	for c, to := range e.Reach {
-		for _, x := range append([]string{c}, to...) {
-			if !slices.Contains(customers, x) {
-				l.Errorf(e.File, e.line[c], 1, "no customer %s in the network (its customers: %s)", x, strings.Join(customers, ", "))
-			}
+	told := map[string]bool{}
+	for _, m := range e.mentions {
+		if !slices.Contains(customers, m.name) && !told[m.name] {
+			told[m.name] = true
+			l.Errorf(e.File, m.line, m.col, "no customer %s in the network (its customers: %s)", m.name, strings.Join(customers, ", "))
 		}
 	}
 	return l.Err()
