@@ -163,6 +163,7 @@ func (b *builder) build(name string, routers []*Router) topologies.Doc {
 		}
 	}
 
+	b.sessions()
 	links := b.links()
 	d.Provider.PHP = nil
 	for _, n := range b.nodes {
@@ -897,4 +898,92 @@ func (b *builder) statics(links []link, rename map[linkKey]string) map[string][]
 		}
 	}
 	return out
+}
+
+// sessions checks the configured VPNv4 sessions against vpnsim's plan
+// (topologies.IBGPSessions): every route reflector with every PE as its
+// client and with the other reflectors; without reflectors, every PE with
+// every other. A session of the plan that a configuration lacks would
+// change what the network does (a PE cut off from the VPN routes): an
+// error at the router's router bgp. Sessions beyond the plan are warned
+// about: vpnsim leaves them out.
+func (b *builder) sessions() {
+	var pes, rrs []*node
+	byLo := map[netip.Addr]*node{}
+	for _, n := range b.nodes {
+		switch n.role {
+		case topologies.RolePE:
+			pes = append(pes, n)
+		case topologies.RoleRR:
+			rrs = append(rrs, n)
+		default:
+			continue
+		}
+		if n.lo.IsValid() {
+			byLo[n.lo] = n
+		}
+	}
+	has := func(a, c *node) *Neighbor {
+		nb := a.r.Neighbors["|"+c.lo.String()]
+		if nb != nil && nb.VPNv4 {
+			return nb
+		}
+		return nil
+	}
+	want := map[[2]*node]bool{}
+	need := func(a, c *node, client bool) {
+		want[[2]*node{a, c}], want[[2]*node{c, a}] = true, true
+		for _, x := range [][2]*node{{a, c}, {c, a}} {
+			if !x[0].lo.IsValid() || !x[1].lo.IsValid() {
+				continue
+			}
+			if has(x[0], x[1]) == nil {
+				b.errAt(x[0].r, x[0].r.Line, "%s has no VPNv4 session with %s (neighbor %s activated in address-family vpnv4): vpnsim peers %s", x[0].name, x[1].name, x[1].lo, plan(len(rrs) > 0))
+			}
+		}
+		if client && a.lo.IsValid() && c.lo.IsValid() {
+			if nb := has(a, c); nb != nil && !nb.RRClient {
+				b.errAt(a.r, nb.Line, "%s peers with PE %s without route-reflector-client: vpnsim's reflectors have every PE as a client", a.name, c.name)
+			}
+		}
+	}
+	if len(rrs) == 0 {
+		for i := range pes {
+			for j := i + 1; j < len(pes); j++ {
+				need(pes[i], pes[j], false)
+			}
+		}
+	} else {
+		for _, r := range rrs {
+			for _, p := range pes {
+				need(r, p, true)
+			}
+		}
+		for i := range rrs {
+			for j := i + 1; j < len(rrs); j++ {
+				need(rrs[i], rrs[j], false)
+			}
+		}
+	}
+	for _, n := range append(slices.Clone(pes), rrs...) {
+		var extra []string
+		for _, nb := range n.r.Neighbors {
+			o := byLo[nb.Addr]
+			if nb.VRF != "" || !nb.VPNv4 || o == nil || want[[2]*node{n, o}] {
+				continue
+			}
+			extra = append(extra, o.name)
+		}
+		slices.Sort(extra)
+		for _, o := range extra {
+			b.warnAt(n.r, n.r.Line, "%s's VPNv4 session with %s is not in vpnsim's plan (%s): left out", n.name, o, plan(len(rrs) > 0))
+		}
+	}
+}
+
+func plan(rr bool) string {
+	if rr {
+		return "every PE with every route reflector, as its client, and the reflectors with each other"
+	}
+	return "the PEs in a full mesh"
 }

@@ -51,6 +51,8 @@ type Router struct {
 	// Networks are the global BGP "network" statements (a CE's LANs).
 	Networks []netip.Prefix
 
+	groups map[string]*Neighbor // peer groups by VRF|NAME
+
 	VRFs    map[string]*VRFConf
 	vrfList []string // names in first-mention order
 
@@ -97,7 +99,37 @@ type Neighbor struct {
 	AllowASIn               uint8
 	SoO                     vrf.RouteTarget
 	RouteMapIn, RouteMapOut string
+	Group                   string // the peer group it belongs to
 	Line                    int
+}
+
+// resolveGroups gives each neighbour in a peer group the group's settings
+// it does not set itself (IOS and FRR peer groups).
+func (r *Router) resolveGroups() {
+	for _, n := range r.Neighbors {
+		g := r.groups[n.VRF+"|"+n.Group]
+		if n.Group == "" || g == nil {
+			continue
+		}
+		if n.RemoteAS == 0 {
+			n.RemoteAS = g.RemoteAS
+		}
+		n.VPNv4 = n.VPNv4 || g.VPNv4
+		n.RRClient = n.RRClient || g.RRClient
+		n.ASOverride = n.ASOverride || g.ASOverride
+		if n.AllowASIn == 0 {
+			n.AllowASIn = g.AllowASIn
+		}
+		if n.SoO == (vrf.RouteTarget{}) {
+			n.SoO = g.SoO
+		}
+		if n.RouteMapIn == "" {
+			n.RouteMapIn = g.RouteMapIn
+		}
+		if n.RouteMapOut == "" {
+			n.RouteMapOut = g.RouteMapOut
+		}
+	}
 }
 
 // VRFConf is one VRF as one PE defines it.
@@ -166,7 +198,7 @@ type ospfNetwork struct {
 }
 
 func newRouter(file string, l *diag.List) *Router {
-	return &Router{File: file, Line: 1, Neighbors: map[string]*Neighbor{}, VRFs: map[string]*VRFConf{},
+	return &Router{File: file, Line: 1, Neighbors: map[string]*Neighbor{}, groups: map[string]*Neighbor{}, VRFs: map[string]*VRFConf{},
 		PrefixLists: map[string]*PrefixList{}, RouteMaps: map[string]*RouteMap{}, SoOLists: map[string]vrf.RouteTarget{},
 		OSPFRefBW: 100, diags: l}
 }
@@ -311,6 +343,9 @@ func (r *Router) prefixListLine(l line, name string, rest []string) {
 	if len(rest) < 2 || (rest[0] != "permit" && rest[0] != "deny") {
 		r.ignored(l)
 		return
+	}
+	if rest[1] == "any" {
+		rest = append([]string{rest[0], "0.0.0.0/0", "le", "32"}, rest[2:]...)
 	}
 	p, err := netip.ParsePrefix(rest[1])
 	if err != nil || !p.Addr().Is4() {

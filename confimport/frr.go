@@ -17,6 +17,7 @@ func ParseFRR(file string, data []byte, l *diag.List) *Router {
 	for _, ln := range lines(data) {
 		p.line(ln)
 	}
+	r.resolveGroups()
 	return r
 }
 
@@ -357,6 +358,8 @@ func (p *frrParser) bgpLine(l line) {
 		}
 	case w[0] == "neighbor" && len(w) >= 3:
 		r.neighborLine(l, p.vrf, p.sub == "ipv4 vpn", w[1:])
+	case w[0] == "import" && len(w) >= 2 && w[1] == "vrf":
+		r.errorf(l, "import vrf (FRR's leaking between VRFs without route targets) cannot be represented; leak with rt vpn import and export")
 	default:
 		r.ignored(l)
 	}
@@ -365,21 +368,42 @@ func (p *frrParser) bgpLine(l line) {
 // neighborLine handles "neighbor ADDR ..." in a BGP instance (both
 // dialects); vpn: inside the VPNv4 address family.
 func (r *Router) neighborLine(l line, v string, vpn bool, w []string) {
+	var n *Neighbor
 	a, err := netip.ParseAddr(w[0])
-	if err != nil {
-		r.ignored(l) // a peer group or an interface neighbour
+	switch {
+	case err == nil:
+		n = r.neighbor(v, a, l.n)
+	case len(w) == 2 && w[1] == "peer-group":
+		r.groups[v+"|"+w[0]] = &Neighbor{VRF: v, Line: l.n}
+		return
+	case r.groups[v+"|"+w[0]] != nil:
+		n = r.groups[v+"|"+w[0]] // settings of a peer group: its members take them
+	default:
+		r.ignored(l) // an interface neighbour, or a peer group not defined before
 		return
 	}
-	n := r.neighbor(v, a, l.n)
 	switch w[1] {
+	case "peer-group":
+		if len(w) != 3 || r.groups[v+"|"+w[2]] == nil {
+			r.errorf(l, "peer group %s is not defined (neighbor %s peer-group) before this line", w[len(w)-1], w[len(w)-1])
+			return
+		}
+		n.Group = w[2]
 	case "remote-as":
 		if len(w) != 3 {
 			r.ignored(l)
 			return
 		}
+		switch w[2] {
+		case "internal":
+			n.RemoteAS = r.ASN
+			return
+		case "external":
+			return // FRR: any AS but ours; the CE's own router bgp says which
+		}
 		as, ok := parseU(w[2], 32)
 		if !ok {
-			r.errorf(l, "%q is not an AS number (internal and external need the number here)", w[2])
+			r.errorf(l, "%q is not an AS number", w[2])
 			return
 		}
 		n.RemoteAS = uint32(as)
@@ -418,7 +442,8 @@ func (r *Router) neighborLine(l line, v string, vpn bool, w []string) {
 		} else {
 			n.RouteMapOut = w[2]
 		}
-	case "description", "update-source", "send-community", "next-hop-self", "password", "timers", "ebgp-multihop", "peer-group", "shutdown":
+	case "description", "update-source", "send-community", "next-hop-self", "password", "timers", "ebgp-multihop", "shutdown",
+		"soft-reconfiguration", "version", "fall-over", "bfd", "capability", "advertisement-interval":
 		if w[1] == "shutdown" {
 			r.errorf(l, "neighbor %s is shut down: vpnsim brings every configured session up; remove the neighbour", a)
 		}

@@ -31,6 +31,7 @@ func ParseIOS(file string, data []byte, l *diag.List) *Router {
 		}
 		p.line(ln)
 	}
+	r.resolveGroups()
 	return r
 }
 

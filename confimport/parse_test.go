@@ -1,6 +1,8 @@
 package confimport
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,5 +85,39 @@ router bgp 65000
 	Build("t", []*Router{ParseIOS("pe1.cfg", []byte(pe), &l), ParseIOS("ce1.cfg", []byte(ce), &l)}, &l)
 	if err := l.Err(); err == nil || !strings.Contains(err.Error(), `pe1.cfg:12:1: route map SET-RT used as a VRF import or export map: "set extcommunity rt 65000:9 additive" cannot be represented`) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestSessionsAgainstThePlan: a PE missing from the reflector's VPNv4
+// neighbours would be cut off in the real network but not in vpnsim's
+// (which peers every PE with every reflector): an error at the line.
+func TestSessionsAgainstThePlan(t *testing.T) {
+	dir := filepath.Join("testdata", "ios", "classic")
+	files, err := Files(IOS, []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		drop, want string
+	}{
+		{" neighbor 10.0.0.3 activate\n", "rr1.cfg:1:1: RR1 has no VPNv4 session with PE2 (neighbor 10.0.0.3 activated in address-family vpnv4)"},
+		{" neighbor 10.0.0.3 route-reflector-client\n", "rr1.cfg:23:1: RR1 peers with PE PE2 without route-reflector-client"},
+	} {
+		var l diag.List
+		var routers []*Router
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if filepath.Base(f) == "rr1.cfg" {
+				data = []byte(strings.Replace(string(data), c.drop, "", 1))
+			}
+			routers = append(routers, ParseIOS(f, data, &l))
+		}
+		Build("classic", routers, &l)
+		if err := l.Err(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("without %q: got %v, want %q", c.drop, err, c.want)
+		}
 	}
 }
