@@ -464,8 +464,12 @@ func (b *builder) metric(x, y end) uint32 {
 		}
 		if e.n.r.OSPF {
 			bw := e.i.Bandwidth
-			if bw == 0 {
+			if bw == 0 && e.n.r.IOS {
 				bw = defaultBandwidth(e.i.Name)
+			} else if bw == 0 {
+				// FRR takes the speed the kernel reports, which no
+				// configuration says: 1 Gbit/s, as an IOS gigabit port
+				bw = 1000000
 			}
 			c := uint64(e.n.r.OSPFRefBW) * 1000 / uint64(bw)
 			return uint32(max(1, min(c, 65535)))

@@ -31,7 +31,8 @@ import (
 type Router struct {
 	File     string
 	Hostname string
-	Line     int // the hostname's line (1 when there is none)
+	Line     int  // the hostname's line (1 when there is none)
+	IOS      bool // an IOS configuration (else FRR)
 
 	Interfaces []*Interface // in file order
 

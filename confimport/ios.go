@@ -13,6 +13,7 @@ import (
 // Diagnostics go to l.
 func ParseIOS(file string, data []byte, l *diag.List) *Router {
 	r := newRouter(file, l)
+	r.IOS = true
 	// IOS's default VPN label allocation is per prefix ("mpls label mode"
 	// changes it)
 	r.LabelMode = topologies.PerPrefix

@@ -114,11 +114,16 @@ func (e *Expect) Check(customers, vrfs []string) error {
 	return l.Err()
 }
 
-// Diff lists every difference between the report and the file, sorted: a
+// Diff lists every difference between the report and the file, sorted, and
+// marks the leaks the file allows as Expected: a
 // customer reaching one it may not (with a site pair as the example), a
 // customer that may reach another but none of whose sites does, a
 // customer with several sites none of which reaches another.
 func Diff(r *Report, e *Expect) []string {
+	for i := range r.Leaks {
+		lk := &r.Leaks[i]
+		lk.Expected = slices.Contains(e.Reach[lk.FromCustomer], lk.ToCustomer)
+	}
 	got := r.Reaches()
 	sites := map[string]int{}
 	for _, s := range r.Sites {

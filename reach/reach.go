@@ -61,6 +61,9 @@ type Leak struct {
 	// VRF imports: what let the other customer's route in.
 	AllowedBy []string      `json:"allowed_by"`
 	Walk      *network.Walk `json:"walk,omitempty"`
+	// Expected: the expect file lets FromCustomer reach ToCustomer (an
+	// extranet by design); false without an expect file.
+	Expected bool `json:"expected"`
 }
 
 // Cell is one entry of the customer matrix: of Total ordered site pairs,

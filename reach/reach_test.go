@@ -110,6 +110,11 @@ func TestConfigurationSets(t *testing.T) {
 			for _, lk := range rep.Leaks {
 				if lk.FromCustomer == "BLUE" && lk.ToCustomer == "RED" {
 					bad = append(bad, lk)
+					if lk.Expected {
+						t.Errorf("leak %s→%s marked as allowed by the expect file", lk.From, lk.To)
+					}
+				} else if !lk.Expected {
+					t.Errorf("the extranet's %s→%s not marked as allowed by the expect file", lk.From, lk.To)
 				}
 			}
 			if len(bad) != 2 {

@@ -143,6 +143,9 @@ func printVerify(w io.Writer, r *reach.Report, checked, color bool) {
 			if len(lk.AllowedBy) > 0 {
 				rts = "route target " + strings.Join(lk.AllowedBy, ", ") + " imported by VRF " + lk.Route.VRF + " on " + lk.Route.PE
 			}
+			if lk.Expected {
+				ways += " (the expect file allows it)"
+			}
 			fmt.Fprintf(w, "\n%s (%s) reaches %s (%s), %s\n  route: %s\n  allowed by: %s\n  walk:\n", lk.From, lk.FromCustomer, lk.To, lk.ToCustomer, ways, routeText(lk.Route), rts)
 			var b strings.Builder
 			render.Walk(&b, lk.Walk, color)
