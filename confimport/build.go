@@ -284,7 +284,8 @@ type link struct {
 	topologies.DocLink
 	peName string // the PE of an attachment
 	ce     *node
-	ceAddr netip.Addr
+	ceAddr netip.Addr // the CE's address in the model
+	ceConf netip.Addr // the CE's address in its configuration
 	line   int
 	r      *Router // the PE's configuration
 }
@@ -295,6 +296,7 @@ type linkKey struct{ pe, vrf string }
 func (b *builder) links() []link {
 	bySubnet := map[netip.Prefix][]end{}
 	var order []netip.Prefix
+	var wide []end // interfaces on subnets wider than /30
 	for _, n := range b.nodes {
 		for _, i := range n.r.Interfaces {
 			if i.Loopback || len(i.Addrs) == 0 {
@@ -302,9 +304,7 @@ func (b *builder) links() []link {
 			}
 			a := i.Addrs[0]
 			if a.Bits() < 30 {
-				if n.role != topologies.RoleCE {
-					b.warnAt(n.r, i.Line, "interface %s (%s) is not on a point-to-point /30 or /31 subnet: not a link; ignored", i.Name, a)
-				}
+				wide = append(wide, end{n: n, i: i, adr: a})
 				continue
 			}
 			if i.Shutdown {
@@ -316,6 +316,43 @@ func (b *builder) links() []link {
 				order = append(order, s)
 			}
 			bySubnet[s] = append(bySubnet[s], end{n: n, i: i, adr: a})
+		}
+	}
+	// a subnet wider than /30 is a LAN (a CE's) or nothing (a provider's
+	// management port), unless two routers share it: a link vpnsim cannot
+	// number (its links are /30 or /31)
+	p2p := func(n *node) bool {
+		return slices.ContainsFunc(n.r.Interfaces, func(i *Interface) bool {
+			return !i.Loopback && len(i.Addrs) > 0 && i.Addrs[0].Bits() >= 30
+		})
+	}
+	// a link, were it narrower: two core interfaces, or a PE's VRF
+	// interface and a CE with no point-to-point uplink (customers' LANs
+	// overlap by design and are no links)
+	isLink := func(e, o end) bool {
+		ep, op := e.n.role != topologies.RoleCE, o.n.role != topologies.RoleCE
+		switch {
+		case ep && op:
+			return e.i.VRF == "" && o.i.VRF == ""
+		case ep:
+			return e.i.VRF != "" && !p2p(o.n)
+		case op:
+			return o.i.VRF != "" && !p2p(e.n)
+		}
+		return false
+	}
+	for i, e := range wide {
+		shared := false
+		for j, o := range wide {
+			if i != j && o.n != e.n && o.adr.Masked() == e.adr.Masked() && isLink(e, o) {
+				shared = true
+				if i < j {
+					b.errAt(o.n.r, o.i.Line, "interface %s (%s) shares %s with %s:%s: vpnsim's links are /30 or /31 (point-to-point); renumber the link", o.i.Name, o.adr, o.adr.Masked(), e.n.name, e.i.Name)
+				}
+			}
+		}
+		if !shared && e.n.role != topologies.RoleCE {
+			b.warnAt(e.n.r, e.i.Line, "interface %s (%s) is not on a point-to-point /30 or /31 subnet and no other router is on it: not a link; ignored", e.i.Name, e.adr)
 		}
 	}
 	var out []link
@@ -415,7 +452,14 @@ func (b *builder) classify(lk *link, x, y end) {
 			return
 		}
 		lk.VRF = pe.i.VRF
-		lk.peName, lk.ce, lk.ceAddr, lk.line, lk.r = pe.n.name, ce.n, ce.adr.Addr(), pe.i.Line, pe.n.r
+		lk.peName, lk.ce, lk.ceAddr, lk.ceConf, lk.line, lk.r = pe.n.name, ce.n, ce.adr.Addr(), ce.adr.Addr(), pe.i.Line, pe.n.r
+		if ce.adr.Addr().Less(pe.adr.Addr()) {
+			// the topology gives the PE the first usable address of a CE
+			// link: the two ends swap addresses
+			_, hi := usable(lk.Subnet)
+			lk.ceAddr = hi
+			b.warnAt(pe.n.r, pe.i.Line, "interface %s (%s): vpnsim gives the PE the first address of a CE link, so %s and %s swap addresses (%s and %s)", pe.i.Name, pe.adr, pe.n.name, ce.n.name, ce.adr.Addr(), pe.adr.Addr())
+		}
 		lk.Routing = topologies.RoutingStatic
 		if nb := pe.n.r.Neighbors[pe.i.VRF+"|"+ce.adr.Addr().String()]; nb != nil {
 			lk.Routing = topologies.RoutingEBGP
@@ -858,7 +902,7 @@ func (b *builder) statics(links []link, rename map[linkKey]string) map[string][]
 				// the attachment's own route to its CE's LAN?
 				own, known := false, false
 				for _, lk := range links {
-					if lk.peName == n.name && lk.VRF == st.VRF && lk.ceAddr == st.NextHop {
+					if lk.peName == n.name && lk.VRF == st.VRF && lk.ceConf == st.NextHop {
 						known = true
 						if lk.Routing == topologies.RoutingStatic && slices.Contains(lk.ce.lans, st.Prefix) {
 							own = true
@@ -873,7 +917,13 @@ func (b *builder) statics(links []link, rename map[linkKey]string) map[string][]
 					continue
 				}
 			}
-			k := key{vrf: vn, prefix: st.Prefix, nh: st.NextHop, null0: st.Null0}
+			nh := st.NextHop
+			for _, lk := range links {
+				if !st.Null0 && lk.peName == n.name && lk.VRF == st.VRF && lk.ceConf == st.NextHop {
+					nh = lk.ceAddr
+				}
+			}
+			k := key{vrf: vn, prefix: st.Prefix, nh: nh, null0: st.Null0}
 			if have[k] == nil {
 				order = append(order, k)
 			}

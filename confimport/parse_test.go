@@ -121,3 +121,43 @@ func TestSessionsAgainstThePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestCELinkAddresses: vpnsim gives the PE the first address of a CE link;
+// a configuration the other way round swaps them (a warning), and a VRF
+// static route through the CE follows the CE's new address. A CE uplink on
+// a /24 is a link vpnsim cannot number: an error.
+func TestCELinkAddresses(t *testing.T) {
+	pe := `hostname PE1
+ip vrf A
+ rd 65000:1
+ route-target both 65000:1
+interface Loopback0
+ ip address 10.0.0.1 255.255.255.255
+interface Gi0/1
+ ip vrf forwarding A
+ ip address 192.168.0.2 255.255.255.252
+router bgp 65000
+ip route vrf A 10.1.1.0 255.255.255.0 192.168.0.1
+ip route vrf A 10.9.0.0 255.255.0.0 192.168.0.1
+`
+	ce := "hostname CE1\ninterface Gi0/0\n ip address 192.168.0.1 255.255.255.252\ninterface Loopback0\n ip address 10.1.1.1 255.255.255.0\nip route 0.0.0.0 0.0.0.0 192.168.0.2\n"
+	var l diag.List
+	d := Build("t", []*Router{ParseIOS("pe1.cfg", []byte(pe), &l), ParseIOS("ce1.cfg", []byte(ce), &l)}, &l)
+	if l.HasErrors() {
+		t.Fatal(l.Error())
+	}
+	if !strings.Contains(l.Error(), "pe1.cfg:7:1: warning: interface Gi0/1 (192.168.0.2/30): vpnsim gives the PE the first address of a CE link, so PE1 and CE1 swap addresses") {
+		t.Errorf("warnings: %s", l.Error())
+	}
+	if len(d.VRFs) != 1 || len(d.VRFs[0].Static) != 1 || d.VRFs[0].Static[0].NextHop.String() != "192.168.0.2" || d.VRFs[0].Static[0].Prefix.String() != "10.9.0.0/16" {
+		t.Errorf("VRF statics: %+v, want 10.9.0.0/16 via the CE's new address 192.168.0.2", d.VRFs)
+	}
+
+	wide := strings.Replace(strings.Replace(pe, "192.168.0.2 255.255.255.252", "192.168.0.254 255.255.255.0", 1), "192.168.0.1\n", "192.168.0.2\n", -1)
+	wideCE := strings.Replace(ce, "192.168.0.1 255.255.255.252", "192.168.0.2 255.255.255.0", 1)
+	l = diag.List{}
+	Build("t", []*Router{ParseIOS("pe1.cfg", []byte(wide), &l), ParseIOS("ce1.cfg", []byte(wideCE), &l)}, &l)
+	if err := l.Err(); err == nil || !strings.Contains(err.Error(), "shares 192.168.0.0/24 with") || !strings.Contains(err.Error(), "vpnsim's links are /30 or /31") {
+		t.Errorf("a /24 CE link: got %v", err)
+	}
+}
