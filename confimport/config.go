@@ -104,6 +104,18 @@ type Neighbor struct {
 	Line                    int
 }
 
+// resolveOSPF marks the interfaces an OSPF network statement covers as
+// running the IGP (where "mpls ldp autoconfig" turns LDP on).
+func (r *Router) resolveOSPF() {
+	for _, i := range r.Interfaces {
+		for _, n := range r.ospfNets {
+			if len(i.Addrs) > 0 && n.prefix.Contains(i.Addrs[0].Addr()) {
+				i.IGP = true
+			}
+		}
+	}
+}
+
 // resolveGroups gives each neighbour in a peer group the group's settings
 // it does not set itself (IOS and FRR peer groups).
 func (r *Router) resolveGroups() {

@@ -18,6 +18,7 @@ func ParseFRR(file string, data []byte, l *diag.List) *Router {
 		p.line(ln)
 	}
 	r.resolveGroups()
+	r.resolveOSPF()
 	return r
 }
 

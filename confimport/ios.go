@@ -33,6 +33,7 @@ func ParseIOS(file string, data []byte, l *diag.List) *Router {
 		p.line(ln)
 	}
 	r.resolveGroups()
+	r.resolveOSPF()
 	return r
 }
 

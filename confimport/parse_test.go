@@ -3,10 +3,12 @@ package confimport
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vpnsim/vpnsim/internal/diag"
+	"github.com/vpnsim/vpnsim/topologies"
 )
 
 // FuzzParseFRR: no input panics the FRR parser or the build after it.
@@ -159,5 +161,67 @@ ip route vrf A 10.9.0.0 255.255.0.0 192.168.0.1
 	Build("t", []*Router{ParseIOS("pe1.cfg", []byte(wide), &l), ParseIOS("ce1.cfg", []byte(wideCE), &l)}, &l)
 	if err := l.Err(); err == nil || !strings.Contains(err.Error(), "shares 192.168.0.0/24 with") || !strings.Contains(err.Error(), "vpnsim's links are /30 or /31") {
 		t.Errorf("a /24 CE link: got %v", err)
+	}
+}
+
+// readSet parses a configuration set of testdata with edit applied to
+// each file's text.
+func readSet(t *testing.T, f Format, set string, edit func(base, text string) string) ([]*Router, *diag.List) {
+	t.Helper()
+	files, err := Files(f, []string{filepath.Join("testdata", string(f), set)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &diag.List{}
+	var routers []*Router
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		routers = append(routers, Parse(f, file, []byte(edit(filepath.Base(file), string(data))), l))
+	}
+	return routers, l
+}
+
+// TestLDPOnLinks: LDP runs on a core link when both ends run it: mpls ip
+// on the interface, or IOS's mpls ldp autoconfig under the IGP for the
+// interfaces it covers (ip ospf ... area, or a network statement); a link
+// with an end without it is ldp: false.
+func TestLDPOnLinks(t *testing.T) {
+	noLDP := func(d topologies.Doc) []string {
+		var out []string
+		for _, l := range d.Links {
+			if l.NoLDP {
+				out = append(out, l.A+" "+l.B)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		edit func(base, text string) string
+		want []string
+	}{
+		{"mpls ip everywhere", func(_, s string) string { return s }, nil},
+		{"autoconfig over network statements", func(_, s string) string {
+			s = strings.ReplaceAll(s, " mpls ip\n", "")
+			return strings.ReplaceAll(s, "router ospf 10\n", "router ospf 10\n mpls ldp autoconfig\n")
+		}, nil},
+		{"no mpls ip on PE2", func(base, s string) string {
+			if base == "pe2.cfg" {
+				return strings.ReplaceAll(s, " mpls ip\n", "")
+			}
+			return s
+		}, []string{"PE2:GigabitEthernet0/0 P1:GigabitEthernet0/2"}},
+	} {
+		routers, l := readSet(t, IOS, "hub-and-spoke", c.edit)
+		d := Build("hs", routers, l)
+		if l.HasErrors() {
+			t.Fatalf("%s: %v", c.name, l.Error())
+		}
+		if got := noLDP(d); !slices.Equal(got, c.want) {
+			t.Errorf("%s: ldp false on %v, want %v", c.name, got, c.want)
+		}
 	}
 }
