@@ -162,6 +162,9 @@ func (p *frrParser) top(l line) {
 		}
 		p.ctx = "ospf"
 		r.OSPF = true
+	case w[0] == "router" && len(w) >= 4 && (w[1] == "rip" || w[1] == "eigrp" || w[1] == "babel") && w[len(w)-2] == "vrf":
+		r.errorf(l, "%s in VRF %s: vpnsim's PE–CE routing is static or eBGP; configure eBGP or static routes toward the CE", strings.ToUpper(w[1]), w[len(w)-1])
+		p.ctx = "skip"
 	case w[0] == "mpls" && len(w) == 2 && w[1] == "ldp":
 		p.ctx = "ldp"
 		r.LDP = true

@@ -89,6 +89,10 @@ func (p *iosParser) line(l line) {
 		default:
 			r.ignored(l)
 		}
+	case "pece":
+		if len(w) >= 4 && w[0] == "address-family" && w[1] == "ipv4" && w[2] == "vrf" {
+			r.errorf(l, "%s in VRF %s: vpnsim's PE–CE routing is static or eBGP; configure eBGP or static routes toward the CE", strings.ToUpper(p.sub), w[3])
+		}
 	case "route-map":
 		r.routeMapLine(l, p.rm)
 	case "skip":
@@ -219,8 +223,10 @@ func (p *iosParser) top(l line) {
 		p.ctx = "igp"
 		r.OSPF = true
 	case w[0] == "router" && len(w) >= 2 && (w[1] == "eigrp" || w[1] == "rip"):
-		r.errorf(l, "router %s: vpnsim's core runs one link-state IGP (IS-IS or OSPF) and its PE–CE routing is static or eBGP", w[1])
-		p.ctx = "skip"
+		// a customer's own routing is nothing to the model; in a VRF it is
+		// the PE–CE protocol, which the model has no place for
+		r.ignored(l)
+		p.ctx, p.sub = "pece", w[1]
 	case w[0] == "mpls" && len(w) == 5 && w[1] == "label" && w[2] == "range":
 		lo, ok1 := parseU(w[3], 20)
 		hi, ok2 := parseU(w[4], 20)

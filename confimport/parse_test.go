@@ -45,7 +45,9 @@ func TestDiagnostics(t *testing.T) {
 		{FRR, "router ospf vrf A\n", "r.conf:1:1: OSPF in VRF A"},
 		{FRR, "interface eth1\n ip address 10.0.0.1/30\n ip address 10.0.0.5/30\n", "r.conf:3:2: interface eth1 has two addresses"},
 		{IOS, "hostname R\nsnmp-server community x RO\nip sla 1\n", "r.cfg:3: ignored: ip sla 1"},
-		{IOS, "router eigrp 1\n", "r.cfg:1:1: router eigrp"},
+		{IOS, "router eigrp 1\n network 10.0.0.0\n", "r.cfg:1: ignored: router eigrp 1"},
+		{IOS, "router eigrp 1\n address-family ipv4 vrf A autonomous-system 10\n", "r.cfg:2:2: EIGRP in VRF A: vpnsim's PE–CE routing is static or eBGP"},
+		{FRR, "router rip vrf A\n", "r.conf:1:1: RIP in VRF A"},
 		{IOS, "interface Gi0/0\n ip address 10.0.0.1 255.0.255.0\n", "r.cfg:2:2: \"10.0.0.1\" \"255.0.255.0\" is not an IPv4 address and netmask"},
 		{IOS, "ip vrf A\n rd 65000:1\n route-target import 65000:x\n", "r.cfg:3:2: \"65000:x\" is not a route target"},
 	} {
