@@ -87,6 +87,9 @@ func TestConfigurationSets(t *testing.T) {
 		{confimport.IOS, "hub-and-spoke", nil},
 		{confimport.IOS, "dual-homed", nil},
 		{confimport.IOS, "extranet-leak", []string{fmt.Sprintf(leak, "BLUE2", "RED1")}},
+		{confimport.FRR, "classic", nil},
+		{confimport.FRR, "hub-and-spoke", nil},
+		{confimport.FRR, "dual-homed", nil},
 		{confimport.FRR, "extranet-leak", []string{fmt.Sprintf(leak, "blue2", "red1")}},
 	} {
 		t.Run(string(c.f)+"/"+c.set, func(t *testing.T) {
@@ -166,6 +169,48 @@ func TestParseExpectErrors(t *testing.T) {
 		_, err := ParseExpect("x.yaml", []byte(c.src))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: got %v, want %q", c.src, err, c.want)
+		}
+	}
+}
+
+// TestAsOverrideMatters: the dual-homed sets need their PEs' as-override
+// (both sites are in AS 65001): without it the sites do not reach each
+// other, and verify says so.
+func TestAsOverrideMatters(t *testing.T) {
+	for _, f := range []confimport.Format{confimport.IOS, confimport.FRR} {
+		src := filepath.Join("..", "confimport", "testdata", string(f), "dual-homed")
+		dst := filepath.Join(t.TempDir(), "dual-homed")
+		err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			var keep []string
+			for _, line := range strings.Split(string(data), "\n") {
+				if !strings.Contains(line, "as-override") {
+					keep = append(keep, line)
+				}
+			}
+			rel, _ := filepath.Rel(src, p)
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dst, rel), []byte(strings.Join(keep, "\n")), 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		topo := importSet(t, f, dst)
+		rep, err := Check(start(t, topo), topo, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff := Diff(rep, expect(t, src+".expect.yaml"))
+		if want := []string{"A: none of its 2 sites reaches another"}; !slices.Equal(diff, want) {
+			t.Errorf("%s without as-override: differences %v, want %v", f, diff, want)
 		}
 	}
 }
