@@ -15,10 +15,13 @@ import (
 func FuzzParseFRR(f *testing.F) {
 	f.Add([]byte("hostname PE1\ninterface eth1 vrf A\n ip address 10.0.0.1/30\nexit\nrouter bgp 65000 vrf A\n address-family ipv4 unicast\n  rt vpn both 65000:1\n"))
 	f.Add([]byte("route-map M permit 10\n match ip address prefix-list P\nip prefix-list P seq 5 permit 10.0.0.0/8 le 32\n"))
+	set := setTexts(f, FRR, "extranet-leak")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var l diag.List
 		r := ParseFRR("f.conf", data, &l)
 		Build("f", []*Router{r, ParseFRR("g.conf", data, &l)}, &l)
+		// the input as one more router of a whole network
+		Build("f", append(parseAll(FRR, set, &l), ParseFRR("f.conf", data, &l)), &l)
 	})
 }
 
@@ -26,10 +29,12 @@ func FuzzParseFRR(f *testing.F) {
 func FuzzParseIOS(f *testing.F) {
 	f.Add([]byte("hostname PE1\nip vrf A\n rd 65000:1\n route-target both 65000:1\ninterface Gi0/1\n ip vrf forwarding A\n ip address 10.0.0.1 255.255.255.252\n"))
 	f.Add([]byte("banner motd ^C\nhello\n^C\nip route vrf A 10.1.0.0 255.255.0.0 Null0\nrouter ospf 1 vrf A\n"))
+	set := setTexts(f, IOS, "extranet-leak")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var l diag.List
 		r := ParseIOS("f.cfg", data, &l)
 		Build("f", []*Router{r, ParseIOS("g.cfg", data, &l)}, &l)
+		Build("f", append(parseAll(IOS, set, &l), ParseIOS("f.cfg", data, &l)), &l)
 	})
 }
 
@@ -226,4 +231,36 @@ func TestLDPOnLinks(t *testing.T) {
 			t.Errorf("%s: ldp false on %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+// setTexts reads a test set's files.
+func setTexts(f *testing.F, format Format, set string) map[string][]byte {
+	files, err := Files(format, []string{filepath.Join("testdata", string(format), set)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		out[file] = data
+		f.Add(data)
+	}
+	return out
+}
+
+// parseAll parses a set read by setTexts, in file order.
+func parseAll(format Format, set map[string][]byte, l *diag.List) []*Router {
+	names := make([]string, 0, len(set))
+	for n := range set {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var out []*Router
+	for _, n := range names {
+		out = append(out, Parse(format, n, set[n], l))
+	}
+	return out
 }
