@@ -189,9 +189,10 @@ func progress(w io.Writer, msg string) (stop func()) {
 
 // importConfLong is the --help of import frr and import ios; %s is the
 // dialect's description, %s its example.
-const importConfLong = `%s reads one configuration per router (%s) and writes the
-network they make as a vpnsim topology, to standard output or -o FILE. A
-DIR argument means every configuration under it (%s).
+const importConfLong = `%s reads one configuration per router (%s)
+and writes the network they make as a vpnsim topology, to standard output
+or -o FILE. A DIR argument means every configuration under it (%s).
+docs/import.md has the whole table of what is read.
 
 What it infers:
   - roles: a router with interfaces in VRFs is a PE; one with
@@ -222,8 +223,8 @@ written.`
 func newImportConfCmd(f confimport.Format) *cobra.Command {
 	var out, name string
 	what := map[confimport.Format][3]string{
-		confimport.FRR: {"frr", "FRR's integrated frr.conf, as vtysh's show running-config prints it", "files named frr.conf or *.conf"},
-		confimport.IOS: {"ios", "Cisco IOS or IOS-XE show running-config text", "files named *.cfg, *.conf, *.txt, *.ios or without an extension"},
+		confimport.FRR: {"frr", "FRR's integrated frr.conf", "files named\nfrr.conf or *.conf"},
+		confimport.IOS: {"ios", "IOS/IOS-XE running-config", "files named\n*.cfg, *.conf, *.txt, *.ios or without an extension"},
 	}[f]
 	short := map[confimport.Format]string{
 		confimport.FRR: "Turn FRR router configurations (frr.conf) into a topology",
@@ -233,8 +234,8 @@ func newImportConfCmd(f confimport.Format) *cobra.Command {
 		confimport.FRR: `  vpnsim export frr classic -o classic-frr     # any FRR lab's configs will do
   vpnsim import frr classic-frr -o classic-again.yaml
   vpnsim verify classic-again.yaml`,
-		confimport.IOS: `  vpnsim import ios testdata/configs/ios/extranet-leak -o extranet.yaml
-  vpnsim verify extranet.yaml --expect testdata/configs/ios/extranet-leak.expect.yaml
+		confimport.IOS: `  vpnsim import ios confimport/testdata/ios/extranet-leak -o extranet.yaml
+  vpnsim verify extranet.yaml --expect confimport/testdata/ios/extranet-leak.expect.yaml
   vpnsim import ios pe1.cfg pe2.cfg rr.cfg ce-a1.cfg ce-a2.cfg`,
 	}[f]
 	c := &cobra.Command{

@@ -27,7 +27,8 @@ func newVerifyCmd() *cobra.Command {
 		Long: `verify starts the network, lets it converge and sends an echo request from
 every site to every other site (a site: a CE with LANs; its customer: the
 VRF it attaches to, without the --PE suffix import gives a VRF configured
-differently on some PE). It prints:
+differently on some PE, or the customer the expect file's customers key
+puts that VRF in). It prints:
 
   - a customer-by-customer matrix: how many of the ordered site pairs
     from the row's customer to the column's were reached (the echo
@@ -42,8 +43,8 @@ With --expect FILE (docs/spec/expect.md: which customers may reach
 which) it is a check: every difference is printed and the exit status is
 1. --json prints the whole report as JSON.`,
 		Example: `  vpnsim verify classic
-  vpnsim import ios testdata/configs/ios/extranet-leak -o extranet.yaml
-  vpnsim verify extranet.yaml --expect testdata/configs/extranet-leak.expect.yaml
+  vpnsim import ios confimport/testdata/ios/extranet-leak -o extranet.yaml
+  vpnsim verify extranet.yaml --expect confimport/testdata/ios/extranet-leak.expect.yaml
   vpnsim verify extranet.yaml --json | jq '.leaks[].allowed_by'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -67,7 +68,9 @@ which) it is a check: every difference is printed and the exit status is
 				return err
 			}
 			defer release(l)
+			stop := progress(cmd.ErrOrStderr(), "probing every pair of sites...")
 			rep, err := reach.Check(l, l.Topo, exp.Groups())
+			stop()
 			if err != nil {
 				return err
 			}
