@@ -384,6 +384,9 @@ func (b *builder) links() []link {
 		}
 		x.n.linked[x.i], y.n.linked[y.i] = true, true
 		lk := link{DocLink: topologies.DocLink{A: x.n.name + ":" + x.i.Name, B: y.n.name + ":" + y.i.Name, Subnet: s}}
+		if m := linkMTU(x.i.MTU, y.i.MTU); m != 0 && m != topologies.DefaultMTU {
+			lk.MTU = m
+		}
 		b.classify(&lk, x, y)
 		out = append(out, lk)
 	}
@@ -1040,4 +1043,16 @@ func plan(rr bool) string {
 		return "every PE with every route reflector, as its client, and the reflectors with each other"
 	}
 	return "the PEs in a full mesh"
+}
+
+// linkMTU is the MTU of a link whose ends configure a and b (0: not
+// given): the smaller, since a frame larger than either end's is lost.
+func linkMTU(a, b int) int {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
+	}
+	return min(a, b)
 }

@@ -86,6 +86,7 @@ type Interface struct {
 	IGP       bool   // IS-IS or OSPF runs on it
 	Metric    uint32 // isis metric or ospf cost; 0 when not given
 	Bandwidth uint32 // IOS "bandwidth" in kbit/s; 0 when not given
+	MTU       int    // IOS "mtu": the largest frame payload, labels included; 0 when not given
 	Shutdown  bool
 }
 

@@ -307,6 +307,15 @@ func (p *iosParser) ifLine(l line) {
 		if n, ok := parseU(w[1], 32); ok && n > 0 {
 			i.Bandwidth = uint32(n)
 		}
+	case w[0] == "mtu" && len(w) == 2 && !i.Loopback:
+		// the interface MTU bounds what the link carries, labels included
+		// (the model's mtu is IOS's interface mtu with mpls mtu the same)
+		n, ok := parseU(w[1], 16)
+		if !ok || n < 68 || n > 9216 {
+			r.errorf(l, "mtu %s: vpnsim's links carry 68 to 9216 bytes", w[1])
+			return
+		}
+		i.MTU = int(n)
 	case l.text == "shutdown":
 		i.Shutdown = true
 	case w[0] == "description", l.text == "no shutdown", w[0] == "duplex", w[0] == "speed", w[0] == "negotiation", w[0] == "media-type",

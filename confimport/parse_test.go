@@ -264,3 +264,30 @@ func parseAll(format Format, set map[string][]byte, l *diag.List) []*Router {
 	}
 	return out
 }
+
+// TestLinkMTU: IOS's interface mtu becomes the link's mtu, the smaller of
+// the two ends' (a frame larger than either is lost).
+func TestLinkMTU(t *testing.T) {
+	routers, l := readSet(t, IOS, "classic", func(base, s string) string {
+		switch base {
+		case "pe1.cfg":
+			return strings.Replace(s, " description to P1\n", " description to P1\n mtu 9000\n", 1)
+		case "p1.cfg":
+			return strings.Replace(s, " description to PE1\n", " description to PE1\n mtu 1600\n", 1)
+		}
+		return s
+	})
+	d := Build("classic", routers, l)
+	if l.HasErrors() {
+		t.Fatal(l.Error())
+	}
+	for _, lk := range d.Links {
+		want := 0
+		if lk.A == "PE1:GigabitEthernet1" {
+			want = 1600
+		}
+		if lk.MTU != want {
+			t.Errorf("%s %s: mtu %d, want %d", lk.A, lk.B, lk.MTU, want)
+		}
+	}
+}
