@@ -390,32 +390,72 @@ func (b *builder) links() []link {
 		b.classify(&lk, x, y)
 		out = append(out, lk)
 	}
-	// CE LANs: every address not on a link, then the BGP networks not
-	// already among them
+	b.ceLANs(out)
+	return out
+}
+
+// ceLANs finds each CE's LANs: its addresses not on a link and its BGP
+// networks, kept when the network can reach them as the model does (which
+// routes every LAN of a CE): for a static attachment a PE's VRF static
+// route toward the CE covers the LAN, for an eBGP one the CE advertises it
+// (a network statement, or redistribute connected). What neither routes
+// nor advertises is unreachable in the real network and left out, with a
+// warning.
+func (b *builder) ceLANs(links []link) {
 	for _, n := range b.nodes {
 		if n.role != topologies.RoleCE {
 			continue
 		}
+		var cands []netip.Prefix
+		line := map[netip.Prefix]int{}
 		for _, i := range n.r.Interfaces {
-			if n.linked[i] {
+			if n.linked[i] || i.Shutdown && !i.Loopback {
 				continue
 			}
 			for _, a := range i.Addrs {
-				if i.Addrs[0] == a && !i.Loopback && a.Bits() >= 30 && !n.linked[i] && i.Shutdown {
-					continue
-				}
-				if !slices.Contains(n.lans, a.Masked()) {
-					n.lans = append(n.lans, a.Masked())
+				if !slices.Contains(cands, a.Masked()) {
+					cands = append(cands, a.Masked())
+					line[a.Masked()] = i.Line
 				}
 			}
 		}
 		for _, p := range n.r.Networks {
-			if !slices.Contains(n.lans, p) {
-				n.lans = append(n.lans, p)
+			if !slices.Contains(cands, p) {
+				cands = append(cands, p)
 			}
 		}
+		// what reaches the CE's LANs: the PEs' static routes toward it,
+		// its own BGP advertisements
+		var routed []netip.Prefix
+		ebgp := false
+		for _, lk := range links {
+			if lk.ce != n {
+				continue
+			}
+			if lk.Routing == topologies.RoutingEBGP {
+				ebgp = true
+				continue
+			}
+			for _, st := range lk.r.Statics {
+				if st.VRF == lk.VRF && st.NextHop == lk.ceConf {
+					routed = append(routed, st.Prefix)
+				}
+			}
+		}
+		for _, p := range cands {
+			ok := slices.Contains(n.r.Networks, p) || ebgp && n.r.RedistConnected
+			for _, r := range routed {
+				if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
+					ok = true // the route, or a shorter one covering it
+				}
+			}
+			if !ok {
+				b.warnAt(n.r, line[p], "%s's %s is neither routed toward it by a PE (a VRF static route) nor advertised by it (BGP network): unreachable, so not one of its LANs", n.name, p)
+				continue
+			}
+			n.lans = append(n.lans, p)
+		}
 	}
-	return out
 }
 
 // usable returns the two addresses a link's ends take: both of a /31, the

@@ -49,8 +49,11 @@ type Router struct {
 
 	ASN       uint32 // router bgp; 0 without BGP
 	Neighbors map[string]*Neighbor
-	// Networks are the global BGP "network" statements (a CE's LANs).
-	Networks []netip.Prefix
+	// Networks are the global BGP "network" statements (a CE's LANs);
+	// RedistConnected: the global BGP instance redistributes connected
+	// routes (a CE advertising every LAN).
+	Networks        []netip.Prefix
+	RedistConnected bool
 
 	groups map[string]*Neighbor // peer groups by VRF|NAME
 

@@ -462,8 +462,12 @@ func (p *iosParser) bgpLine(l line) {
 			r.RouterID = a
 		}
 	case w[0] == "bgp", w[0] == "no" && len(w) >= 2 && (w[1] == "bgp" || w[1] == "synchronization" || w[1] == "auto-summary"),
-		w[0] == "synchronization", w[0] == "maximum-paths", l.text == "redistribute connected", l.text == "redistribute static",
+		w[0] == "synchronization", w[0] == "maximum-paths", l.text == "redistribute static",
 		w[0] == "timers":
+	case l.text == "redistribute connected":
+		if p.vrf == "" {
+			r.RedistConnected = true
+		}
 	case w[0] == "network" && len(w) >= 2:
 		var pr netip.Prefix
 		if len(w) == 4 && w[2] == "mask" {

@@ -291,3 +291,61 @@ func TestLinkMTU(t *testing.T) {
 		}
 	}
 }
+
+// TestCELANsReachable: a CE's address is a LAN only when the network can
+// reach it: a PE's VRF static route toward a static CE covers it, or an
+// eBGP CE advertises it (network, or redistribute connected).
+func TestCELANsReachable(t *testing.T) {
+	extra := "interface Loopback9\n ip address 10.99.0.1 255.255.255.255\n!\n"
+	for _, c := range []struct {
+		name string
+		edit func(base, s string) string
+		ce   string
+		want []string
+	}{
+		{"static CE, loopback not routed", func(base, s string) string {
+			if base == "a1.cfg" {
+				return extra + s
+			}
+			return s
+		}, "A1", []string{"10.1.1.0/24"}},
+		{"static CE, loopback routed by the PE", func(base, s string) string {
+			switch base {
+			case "a1.cfg":
+				return extra + s
+			case "pe1.cfg":
+				return s + "ip route vrf A 10.99.0.1 255.255.255.255 192.168.11.2\n"
+			}
+			return s
+		}, "A1", []string{"10.99.0.1/32", "10.1.1.0/24"}},
+		{"eBGP CE, loopback not advertised", func(base, s string) string {
+			if base == "b2.cfg" {
+				return extra + s
+			}
+			return s
+		}, "B2", []string{"10.1.2.0/24"}},
+		{"eBGP CE redistributing connected", func(base, s string) string {
+			if base == "b2.cfg" {
+				return extra + strings.Replace(s, " address-family ipv4\n", " address-family ipv4\n  redistribute connected\n", 1)
+			}
+			return s
+		}, "B2", []string{"10.99.0.1/32", "10.1.2.0/24"}},
+	} {
+		routers, l := readSet(t, IOS, "classic", c.edit)
+		d := Build("classic", routers, l)
+		if l.HasErrors() {
+			t.Fatalf("%s: %s", c.name, l.Error())
+		}
+		var got []string
+		for _, n := range d.Nodes {
+			if n.Name == c.ce {
+				for _, p := range n.LANs {
+					got = append(got, p.String())
+				}
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: LANs %v, want %v (%s)", c.name, got, c.want, l.Error())
+		}
+	}
+}
