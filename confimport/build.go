@@ -764,6 +764,18 @@ func (b *builder) vrfs(links []link) ([]topologies.DocVRF, map[linkKey]string) {
 				b.warnAt(n.r, c.Line, "VRF %s on %s has no rd: a PE exports nothing from it; imported with rd: auto", vn, n.name)
 			}
 			d := vrfDef{pe: n, conf: c, imp: sortedRTs(c.Import), exp: sortedRTs(c.Export)}
+			if !n.r.IOS {
+				// FRR: no import vpn, nothing imported; no export vpn,
+				// nothing exported (bgpd's VRF-VPN leaking)
+				if !c.ImportVPN && len(d.imp) > 0 {
+					b.warnAt(n.r, c.Line, "VRF %s on %s has route targets to import but no import vpn: it imports nothing", vn, n.name)
+					d.imp = nil
+				}
+				if !c.ExportVPN && len(d.exp) > 0 {
+					b.warnAt(n.r, c.Line, "VRF %s on %s has route targets to export but no export vpn: it exports nothing", vn, n.name)
+					d.exp = nil
+				}
+			}
 			if c.ImportMap != "" {
 				d.importMap = b.prefixMap(n.r, c.Line, c.ImportMap)
 			}

@@ -159,6 +159,10 @@ type VRFConf struct {
 	Line                 int
 	// RedistStaticMap is FRR's "redistribute static route-map NAME".
 	RedistStaticMap string
+	// ImportVPN and ExportVPN are FRR's "import vpn" and "export vpn":
+	// without them the VRF takes nothing from VPNv4 or gives it nothing,
+	// whatever its route targets.
+	ImportVPN, ExportVPN bool
 }
 
 // Static is one static route: in a VRF, or global ("").

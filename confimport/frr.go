@@ -305,10 +305,14 @@ func (p *frrParser) bgpLine(l line) {
 		}
 	case w[0] == "bgp", l.text == "no bgp default ipv4-unicast", l.text == "no bgp ebgp-requires-policy",
 		w[0] == "maximum-paths", w[0] == "label" && len(w) >= 3 && w[1] == "vpn" && w[2] == "export",
-		l.text == "export vpn", l.text == "import vpn", l.text == "no bgp network import-check",
+		l.text == "no bgp network import-check",
 		l.text == "timers bgp 3 9", w[0] == "timers":
 	case w[0] == "redistribute" && len(w) == 4 && w[1] == "static" && w[2] == "route-map":
 		r.vrfConf(p.vrf, l.n).RedistStaticMap = w[3]
+	case l.text == "import vpn":
+		r.vrfConf(p.vrf, l.n).ImportVPN = true
+	case l.text == "export vpn":
+		r.vrfConf(p.vrf, l.n).ExportVPN = true
 	case l.text == "redistribute static":
 	case l.text == "redistribute connected":
 		if p.vrf == "" {

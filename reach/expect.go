@@ -117,8 +117,9 @@ func (e *Expect) Check(customers, vrfs []string) error {
 // Diff lists every difference between the report and the file, sorted, and
 // marks the leaks the file allows as Expected: a
 // customer reaching one it may not (with a site pair as the example), a
-// customer that may reach another but none of whose sites does, a
-// customer with several sites none of which reaches another.
+// customer that may reach another but none of whose sites does, a site
+// that reaches none of its customer's other sites or that none of them
+// reaches.
 func Diff(r *Report, e *Expect) []string {
 	for i := range r.Leaks {
 		lk := &r.Leaks[i]
@@ -146,9 +147,35 @@ func Diff(r *Report, e *Expect) []string {
 				out = append(out, fmt.Sprintf("%s reaches %s%s: the expect file does not allow it", a, b, ex))
 			case want && !have && a != b:
 				out = append(out, fmt.Sprintf("%s may reach %s, but none of its sites does", a, b))
-			case want && !have:
-				out = append(out, fmt.Sprintf("%s: none of its %d sites reaches another", a, sites[a]))
+			case a == b && sites[a] > 1:
+				out = append(out, r.ownSites(a)...)
 			}
+		}
+	}
+	return out
+}
+
+// ownSites lists the sites of customer c that reach none of c's other
+// sites, or that none of them reaches: a customer's sites need not all
+// reach each other (a hub-and-spoke VPN's spokes reach only the hub) but
+// each reaches, and is reached by, at least one.
+func (r *Report) ownSites(c string) []string {
+	out_, in := map[string]bool{}, map[string]bool{}
+	for _, p := range r.Pairs {
+		if p.Reached && r.customer(p.From) == c && r.customer(p.To) == c {
+			out_[p.From], in[p.To] = true, true
+		}
+	}
+	var out []string
+	for _, s := range r.Sites {
+		if s.Customer != c {
+			continue
+		}
+		if !out_[s.Name] {
+			out = append(out, fmt.Sprintf("%s: %s reaches none of %s's other sites", c, s.Name, c))
+		}
+		if !in[s.Name] {
+			out = append(out, fmt.Sprintf("%s: none of %s's other sites reaches %s", c, c, s.Name))
 		}
 	}
 	return out

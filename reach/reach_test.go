@@ -179,38 +179,88 @@ func TestParseExpectErrors(t *testing.T) {
 func TestAsOverrideMatters(t *testing.T) {
 	for _, f := range []confimport.Format{confimport.IOS, confimport.FRR} {
 		src := filepath.Join("..", "confimport", "testdata", string(f), "dual-homed")
-		dst := filepath.Join(t.TempDir(), "dual-homed")
-		err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
+		dst := copySet(t, src, func(_, text string) string {
 			var keep []string
-			for _, line := range strings.Split(string(data), "\n") {
+			for _, line := range strings.Split(text, "\n") {
 				if !strings.Contains(line, "as-override") {
 					keep = append(keep, line)
 				}
 			}
-			rel, _ := filepath.Rel(src, p)
-			if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), []byte(strings.Join(keep, "\n")), 0o644)
+			return strings.Join(keep, "\n")
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		topo := importSet(t, f, dst)
 		rep, err := Check(start(t, topo), topo, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		diff := Diff(rep, expect(t, src+".expect.yaml"))
-		if want := []string{"A: none of its 2 sites reaches another"}; !slices.Equal(diff, want) {
+		a1, a2 := "A1", "A2"
+		if f == confimport.FRR {
+			a1, a2 = "a1", "a2"
+		}
+		want := []string{"A: " + a1 + " reaches none of A's other sites", "A: none of A's other sites reaches " + a1,
+			"A: " + a2 + " reaches none of A's other sites", "A: none of A's other sites reaches " + a2}
+		if !slices.Equal(diff, want) {
 			t.Errorf("%s without as-override: differences %v, want %v", f, diff, want)
 		}
+	}
+}
+
+// copySet copies a configuration set to a temporary directory, each file's
+// text through edit (its path relative to the set, its text).
+func copySet(t *testing.T, src string, edit func(rel, text string) string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), []byte(edit(rel, string(data))), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// TestFRRWithoutImportVPN: an FRR VRF without import vpn takes nothing
+// from VPNv4, whatever its route targets: pe2's sites then reach none of
+// their customer's other sites, though pe1's still reach them.
+func TestFRRWithoutImportVPN(t *testing.T) {
+	src := filepath.Join("..", "confimport", "testdata", "frr", "classic")
+	dst := copySet(t, src, func(rel, text string) string {
+		if rel == filepath.Join("pe2", "frr.conf") {
+			return strings.ReplaceAll(text, "  import vpn\n", "")
+		}
+		return text
+	})
+	var l diag.List
+	d, err := confimport.Import(confimport.FRR, "classic", []string{dst}, &l)
+	if err != nil || l.HasErrors() {
+		t.Fatal(err, l.Error())
+	}
+	if !strings.Contains(l.Error(), "pe2/frr.conf:7:1: warning: VRF A on pe2 has route targets to import but no import vpn: it imports nothing") {
+		t.Errorf("warnings: %s", l.Error())
+	}
+	topo, _, err := topologies.Parse("classic.yaml", d.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(start(t, topo), topo, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"A: none of A's other sites reaches a1", "A: a2 reaches none of A's other sites",
+		"B: none of B's other sites reaches b1", "B: b2 reaches none of B's other sites"}
+	if diff := Diff(rep, expect(t, src+".expect.yaml")); !slices.Equal(diff, want) {
+		t.Errorf("differences:\n%s\nwant:\n%s", strings.Join(diff, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -203,7 +203,9 @@ What it infers:
     cost, the reference bandwidth over the interface's bandwidth, as IOS
     derives it); LDP off on a link where an end does not run it;
   - loopbacks: the /32 on the loopback interface (else the router-id);
-    a CE's LANs: its addresses not on a link, and its BGP networks;
+    a CE's LANs: its addresses not on a link, and its BGP networks, that
+    the network can reach (a PE's static route toward the CE, or the CE's
+    BGP advertisement);
   - VRFs: rd, route targets (import, export, both), import and export
     maps over prefix lists; a VRF defined differently on some PE becomes
     VRF NAME--PE there (the customer stays NAME); RDs that differ per PE
