@@ -270,6 +270,9 @@ func (p *frrParser) route(l line, w []string, v string) {
 		r.errorf(l, "a static route leaking between VRFs (nexthop-vrf) cannot be represented; leak with route targets instead")
 		return
 	}
+	for len(rest) >= 2 && rest[0] == "tag" {
+		rest = rest[2:]
+	}
 	if len(rest) > 1 || len(rest) == 1 && !isNumber(rest[0]) {
 		r.ignored(l)
 		return

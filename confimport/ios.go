@@ -331,6 +331,9 @@ func (p *iosParser) ifLine(l line) {
 func (p *iosParser) vrfLine(l line) {
 	r, w := p.r, l.w
 	v := r.vrfConf(p.vrf, l.n)
+	if p.sub == "skip" && w[0] != "exit-address-family" {
+		return // inside an IPv6 address family: its route targets are IPv6's
+	}
 	switch {
 	case w[0] == "rd" && len(w) == 2:
 		rd, err := parseRD(w[1])
@@ -418,7 +421,7 @@ func (p *iosParser) route(l line, w []string) {
 		case rest[0] == "global":
 			r.errorf(l, "a VRF static route to the global table cannot be represented")
 			return
-		case rest[0] == "name" && len(rest) >= 2:
+		case (rest[0] == "name" || rest[0] == "tag" || rest[0] == "track") && len(rest) >= 2:
 			rest = rest[2:]
 		case isNumber(rest[0]):
 			rest = rest[1:]
@@ -438,9 +441,9 @@ func (p *iosParser) bgpLine(l line) {
 		switch {
 		case len(w) >= 2 && w[1] == "vpnv4":
 			p.sub, p.vrf = "vpn", ""
-		case len(w) == 4 && w[1] == "ipv4" && w[2] == "vrf":
-			p.sub, p.vrf = "vrf", w[3]
-			r.vrfConf(w[3], l.n)
+		case len(w) == 4 && w[1] == "ipv4" && w[2] == "vrf", len(w) == 5 && w[1] == "ipv4" && w[2] == "unicast" && w[3] == "vrf":
+			p.sub, p.vrf = "vrf", w[len(w)-1]
+			r.vrfConf(p.vrf, l.n)
 		case len(w) == 2 && w[1] == "ipv4", len(w) == 3 && w[1] == "ipv4" && w[2] == "unicast":
 			p.sub, p.vrf = "ipv4", ""
 		default:

@@ -55,6 +55,7 @@ func TestDiagnostics(t *testing.T) {
 		{FRR, "router rip vrf A\n", "r.conf:1:1: RIP in VRF A"},
 		{IOS, "interface Gi0/0\n ip address 10.0.0.1 255.0.255.0\n", "r.cfg:2:2: \"10.0.0.1\" \"255.0.255.0\" is not an IPv4 address and netmask"},
 		{IOS, "ip vrf A\n rd 65000:1\n route-target import 65000:x\n", "r.cfg:3:2: \"65000:x\" is not a route target"},
+		{IOS, "ip route vrf A 10.1.0.0 255.255.0.0 192.168.0.2 tag 7 name x\nip route vrf A 10.2.0.0 255.255.0.0 192.168.0.2 bogus\n", "r.cfg:2: ignored: ip route vrf A 10.2.0.0"},
 	} {
 		var l diag.List
 		file := "r.conf"
@@ -347,5 +348,32 @@ func TestCELANsReachable(t *testing.T) {
 		if !slices.Equal(got, c.want) {
 			t.Errorf("%s: LANs %v, want %v (%s)", c.name, got, c.want, l.Error())
 		}
+	}
+}
+
+// TestIOSAddressFamilies: an IOS-XE VRF's IPv6 address family keeps its
+// route targets to itself; a static route's tag is no reason to drop it.
+func TestIOSAddressFamilies(t *testing.T) {
+	src := `vrf definition A
+ rd 65000:1
+ address-family ipv4
+  route-target both 65000:1
+ exit-address-family
+ address-family ipv6
+  route-target both 65000:6
+ exit-address-family
+ip route vrf A 10.1.0.0 255.255.0.0 192.168.0.2 tag 7
+`
+	var l diag.List
+	r := ParseIOS("r.cfg", []byte(src), &l)
+	v := r.VRFs["A"]
+	if len(v.Import) != 1 || v.Import[0].String() != "65000:1" || len(v.Export) != 1 {
+		t.Errorf("route targets %v %v, want 65000:1 only", v.Import, v.Export)
+	}
+	if len(r.Statics) != 1 || r.Statics[0].Prefix.String() != "10.1.0.0/16" {
+		t.Errorf("statics %+v", r.Statics)
+	}
+	if got := l.Error(); got != "r.cfg:6:1: warning: ignored: address-family ipv6" {
+		t.Errorf("diagnostics: %s, want the IPv6 address family ignored", got)
 	}
 }
