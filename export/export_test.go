@@ -343,7 +343,7 @@ func TestSettingsBecomeConfiguration(t *testing.T) {
 			"maximum-paths 1", "maximum-paths ibgp 1", "bgp bestpath compare-routerid",
 		}, []string{"label local advertise explicit-null", "bgp cluster-id 10.0.0.1"}},
 		{"classic", "PE1/setup.sh", []string{
-			"ip addr add 10.0.0.1/32 dev lo", "ip link add A type vrf table 1001", "ip link add B type vrf table 1002",
+			"ip addr replace 10.0.0.1/32 dev lo", "ip link add A type vrf table 1001", "ip link add B type vrf table 1002",
 			"ip link set eth2 master A", "ip link set eth3 master B", "sysctl -w net.mpls.conf.eth1.input=1",
 			"sysctl -w net.mpls.platform_labels=1048575",
 		}, []string{"sysctl -w net.mpls.conf.eth2.input=1", "sysctl -w net.mpls.ip_ttl_propagate=0"}},
@@ -378,7 +378,7 @@ func TestSettingsBecomeConfiguration(t *testing.T) {
 		{"classic", "B2/daemons", []string{"bgpd=yes", "isisd=no", "ldpd=no"}, nil},
 		{"classic", "A1/frr.conf", []string{"ip route 0.0.0.0/0 100.96.0.1", "ip address 100.96.0.2/30"}, []string{"router bgp 65000"}},
 		{"classic", "A1/daemons", []string{"bgpd=no"}, nil},
-		{"classic", "A1/setup.sh", []string{"ip addr add 10.1.1.1/24 dev lo", "sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1"}, []string{"sysctl -w net.mpls.platform_labels=1048575"}},
+		{"classic", "A1/setup.sh", []string{"ip addr replace 10.1.1.1/24 dev lo", "sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1"}, []string{"sysctl -w net.mpls.platform_labels=1048575"}},
 		{"classic", "classic.clab.yml", []string{"- ip route del default dev eth0", "image: frrouting/frr:v8.4.1"}, nil},
 		// php: false advertises explicit null.
 		{"explicit-null", "P1/frr.conf", []string{"label local advertise explicit-null"}, nil},

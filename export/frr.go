@@ -150,10 +150,23 @@ func (r *router) interfaces(c *conf) {
 		c.line(0, "exit")
 		c.end()
 	}
-	if r.n.IsProvider() {
+	// The loopback and a CE's LANs are addresses on lo, in frr.conf as
+	// zebra configures them (setup.sh adds the same with ip addr replace,
+	// for a router whose zebra starts later), so the configuration alone
+	// says what the router is: vpnsim import frr reads them back.
+	switch {
+	case r.n.IsProvider():
 		c.line(0, "interface lo")
+		c.line(1, "ip address %s/32", r.n.Loopback)
 		c.line(1, "ip router isis %s", isisTag)
 		c.line(1, "isis passive")
+		c.line(0, "exit")
+		c.end()
+	case len(r.n.LANs) > 0:
+		c.line(0, "interface lo")
+		for _, lan := range r.n.LANs {
+			c.line(1, "ip address %s", lanAddr(lan))
+		}
 		c.line(0, "exit")
 		c.end()
 	}

@@ -27,7 +27,7 @@ func (r *router) kernel() kernel {
 	k := kernel{sysctls: [][2]string{{"net.ipv4.icmp_errors_use_inbound_ifaddr", "1"}, {"net.ipv4.ip_forward", "1"}}}
 	if r.n.Role == topologies.RoleCE {
 		for _, lan := range r.n.LANs {
-			k.cmds = append(k.cmds, fmt.Sprintf("ip addr add %s dev lo", lanAddr(lan)))
+			k.cmds = append(k.cmds, fmt.Sprintf("ip addr replace %s dev lo", lanAddr(lan)))
 		}
 		for _, i := range r.attachments() {
 			k.cmds = append(k.cmds, vlanCmds(i)...)
@@ -40,7 +40,7 @@ func (r *router) kernel() kernel {
 		k.sysctls = append(k.sysctls, [2]string{"net.mpls.ip_ttl_propagate", "0"})
 	}
 	k.sysctls = append(k.sysctls, [2]string{"net.mpls.platform_labels", platformLabels})
-	k.cmds = append(k.cmds, fmt.Sprintf("ip addr add %s/32 dev lo", r.n.Loopback))
+	k.cmds = append(k.cmds, fmt.Sprintf("ip addr replace %s/32 dev lo", r.n.Loopback))
 	for _, v := range r.vrfs() {
 		k.cmds = append(k.cmds,
 			fmt.Sprintf("ip link add %s type vrf table %d", v.Name, table(v)),
