@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vpnsim/vpnsim/internal/diag"
@@ -383,7 +384,12 @@ func (b *builder) links() []link {
 			continue
 		}
 		x.n.linked[x.i], y.n.linked[y.i] = true, true
-		lk := link{DocLink: topologies.DocLink{A: x.n.name + ":" + x.i.Name, B: y.n.name + ":" + y.i.Name, Subnet: s}}
+		xv, yv := ifVLAN(x.i), ifVLAN(y.i)
+		if xv != yv {
+			b.errAt(y.n.r, y.i.Line, "interface %s is on VLAN %d, its other end %s:%s on VLAN %d; an attachment's two ends carry the same tag", y.i.Name, yv, x.n.name, x.i.Name, xv)
+			continue
+		}
+		lk := link{DocLink: topologies.DocLink{A: x.n.name + ":" + baseName(x.i, xv), B: y.n.name + ":" + baseName(y.i, yv), Subnet: s, VLAN: xv}}
 		if m := linkMTU(x.i.MTU, y.i.MTU); m != 0 && m != topologies.DefaultMTU {
 			lk.MTU = m
 		}
@@ -392,6 +398,33 @@ func (b *builder) links() []link {
 	}
 	b.ceLANs(out)
 	return out
+}
+
+// ifVLAN is an interface's 802.1Q VLAN: the one its configuration gives,
+// else the N of a NAME.N subinterface name (FRR's exported eth4.100).
+func ifVLAN(i *Interface) uint16 {
+	if i.VLAN != 0 {
+		return i.VLAN
+	}
+	base, n, ok := strings.Cut(i.Name, ".")
+	if !ok || base == "" {
+		return 0
+	}
+	if v, err := strconv.ParseUint(n, 10, 16); err == nil && v >= 1 && v <= 4094 {
+		return uint16(v)
+	}
+	return 0
+}
+
+// baseName is the interface a subinterface on VLAN vlan sits on: the name
+// without its .VLAN suffix (eth4.100 is eth4 on VLAN 100).
+func baseName(i *Interface, vlan uint16) string {
+	if vlan != 0 {
+		if base, found := strings.CutSuffix(i.Name, "."+strconv.Itoa(int(vlan))); found {
+			return base
+		}
+	}
+	return i.Name
 }
 
 // ceLANs finds each CE's LANs: its addresses not on a link and its BGP

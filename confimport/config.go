@@ -90,7 +90,11 @@ type Interface struct {
 	Metric    uint32 // isis metric or ospf cost; 0 when not given
 	Bandwidth uint32 // IOS "bandwidth" in kbit/s; 0 when not given
 	MTU       int    // IOS "mtu": the largest frame payload, labels included; 0 when not given
-	Shutdown  bool
+	// VLAN is an 802.1Q subinterface's VLAN ID: IOS "encapsulation dot1Q
+	// N"; for FRR, whose configuration does not say it, the NAME.N suffix
+	// of the device setup.sh made. 0: untagged.
+	VLAN     uint16
+	Shutdown bool
 }
 
 // Neighbor is one BGP neighbour, in the default instance ("") or a VRF.

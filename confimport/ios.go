@@ -307,6 +307,14 @@ func (p *iosParser) ifLine(l line) {
 		if n, ok := parseU(w[1], 32); ok && n > 0 {
 			i.Bandwidth = uint32(n)
 		}
+	case strings.EqualFold(w[0], "encapsulation") && len(w) == 3 && strings.EqualFold(w[1], "dot1q"):
+		// an 802.1Q subinterface: the link's vlan
+		n, ok := parseU(w[2], 16)
+		if !ok || n < 1 || n > 4094 {
+			r.errorf(l, "encapsulation dot1Q %s: a VLAN ID is 1 to 4094", w[2])
+			return
+		}
+		i.VLAN = uint16(n)
 	case w[0] == "mtu" && len(w) == 2 && !i.Loopback:
 		// the interface MTU bounds what the link carries, labels included
 		// (the model's mtu is IOS's interface mtu with mpls mtu the same)

@@ -377,3 +377,52 @@ ip route vrf A 10.1.0.0 255.255.0.0 192.168.0.2 tag 7
 		t.Errorf("diagnostics: %s, want the IPv6 address family ignored", got)
 	}
 }
+
+// TestIOSDot1QSubinterfaces: an attachment on 802.1Q subinterfaces
+// (interface GigabitEthernet2.100 with encapsulation dot1Q 100 on the PE,
+// and on the CE) is a link with vlan 100 between the parent interfaces;
+// tags that differ at the two ends are an error.
+func TestIOSDot1QSubinterfaces(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		ceVLAN  string
+		wantErr string
+	}{
+		{"same tag", "100", ""},
+		{"tags differ", "200", "is on VLAN 200, its other end PE1:GigabitEthernet2.100 on VLAN 100"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			routers, l := readSet(t, IOS, "classic", func(base, s string) string {
+				switch base {
+				case "pe1.cfg":
+					return strings.Replace(s, "interface GigabitEthernet2\n description A1\n", "interface GigabitEthernet2.100\n description A1\n encapsulation dot1Q 100\n", 1)
+				case "a1.cfg":
+					return strings.Replace(s, "interface GigabitEthernet0/0\n description uplink\n", "interface GigabitEthernet0/0."+tc.ceVLAN+"\n description uplink\n encapsulation dot1Q "+tc.ceVLAN+"\n", 1)
+				}
+				return s
+			})
+			d := Build("classic", routers, l)
+			if tc.wantErr != "" {
+				if !l.HasErrors() || !strings.Contains(l.Error(), tc.wantErr) {
+					t.Fatalf("errors %v, want one saying %q", l.Error(), tc.wantErr)
+				}
+				return
+			}
+			if l.HasErrors() {
+				t.Fatal(l.Error())
+			}
+			found := false
+			for _, lk := range d.Links {
+				if lk.B == "PE1:GigabitEthernet2" || lk.A == "PE1:GigabitEthernet2" {
+					found = true
+					if lk.VLAN != 100 {
+						t.Errorf("%s %s: vlan %d, want 100", lk.A, lk.B, lk.VLAN)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("no link on PE1:GigabitEthernet2 in %+v", d.Links)
+			}
+		})
+	}
+}
