@@ -41,7 +41,7 @@ func IOS(w io.Writer, n network.Network, node, name, vrf string, o IOSOptions) e
 		src = "vpnv4"
 	}
 	tv := vrf
-	if name != "routes" {
+	if name != "routes" && name != "mac" { // mac: vrf names the EVPN instance
 		tv = ""
 	}
 	t, err := n.Table(node, src, tv)

@@ -60,6 +60,12 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 		{[]string{"verify", "classic", "--expect", "/nonexistent/e.yaml"}, "/nonexistent/e.yaml: cannot read it"},
 		{[]string{"verify", "classic", "--expect", oneCustomer}, "expect.yaml:2:7: no customer RED in the network (its customers: A, B)"},
 		{[]string{"verify"}, "verify needs one topology"},
+		{[]string{"show", "wide-area-ethernet", "PE1", "mac", "--evpn", "Z"}, "PE1 has no EVPN instance Z"},
+		{[]string{"show", "wide-area-ethernet", "PE1", "routes", "--evpn", "X"}, "--evpn goes with the mac table only"},
+		{[]string{"frame", "wide-area-ethernet", "X1", "X2", "--ethertype", "0x0800"}, "ethertype 0x0800: send IPv4 with ping"},
+		{[]string{"frame", "wide-area-ethernet", "X1", "X2", "--ethertype", "zz"}, `--ethertype "zz": give a hexadecimal ethertype`},
+		{[]string{"frame", "wide-area-ethernet", "P1", "X2"}, "P1 is not a CE: frames are sent by the customers' hosts"},
+		{[]string{"frame", "wide-area-ethernet", "X1", "nobody"}, `to "nobody": give a MAC`},
 		{[]string{"nosuchcommand"}, "unknown command"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
