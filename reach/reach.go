@@ -7,7 +7,9 @@
 //
 // A site is a CE with at least one LAN; its customer is the VRF its first
 // attachment is in, without the --PE suffix import gives a VRF defined
-// differently on some PE (confimport.Customer).
+// differently on some PE (confimport.Customer). A host on an EVPN (a CE
+// with a lan-address) is a site too, its customer the EVPN instance, its
+// address probed its lan-address.
 package reach
 
 import (
@@ -23,12 +25,13 @@ import (
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
-// Site is one CE with LANs.
+// Site is one CE with LANs, or a host on an EVPN.
 type Site struct {
 	Name     string     `json:"name"`
 	Customer string     `json:"customer"`
-	VRF      string     `json:"vrf"`
-	Addr     netip.Addr `json:"addr"` // the address probed: its first LAN's first host
+	VRF      string     `json:"vrf,omitempty"`
+	EVPN     string     `json:"evpn,omitempty"` // a host on an EVPN: its instance
+	Addr     netip.Addr `json:"addr"`           // the address probed: its first LAN's first host, or its lan-address
 }
 
 // Route is the VRF route an ingress PE forwarded by.
@@ -50,6 +53,8 @@ type Pair struct {
 	Both    bool   `json:"both_ways"` // and To's reply came back to From
 	Outcome string `json:"outcome"`
 	Route   *Route `json:"route,omitempty"`
+	// EVPN: the two are hosts on this EVPN instance: bridged, no route.
+	EVPN string `json:"evpn,omitempty"`
 }
 
 // Leak is a site reaching a site of another customer.
@@ -91,6 +96,15 @@ type Report struct {
 func Sites(t *topologies.Topology, groups map[string]string) []Site {
 	var out []Site
 	for _, n := range t.Nodes {
+		if n.Role == topologies.RoleCE && n.LANAddress.IsValid() && len(n.Interfaces) > 0 && n.Interfaces[0].Link.IsEVPN() {
+			e := n.Interfaces[0].Link.EVPN
+			c := e
+			if g, ok := groups[e]; ok {
+				c = g
+			}
+			out = append(out, Site{Name: n.Name, Customer: c, EVPN: e, Addr: n.LANAddress.Addr()})
+			continue
+		}
 		if n.Role != topologies.RoleCE || len(n.LANs) == 0 {
 			continue
 		}
@@ -141,6 +155,9 @@ func Check(l *lab.Lab, t *topologies.Topology, groups map[string]string) (*Repor
 			p := Pair{From: src.Name, To: dst.Name, Reached: delivered(w, dst), Outcome: res.Outcome(src.Name)}
 			p.Both = p.Reached && res.Result == network.Reply && res.ReplyFrom == dst.Name
 			p.Route = ingressRoute(l, t, src, dst, w)
+			if src.EVPN != "" && src.EVPN == dst.EVPN {
+				p.EVPN = src.EVPN
+			}
 			rep.Pairs = append(rep.Pairs, p)
 			c := rep.Matrix[src.Customer][dst.Customer]
 			c.Total++

@@ -264,3 +264,30 @@ func TestFRRWithoutImportVPN(t *testing.T) {
 		t.Errorf("differences:\n%s\nwant:\n%s", strings.Join(diff, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestWideAreaEthernet: EVPN hosts are sites of their instance; each
+// customer reaches only its own sites (X's three hosts bridged over the
+// E-LAN, W's two over the E-Line, Y's two routed over the IP-VPN).
+func TestWideAreaEthernet(t *testing.T) {
+	l := labtest.Start(t, "wide-area-ethernet")
+	rep, err := Check(l, l.Topo, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"W", "X", "Y"}; !slices.Equal(rep.Customers, want) {
+		t.Fatalf("customers %v, want %v", rep.Customers, want)
+	}
+	if len(rep.Leaks) != 0 {
+		t.Errorf("leaks: %+v", rep.Leaks)
+	}
+	for c, n := range map[string]int{"X": 6, "W": 2, "Y": 2} {
+		if cell := rep.Matrix[c][c]; cell.Reached != n || cell.Total != n {
+			t.Errorf("%s to %s: %+v, want %d of %d", c, c, cell, n, n)
+		}
+	}
+	for _, p := range rep.Pairs {
+		if p.From == "X1" && p.To == "X2" && (p.EVPN != "X" || !p.Both) {
+			t.Errorf("X1 to X2: %+v, want bridged in EVPN X, both ways", p)
+		}
+	}
+}

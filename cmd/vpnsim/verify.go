@@ -129,7 +129,11 @@ func printVerify(w io.Writer, r *reach.Report, checked, color bool) {
 	fmt.Fprintln(w, "\nSite pairs:")
 	rows = [][]string{{"from", "to", "reached", "both ways", "route at ingress", "outcome"}}
 	for _, p := range r.Pairs {
-		rows = append(rows, []string{p.From, p.To, yesNo(p.Reached), yesNo(p.Both), routeText(p.Route), p.Outcome})
+		route := routeText(p.Route)
+		if p.EVPN != "" && p.Route == nil {
+			route = "EVPN " + p.EVPN + " (bridged)"
+		}
+		rows = append(rows, []string{p.From, p.To, yesNo(p.Reached), yesNo(p.Both), route, p.Outcome})
 	}
 	render.Columns(w, rows)
 
