@@ -44,9 +44,11 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# bench prints the figures docs/performance.md records.
+# bench prints the figures docs/performance.md records: the Go benchmarks,
+# then the 100k-prefix network through the command line (scripts/bench-cli.sh).
 bench:
 	scripts/bench.sh
+	scripts/bench-cli.sh
 
 # fuzz runs every fuzz target for FUZZTIME each (scripts/fuzz.sh).
 fuzz:
