@@ -46,6 +46,7 @@ import (
 	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/render"
 	"github.com/vpnsim/vpnsim/sim"
+	"github.com/vpnsim/vpnsim/topologies"
 )
 
 // ProbeRequest asks for a ping or a traceroute.
@@ -164,6 +165,10 @@ type Server struct {
 	// consoles are the router consoles open through /v1/console.
 	consoles    map[string]*consoleSession
 	nextConsole int
+	// Token, when set, is required of every change (see guard).
+	Token     string
+	events    hub
+	positions []topologies.Point // the drawing's, computed once
 }
 
 // NewServer returns the API of l; settle bounds each reconvergence.
@@ -184,11 +189,19 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("GET /v1/route", s.route)
 	s.mux.HandleFunc("GET /v1/lfib", s.lfib)
 	s.mux.HandleFunc("GET /v1/count", s.count)
+	s.mux.HandleFunc("GET /v1/graph", s.graph)
+	s.mux.HandleFunc("GET /v1/events", s.eventStream)
 	return s
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// Every request passes the guard first: no other origin, and with Token
+// set no change without it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.guard(w, r) {
+		s.mux.ServeHTTP(w, r)
+	}
+}
 
 // Lock runs f with the lab to itself (for the serve command's own event
 // reporting).
@@ -416,12 +429,18 @@ func (s *Server) change(kind string) http.HandlerFunc {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.settle)
 		defer cancel()
-		if err := s.lab.Change(ctx, ch); err != nil {
-			fail(w, fmt.Errorf("%s: %v", what, err))
-			return
-		}
-		if s.OnChange != nil {
+		s.Publish(EventChange, what)
+		err := s.lab.Change(ctx, ch)
+		if err != nil {
+			err = fmt.Errorf("%s: %v", what, err)
+			s.Publish(EventLog, err.Error())
+		} else if s.OnChange != nil {
 			s.OnChange(what)
+		}
+		s.Publish(EventConverged, what)
+		if err != nil {
+			fail(w, err)
+			return
 		}
 		writeJSON(w, http.StatusOK, map[string]bool{"converged": true})
 	}

@@ -33,11 +33,12 @@ var allowed = map[string][]string{
 	"render":     {"network", "mpls", "packet", "vrf"},
 	"lab":        {"network", "vpnpolicy", "bgp", "p", "pe", "ce", "host", "mpls", "packet", "sim", "topologies", "vrf"},
 	"capture":    {"packet", "sim"},
-	"api":        {"lab", "network", "render", "console", "mpls", "sim"},
+	"api":        {"lab", "network", "render", "console", "mpls", "sim", "topologies"},
 	"console":    {"network", "render", "mpls", "packet"},
 	"scenarios":  {"network", "render", "lab", "capture", "mpls", "packet", "topologies", "internal/diag", "internal/yamlx"},
 	"export":     {"topologies", "vrf", "internal/diag"},
 	"gen":        {"topologies", "vrf", "internal/graphml"},
+	"web":        {}, // its assets only: the page talks to the API over HTTP
 	"oracle":     {"lab", "render", "network", "export", "topologies", "vrf", "mpls", "internal/diag", "internal/yamlx"},
 	// the command line may use everything
 }
