@@ -1,0 +1,85 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newWebCmd) }
+
+func newWebCmd() *cobra.Command {
+	var listen string
+	var settle time.Duration
+	c := &cobra.Command{
+		Use:   "web TOPOLOGY",
+		Short: "Run a network and draw it in a web page: packets walked hop by hop, tables on a click",
+		Long: `web starts the network of TOPOLOGY, as serve does, and serves a web page
+that draws it: the provider core, PEs, route reflectors and CEs, each VRF in
+its colour, every link's metric and state. Open the address it prints in a
+browser (nothing is fetched from the internet: the page is in the binary).
+
+  - Packet walk: pick a source node and a destination address; the packet
+    crosses the drawing link by link, with its header stack as boxes,
+    outermost first, exactly as on the wire (labels, S bit, TTLs,
+    addresses), and each router's one-line decision. Step forward and back,
+    play and pause; the reply walks back; a drop shows where and why.
+  - Click a node: its tables, the rows vpnsim show prints; its console.
+  - Click a link: it fails (click again: it comes back). The page lists the
+    events as the network converges and walks the packet again on its new
+    path. Fail or restore a node from its pane.
+
+Changes need the token printed at start: the address printed with
+#token=... opens the page able to change the network; the address without
+it only watches (no change, no console). Positions come from the nodes'
+position keys, from the Zoo's coordinates for an imported backbone, or
+from the layout vpnsim graph draws; zoom with the wheel, pan by dragging.
+
+The page listens on loopback (` + defaultServer + `). For a class, --listen
+0.0.0.0:8179 lets the students' browsers watch from the room's network:
+vpnsim warns, since anyone who can reach the address sees the network (but
+cannot change it without the token). Everything else is serve's: the
+control API (docs/control-api.md) answers on the same address, and the
+other commands act on the network with --server.`,
+		Example: `  vpnsim web classic
+  vpnsim web my-lab.yaml --listen 127.0.0.1:9000
+  vpnsim web classic --listen 0.0.0.0:8179    # students watch from their laptops`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return serveNetwork(cmd, args[0], listen, settle, true)
+		},
+	}
+	c.Flags().StringVar(&listen, "listen", defaultServer, "the page's and control API's `ADDRESS:PORT` (beyond loopback: a warning)")
+	c.Flags().DurationVar(&settle, "settle", 0, "how long to wait for the network to converge, at start and after each change\n(default: 30s, plus 1s for every 1000 customer routes)")
+	return c
+}
+
+// newToken returns the token a web server wants for changes: 128 random
+// bits in hex.
+func newToken() string {
+	b := make([]byte, 16)
+	rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
+}
+
+// printWeb prints where the page is, with and without the token, and warns
+// when the address is reachable beyond this machine.
+func printWeb(out, errw io.Writer, addr string, loopback bool, token string) {
+	mine := addr
+	if ap, err := netip.ParseAddrPort(addr); err == nil && ap.Addr().IsUnspecified() {
+		// every address of this machine: the teacher's browser uses loopback
+		mine = netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), ap.Port()).String()
+		addr = "THIS-MACHINE:" + strconv.Itoa(int(ap.Port()))
+	}
+	fmt.Fprintf(out, "web page on http://%s/#token=%s (open it here: it can change the network)\n", mine, token)
+	fmt.Fprintf(out, "watch-only page on http://%s/ (changes need the token %s)\n", addr, token)
+	if !loopback {
+		fmt.Fprintf(errw, "warning: listening on %s, beyond loopback: anyone who can reach it sees the network and its tables; only the token's holder can change it\n", addr)
+	}
+}

@@ -1,0 +1,256 @@
+//go:build browser
+
+// The browser check of the web page (make web-check): Debian's chromium,
+// headless, driven with chromedp, loads the page served for classic, finds
+// every node in the drawing, runs the A1 -> 10.1.2.1 walk through the
+// page's own controls, reads the header boxes at P1 and compares them with
+// what vpnsim trace prints for that hop, fails P1–P2 with a click on the
+// link and sees the walk end where the path is gone. Screenshots go to
+// -screenshots (default bin/web-check at the top of the clone).
+package web_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/vpnsim/vpnsim/api"
+	"github.com/vpnsim/vpnsim/internal/labtest"
+	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/render"
+	"github.com/vpnsim/vpnsim/web"
+)
+
+var (
+	chromium    = flag.String("chromium", "/usr/bin/chromium", "the browser to drive")
+	screenshots = flag.String("screenshots", "../bin/web-check", "where the screenshots go")
+	pageURL     = flag.String("url", "", "TestDrawTime: the page of a running vpnsim web to time (its draw, pan and zoom)")
+)
+
+// browser starts a headless chromium with a fresh profile, nothing
+// fetched beyond the page (no updates, no sync, no QUIC).
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(*chromium); err != nil {
+		t.Fatalf("no browser at %s (apt-get install chromium, or give -chromium PATH): %v", *chromium, err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(*chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1600, 900),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png := get(t, ctx, chromedp.CaptureScreenshot())
+	if err := os.MkdirAll(*screenshots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(*screenshots, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", p)
+}
+
+// traceHop is what vpnsim trace prints for the frame that reaches node:
+// the header stack of its line "FROM -> NODE:IF  [Eth]...".
+func traceHop(t *testing.T, srv *api.Server, from, to, node string) string {
+	t.Helper()
+	var out strings.Builder
+	srv.Lock(func(l *lab.Lab) {
+		w := &network.Walk{}
+		if _, err := l.Ping(from, netip.MustParseAddr(to), network.ProbeOptions{Walk: w}); err != nil {
+			t.Fatal(err)
+		}
+		render.Walk(&out, w, false)
+	})
+	for _, line := range strings.Split(out.String(), "\n") {
+		if i := strings.Index(line, "-> "+node+":"); i >= 0 {
+			return line[strings.Index(line, "[Eth]"):]
+		}
+	}
+	t.Fatalf("trace %s %s never reaches %s:\n%s", from, to, node, out.String())
+	return ""
+}
+
+func TestBrowser(t *testing.T) {
+	l := labtest.Start(t, "classic")
+	srv := api.NewServer(l, 30*time.Second)
+	srv.Token = "0123456789abcdef"
+	hs := httptest.NewServer(web.Mux(srv))
+	t.Cleanup(hs.Close)
+	t.Cleanup(srv.CloseEvents)
+	wantAtP1 := traceHop(t, srv, "A1", "10.1.2.1", "P1")
+	// classic's label ranges: P1's label for PE2 is 202, PE2's VPN label 404
+	if wantAtP1 != "[Eth][MPLS 202 TTL 63][MPLS 404 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]" {
+		t.Fatalf("vpnsim trace prints %s at P1", wantAtP1)
+	}
+
+	ctx := browser(t)
+	start := time.Now()
+	do(t, ctx, chromedp.Navigate(hs.URL+"/#token="+srv.Token), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	names := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#nodes g.node text')].map(e => e.textContent)`))
+	paint := get(t, ctx, chromedp.Evaluate[float64](`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`))
+	ready := get(t, ctx, chromedp.Evaluate[float64](`window.vpnsimReady`))
+	t.Logf("classic: first contentful paint %.0f ms, drawing ready %.0f ms after navigation (%v in all)", paint, ready, time.Since(start).Round(time.Millisecond))
+	if ready <= 0 || ready > 1000 {
+		t.Errorf("the drawing of classic is ready %.0f ms after navigation, want under 1 s", ready)
+	}
+	var want []string
+	for _, n := range l.Topo.Nodes {
+		want = append(want, n.Name)
+	}
+	slices.Sort(names)
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Fatalf("the drawing names %v, want every node %v", names, want)
+	}
+	// every link has an accessible name
+	linkLabels := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#links g.link')].map(e => e.getAttribute('aria-label'))`))
+	if len(linkLabels) != len(l.Topo.Links) || !slices.Contains(linkLabels, "link P1–P2 (P1 eth2, P2 eth1), metric 10, up") {
+		t.Fatalf("links drawn: %q", linkLabels)
+	}
+	shot(t, ctx, "1-classic")
+
+	// the walk, through the page's controls
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#walk-from`), "A1"),
+		chromedp.SendKeys(chromedp.CSS(`#walk-to`), "10.1.2.1"),
+		chromedp.Click(chromedp.CSS(`#walk-go`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="1"]`)),
+	)
+	atP1 := stepTo(t, ctx, "PE1:eth1>P1:eth1")
+	if atP1 != wantAtP1 {
+		t.Errorf("the header boxes at P1 read\n  %s\nvpnsim trace prints\n  %s", atP1, wantAtP1)
+	}
+	shot(t, ctx, "2-walk-at-P1")
+	result := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`)))
+	if !strings.HasPrefix(result, "reply from A2 (10.1.2.1)") {
+		t.Errorf("walk result %q, want a reply from A2", result)
+	}
+	// the reply walks back: its last frame reaches A1
+	stepTo(t, ctx, "PE1:eth2>A1:eth1")
+
+	// fail P1–P2 with a click on the link: the walk runs again and ends
+	// at PE1, which has no path to PE2 any more
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`g.link[data-link="P1–P2"] text.metric`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="2"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`g.link.failed[data-link="P1–P2"]`)),
+	)
+	failed := get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`g.link[data-link="P1–P2"]`), "aria-label")).Value
+	result = get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`)))
+	if !strings.HasSuffix(failed, ", down") {
+		t.Errorf("P1–P2 after the click: %q, want it down", failed)
+	}
+	frames := frames(t, ctx)
+	if slices.Contains(frames, "PE1:eth1>P1:eth1") || slices.Contains(frames, "P1:eth2>P2:eth1") {
+		t.Errorf("after P1–P2 failed the walk still crosses the core: %v", frames)
+	}
+	if strings.HasPrefix(result, "reply") {
+		t.Errorf("after P1–P2 failed: %q, want no reply (classic has no other path)", result)
+	}
+	t.Logf("after P1–P2 failed: %s; frames %v", result, frames)
+	events := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#event-log li')].map(e => e.textContent)`))
+	if !slices.ContainsFunc(events, func(e string) bool { return strings.HasSuffix(e, "link P1–P2 down: converged") }) {
+		t.Errorf("the event list lacks the change converging: %q", events)
+	}
+	shot(t, ctx, "3-P1-P2-failed")
+	var state bool
+	srv.Lock(func(l *lab.Lab) { state, _ = l.LinkState(l.Topo.Between("P1", "P2")) })
+	if !state {
+		t.Errorf("the network does not have P1–P2 failed")
+	}
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// position reads the walk's position: step i of n.
+func position(t *testing.T, ctx context.Context) (i, n int) {
+	t.Helper()
+	pos := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-pos`)))
+	if _, err := fmt.Sscanf(pos, "step %d of %d", &i, &n); err != nil {
+		t.Fatalf("walk position %q: %v", pos, err)
+	}
+	return i, n
+}
+
+// stepTo steps the walk forward with the page's button, from its first
+// step, until the frame shown is from>to; it returns the header boxes as
+// one line, as vpnsim trace prints them.
+func stepTo(t *testing.T, ctx context.Context, frame string) string {
+	t.Helper()
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#walk-first`)))
+	for {
+		at := get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#walk-where`), "data-frame")).Value
+		if at == frame {
+			boxes := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#walk-stack li')].map(e => '[' + e.textContent + ']')`))
+			return strings.Join(boxes, "")
+		}
+		if i, n := position(t, ctx); i >= n {
+			break
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#walk-fwd`)))
+	}
+	t.Fatalf("the walk shows no frame %s: %v", frame, frames(t, ctx))
+	return ""
+}
+
+// frames lists the walk's frames (FROM>TO) by stepping through it.
+func frames(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#walk-first`)))
+	var out []string
+	for {
+		at := get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#walk-where`), "data-frame")).Value
+		if at != "" && (len(out) == 0 || out[len(out)-1] != at) {
+			out = append(out, at)
+		}
+		if i, n := position(t, ctx); i >= n {
+			return out
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#walk-fwd`)))
+	}
+}
