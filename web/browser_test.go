@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/vpnsim/vpnsim/api"
@@ -253,4 +254,63 @@ func frames(t *testing.T, ctx context.Context) []string {
 		}
 		do(t, ctx, chromedp.Click(chromedp.CSS(`#walk-fwd`)))
 	}
+}
+
+// TestDrawTime times the page of a running vpnsim web (-url): first
+// contentful paint, the drawing ready, and how long a zoom step (the
+// mouse wheel) and a pan step (a drag) take until the next frame is
+// painted, through chromium's real input events. docs/performance.md
+// records it for the Kdl backbone.
+func TestDrawTime(t *testing.T) {
+	if *pageURL == "" {
+		t.Skip("give -url http://127.0.0.1:PORT/ of a running vpnsim web")
+	}
+	ctx := browser(t)
+	start := time.Now()
+	do(t, ctx, chromedp.Navigate(*pageURL), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	loaded := time.Since(start)
+	paint := get(t, ctx, chromedp.Evaluate[float64](`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`))
+	ready := get(t, ctx, chromedp.Evaluate[float64](`window.vpnsimReady`))
+	nodes := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#nodes g.node').length`))
+	links := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#links g.link').length`))
+	t.Logf("%d nodes, %d links: first contentful paint %.0f ms, drawing ready %.0f ms after navigation (%v with the browser's start)",
+		nodes, links, paint, ready, loaded.Round(time.Millisecond))
+	shot(t, ctx, "draw-time")
+	// the time until the next painted frame after each input event
+	const frame = `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))`
+	step := func(a chromedp.Action[chromedp.Void]) time.Duration {
+		t0 := time.Now()
+		do(t, ctx, a)
+		get(t, ctx, chromedp.Evaluate[float64](frame, chromedp.EvalAwaitPromise))
+		return time.Since(t0)
+	}
+	worst := func(ds []time.Duration) (time.Duration, time.Duration) {
+		var sum, mx time.Duration
+		for _, d := range ds {
+			sum += d
+			mx = max(mx, d)
+		}
+		return sum / time.Duration(len(ds)), mx
+	}
+	var zooms, pans []time.Duration
+	for i := range 20 {
+		dy := -120.0
+		if i >= 10 {
+			dy = 120
+		}
+		zooms = append(zooms, step(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseWheel, 700, 400, func(p *input.DispatchMouseEventParams) {
+			// chromium wants deltaX too, which cdproto leaves out when zero
+			p.DeltaX, p.DeltaY = 0.01, dy
+		})))
+	}
+	do(t, ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, 600, 400, chromedp.ButtonLeft))
+	for i := range 20 {
+		pans = append(pans, step(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 600+float64(i*15), 400+float64(i*5), chromedp.ButtonLeft)))
+	}
+	do(t, ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, 900, 500, chromedp.ButtonLeft))
+	za, zm := worst(zooms)
+	pa, pm := worst(pans)
+	t.Logf("zoom: %v a step on average, %v at worst; pan: %v on average, %v at worst (20 steps each, input event to painted frame)",
+		za.Round(time.Millisecond), zm.Round(time.Millisecond), pa.Round(time.Millisecond), pm.Round(time.Millisecond))
+	shot(t, ctx, "draw-time-zoomed")
 }

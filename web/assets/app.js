@@ -43,7 +43,7 @@ function log(kind, what, time) {
 const canChange = () => !state.graph.token_required || state.token !== '';
 
 function showMode() {
-  $('mode').textContent = canChange() ? 'click a link to fail or restore it' : 'watching (read-only: changes need the token)';
+  $('mode').textContent = canChange() ? 'click a node for its tables, a link to fail or restore it' : 'watching (read-only: changes need the token)';
 }
 
 // changes: a link fails or comes back with a click
