@@ -21,6 +21,7 @@
 //	GET  /v1/route?node=N&vrf=V&prefix=P -> {"route": network.RouteAnswer or null, "error": "no-such-vrf"}
 //	GET  /v1/lfib?node=N&label=L        -> {"entry": network.LFIBAnswer or null}
 //	GET  /v1/count?node=N&table=T&vrf=V -> {"count": N}
+//	GET  /v1/graph, /v1/events, /v1/capture: for the web page (events.go)
 //
 // Remote is the client side as a network.Network: what `--server` gives
 // every command.
@@ -41,6 +42,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vpnsim/vpnsim/capture"
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/network"
@@ -166,9 +168,12 @@ type Server struct {
 	consoles    map[string]*consoleSession
 	nextConsole int
 	// Token, when set, is required of every change (see guard).
-	Token     string
-	events    hub
-	positions []topologies.Point // the drawing's, computed once
+	Token  string
+	events hub
+	// the capture of the last ping asked for its walk (GET /v1/capture)
+	lastCapture     []byte
+	lastCaptureName string
+	positions       []topologies.Point // the drawing's, computed once
 }
 
 // NewServer returns the API of l; settle bounds each reconvergence.
@@ -191,6 +196,7 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("GET /v1/count", s.count)
 	s.mux.HandleFunc("GET /v1/graph", s.graph)
 	s.mux.HandleFunc("GET /v1/events", s.eventStream)
+	s.mux.HandleFunc("GET /v1/capture", s.capture)
 	return s
 }
 
@@ -318,10 +324,15 @@ func (p PingResponse) Answer() network.PingResult {
 
 func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
 	s.runProbe(w, r, func(req ProbeRequest, from string, dst netip.Addr, o network.ProbeOptions) (any, error) {
+		var finish func()
 		if req.Walk {
 			o.Walk = &network.Walk{}
+			finish = s.captureWalk(fmt.Sprintf("walk-%s-%s.pcapng", from, dst))
 		}
 		res, err := s.lab.Ping(from, dst, o)
+		if finish != nil {
+			finish()
+		}
 		out := PingOf(res)
 		if o.Walk != nil {
 			out.Walk = WalkOf(o.Walk)
@@ -615,4 +626,35 @@ func (s *Server) count(w http.ResponseWriter, r *http.Request) {
 		n, err := s.lab.Count(q.Get("node"), q.Get("table"), q.Get("vrf"))
 		return map[string]int{"count": n}, err
 	})
+}
+
+// captureWalk records every frame on every link until the returned
+// function is called, and keeps the capture (pcapng, the format vpnsim
+// traceroute --pcap writes) as the last walk's, named name.
+func (s *Server) captureWalk(name string) (finish func()) {
+	var b bytes.Buffer
+	c, err := capture.New(&b, s.lab.Net)
+	if err != nil {
+		return func() {}
+	}
+	stop := s.lab.Watch(c, false)
+	return func() {
+		stop()
+		if c.Close() == nil {
+			s.lastCapture, s.lastCaptureName = b.Bytes(), name
+		}
+	}
+}
+
+// capture answers the last walk's capture as a pcapng download.
+func (s *Server) capture(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lastCapture == nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no walk yet: POST /v1/ping with \"walk\": true first"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-pcapng")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+s.lastCaptureName+`"`)
+	w.Write(s.lastCapture)
 }

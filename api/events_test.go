@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/gopacket/pcapgo"
+
 	"github.com/vpnsim/vpnsim/internal/labtest"
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/network"
@@ -191,5 +193,57 @@ func TestEvents(t *testing.T) {
 	}
 	if len(g.Nodes) != 9 || g.Nodes[0].Name != "PE1" || g.Nodes[0].Loopback != "10.0.0.1" {
 		t.Errorf("graph nodes %+v", g.Nodes)
+	}
+}
+
+// The last walk's capture: every frame of the walk, in pcapng, as a
+// download; 404 before any walk.
+func TestCaptureOfTheLastWalk(t *testing.T) {
+	_, hs := webServer(t)
+	if code, _ := request(t, "GET", hs.URL+"/v1/capture", "", nil); code != 404 {
+		t.Fatalf("capture before any walk: %d, want 404", code)
+	}
+	code, body := request(t, "POST", hs.URL+"/v1/ping", `{"from": "A1", "to": "10.1.2.1", "walk": true}`, nil)
+	if code != 200 {
+		t.Fatalf("ping: %d %s", code, body)
+	}
+	var p PingResponse
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	frames := 0
+	for _, s := range p.Walk {
+		if s.From != "" {
+			frames++
+		}
+	}
+	resp, err := http.Get(hs.URL + "/v1/capture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="walk-A1-10.1.2.1.pcapng"` {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	r, err := pcapgo.NewNgReader(resp.Body, pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		data, _, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 && (len(data) < 14 || data[12] != 0x88 || data[13] != 0x47) {
+			t.Errorf("the second frame (PE1 to P1) is not MPLS: % x", data[:min(len(data), 14)])
+		}
+		n++
+	}
+	if n != frames || n != 10 {
+		t.Errorf("capture holds %d frames, the walk %d; want 10 (5 each way)", n, frames)
 	}
 }

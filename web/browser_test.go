@@ -157,6 +157,10 @@ func TestBrowser(t *testing.T) {
 	if !strings.HasPrefix(result, "reply from A2 (10.1.2.1)") {
 		t.Errorf("walk result %q, want a reply from A2", result)
 	}
+	// the capture of the walk is offered for download
+	if href := get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#walk-pcap`), "href")).Value; href != "/v1/capture?walk=1" {
+		t.Errorf("capture link %q", href)
+	}
 	// the reply walks back: its last frame reaches A1
 	stepTo(t, ctx, "PE1:eth2>A1:eth1")
 

@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"render":     {"network", "mpls", "packet", "vrf"},
 	"lab":        {"network", "vpnpolicy", "bgp", "p", "pe", "ce", "host", "mpls", "packet", "sim", "topologies", "vrf"},
 	"capture":    {"packet", "sim"},
-	"api":        {"lab", "network", "render", "console", "mpls", "sim", "topologies"},
+	"api":        {"lab", "network", "render", "console", "mpls", "sim", "topologies", "capture"},
 	"console":    {"network", "render", "mpls", "packet"},
 	"scenarios":  {"network", "render", "lab", "capture", "mpls", "packet", "topologies", "internal/diag", "internal/yamlx"},
 	"export":     {"topologies", "vrf", "internal/diag"},

@@ -54,7 +54,13 @@ export class Walk {
     this.linkOf = this.steps.map((s) => (s.from ? this.d.ifLink.get(s.from) : undefined));
     $('walk-result').textContent = outcome(this.req.from, r);
     $('walk-result').classList.toggle('dropped', r.result !== 'reply');
-    document.body.dataset.walk = String((Number(document.body.dataset.walk) || 0) + 1);
+    const n = (Number(document.body.dataset.walk) || 0) + 1;
+    // the capture of this walk: every frame, pcapng, for Wireshark
+    const pcap = $('walk-pcap');
+    pcap.href = `/v1/capture?walk=${n}`;
+    pcap.download = `walk-${this.req.from}-${this.req.to}.pcapng`;
+    pcap.hidden = false;
+    document.body.dataset.walk = String(n);
     this.show(0);
   }
 
