@@ -11,6 +11,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http/httptest"
@@ -102,20 +103,27 @@ func traceHop(t *testing.T, srv *api.Server, from, to, node string) string {
 	return ""
 }
 
-func TestBrowser(t *testing.T) {
-	l := labtest.Start(t, "classic")
+// page serves topology name as vpnsim web does (token set) and opens the
+// page with the token in a fresh headless chromium.
+func page(t *testing.T, name string) (*lab.Lab, *api.Server, *httptest.Server, context.Context) {
+	t.Helper()
+	l := labtest.Start(t, name)
 	srv := api.NewServer(l, 30*time.Second)
 	srv.Token = "0123456789abcdef"
 	hs := httptest.NewServer(web.Mux(srv))
 	t.Cleanup(hs.Close)
 	t.Cleanup(srv.CloseEvents)
+	return l, srv, hs, browser(t)
+}
+
+func TestBrowser(t *testing.T) {
+	l, srv, hs, ctx := page(t, "classic")
 	wantAtP1 := traceHop(t, srv, "A1", "10.1.2.1", "P1")
 	// classic's label ranges: P1's label for PE2 is 202, PE2's VPN label 404
 	if wantAtP1 != "[Eth][MPLS 202 TTL 63][MPLS 404 S TTL 63][IPv4 10.1.1.1 > 10.1.2.1 TTL 63][ICMP echo]" {
 		t.Fatalf("vpnsim trace prints %s at P1", wantAtP1)
 	}
 
-	ctx := browser(t)
 	start := time.Now()
 	do(t, ctx, chromedp.Navigate(hs.URL+"/#token="+srv.Token), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 	names := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#nodes g.node text')].map(e => e.textContent)`))
@@ -220,6 +228,82 @@ func position(t *testing.T, ctx context.Context) (i, n int) {
 		t.Fatalf("walk position %q: %v", pos, err)
 	}
 	return i, n
+}
+
+// On ring a failed link moves the walk to the other way round, with new
+// labels; a node's pane shows the rows vpnsim show prints, fails the node
+// and opens its console.
+func TestBrowserRing(t *testing.T) {
+	_, srv, hs, ctx := page(t, "ring")
+	do(t, ctx, chromedp.Navigate(hs.URL+"/#token="+srv.Token), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+		chromedp.SetValue(chromedp.CSS(`#walk-from`), "A1"),
+		chromedp.SendKeys(chromedp.CSS(`#walk-to`), "10.1.2.1"),
+		chromedp.Click(chromedp.CSS(`#walk-go`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="1"]`)))
+	before := frames(t, ctx)
+	if !slices.Contains(before, "P1:eth2>P2:eth1") {
+		t.Fatalf("ring's walk does not take the short path: %v", before)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`g.link[data-link="P1–P2"] text.metric`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="2"]`)))
+	after := frames(t, ctx)
+	if slices.Contains(after, "P1:eth2>P2:eth1") || !slices.ContainsFunc(after, func(f string) bool { return strings.HasPrefix(f, "P3:") && strings.Contains(f, ">P4:") }) {
+		t.Errorf("after P1–P2 failed the walk takes %v, want the long way through P3 and P4", after)
+	}
+	result := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`)))
+	if !strings.HasPrefix(result, "reply from A2") {
+		t.Errorf("after P1–P2 failed: %q, want a reply over the long path", result)
+	}
+	// the boxes at P3 are what vpnsim trace prints there now
+	at := after[slices.IndexFunc(after, func(f string) bool { return strings.Contains(f, ">P3:") })]
+	if got, want := stepTo(t, ctx, at), traceHop(t, srv, "A1", "10.1.2.1", "P3"); got != want {
+		t.Errorf("header boxes at P3 %s, vpnsim trace prints %s", got, want)
+	}
+	shot(t, ctx, "4-ring-long-way")
+
+	// P3's LFIB, as vpnsim show prints it
+	var want strings.Builder
+	srv.Lock(func(l *lab.Lab) {
+		tbl, err := l.Table("P3", "lfib", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		render.Text(&want, tbl)
+	})
+	do(t, ctx, chromedp.Click(chromedp.CSS(`g.node[data-node="P3"] text`)),
+		chromedp.WaitVisible(chromedp.CSS(`#node-table`)),
+		chromedp.SetValue(chromedp.CSS(`#node-table`), "lfib"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('node-table').dispatchEvent(new Event('change'))`))
+	// the table arrives with a fetch: wait until the pane shows it (or 10 s)
+	wantJSON, _ := json.Marshal(want.String())
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('node-out').textContent === `+string(wantJSON),
+		chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("P3's lfib in the page:\n%s\nvpnsim show prints:\n%s(%v)", get(t, ctx, chromedp.TextContent(chromedp.CSS(`#node-out`))), want.String(), err)
+	}
+	shot(t, ctx, "5-ring-P3-lfib")
+
+	// fail P3 from its pane: the walk has no way left
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#node-toggle`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="3"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`g.node.down[data-node="P3"]`)))
+	if result := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`))); strings.HasPrefix(result, "reply") {
+		t.Errorf("with P1–P2 and P3 down: %q, want no reply", result)
+	}
+	// the console of PE1, in the pane
+	do(t, ctx, chromedp.Click(chromedp.CSS(`g.node[data-node="PE1"] text`)),
+		chromedp.WaitVisible(chromedp.CSS(`#node-actions button`)))
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('#node-actions button')].find(b => b.textContent === 'console').click()`),
+		chromedp.WaitVisible(chromedp.CSS(`#console-line`)))
+	do(t, ctx, chromedp.Poll[chromedp.Void](`document.getElementById('console-prompt').textContent === 'PE1#'`,
+		chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(10*time.Second)))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#console-line`), "show ip vrf\r"))
+	chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`document.getElementById('console-out').textContent.includes('65000:1')`,
+		chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(10*time.Second)))
+	out := get(t, ctx, chromedp.TextContent(chromedp.CSS(`#console-out`)))
+	if !strings.Contains(out, "PE1# show ip vrf") || !strings.Contains(out, "65000:1") {
+		t.Errorf("console pane: %q", out)
+	}
+	shot(t, ctx, "6-ring-console")
 }
 
 // stepTo steps the walk forward with the page's button, from its first

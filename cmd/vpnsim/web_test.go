@@ -1,6 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,5 +45,115 @@ func TestPrintWeb(t *testing.T) {
 	}
 	if a, b := newToken(), newToken(); len(a) != 32 || a == b {
 		t.Errorf("tokens %q %q: want 32 hex digits, never the same", a, b)
+	}
+}
+
+// vpnsim web itself, in a child process (this test binary, re-run): it
+// prints the page's address and token, serves the page and the API on one
+// address, refuses a change without the token, takes it with the token,
+// and stops cleanly on Ctrl-C.
+func TestWebCommand(t *testing.T) {
+	if os.Getenv("VPNSIM_WEB_CHILD") == "1" {
+		root := newRootCmd()
+		root.SetArgs([]string{"web", "classic", "--listen", "127.0.0.1:0"})
+		if err := root.Execute(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		os.Exit(0)
+	}
+	if testing.Short() {
+		t.Skip("starts vpnsim web in a child process")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWebCommand$")
+	cmd.Env = append(os.Environ(), "VPNSIM_WEB_CHILD=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	var base, token string
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "web page on "); ok {
+			u, _, _ := strings.Cut(rest, " ")
+			base, token, _ = strings.Cut(u, "/#token=")
+		}
+		if strings.HasPrefix(line, "watch-only page on ") {
+			break
+		}
+	}
+	if base == "" || len(token) != 32 {
+		t.Fatalf("no page address with a token printed; stderr:\n%s", stderr.String())
+	}
+	go io.Copy(io.Discard, stdout)
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/"); code != 200 || !strings.Contains(body, `<svg id="net"`) {
+		t.Errorf("GET /: %d %.200s", code, body)
+	}
+	if code, body := get("/v1/graph"); code != 200 || !strings.Contains(body, `"token_required": true`) {
+		t.Errorf("GET /v1/graph: %d %.200s", code, body)
+	}
+	post := func(tok string) int {
+		req, _ := http.NewRequest("POST", base+"/v1/fail", strings.NewReader(`{"link": ["P1", "P2"]}`))
+		if tok != "" {
+			req.Header.Set("X-Vpnsim-Token", tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(""); code != 403 {
+		t.Errorf("fail without the token: %d, want 403", code)
+	}
+	if code, body := get("/v1/graph"); strings.Contains(body, `"failed": true`) {
+		t.Errorf("a link failed after a refused change: %d %s", code, body)
+	}
+	// the page's event stream carries the lines serve prints
+	events, err := http.Get(base + "/v1/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer events.Body.Close()
+	if code := post(token); code != 200 {
+		t.Errorf("fail with the token: %d, want 200", code)
+	}
+	if _, body := get("/v1/graph"); !strings.Contains(body, `"failed": true`) {
+		t.Errorf("no link failed after the change with the token")
+	}
+	es := bufio.NewScanner(events.Body)
+	var kinds []string
+	for es.Scan() {
+		if k, ok := strings.CutPrefix(es.Text(), "event: "); ok {
+			es.Scan()
+			kinds = append(kinds, k)
+			if k == "log" && strings.Contains(es.Text(), "link P1–P2 down") {
+				break
+			}
+		}
+	}
+	if !slices.Equal(kinds[:min(2, len(kinds))], []string{"change", "log"}) {
+		t.Errorf("events %v, want change, then serve's line as log", kinds)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("vpnsim web after Ctrl-C: %v\n%s", err, stderr.String())
 	}
 }

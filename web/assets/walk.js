@@ -105,7 +105,8 @@ export class Walk {
     } else {
       $('walk-where').textContent = `at ${s.node}  (${(s.at_ms - this.steps[0].at_ms).toFixed(1)} ms)`;
       this.d.mark(s.node, drop, crossed);
-      if (drop || s.note.startsWith('delivered')) this.d.hidePacket();
+      // no frame sent yet, a drop, a delivery: no packet on a link
+      if (!frame || drop || s.note.startsWith('delivered')) this.d.hidePacket();
     }
     $('walk-where').dataset.frame = frame ? `${frame.from}>${frame.to}` : '';
     const ol = $('walk-stack');
