@@ -76,7 +76,7 @@ oracle:
 # screenshots go to bin/web-check/. make test does not need chromium.
 .PHONY: web-check web-bench
 web-check:
-	$(GO) test -tags browser -count=1 -v -run '^TestBrowser$$' ./web/ -args -screenshots=$(CURDIR)/bin/web-check
+	$(GO) test -tags browser -count=1 -v -run '^TestBrowser' ./web/ -args -screenshots=$(CURDIR)/bin/web-check
 
 # web-bench times the page for the Kdl backbone (754 routers): first paint,
 # drawing ready, zoom and pan steps (docs/performance.md).
