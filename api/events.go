@@ -162,6 +162,21 @@ func (s *Server) graph(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, g)
 }
 
+// stateKey sums up what the drawing shows of the network's state (failed
+// links, their metrics, down nodes), to tell whether a console line
+// changed it.
+func (s *Server) stateKey() string {
+	var b strings.Builder
+	for _, l := range s.lab.Topo.Links {
+		failed, metric := s.lab.LinkState(l)
+		fmt.Fprintf(&b, "%v%d,", failed, metric)
+	}
+	for _, n := range s.lab.Topo.Nodes {
+		fmt.Fprintf(&b, "%v,", s.lab.NodeDown(n.Name))
+	}
+	return b.String()
+}
+
 // Event is one message of the stream GET /v1/events sends (server-sent
 // events: "event: KIND", "data: JSON").
 type Event struct {
@@ -266,10 +281,13 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) {
 // as a log event: serve's event lines, to the page.
 type LineWriter struct {
 	S   *Server
+	mu  sync.Mutex
 	buf []byte
 }
 
 func (lw *LineWriter) Write(p []byte) (int, error) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
 	lw.buf = append(lw.buf, p...)
 	for {
 		i := strings.IndexByte(string(lw.buf), '\n')

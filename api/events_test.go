@@ -247,3 +247,51 @@ func TestCaptureOfTheLastWalk(t *testing.T) {
 		t.Errorf("capture holds %d frames, the walk %d; want 10 (5 each way)", n, frames)
 	}
 }
+
+// A console line that changes the network (interface shutdown) tells the
+// pages watching, as a change through /v1/fail does; lines that change
+// nothing send nothing.
+func TestConsoleChangeIsAnEvent(t *testing.T) {
+	s, hs := webServer(t)
+	resp, err := http.Get(hs.URL + "/v1/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	rd.ReadString('\n')
+	tok := map[string]string{TokenHeader: "feedface"}
+	session := ""
+	for _, line := range []string{"conf t", "interface eth1", "shutdown"} {
+		body := map[string]string{"line": line, "router": "PE1", "session": session}
+		b, _ := json.Marshal(body)
+		code, out := request(t, "POST", hs.URL+"/v1/console", string(b), tok)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", line, code, out)
+		}
+		var r ConsoleResponse
+		json.Unmarshal([]byte(out), &r)
+		session = r.Session
+	}
+	var got []string
+	for len(got) < 2 {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			t.Fatalf("stream ended after %v: %v", got, err)
+		}
+		if kind, ok := strings.CutPrefix(strings.TrimSpace(line), "event: "); ok {
+			data, _ := rd.ReadString('\n')
+			var e Event
+			json.Unmarshal([]byte(strings.TrimPrefix(strings.TrimSpace(data), "data: ")), &e)
+			got = append(got, kind+" "+e.What)
+		}
+	}
+	if want := "change PE1 console: shutdown|converged PE1 console: shutdown"; strings.Join(got, "|") != want {
+		t.Errorf("events %q, want %q", got, want)
+	}
+	s.Lock(func(l *lab.Lab) {
+		if failed, _ := l.LinkState(l.Topo.Between("PE1", "P1")); !failed {
+			t.Errorf("PE1–P1 not down after shutdown on PE1 eth1")
+		}
+	})
+}

@@ -5,6 +5,15 @@
 // JavaScript modules, no build step, nothing fetched at run time. The page
 // talks only to the control API of the same server (package api,
 // docs/control-api.md), so it works wherever that API answers.
+//
+// The drawing is plain SVG written by draw.js rather than a vendored graph
+// library: every node and link is an element with an aria-label and a
+// <title>, which a screen reader and the browser test read; zoom and pan
+// are the viewBox; the positions come from the server (GET /v1/graph), so
+// no layout code runs in the page. A library such as cytoscape.js draws on
+// a canvas and would need a second, hidden DOM for the accessible names,
+// for more code than the drawing itself. Kdl's 754 routers draw in under
+// a second (docs/performance.md).
 package web
 
 import (

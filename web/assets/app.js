@@ -140,7 +140,10 @@ function listen() {
     log('change', `${e.what}: converged`, e.time);
     refresh();
   });
-  es.onerror = () => log('error', 'the event stream broke; reconnecting');
+  let broken = false;
+  es.onerror = () => { if (!broken) log('error', 'the event stream broke; reconnecting'); broken = true; };
+  // back after a break: what happened meanwhile is in the graph
+  es.onopen = () => { if (broken) { broken = false; log('log', 'the event stream is back'); refresh(); } };
 }
 
 let drawing, walk;
