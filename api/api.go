@@ -38,6 +38,8 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -104,6 +106,8 @@ type PingResponse struct {
 	Silent string `json:"silent,omitempty"`
 	// Walk is the packet walk, when the request asked for it.
 	Walk []WalkStep `json:"walk,omitempty"`
+	// Capture is where the walk's frames are, as pcapng (GET it).
+	Capture string `json:"capture,omitempty"`
 }
 
 // WalkOf converts a walk to its API form.
@@ -171,9 +175,9 @@ type Server struct {
 	Token  string
 	events hub
 	// the capture of the last ping asked for its walk (GET /v1/capture)
-	lastCapture     []byte
-	lastCaptureName string
-	positions       []topologies.Point // the drawing's, computed once
+	captures    []walkCapture
+	nextCapture int
+	positions   []topologies.Point // the drawing's, computed once
 }
 
 // NewServer returns the API of l; settle bounds each reconvergence.
@@ -324,16 +328,16 @@ func (p PingResponse) Answer() network.PingResult {
 
 func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
 	s.runProbe(w, r, func(req ProbeRequest, from string, dst netip.Addr, o network.ProbeOptions) (any, error) {
-		var finish func()
+		var finish func() string
 		if req.Walk {
 			o.Walk = &network.Walk{}
 			finish = s.captureWalk(fmt.Sprintf("walk-%s-%s.pcapng", from, dst))
 		}
 		res, err := s.lab.Ping(from, dst, o)
-		if finish != nil {
-			finish()
-		}
 		out := PingOf(res)
+		if finish != nil {
+			out.Capture = finish()
+		}
 		if o.Walk != nil {
 			out.Walk = WalkOf(o.Walk)
 		}
@@ -628,33 +632,61 @@ func (s *Server) count(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// walkCapture is one walk's frames, pcapng.
+type walkCapture struct {
+	id   int
+	name string
+	data []byte
+}
+
+// keptCaptures is how many walks' captures a server keeps (every page
+// watching may walk; each gets its own).
+const keptCaptures = 16
+
 // captureWalk records every frame on every link until the returned
-// function is called, and keeps the capture (pcapng, the format vpnsim
-// traceroute --pcap writes) as the last walk's, named name.
-func (s *Server) captureWalk(name string) (finish func()) {
+// function is called, which keeps the capture (pcapng, the format vpnsim
+// traceroute --pcap writes) under name and returns its path to fetch.
+func (s *Server) captureWalk(name string) (finish func() string) {
 	var b bytes.Buffer
 	c, err := capture.New(&b, s.lab.Net)
 	if err != nil {
-		return func() {}
+		return func() string { return "" }
 	}
 	stop := s.lab.Watch(c, false)
-	return func() {
+	return func() string {
 		stop()
-		if c.Close() == nil {
-			s.lastCapture, s.lastCaptureName = b.Bytes(), name
+		if c.Close() != nil {
+			return ""
 		}
+		s.nextCapture++
+		s.captures = append(s.captures, walkCapture{id: s.nextCapture, name: name, data: b.Bytes()})
+		if len(s.captures) > keptCaptures {
+			s.captures = s.captures[1:]
+		}
+		return "/v1/capture?id=" + strconv.Itoa(s.nextCapture)
 	}
 }
 
-// capture answers the last walk's capture as a pcapng download.
-func (s *Server) capture(w http.ResponseWriter, _ *http.Request) {
+// capture answers a walk's capture (?id=N, what the ping answered; the
+// last one without) as a pcapng download.
+func (s *Server) capture(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.lastCapture == nil {
+	if len(s.captures) == 0 {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no walk yet: POST /v1/ping with \"walk\": true first"})
 		return
 	}
+	c := s.captures[len(s.captures)-1]
+	if q := r.URL.Query().Get("id"); q != "" {
+		id, _ := strconv.Atoi(q)
+		i := slices.IndexFunc(s.captures, func(c walkCapture) bool { return c.id == id })
+		if i < 0 {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no capture %q: the server keeps the last %d walks'", q, keptCaptures)})
+			return
+		}
+		c = s.captures[i]
+	}
 	w.Header().Set("Content-Type", "application/x-pcapng")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+s.lastCaptureName+`"`)
-	w.Write(s.lastCapture)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.name+`"`)
+	w.Write(c.data)
 }

@@ -196,8 +196,8 @@ func TestEvents(t *testing.T) {
 	}
 }
 
-// The last walk's capture: every frame of the walk, in pcapng, as a
-// download; 404 before any walk.
+// A walk's capture: every frame of the walk, in pcapng, as a download
+// at the path the ping answered; 404 before any walk.
 func TestCaptureOfTheLastWalk(t *testing.T) {
 	_, hs := webServer(t)
 	if code, _ := request(t, "GET", hs.URL+"/v1/capture", "", nil); code != 404 {
@@ -217,7 +217,17 @@ func TestCaptureOfTheLastWalk(t *testing.T) {
 			frames++
 		}
 	}
-	resp, err := http.Get(hs.URL + "/v1/capture")
+	if p.Capture != "/v1/capture?id=1" {
+		t.Errorf("ping answers capture %q, want /v1/capture?id=1", p.Capture)
+	}
+	// a second walk, from another page: the first one's capture stays
+	if code, _ := request(t, "POST", hs.URL+"/v1/ping", `{"from": "B1", "to": "10.1.2.1", "walk": true}`, nil); code != 200 {
+		t.Fatal(code)
+	}
+	if code, _ := request(t, "GET", hs.URL+"/v1/capture?id=99", "", nil); code != 404 {
+		t.Errorf("capture 99: %d, want 404", code)
+	}
+	resp, err := http.Get(hs.URL + p.Capture)
 	if err != nil {
 		t.Fatal(err)
 	}

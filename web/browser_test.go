@@ -166,7 +166,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("walk result %q, want a reply from A2", result)
 	}
 	// the capture of the walk is offered for download
-	if href := get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#walk-pcap`), "href")).Value; href != "/v1/capture?walk=1" {
+	if href := get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#walk-pcap`), "href")).Value; href != "/v1/capture?id=1" {
 		t.Errorf("capture link %q", href)
 	}
 	// the reply walks back: its last frame reaches A1

@@ -100,6 +100,7 @@ export class Drawing {
     this.packetLabel = el('text', { id: 'packet-label', visibility: 'hidden' }, svg);
     this.update(g);
     this.fit();
+    this.big = big;
   }
 
   // update applies a fresh graph's states (down, failed, metric) to the
@@ -136,8 +137,11 @@ export class Drawing {
     this.svg.classList.toggle('far', px * 15 < 7);
   }
 
-  fit() {
-    const xs = this.g.nodes.map((n) => n.x), ys = this.g.nodes.map((n) => n.y);
+  // fit shows the nodes named (default: all of them).
+  fit(names) {
+    const ns = names ? names.map((n) => this.g.byName[n]).filter(Boolean) : this.g.nodes;
+    if (ns.length === 0) return;
+    const xs = ns.map((n) => n.x), ys = ns.map((n) => n.y);
     const x0 = Math.min(...xs) - 60, y0 = Math.min(...ys) - 60;
     this.setView({ x: x0, y: y0, w: Math.max(...xs) - x0 + 60, h: Math.max(...ys) - y0 + 60 });
   }

@@ -52,14 +52,18 @@ export class Walk {
     this.result = r;
     this.steps = r.walk || [];
     this.linkOf = this.steps.map((s) => (s.from ? this.d.ifLink.get(s.from) : undefined));
+    // in a big network, show the walk's part of it
+    if (this.d.big && this.steps.length > 0) {
+      this.d.fit([...new Set(this.steps.map((st) => (st.node || st.from.split(':')[0])))]);
+    }
     $('walk-result').textContent = outcome(this.req.from, r);
     $('walk-result').classList.toggle('dropped', r.result !== 'reply');
     const n = (Number(document.body.dataset.walk) || 0) + 1;
     // the capture of this walk: every frame, pcapng, for Wireshark
     const pcap = $('walk-pcap');
-    pcap.href = `/v1/capture?walk=${n}`;
+    pcap.href = r.capture || '';
     pcap.download = `walk-${this.req.from}-${this.req.to}.pcapng`;
-    pcap.hidden = false;
+    pcap.hidden = !r.capture;
     document.body.dataset.walk = String(n);
     this.show(0);
   }
