@@ -174,7 +174,7 @@ type Server struct {
 	// Token, when set, is required of every change (see guard).
 	Token  string
 	events hub
-	// the capture of the last ping asked for its walk (GET /v1/capture)
+	// the captures of the last walks (GET /v1/capture?id=N)
 	captures    []walkCapture
 	nextCapture int
 	positions   []topologies.Point // the drawing's, computed once

@@ -16,4 +16,4 @@ for _ in $(seq 1 600); do
 	kill -0 "$pid" 2>/dev/null || { cat "$dir/web.out"; exit 1; }
 	sleep 0.5
 done
-"$GO" test -tags browser -count=1 -v -run '^TestDrawTime$' ./web/ -args -url "http://127.0.0.1:$port/" -screenshots="$PWD/bin/web-check" | grep -E 'nodes, |zoom:|PASS|FAIL|ok'
+"$GO" test -tags browser -count=1 -v -run '^TestDrawTime$' ./web/ -args -url "http://127.0.0.1:$port/" -screenshots="$PWD/bin/web-check" | grep -E "nodes, |zoom:|walk |PASS|FAIL|ok"

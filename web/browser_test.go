@@ -401,4 +401,21 @@ func TestDrawTime(t *testing.T) {
 	t.Logf("zoom: %v a step on average, %v at worst; pan: %v on average, %v at worst (20 steps each, input event to painted frame)",
 		za.Round(time.Millisecond), zm.Round(time.Millisecond), pa.Round(time.Millisecond), pm.Round(time.Millisecond))
 	shot(t, ctx, "draw-time-zoomed")
+
+	// a walk from the first CE to the second site of its VPN, where it
+	// has one: the view fits the walk's part of the network
+	to := get(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#walk-addrs option')].find(o => o.label.startsWith('A2 LAN'))?.value ?? ''`))
+	if to == "" {
+		return
+	}
+	t0 := time.Now()
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#walk-from`), "A1"),
+		chromedp.SendKeys(chromedp.CSS(`#walk-to`), to),
+		chromedp.Click(chromedp.CSS(`#walk-go`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="1"]`)))
+	result := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`)))
+	steps := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-pos`)))
+	t.Logf("walk A1 -> %s: %s, %s, shown %v after the click", to, result, steps, time.Since(t0).Round(time.Millisecond))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#walk-fwd`)), chromedp.Click(chromedp.CSS(`#walk-fwd`)), chromedp.Click(chromedp.CSS(`#walk-fwd`)))
+	shot(t, ctx, "draw-time-walk")
 }
