@@ -479,6 +479,9 @@ type Client struct {
 	// next try (the command line says it is waiting; tests start the
 	// server).
 	Refused func(tries int)
+	// Token goes with every request (X-Vpnsim-Token): the token a server
+	// started by vpnsim web wants for changes.
+	Token string
 }
 
 // NewClient returns a client of the server at addr (HOST:PORT on loopback).
@@ -502,6 +505,9 @@ func (c *Client) do(method, path string, body, out any) error {
 	req, err := http.NewRequest(method, c.Base+path, rd)
 	if err != nil {
 		return err
+	}
+	if c.Token != "" {
+		req.Header.Set(TokenHeader, c.Token)
 	}
 	resp, err := c.HTTP.Do(req)
 	deadline := time.Now().Add(c.Wait)

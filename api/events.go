@@ -59,7 +59,7 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
 			got = b
 		}
 		if subtle.ConstantTimeCompare([]byte(got), []byte(s.Token)) != 1 {
-			return refuse("this change needs the token vpnsim printed at start (header " + TokenHeader + "); without it the page only watches")
+			return refuse("this change needs the token vpnsim web printed at start (header " + TokenHeader + "; for vpnsim commands with --server, set VPNSIM_TOKEN); without it the page only watches")
 		}
 	}
 	return true
@@ -195,6 +195,10 @@ const (
 	EventLog       = "log"       // a line of what happened while it converged
 )
 
+// maxStreams bounds the event streams open at once (a class of pages,
+// with room to spare).
+const maxStreams = 256
+
 // hub fans events out to the streams open on GET /v1/events.
 type hub struct {
 	mu     sync.Mutex
@@ -242,6 +246,11 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request) {
 	if s.events.closed {
 		s.events.mu.Unlock()
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if len(s.events.subs) >= maxStreams {
+		s.events.mu.Unlock()
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": fmt.Sprintf("%d event streams are open already; close a page", maxStreams)})
 		return
 	}
 	if s.events.subs == nil {

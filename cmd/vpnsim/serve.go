@@ -202,6 +202,8 @@ func serverClient(addr string) (*api.Client, error) {
 	// A script may start serve in the background and talk to it at once:
 	// while nothing listens yet, keep trying for a while, and say so.
 	c.Wait = serverWait
+	// a server started by vpnsim web wants its token for changes
+	c.Token = os.Getenv("VPNSIM_TOKEN")
 	c.Refused = func(tries int) {
 		if tries == 10 {
 			fmt.Fprintf(os.Stderr, "nothing listens at %s yet; waiting up to %s for vpnsim serve to start...\n", addr, serverWait)

@@ -37,9 +37,15 @@ browser (nothing is fetched from the internet: the page is in the binary).
 
 Changes need the token printed at start: the address printed with
 #token=... opens the page able to change the network; the address without
-it only watches (no change, no console). Positions come from the nodes'
-position keys, from the Zoo's coordinates for an imported backbone, or
-from the layout vpnsim graph draws; zoom with the wheel, pan by dragging.
+it only watches (no change, no console). The other commands change the
+network with the token in VPNSIM_TOKEN:
+
+  VPNSIM_TOKEN=TOKEN vpnsim fail --server 127.0.0.1:8179 link P1 P2
+
+Positions come from the nodes' position keys, from the Zoo's coordinates
+for an imported backbone, or from the layout vpnsim graph draws; zoom with
+the wheel, pan by dragging.
+A walk's frames download as pcapng (for Wireshark) from the walk's pane.
 
 The page listens on loopback (` + defaultServer + `). For a class, --listen
 0.0.0.0:8179 lets the students' browsers watch from the room's network:

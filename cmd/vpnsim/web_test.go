@@ -152,6 +152,18 @@ func TestWebCommand(t *testing.T) {
 	if !slices.Equal(kinds[:min(2, len(kinds))], []string{"change", "log"}) {
 		t.Errorf("events %v, want change, then serve's line as log", kinds)
 	}
+	// vpnsim restore --server: refused without VPNSIM_TOKEN, done with it
+	addr := strings.TrimPrefix(base, "http://")
+	if _, errOut, code := vpnsim(t, "restore", "--server", addr, "link", "P1", "P2"); code != 2 || !strings.Contains(errOut, "set VPNSIM_TOKEN") {
+		t.Errorf("restore without VPNSIM_TOKEN: exit %d, %q", code, errOut)
+	}
+	t.Setenv("VPNSIM_TOKEN", token)
+	if out, errOut, code := vpnsim(t, "restore", "--server", addr, "link", "P1", "P2"); code != 0 {
+		t.Errorf("restore with VPNSIM_TOKEN: exit %d, %q %q", code, out, errOut)
+	}
+	if _, body := get("/v1/graph"); strings.Contains(body, `"failed": true`) {
+		t.Errorf("P1–P2 still failed after vpnsim restore with the token")
+	}
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("vpnsim web after Ctrl-C: %v\n%s", err, stderr.String())
