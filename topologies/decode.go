@@ -645,6 +645,11 @@ func (ld *loader) position(n *Node, v *yaml.Node) {
 	for i, it := range items {
 		it = yamlx.Deref(it)
 		f, err := strconv.ParseFloat(it.Value, 64)
+		if it.Tag == "!!int" && err != nil { // 0x10, 0o17: YAML's other integers
+			var i int64
+			i, err = strconv.ParseInt(strings.ReplaceAll(it.Value, "_", ""), 0, 64)
+			f = float64(i)
+		}
 		if it.Kind != yaml.ScalarNode || (it.Tag != "!!int" && it.Tag != "!!float") || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			ld.d.Errorf(it, "position: %s is not a number; give [x, y], e.g. [120, 40]", yamlx.Describe(it))
 			return

@@ -372,7 +372,7 @@ func TestExternalPeersResolved(t *testing.T) {
 
 // A node's position key reaches the topology and survives the encoder.
 func TestPosition(t *testing.T) {
-	src := strings.Replace(base, "P1:  {role: p, loopback: 10.0.0.2}", "P1:  {role: p, loopback: 10.0.0.2, position: [120, -40.5]}", 1)
+	src := strings.Replace(base, "P1:  {role: p, loopback: 10.0.0.2}", "P1:  {role: p, loopback: 10.0.0.2, position: [0x78, -40.5]}", 1)
 	topo, _, err := Parse("t.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
