@@ -63,7 +63,7 @@ import them, marked unresolved (code u): docs/real-peers.md.`,
   vpnsim serve my-lab.yaml --listen 127.0.0.1:9000`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return serveNetwork(cmd, args[0], listen, settle, withWeb)
+			return serveNetwork(cmd, args[0], listen, settle, withWeb, false)
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultServer, "the control API's loopback `ADDRESS:PORT` (with --web, any address)")
@@ -222,7 +222,7 @@ func remoteErr(err error) error {
 	return usageErr("%v", err)
 }
 
-func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration, withWeb bool) error {
+func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration, withWeb, open bool) error {
 	ap, err := netip.ParseAddrPort(listen)
 	if err != nil || !ap.Addr().Is4() {
 		return usageErr("--listen %q: give an IPv4 ADDRESS:PORT, e.g. %s", listen, defaultServer)
@@ -263,7 +263,10 @@ func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration,
 	go hs.Serve(ln)
 	fmt.Fprintf(stdout, "control API on http://%s (Ctrl-C stops)\n", ln.Addr())
 	if withWeb {
-		printWeb(stdout, cmd.ErrOrStderr(), ln.Addr().String(), ap.Addr().IsLoopback(), token)
+		page := printWeb(stdout, cmd.ErrOrStderr(), ln.Addr().String(), ap.Addr().IsLoopback(), token)
+		if open {
+			openBrowser(cmd.ErrOrStderr(), page)
+		}
 	}
 
 	sig := make(chan os.Signal, 1)

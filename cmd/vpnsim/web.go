@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os/exec"
 	"strconv"
 	"time"
 
@@ -17,6 +18,7 @@ func init() { commands = append(commands, newWebCmd) }
 func newWebCmd() *cobra.Command {
 	var listen string
 	var settle time.Duration
+	var open bool
 	c := &cobra.Command{
 		Use:   "web TOPOLOGY",
 		Short: "Run a network and draw it in a web page: packets walked hop by hop, tables on a click",
@@ -54,14 +56,16 @@ cannot change it without the token). Everything else is serve's: the
 control API (docs/control-api.md) answers on the same address, and the
 other commands act on the network with --server.`,
 		Example: `  vpnsim web classic
+  vpnsim web classic --open                   # and open it in the browser
   vpnsim web my-lab.yaml --listen 127.0.0.1:9000
   vpnsim web classic --listen 0.0.0.0:8179    # students watch from their laptops`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return serveNetwork(cmd, args[0], listen, settle, true)
+			return serveNetwork(cmd, args[0], listen, settle, true, open)
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultServer, "the page's and control API's `ADDRESS:PORT` (beyond loopback: a warning)")
+	c.Flags().BoolVar(&open, "open", false, "open the page in this machine's browser (xdg-open or open)")
 	c.Flags().DurationVar(&settle, "settle", 0, "how long to wait for the network to converge, at start and after each change\n(default: 30s, plus 1s for every 1000 customer routes)")
 	return c
 }
@@ -75,8 +79,9 @@ func newToken() string {
 }
 
 // printWeb prints where the page is, with and without the token, and warns
-// when the address is reachable beyond this machine.
-func printWeb(out, errw io.Writer, addr string, loopback bool, token string) {
+// when the address is reachable beyond this machine. It returns the page's
+// address with the token, for this machine's browser.
+func printWeb(out, errw io.Writer, addr string, loopback bool, token string) string {
 	mine := addr
 	if ap, err := netip.ParseAddrPort(addr); err == nil && ap.Addr().IsUnspecified() {
 		// every address of this machine: the teacher's browser uses loopback
@@ -88,4 +93,28 @@ func printWeb(out, errw io.Writer, addr string, loopback bool, token string) {
 	if !loopback {
 		fmt.Fprintf(errw, "warning: listening on %s, beyond loopback: anyone who can reach it sees the network and its tables; only the token's holder can change it\n", addr)
 	}
+	return "http://" + mine + "/#token=" + token
+}
+
+// openBrowser opens url with the desktop's opener (xdg-open on Linux and
+// BSD, open on macOS), or says why it cannot; the address is printed
+// anyway. done is closed when the opener has finished (at once when
+// there is none).
+func openBrowser(errw io.Writer, url string) (done <-chan struct{}) {
+	ch := make(chan struct{})
+	for _, opener := range []string{"xdg-open", "open"} {
+		if path, err := exec.LookPath(opener); err == nil {
+			c := exec.Command(path, url)
+			if err := c.Start(); err != nil {
+				fmt.Fprintf(errw, "--open: %s: %v; open the address above by hand\n", opener, err)
+				close(ch)
+				return ch
+			}
+			go func() { c.Wait(); close(ch) }()
+			return ch
+		}
+	}
+	fmt.Fprintln(errw, "--open: no xdg-open or open here; open the address above by hand")
+	close(ch)
+	return ch
 }

@@ -169,3 +169,26 @@ func TestWebCommand(t *testing.T) {
 		t.Errorf("vpnsim web after Ctrl-C: %v\n%s", err, stderr.String())
 	}
 }
+
+// --open hands the page's address to the desktop's opener, or says there
+// is none.
+func TestOpenBrowser(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	var errw strings.Builder
+	<-openBrowser(&errw, "http://127.0.0.1:8179/#token=ab12")
+	if !strings.Contains(errw.String(), "no xdg-open or open here") {
+		t.Errorf("without an opener: %q", errw.String())
+	}
+	got := dir + "/opened"
+	script := "#!/bin/sh\necho \"$1\" > " + got + "\n"
+	if err := os.WriteFile(dir+"/xdg-open", []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	errw.Reset()
+	<-openBrowser(&errw, "http://127.0.0.1:8179/#token=ab12")
+	b, err := os.ReadFile(got)
+	if err != nil || string(b) != "http://127.0.0.1:8179/#token=ab12\n" || errw.Len() > 0 {
+		t.Errorf("xdg-open got %q (%v), stderr %q", b, err, errw.String())
+	}
+}
