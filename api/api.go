@@ -171,6 +171,8 @@ type Server struct {
 	// consoles are the router consoles open through /v1/console.
 	consoles    map[string]*consoleSession
 	nextConsole int
+	// Presets are the walks GET /v1/walks offers (set before serving).
+	Presets []Preset
 	// Token, when set, is required of every change (see guard).
 	Token  string
 	events hub
@@ -201,6 +203,7 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("GET /v1/graph", s.graph)
 	s.mux.HandleFunc("GET /v1/events", s.eventStream)
 	s.mux.HandleFunc("GET /v1/capture", s.capture)
+	s.mux.HandleFunc("GET /v1/walks", s.presets)
 	return s
 }
 

@@ -177,6 +177,23 @@ func (s *Server) stateKey() string {
 	return b.String()
 }
 
+// Preset is a walk the page offers ready-made: a ping or traceroute step
+// of the scenario vpnsim web was given (--scenario), as the probe it sends.
+type Preset struct {
+	Label string       `json:"label"`
+	Probe ProbeRequest `json:"probe"`
+}
+
+func (s *Server) presets(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.Presets
+	if out == nil {
+		out = []Preset{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 // Event is one message of the stream GET /v1/events sends (server-sent
 // events: "event: KIND", "data: JSON").
 type Event struct {

@@ -172,6 +172,19 @@ func TestBrowser(t *testing.T) {
 	// the reply walks back: its last frame reaches A1
 	stepTo(t, ctx, "PE1:eth2>A1:eth1")
 
+	// a scenario step offered (vpnsim web --scenario): choosing it walks it
+	srv.Lock(func(*lab.Lab) {
+		srv.Presets = []api.Preset{{Label: "step 2: B's packet", Probe: api.ProbeRequest{From: "B1", To: "10.1.2.1", Walk: true}}}
+	})
+	do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+		chromedp.WaitReady(chromedp.CSS(`#walk-preset option[value="0"]`)),
+		chromedp.SetValue(chromedp.CSS(`#walk-preset`), "0"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('walk-preset').dispatchEvent(new Event('change'))`),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="1"]`)))
+	if result := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`))); !strings.HasPrefix(result, "reply from B2 (10.1.2.1)") {
+		t.Errorf("the scenario step's walk: %q, want B2's reply", result)
+	}
+
 	// fail P1–P2 with a click on the link: the walk runs again and ends
 	// at PE1, which has no path to PE2 any more
 	do(t, ctx,

@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -63,7 +65,7 @@ import them, marked unresolved (code u): docs/real-peers.md.`,
   vpnsim serve my-lab.yaml --listen 127.0.0.1:9000`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return serveNetwork(cmd, args[0], listen, settle, withWeb, false)
+			return serveNetwork(cmd, args[0], listen, settle, withWeb, webOptions{})
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultServer, "the control API's loopback `ADDRESS:PORT` (with --web, any address)")
@@ -222,7 +224,13 @@ func remoteErr(err error) error {
 	return usageErr("%v", err)
 }
 
-func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration, withWeb, open bool) error {
+// webOptions are vpnsim web's own: open the page, offer a scenario's walks.
+type webOptions struct {
+	open     bool
+	scenario string
+}
+
+func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration, withWeb bool, wo webOptions) error {
 	ap, err := netip.ParseAddrPort(listen)
 	if err != nil || !ap.Addr().Is4() {
 		return usageErr("--listen %q: give an IPv4 ADDRESS:PORT, e.g. %s", listen, defaultServer)
@@ -233,6 +241,19 @@ func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration,
 	token := ""
 	if withWeb {
 		token = newToken()
+	}
+	var presets []api.Preset
+	if wo.scenario != "" {
+		sc, err := loadScenario(wo.scenario)
+		if err != nil {
+			return err
+		}
+		if presets = scenarioWalks(sc); len(presets) == 0 {
+			return usageErr("--scenario %s: it has no ping or traceroute step to walk", wo.scenario)
+		}
+		if n := sc.Topology.Name; n != topo && n != strings.TrimSuffix(filepath.Base(topo), filepath.Ext(topo)) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s is written for topology %s; its walks may name nodes %s lacks\n", wo.scenario, n, topo)
+		}
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -250,6 +271,7 @@ func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration,
 	printExternalPeers(stdout, l)
 	srv := api.NewServer(l, settle)
 	srv.Token = token
+	srv.Presets = presets
 	// every event line serve prints also goes to the pages' event stream
 	out := io.MultiWriter(stdout, &api.LineWriter{S: srv})
 	ev := newEventLog(out)
@@ -264,7 +286,7 @@ func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration,
 	fmt.Fprintf(stdout, "control API on http://%s (Ctrl-C stops)\n", ln.Addr())
 	if withWeb {
 		page := printWeb(stdout, cmd.ErrOrStderr(), ln.Addr().String(), ap.Addr().IsLoopback(), token)
-		if open {
+		if wo.open {
 			openBrowser(cmd.ErrOrStderr(), page)
 		}
 	}

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vpnsim/vpnsim/api"
+	"github.com/vpnsim/vpnsim/scenarios"
 )
 
 func init() { commands = append(commands, newWebCmd) }
@@ -18,7 +21,7 @@ func init() { commands = append(commands, newWebCmd) }
 func newWebCmd() *cobra.Command {
 	var listen string
 	var settle time.Duration
-	var open bool
+	var wo webOptions
 	c := &cobra.Command{
 		Use:   "web TOPOLOGY",
 		Short: "Run a network and draw it in a web page: packets walked hop by hop, tables on a click",
@@ -27,7 +30,8 @@ that draws it: the provider core, PEs, route reflectors and CEs, each VRF in
 its colour, every link's metric and state. Open the address it prints in a
 browser (nothing is fetched from the internet: the page is in the binary).
 
-  - Packet walk: pick a source node and a destination address; the packet
+  - Packet walk: pick a source node and a destination address (or, with
+    --scenario, one of the scenario's ping and traceroute steps); the packet
     crosses the drawing link by link, with its header stack as boxes,
     outermost first, exactly as on the wire (labels, S bit, TTLs,
     addresses), and each router's one-line decision. Step forward and back,
@@ -57,15 +61,17 @@ control API (docs/control-api.md) answers on the same address, and the
 other commands act on the network with --server.`,
 		Example: `  vpnsim web classic
   vpnsim web classic --open                   # and open it in the browser
+  vpnsim web classic --scenario scenarios/separation.yaml   # its steps as walks
   vpnsim web my-lab.yaml --listen 127.0.0.1:9000
   vpnsim web classic --listen 0.0.0.0:8179    # students watch from their laptops`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return serveNetwork(cmd, args[0], listen, settle, true, open)
+			return serveNetwork(cmd, args[0], listen, settle, true, wo)
 		},
 	}
 	c.Flags().StringVar(&listen, "listen", defaultServer, "the page's and control API's `ADDRESS:PORT` (beyond loopback: a warning)")
-	c.Flags().BoolVar(&open, "open", false, "open the page in this machine's browser (xdg-open or open)")
+	c.Flags().BoolVar(&wo.open, "open", false, "open the page in this machine's browser (xdg-open or open)")
+	c.Flags().StringVar(&wo.scenario, "scenario", "", "offer the ping and traceroute steps of scenario `FILE` as ready-made walks")
 	c.Flags().DurationVar(&settle, "settle", 0, "how long to wait for the network to converge, at start and after each change\n(default: 30s, plus 1s for every 1000 customer routes)")
 	return c
 }
@@ -117,4 +123,40 @@ func openBrowser(errw io.Writer, url string) (done <-chan struct{}) {
 	fmt.Fprintln(errw, "--open: no xdg-open or open here; open the address above by hand")
 	close(ch)
 	return ch
+}
+
+// scenarioWalks are a scenario's ping and traceroute steps as walks the
+// page offers (an LSP ping is left out: the page walks ICMP echoes).
+func scenarioWalks(sc *scenarios.Scenario) []api.Preset {
+	var out []api.Preset
+	for _, st := range sc.Steps {
+		var p scenarios.Probe
+		switch d := st.Do.(type) {
+		case *scenarios.PingStep:
+			p = d.Probe
+		case *scenarios.TracerouteStep:
+			p = d.Probe
+		default:
+			continue
+		}
+		if p.MPLS {
+			continue
+		}
+		label := fmt.Sprintf("step %d: %s %s %s", st.Index+1, st.Action, p.From, p.To)
+		if st.Name != "" {
+			label = fmt.Sprintf("step %d: %s (%s %s)", st.Index+1, st.Name, p.From, p.To)
+		}
+		req := api.ProbeRequest{From: p.From, To: p.To.String(), VRF: p.VRF, Size: p.Size, DF: p.DF, Walk: true}
+		if st.Action == scenarios.ActPing {
+			req.TTL = p.TTL
+		}
+		if p.Source.IsValid() {
+			req.Source = p.Source.String()
+		}
+		if st.Action == scenarios.ActTraceroute {
+			label += ", walked as one echo request"
+		}
+		out = append(out, api.Preset{Label: label, Probe: req})
+	}
+	return out
 }

@@ -192,3 +192,30 @@ func TestOpenBrowser(t *testing.T) {
 		t.Errorf("xdg-open got %q (%v), stderr %q", b, err, errw.String())
 	}
 }
+
+// --scenario offers a scenario's ping and traceroute steps as walks, with
+// their names; other steps are left out.
+func TestScenarioWalks(t *testing.T) {
+	sc, err := loadScenario("../../scenarios/separation.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := scenarioWalks(sc)
+	if len(ws) < 3 {
+		t.Fatalf("%d walks: %+v", len(ws), ws)
+	}
+	if w := ws[0]; w.Label != "step 1: A's packet reaches A's site, never B's (A1 10.1.2.1)" || w.Probe.From != "A1" || w.Probe.To != "10.1.2.1" || !w.Probe.Walk {
+		t.Errorf("first walk %+v", w)
+	}
+	if w := ws[2]; !strings.HasSuffix(w.Label, "walked as one echo request") {
+		t.Errorf("the traceroute step's walk: %q", w.Label)
+	}
+	for _, w := range ws {
+		if strings.Contains(w.Label, "P routers hold no VRF") {
+			t.Errorf("a route step offered as a walk: %q", w.Label)
+		}
+	}
+	if _, errOut, code := vpnsim(t, "web", "classic", "--scenario", "../../topologies/classic.yaml"); code != 2 || !strings.Contains(errOut, "is a topology file, not a scenario") {
+		t.Errorf("--scenario with a topology: exit %d %q", code, errOut)
+	}
+}

@@ -32,6 +32,20 @@ export class Walk {
     }
     $('walk-addrs').replaceChildren(...addrs.map(([a, label]) => new Option(label, a)));
     $('walk-form').addEventListener('submit', (e) => { e.preventDefault(); this.run(); });
+    // a scenario's ping and traceroute steps (vpnsim web --scenario)
+    api('GET', '/v1/walks').then((presets) => {
+      if (presets.length === 0) return;
+      const sel = $('walk-preset');
+      sel.replaceChildren(new Option('(choose a step)', ''), ...presets.map((p, i) => new Option(p.label, String(i))));
+      $('walk-preset-label').hidden = false;
+      sel.addEventListener('change', () => {
+        const p = presets[Number(sel.value)];
+        if (!sel.value || !p) return;
+        $('walk-from').value = p.probe.from;
+        $('walk-to').value = p.probe.to;
+        this.run(p.probe);
+      });
+    }).catch(() => {});
     $('walk-first').addEventListener('click', () => { this.pause(); this.show(0); });
     $('walk-back').addEventListener('click', () => { this.pause(); this.show(this.i - 1); });
     $('walk-fwd').addEventListener('click', () => { this.pause(); this.show(this.i + 1); });
