@@ -82,8 +82,9 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot %s", p)
 }
 
-// traceHop is what vpnsim trace prints for the frame that reaches node:
-// the header stack of its line "FROM -> NODE:IF  [Eth]...".
+// traceHop is what vpnsim trace prints for the packet's frame that
+// reaches node (not an ARP exchange's): the header stack of its line
+// "FROM -> NODE:IF  [Eth]...".
 func traceHop(t *testing.T, srv *api.Server, from, to, node string) string {
 	t.Helper()
 	var out strings.Builder
@@ -95,7 +96,7 @@ func traceHop(t *testing.T, srv *api.Server, from, to, node string) string {
 		render.Walk(&out, w, false)
 	})
 	for _, line := range strings.Split(out.String(), "\n") {
-		if i := strings.Index(line, "-> "+node+":"); i >= 0 {
+		if i := strings.Index(line, "-> "+node+":"); i >= 0 && !strings.Contains(line, "[ARP") {
 			return line[strings.Index(line, "[Eth]"):]
 		}
 	}
@@ -328,8 +329,10 @@ func stepTo(t *testing.T, ctx context.Context, frame string) string {
 	for {
 		at := get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#walk-where`), "data-frame")).Value
 		if at == frame {
-			boxes := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#walk-stack li')].map(e => '[' + e.textContent + ']')`))
-			return strings.Join(boxes, "")
+			boxes := strings.Join(get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#walk-stack li')].map(e => '[' + e.textContent + ']')`)), "")
+			if !strings.Contains(boxes, "[ARP") { // the packet, not the ARP exchange before it
+				return boxes
+			}
 		}
 		if i, n := position(t, ctx); i >= n {
 			break
