@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vpnsim/vpnsim/network"
 )
 
 // The page and every asset it names are served from the binary, with a
@@ -61,5 +64,24 @@ func TestHandler(t *testing.T) {
 	get("/v1/graph")
 	if !apiHit {
 		t.Errorf("/v1/graph did not reach the API")
+	}
+}
+
+// The node pane offers exactly the tables vpnsim show knows.
+func TestTablesOffered(t *testing.T) {
+	src, err := assets.ReadFile("assets/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`default: \[([^\]]*)\]`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("app.js has no TABLES default list")
+	}
+	var offered []string
+	for _, q := range regexp.MustCompile(`'([a-z0-9-]+)'`).FindAllSubmatch(m[1], -1) {
+		offered = append(offered, string(q[1]))
+	}
+	if !slices.Equal(offered, network.Tables) {
+		t.Errorf("the page offers %v, vpnsim show knows %v", offered, network.Tables)
 	}
 }

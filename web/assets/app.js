@@ -71,7 +71,7 @@ async function refresh() {
 }
 
 // a node's tables, as vpnsim show prints them
-const TABLES = { ce: ['routes', 'interfaces'], default: ['routes', 'vpnv4', 'lfib', 'ldp', 'ldp-neighbors', 'bgp', 'vrfs', 'interfaces'] };
+const TABLES = { ce: ['routes', 'interfaces', 'arp'], default: ['routes', 'vpnv4', 'lfib', 'ldp', 'ldp-neighbors', 'bgp', 'vrfs', 'interfaces', 'arp'] };
 
 function showNode(name) {
   state.node = name;
