@@ -177,22 +177,22 @@ func TestBrowser(t *testing.T) {
 	srv.Lock(func(*lab.Lab) {
 		srv.Presets = []api.Preset{{Label: "step 2: B's packet", Probe: api.ProbeRequest{From: "B1", To: "10.1.2.1", Walk: true}}}
 	})
-	do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+	// the old page is marked so that only the reloaded one can answer
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.body.dataset.ready = 'reloading'`),
+		chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
 		chromedp.WaitReady(chromedp.CSS(`#walk-preset option[value="0"]`)),
-		chromedp.SetValue(chromedp.CSS(`#walk-preset`), "0"),
-		chromedp.Evaluate[chromedp.Void](`document.getElementById('walk-preset').dispatchEvent(new Event('change'))`),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="1"]`)))
+		chromedp.SetValue(chromedp.CSS(`#walk-preset`), "0")) // its change event walks it
+	waitWalks(t, ctx, 1)
 	if result := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`))); !strings.HasPrefix(result, "reply from B2 (10.1.2.1)") {
 		t.Errorf("the scenario step's walk: %q, want B2's reply", result)
 	}
 
 	// fail P1–P2 with a click on the link: the walk runs again and ends
 	// at PE1, which has no path to PE2 any more
-	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`g.link[data-link="P1–P2"] text.metric`)),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="2"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`g.link.failed[data-link="P1–P2"]`)),
-	)
+	walks := get(t, ctx, chromedp.Evaluate[int](`Number(document.body.dataset.walk)`))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`g.link[data-link="P1–P2"] text.metric`)))
+	waitWalks(t, ctx, walks+1)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`g.link.failed[data-link="P1–P2"]`)))
 	failed := get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`g.link[data-link="P1–P2"]`), "aria-label")).Value
 	result = get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`)))
 	if !strings.HasSuffix(failed, ", down") {
@@ -215,6 +215,16 @@ func TestBrowser(t *testing.T) {
 	srv.Lock(func(l *lab.Lab) { state, _ = l.LinkState(l.Topo.Between("P1", "P2")) })
 	if !state {
 		t.Errorf("the network does not have P1–P2 failed")
+	}
+}
+
+// waitWalks waits (10 s at most) until the page has shown n walks and
+// none is in flight.
+func waitWalks(t *testing.T, ctx context.Context, n int) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`Number(document.body.dataset.walk) >= %d && document.getElementById('walk-result').textContent !== 'walking…'`, n),
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("waiting for walk %d: %v (the page shows %s)", n, err, get(t, ctx, chromedp.Evaluate[string](`document.body.dataset.walk`)))
 	}
 }
 
@@ -258,8 +268,8 @@ func TestBrowserRing(t *testing.T) {
 	if !slices.Contains(before, "P1:eth2>P2:eth1") {
 		t.Fatalf("ring's walk does not take the short path: %v", before)
 	}
-	do(t, ctx, chromedp.Click(chromedp.CSS(`g.link[data-link="P1–P2"] text.metric`)),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="2"]`)))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`g.link[data-link="P1–P2"] text.metric`)))
+	waitWalks(t, ctx, 2)
 	after := frames(t, ctx)
 	if slices.Contains(after, "P1:eth2>P2:eth1") || !slices.ContainsFunc(after, func(f string) bool { return strings.HasPrefix(f, "P3:") && strings.Contains(f, ">P4:") }) {
 		t.Errorf("after P1–P2 failed the walk takes %v, want the long way through P3 and P4", after)
@@ -297,9 +307,9 @@ func TestBrowserRing(t *testing.T) {
 	shot(t, ctx, "5-ring-P3-lfib")
 
 	// fail P3 from its pane: the walk has no way left
-	do(t, ctx, chromedp.Click(chromedp.CSS(`#node-toggle`)),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="3"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`g.node.down[data-node="P3"]`)))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#node-toggle`)))
+	waitWalks(t, ctx, 3)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`g.node.down[data-node="P3"]`)))
 	if result := get(t, ctx, chromedp.Text(chromedp.CSS(`#walk-result`))); strings.HasPrefix(result, "reply") {
 		t.Errorf("with P1–P2 and P3 down: %q, want no reply", result)
 	}

@@ -131,6 +131,8 @@ async function consoleLine(line, router) {
   } catch (e) { $('console-out').textContent += e.message + '\n'; }
 }
 
+// listen opens the event stream; the promise resolves once it is open
+// (or has failed once: the page works without it, only not live).
 function listen() {
   const es = new EventSource('/v1/events');
   es.addEventListener('change', (ev) => { const e = JSON.parse(ev.data); log('change', `${e.what}: converging…`, e.time); });
@@ -138,12 +140,17 @@ function listen() {
   es.addEventListener('converged', (ev) => {
     const e = JSON.parse(ev.data);
     log('change', `${e.what}: converged`, e.time);
-    refresh();
+    if (state.graph) refresh();
   });
   let broken = false;
-  es.onerror = () => { if (!broken) log('error', 'the event stream broke; reconnecting'); broken = true; };
-  // back after a break: what happened meanwhile is in the graph
-  es.onopen = () => { if (broken) { broken = false; log('log', 'the event stream is back'); refresh(); } };
+  return new Promise((opened) => {
+    es.onerror = () => { if (!broken) log('error', 'the event stream broke; reconnecting'); broken = true; opened(); };
+    // back after a break: what happened meanwhile is in the graph
+    es.onopen = () => {
+      opened();
+      if (broken) { broken = false; log('log', 'the event stream is back'); if (state.graph) refresh(); }
+    };
+  });
 }
 
 let drawing, walk;
@@ -151,6 +158,8 @@ let drawing, walk;
 async function main() {
   readToken();
   drawing = new Drawing($('net'), { node: showNode, link: toggleLink });
+  // the stream first, then the graph: no change falls between the two
+  const streaming = listen();
   const g = await api('GET', '/v1/graph');
   state.graph = g;
   document.title = `vpnsim: ${g.name}`;
@@ -171,7 +180,7 @@ async function main() {
     $('console-line').value = '';
     consoleLine(line);
   });
-  listen();
+  await streaming;
   log('log', `${g.name}: ${g.nodes.length} nodes, ${g.links.length} links, converged`);
   window.vpnsimReady = performance.now(); // the browser test and the benchmark wait for it
   document.body.dataset.ready = 'true';
