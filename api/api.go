@@ -9,6 +9,7 @@
 //	GET  /v1/topology                      {"name", "description", "nodes": [{"name","role"}]}
 //	POST /v1/ping        ProbeRequest   -> PingResponse
 //	POST /v1/traceroute  ProbeRequest   -> TraceResponse
+//	POST /v1/frame       FrameRequest   -> FrameResponse
 //	GET  /v1/show?node=N&table=T&vrf=V&format=text|json -> text/plain or the JSON table
 //	POST /v1/fail        ChangeRequest  -> {"converged": true}
 //	POST /v1/restore     ChangeRequest  -> {"converged": true}
@@ -188,6 +189,7 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("GET /v1/topology", s.topology)
 	s.mux.HandleFunc("POST /v1/ping", s.ping)
 	s.mux.HandleFunc("POST /v1/traceroute", s.traceroute)
+	s.mux.HandleFunc("POST /v1/frame", s.frame)
 	s.mux.HandleFunc("GET /v1/show", s.show)
 	s.mux.HandleFunc("POST /v1/fail", s.change("fail"))
 	s.mux.HandleFunc("POST /v1/restore", s.change("restore"))
@@ -289,6 +291,61 @@ func (s *Server) probe(r *http.Request, req *ProbeRequest) (string, netip.Addr, 
 		return "", netip.Addr{}, o, errors.New("ttl and max_hops must be 1 to 255")
 	}
 	return req.From, dst, o, nil
+}
+
+// FrameRequest asks a host (a CE) to send one Ethernet frame
+// (network.FrameOptions): to a MAC, broadcast or a node's name.
+type FrameRequest struct {
+	From      string `json:"from"`
+	To        string `json:"to"`
+	EtherType uint16 `json:"ethertype,omitempty"`
+	Size      int    `json:"size,omitempty"`
+	Walk      bool   `json:"walk,omitempty"`
+}
+
+// FrameResponse is where the frame went (network.FrameResult), the drop
+// reason named, and its walk when asked.
+type FrameResponse struct {
+	network.FrameResult
+	Reason string     `json:"reason,omitempty"`
+	Walk   []WalkStep `json:"walk,omitempty"`
+}
+
+func (s *Server) frame(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var req FrameRequest
+	if err := decode(r, &req); err != nil {
+		fail(w, err)
+		return
+	}
+	if s.lab.Topo.Node(req.From) == nil {
+		fail(w, fmt.Errorf("no node %q in %s", req.From, s.lab.Topo.Name))
+		return
+	}
+	o := network.FrameOptions{To: req.To, EtherType: req.EtherType, Size: req.Size}
+	if req.Walk {
+		o.Walk = &network.Walk{}
+	}
+	res, err := s.lab.SendFrame(req.From, o)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	out := FrameResponse{FrameResult: res}
+	if res.DroppedAt != "" {
+		out.Reason = res.Reason.String()
+	}
+	if o.Walk != nil {
+		out.Walk = WalkOf(o.Walk)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// Frame asks the server to send a frame.
+func (c *Client) Frame(req FrameRequest) (FrameResponse, error) {
+	var out FrameResponse
+	return out, c.do("POST", "/v1/frame", req, &out)
 }
 
 // PingOf converts a lab result to its API form.

@@ -91,6 +91,7 @@ type Graph struct {
 	Name        string      `json:"name"`
 	Description string      `json:"description,omitempty"`
 	VRFs        []string    `json:"vrfs"`
+	EVPNs       []string    `json:"evpns"`
 	Nodes       []GraphNode `json:"nodes"`
 	Links       []GraphLink `json:"links"`
 	// ReadOnly: this server wants a token for changes (the page asks
@@ -119,7 +120,8 @@ type GraphLink struct {
 	AIf    string `json:"a_if"`
 	BIf    string `json:"b_if"`
 	VRF    string `json:"vrf,omitempty"`
-	Metric uint32 `json:"metric,omitempty"`
+	EVPN   string `json:"evpn,omitempty"`   // an EVPN attachment's instance
+	Metric uint32 `json:"metric,omitempty"` // provider links only
 	Subnet string `json:"subnet"`
 	Failed bool   `json:"failed,omitempty"`
 }
@@ -134,9 +136,12 @@ func (s *Server) graph(w http.ResponseWriter, _ *http.Request) {
 	if s.positions == nil {
 		s.positions = topologies.Positions(t, graphUnit)
 	}
-	g := Graph{Name: t.Name, Description: t.Description, VRFs: []string{}, TokenRequired: s.Token != ""}
+	g := Graph{Name: t.Name, Description: t.Description, VRFs: []string{}, EVPNs: []string{}, TokenRequired: s.Token != ""}
 	for _, v := range t.VRFs {
 		g.VRFs = append(g.VRFs, v.Name)
+	}
+	for _, e := range t.EVPNs {
+		g.EVPNs = append(g.EVPNs, e.Name)
 	}
 	for i, n := range t.Nodes {
 		gn := GraphNode{Name: n.Name, Role: string(n.Role), X: s.positions[i].X, Y: s.positions[i].Y, Down: s.lab.NodeDown(n.Name)}
@@ -153,8 +158,8 @@ func (s *Server) graph(w http.ResponseWriter, _ *http.Request) {
 	}
 	for _, l := range t.Links {
 		failed, metric := s.lab.LinkState(l)
-		gl := GraphLink{A: l.A.Node.Name, B: l.B.Node.Name, AIf: l.A.Name, BIf: l.B.Name, VRF: l.VRF, Subnet: l.Subnet.String(), Failed: failed}
-		if !l.IsAttachment() {
+		gl := GraphLink{A: l.A.Node.Name, B: l.B.Node.Name, AIf: l.A.Name, BIf: l.B.Name, VRF: l.VRF, EVPN: l.EVPN, Subnet: l.Subnet.String(), Failed: failed}
+		if l.IsProviderLink() {
 			gl.Metric = metric
 		}
 		g.Links = append(g.Links, gl)

@@ -309,3 +309,29 @@ func TestConsoleChangeIsAnEvent(t *testing.T) {
 		}
 	})
 }
+
+// On a wide-area Ethernet the drawing names each EVPN attachment's
+// instance, and only provider links carry a metric.
+func TestGraphEVPN(t *testing.T) {
+	l := labtest.Start(t, "wide-area-ethernet")
+	hs := httptest.NewServer(NewServer(l, 30*time.Second))
+	t.Cleanup(hs.Close)
+	_, body := request(t, "GET", hs.URL+"/v1/graph", "", nil)
+	var g Graph
+	if err := json.Unmarshal([]byte(body), &g); err != nil {
+		t.Fatal(err)
+	}
+	evpn := 0
+	for i, gl := range g.Links {
+		lk := l.Topo.Links[i]
+		if gl.EVPN != lk.EVPN || (gl.Metric != 0) != lk.IsProviderLink() {
+			t.Errorf("link %s–%s: %+v", gl.A, gl.B, gl)
+		}
+		if gl.EVPN != "" {
+			evpn++
+		}
+	}
+	if evpn == 0 || len(g.EVPNs) != len(l.Topo.EVPNs) {
+		t.Errorf("%d EVPN attachments, instances %v", evpn, g.EVPNs)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/network"
+	"github.com/vpnsim/vpnsim/sim"
 )
 
 // Remote is a network behind `vpnsim serve`, used through its control API.
@@ -69,6 +70,20 @@ func (r *Remote) Ping(from string, dst netip.Addr, o network.ProbeOptions) (netw
 		o.Walk.Steps = append(o.Walk.Steps, WalkFrom(p.Walk).Steps...)
 	}
 	return p.Answer(), nil
+}
+
+// SendFrame implements network.Network.
+func (r *Remote) SendFrame(from string, o network.FrameOptions) (network.FrameResult, error) {
+	f, err := r.C.Frame(FrameRequest{From: from, To: o.To, EtherType: o.EtherType, Size: o.Size, Walk: o.Walk != nil})
+	if err != nil {
+		return network.FrameResult{}, err
+	}
+	if o.Walk != nil {
+		o.Walk.Steps = append(o.Walk.Steps, WalkFrom(f.Walk).Steps...)
+	}
+	res := f.FrameResult
+	res.Reason, _ = sim.ParseDropReason(f.Reason)
+	return res, nil
 }
 
 // Traceroute implements network.Network.

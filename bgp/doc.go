@@ -132,8 +132,9 @@
 //     nothing did, so nothing is queued or in process. Receivers reject
 //     markers by import policy, so no marker reaches a Loc-RIB or goes
 //     further; Changed does not fire for them;
-//   - unless Options.NoRIBAudit is set, the RIB audit: for each direction,
-//     what the sender would advertise now (GoBGP's Adj-RIB-Out toward the
+//   - unless Options.NoRIBAudit is set, the RIB audit: for each direction
+//     and each family the session carries (its Family, and l2vpn-evpn
+//     with SessionConfig.EVPN), what the sender would advertise now (GoBGP's Adj-RIB-Out toward the
 //     receiver, which GoBGP computes from its Loc-RIB on demand, with its
 //     export rules applied) equals what the receiver holds from the sender
 //     (its Adj-RIB-In). Paths are compared whole: the NLRI with its label,
@@ -206,6 +207,48 @@
 // chooses (decide.go), so the caller compares CLUSTER_LIST lengths itself
 // and no LOCAL_PREF stand-in is installed. The simulator's reflectors all
 // decide this way.
+//
+// # EVPN
+//
+// A session with SessionConfig.EVPN (VPNv4 sessions only: PE–RR, RR–RR,
+// PE–PE) also carries l2vpn-evpn (AFI 25, SAFI 70, family L2VPNEVPN).
+// AddEVPN and DeleteEVPN originate and withdraw EVPN routes, EVPNPaths
+// lists the Loc-RIB's (every path, best or not, sorted by type, RD, ESI,
+// Ethernet Tag, MAC, IP, next hop and sender). Route types 1 (Ethernet
+// A-D per EVI, as EVPN VPWS uses it, RFC 8214 section 3, with the Layer 2
+// Attributes extended community if asked), 2 (MAC/IP advertisement, RFC
+// 7432 section 7.2) and 3 (inclusive multicast Ethernet tag, section 7.3,
+// with the PMSI Tunnel attribute of RFC 6514 section 5: ingress
+// replication, the originating router as tunnel ID, the flooding label)
+// are built; types 4 and 5 (multi-homing, IP prefixes) are not. The
+// label is written in the high-order 20 bits of its 3-octet field, with
+// the bottom-of-stack bit set in the NLRI (as in a VPN-IPv4 NLRI, RFC
+// 8277) and clear in the PMSI Tunnel attribute; reading ignores the low
+// four bits. NLRI are built with GoBGP's constructors and read by a
+// decoder of vpnsim's own that checks every length (evpnFromWire, fuzzed
+// against GoBGP's), attributes by GoBGP's decoders.
+//
+// EVPN needs nothing of the model's own decision: reflectors reflect it
+// by GoBGP's route reflection, including reflectors with
+// SpeakerConfig.Decides, whose import policy rejects received VPNv4 paths
+// only (ORIGINATOR_ID and CLUSTER_LIST added, next hop unchanged). Between
+// two reflectors GoBGP's decision ignores CLUSTER_LIST length; on
+// reflectors without Decides the LOCAL_PREF stand-in above applies to
+// EVPN too, on reflectors with Decides nothing corrects it, so a
+// reflector may prefer a fellow reflector's copy of its own client's
+// route (the same NLRI, label and next hop; only the CLUSTER_LIST
+// differs). Route-target filters (SessionConfig.AImports, BImports)
+// apply to EVPN paths as to VPNv4 ones, as RFC 4684's route-target
+// constraint covers every VPN family: the import list of a filtered
+// neighbour must name its EVPN instances' import targets too. External
+// peers never carry EVPN.
+//
+// GoBGP does part of RFC 7432 section 15 itself: a type 2 route a
+// speaker originates for a MAC it already holds from another PE (same
+// Ethernet Tag, a shared route target) gets a MAC Mobility extended
+// community with the next sequence number (EVPNPath.MACMobility). With
+// single-homing nothing is withdrawn by GoBGP: the caller withdraws the
+// MAC where it moved away from.
 //
 // # AS paths
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"syscall"
 	"testing"
 	"time"
@@ -392,5 +393,36 @@ func TestGoBGPCountsATreatAsWithdrawUpdateAsDiscarded(t *testing.T) {
 	}
 	if st := got.GetState().GetSessionState(); st != api.PeerState_ESTABLISHED {
 		t.Errorf("the session is %v after a malformed attribute, want Established (treat-as-withdraw)", st)
+	}
+}
+
+// GoBGP does part of RFC 7432 section 15 (MAC mobility) by itself: a
+// speaker that originates a MAC/IP route for a MAC it holds from another
+// PE (same Ethernet Tag, sharing a route target) gets a MAC Mobility
+// extended community, sequence number one above the highest held (0 when
+// the other PE's had none). With single-homing (both ESIs zero) neither
+// PE withdraws anything by itself: the caller withdraws the MAC where it
+// moved away from.
+func TestGoBGPAddsMACMobilityToAMovedMAC(t *testing.T) {
+	n := newEVPNNet(t, 1, nil)
+	if err := n.pe1.AddEVPN(evpnMAC); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, n.f)
+	moved := evpnMAC
+	moved.RD, moved.NextHop, moved.Label = rd2, addr("10.0.0.2"), 4002
+	if err := n.pe2.AddEVPN(moved); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, n.f)
+	for _, sp := range []*Speaker{n.pe1, n.pe2} {
+		var got []string
+		for _, p := range evpnPaths(t, sp) {
+			got = append(got, fmt.Sprintf("%v via %v mobility %v/%d", p.RD, p.NextHop, p.HasMACMobility, p.MACMobility))
+		}
+		want := []string{"65000:1 via 10.0.0.1 mobility false/0", "10.0.0.2:7 via 10.0.0.2 mobility true/0"}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s holds %q, want %q", sp.Name(), got, want)
+		}
 	}
 }

@@ -33,15 +33,22 @@ func (f Family) String() string {
 		return "l3vpn-ipv4-unicast"
 	case IPv4Unicast:
 		return "ipv4-unicast"
+	case L2VPNEVPN:
+		return "l2vpn-evpn"
 	}
 	return "family(" + strconv.Itoa(int(f)) + ")"
 }
 
+// valid tells whether f can be a session's Family (l2vpn-evpn rides
+// beside VPNv4, SessionConfig.EVPN).
 func (f Family) valid() bool { return f == VPNv4 || f == IPv4Unicast }
 
 func (f Family) api() *api.Family {
-	if f == VPNv4 {
+	switch f {
+	case VPNv4:
 		return &api.Family{Afi: api.Family_AFI_IP, Safi: api.Family_SAFI_MPLS_VPN}
+	case L2VPNEVPN:
+		return &api.Family{Afi: api.Family_AFI_L2VPN, Safi: api.Family_SAFI_EVPN}
 	}
 	return &api.Family{Afi: api.Family_AFI_IP, Safi: api.Family_SAFI_UNICAST}
 }

@@ -29,6 +29,11 @@ import (
 // assignment. Toward other neighbours both statements fail on their first
 // condition, the neighbour, so a filter costs little where it does not
 // apply.
+//
+// The filter matches every family but the settle markers (accepted
+// before it, marker.go): EVPN paths are filtered like VPNv4 ones, as
+// RFC 4684's route-target constraint covers every VPN family
+// (TestEVPNRouteTargetFilter).
 
 // exportFilter makes sp send remote only VPN paths that carry at least
 // one of rts (none at all if rts is empty).

@@ -15,11 +15,15 @@ import (
 type SessionConfig struct {
 	A, B   *Speaker
 	Family Family
+	// EVPN makes the session also carry l2vpn-evpn (AFI 25, SAFI 70, see
+	// evpn.go); only with Family VPNv4.
+	EVPN bool
 	// BIsRRClientOfA makes A a route reflector and B its client (PE–RR).
 	// Leave it false for RR–RR, a PE–PE full mesh and eBGP.
 	BIsRRClientOfA bool
 	// BImports, when not nil, are the route targets B imports: A then
-	// sends B only the VPN paths carrying at least one of them, and none
+	// sends B only the VPN paths (VPNv4, and EVPN with EVPN set: list the
+	// EVPN instances' targets too) carrying at least one of them, and none
 	// if the list is empty (the effect of RFC 4684's route-target
 	// constraint, configured instead of signalled; see rtfilter.go).
 	// AImports is the same toward A. Nil sends everything.
@@ -172,6 +176,8 @@ func (f *Fabric) checkSession(cfg SessionConfig) error {
 		return fmt.Errorf("session %s: a speaker cannot peer with itself", name)
 	case !cfg.Family.valid():
 		return fmt.Errorf("session %s: family %v is not VPNv4 or IPv4Unicast", name, cfg.Family)
+	case cfg.EVPN && cfg.Family != VPNv4:
+		return fmt.Errorf("session %s: l2vpn-evpn rides beside VPNv4 only, not %v", name, cfg.Family)
 	case (cfg.AImports != nil || cfg.BImports != nil) && cfg.Family != VPNv4:
 		return fmt.Errorf("session %s: route-target filters apply to VPNv4 sessions only, not %v", name, cfg.Family)
 	case cfg.BIsRRClientOfA && !cfg.A.cfg.ClusterID.IsValid():
@@ -212,6 +218,9 @@ func (s *Session) neighbour(local, remote *Speaker, rrClient bool, opts EBGPOpti
 			{Config: &api.AfiSafiConfig{Family: s.cfg.Family.api(), Enabled: true}},
 			{Config: &api.AfiSafiConfig{Family: markerFamily, Enabled: true}},
 		},
+	}
+	if s.cfg.EVPN {
+		p.AfiSafis = append(p.AfiSafis, &api.AfiSafi{Config: &api.AfiSafiConfig{Family: L2VPNEVPN.api(), Enabled: true}})
 	}
 	if local.cfg.ASN != remote.cfg.ASN {
 		p.Conf.AllowAspathLoopLocal = true

@@ -335,7 +335,26 @@ type direction struct {
 // receiver holds from the sender (its Adj-RIB-In, which keeps the paths it
 // rejected too).
 func (d direction) inSync() (bool, string, error) {
-	fam := d.s.cfg.Family.api()
+	for _, fam := range d.s.families() {
+		ok, msg, err := d.inSyncFamily(fam)
+		if !ok || err != nil {
+			return ok, msg, err
+		}
+	}
+	return true, "", nil
+}
+
+// families are the address families the session carries, markers aside.
+func (s *Session) families() []Family {
+	if s.cfg.EVPN {
+		return []Family{s.cfg.Family, L2VPNEVPN}
+	}
+	return []Family{s.cfg.Family}
+}
+
+// inSyncFamily is inSync for one family.
+func (d direction) inSyncFamily(family Family) (bool, string, error) {
+	fam := family.api()
 	var in map[string]digest
 	var inErr error
 	read := make(chan struct{})
@@ -361,8 +380,8 @@ func (d direction) inSync() (bool, string, error) {
 		return true, "", nil
 	}
 	return false, fmt.Sprintf("%s has %d of %d paths from %s and holds %d (%s; first: %s)",
-		d.to.cfg.Name, have, len(out), d.from.cfg.Name, len(in), d.s.cfg.Family,
-		describeDiff(out, in, d.s.cfg.Family)), nil
+		d.to.cfg.Name, have, len(out), d.from.cfg.Name, len(in), family,
+		describeDiff(out, in, family)), nil
 }
 
 // adjRIB reads the Adj-RIB-In from or the Adj-RIB-Out toward peer: NLRI

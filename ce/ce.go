@@ -211,3 +211,14 @@ func (c *CE) Unresolved(f *packet.Frame, out int) {
 		c.Originate(e)
 	}
 }
+
+var _ sim.RawHandler = (*CE)(nil)
+
+// ReceiveRaw takes an Ethernet frame of another protocol than IPv4 (a
+// customer's own ethertype, which wide-area Ethernet carries and an IP-VPN
+// does not): the host takes it.
+func (c *CE) ReceiveRaw(f *packet.Frame, in int) {
+	t, _ := packet.WireEtherType(f.Data())
+	c.Node.Note("frame of ethertype %#04x from %s delivered to %s", t, packet.WireSrc(f.Data()), c.Node.Name)
+	c.Node.Deliver(f)
+}

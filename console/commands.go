@@ -47,7 +47,14 @@ func execTree() *cmd {
 			),
 			kw("bgp", "BGP information",
 				kw("vpnv4", "Display VPNv4 NLRI specific information",
-					kw("unicast", "Display VPNv4 unicast NLRI specific information", bgpAll, bgpVRF))),
+					kw("unicast", "Display VPNv4 unicast NLRI specific information", bgpAll, bgpVRF)),
+				kw("l2vpn", "Display L2VPN AFI information",
+					kw("evpn", "Display L2VPN EVPN address family (RFC 7432 routes by type)").does(showBGPEVPN))),
+			kw("l2vpn", "Display L2VPN information",
+				kw("evpn", "EVPN information",
+					kw("evi", "EVPN instances: RD, route targets, labels, attachments, remote PEs").does(showEVI),
+					kw("mac", "EVPN MAC table",
+						kw("evi", "One EVPN instance", arg(argWord, "WORD", "EVPN instance name").does(showEVPNMAC))).does(showEVPNMAC))),
 			kw("arp", "ARP table", kw("vrf", "Display the ARP table of a VPN Routing/Forwarding instance", vrfArg().does(showARP))).does(showARP),
 			kw("mpls", "MPLS information",
 				kw("forwarding-table", "Show the Label Forwarding Information Base (LFIB)",
@@ -237,6 +244,14 @@ func showBGPPrefix(c *Console, a *args) error {
 
 func showLFIB(c *Console, a *args) error {
 	return c.show("lfib", "", render.IOSOptions{Detail: a.has("detail")})
+}
+
+// The EVPN tables print as vpnsim's aligned tables (no IOS-XE layout is
+// modelled for them).
+func showEVI(c *Console, _ *args) error     { return c.show("evpn", "", render.IOSOptions{}) }
+func showBGPEVPN(c *Console, _ *args) error { return c.show("bgp-evpn", "", render.IOSOptions{}) }
+func showEVPNMAC(c *Console, a *args) error {
+	return c.show("mac", a.get("WORD"), render.IOSOptions{})
 }
 
 func showLDPBindings(c *Console, _ *args) error { return c.show("ldp", "", render.IOSOptions{}) }

@@ -46,6 +46,9 @@ const delMgmtDefault = "ip route del default dev eth0"
 func clab(t *topologies.Topology, opts Options) ([]byte, error) {
 	f := clabFile{Name: t.Name, Topology: clabTopology{Nodes: map[string]clabNode{}}}
 	for _, n := range t.Nodes {
+		if !exported(n) {
+			continue
+		}
 		k := newRouter(t, n).kernel()
 		node := clabNode{
 			Kind:  "linux",
@@ -66,6 +69,9 @@ func clab(t *topologies.Topology, opts Options) ([]byte, error) {
 		f.Topology.Nodes[n.Name] = node
 	}
 	for _, l := range t.Links {
+		if l.IsEVPN() {
+			continue // FRR 8.4 runs EVPN over VXLAN only (docs/real-lab.md)
+		}
 		f.Topology.Links = append(f.Topology.Links, clabLink{Endpoints: []string{l.A.String(), l.B.String()}})
 	}
 	var b bytes.Buffer

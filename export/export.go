@@ -69,6 +69,9 @@ func FRR(t *topologies.Topology, opts Options) (Files, error) {
 	}
 	var files Files
 	for _, n := range t.Nodes {
+		if !exported(n) {
+			continue
+		}
 		r := newRouter(t, n)
 		files = append(files,
 			File{Path: n.Name + "/" + FRRConf, Data: r.frrConf(), Mode: 0o644},

@@ -99,7 +99,7 @@ func TestEveryTopologyExports(t *testing.T) {
 		t.Run(topo.Name, func(t *testing.T) {
 			files := exportClab(t, topo)
 			var want []string
-			for _, n := range topo.Nodes {
+			for _, n := range exportedNodes(topo) {
 				want = append(want, n.Name+"/"+Daemons, n.Name+"/"+FRRConf, n.Name+"/"+Setup)
 			}
 			want = append(want, topo.Name+".clab.yml")
@@ -118,7 +118,7 @@ func TestEveryTopologyExports(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("files\n%v\nwant\n%v", got, want)
 			}
-			for _, n := range topo.Nodes {
+			for _, n := range exportedNodes(topo) {
 				if !strings.Contains(files.file(t, n.Name+"/"+FRRConf), "\nhostname "+n.Name+"\n") {
 					t.Errorf("%s/frr.conf does not say hostname %s", n.Name, n.Name)
 				}
@@ -223,6 +223,18 @@ func TestSyntheticNetworksExport(t *testing.T) {
 }
 
 // checkClab checks the structure of the export's clab file.
+// exportedNodes are the nodes a lab holds: all but EVPN hosts (FRR 8.4
+// runs EVPN over VXLAN only).
+func exportedNodes(topo *topologies.Topology) []*topologies.Node {
+	var out []*topologies.Node
+	for _, n := range topo.Nodes {
+		if exported(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 func checkClab(t *testing.T, topo *topologies.Topology, files Files, image string) {
 	t.Helper()
 	var doc struct {
@@ -244,8 +256,8 @@ func checkClab(t *testing.T, topo *topologies.Topology, files Files, image strin
 	if doc.Name != topo.Name {
 		t.Errorf("name %q, want %q", doc.Name, topo.Name)
 	}
-	if len(doc.Topology.Nodes) != len(topo.Nodes) {
-		t.Errorf("%d nodes, want %d", len(doc.Topology.Nodes), len(topo.Nodes))
+	if len(doc.Topology.Nodes) != len(exportedNodes(topo)) {
+		t.Errorf("%d nodes, want %d", len(doc.Topology.Nodes), len(exportedNodes(topo)))
 	}
 	for name, n := range doc.Topology.Nodes {
 		if topo.Node(name) == nil {
@@ -265,12 +277,18 @@ func checkClab(t *testing.T, topo *topologies.Topology, files Files, image strin
 			t.Errorf("node %s: binds %v, exec %v, sysctls %v", name, n.Binds, n.Exec, n.Sysctls)
 		}
 	}
-	if len(doc.Topology.Links) != len(topo.Links) {
-		t.Fatalf("%d links, want %d", len(doc.Topology.Links), len(topo.Links))
+	var links []*topologies.Link // EVPN attachments are not exported
+	for _, l := range topo.Links {
+		if !l.IsEVPN() {
+			links = append(links, l)
+		}
+	}
+	if len(doc.Topology.Links) != len(links) {
+		t.Fatalf("%d links, want %d", len(doc.Topology.Links), len(links))
 	}
 	used := map[string]bool{}
 	for i, l := range doc.Topology.Links {
-		want := []string{topo.Links[i].A.String(), topo.Links[i].B.String()}
+		want := []string{links[i].A.String(), links[i].B.String()}
 		if !slices.Equal(l.Endpoints, want) {
 			t.Errorf("link %d has endpoints %v, want the topology's %v", i, l.Endpoints, want)
 		}
@@ -325,7 +343,7 @@ func TestSettingsBecomeConfiguration(t *testing.T) {
 			"maximum-paths 1", "maximum-paths ibgp 1", "bgp bestpath compare-routerid",
 		}, []string{"label local advertise explicit-null", "bgp cluster-id 10.0.0.1"}},
 		{"classic", "PE1/setup.sh", []string{
-			"ip addr add 10.0.0.1/32 dev lo", "ip link add A type vrf table 1001", "ip link add B type vrf table 1002",
+			"ip addr replace 10.0.0.1/32 dev lo", "ip link add A type vrf table 1001", "ip link add B type vrf table 1002",
 			"ip link set eth2 master A", "ip link set eth3 master B", "sysctl -w net.mpls.conf.eth1.input=1",
 			"sysctl -w net.mpls.platform_labels=1048575",
 		}, []string{"sysctl -w net.mpls.conf.eth2.input=1", "sysctl -w net.mpls.ip_ttl_propagate=0"}},
@@ -360,7 +378,7 @@ func TestSettingsBecomeConfiguration(t *testing.T) {
 		{"classic", "B2/daemons", []string{"bgpd=yes", "isisd=no", "ldpd=no"}, nil},
 		{"classic", "A1/frr.conf", []string{"ip route 0.0.0.0/0 100.96.0.1", "ip address 100.96.0.2/30"}, []string{"router bgp 65000"}},
 		{"classic", "A1/daemons", []string{"bgpd=no"}, nil},
-		{"classic", "A1/setup.sh", []string{"ip addr add 10.1.1.1/24 dev lo", "sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1"}, []string{"sysctl -w net.mpls.platform_labels=1048575"}},
+		{"classic", "A1/setup.sh", []string{"ip addr replace 10.1.1.1/24 dev lo", "sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1"}, []string{"sysctl -w net.mpls.platform_labels=1048575"}},
 		{"classic", "classic.clab.yml", []string{"- ip route del default dev eth0", "image: frrouting/frr:v8.4.1"}, nil},
 		// php: false advertises explicit null.
 		{"explicit-null", "P1/frr.conf", []string{"label local advertise explicit-null"}, nil},
@@ -508,5 +526,37 @@ func TestPipeForwardedExportsAsPipe(t *testing.T) {
 	}
 	if text := files.file(t, "P1/frr.conf"); !strings.Contains(text, "Linux has no pipe-forwarded") {
 		t.Errorf("P1/frr.conf does not say pipe-forwarded runs as pipe:\n%s", text)
+	}
+}
+
+// An EVPN attachment is named in its PE's frr.conf as not exported, its
+// host left out; a VLAN on an IP-VPN attachment becomes an 802.1Q
+// subinterface on both ends.
+func TestEVPNAndVLANExport(t *testing.T) {
+	files := exportClab(t, builtin(t, "wide-area-ethernet"))
+	pe1 := files.file(t, "PE1/frr.conf")
+	for _, want := range []string{
+		"! interface eth3: attachment of EVPN X (X1:eth1) is not exported: FRR 8.4 runs EVPN over VXLAN only, not over MPLS",
+		"interface eth4.100 vrf Y",
+	} {
+		if !strings.Contains(pe1, want) {
+			t.Errorf("PE1/frr.conf lacks %q:\n%s", want, pe1)
+		}
+	}
+	for _, f := range []string{"PE1/setup.sh", "Y1/setup.sh"} {
+		text := files.file(t, f)
+		for _, want := range []string{"ip link add link eth", "type vlan id 100"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s lacks %q:\n%s", f, want, text)
+			}
+		}
+	}
+	if !strings.Contains(files.file(t, "PE1/setup.sh"), "ip link set eth4.100 master Y") {
+		t.Errorf("PE1/setup.sh does not bind eth4.100 to VRF Y")
+	}
+	for _, f := range files {
+		if strings.HasPrefix(f.Path, "X1/") || strings.HasPrefix(f.Path, "W2/") {
+			t.Errorf("%s: an EVPN host is exported", f.Path)
+		}
 	}
 }

@@ -127,6 +127,10 @@ func (r *router) interfaces(c *conf) {
 	for _, i := range r.n.Interfaces {
 		p := i.Peer()
 		switch {
+		case i.Link.IsEVPN():
+			c.line(0, "! interface %s: attachment of EVPN %s (%s) is not exported: FRR 8.4 runs EVPN over VXLAN only, not over MPLS", i.Name, i.Link.EVPN, p)
+			c.end()
+			continue
 		case !i.Link.IsAttachment():
 			c.line(0, "interface %s", i.Name)
 			c.line(1, "description to %s", p)
@@ -135,21 +139,34 @@ func (r *router) interfaces(c *conf) {
 			c.line(1, "isis network point-to-point")
 			c.line(1, "isis metric %d", i.Link.Metric)
 		case r.n.Role == topologies.RolePE:
-			c.line(0, "interface %s vrf %s", i.Name, i.Link.VRF)
+			c.line(0, "interface %s vrf %s", ifName(i), i.Link.VRF)
 			c.line(1, "description to %s, VRF %s, %s routing", p, i.Link.VRF, i.Link.Routing)
 			c.line(1, "ip address %s", i.Addr)
 		default:
-			c.line(0, "interface %s", i.Name)
+			c.line(0, "interface %s", ifName(i))
 			c.line(1, "description to %s, %s routing", p, i.Link.Routing)
 			c.line(1, "ip address %s", i.Addr)
 		}
 		c.line(0, "exit")
 		c.end()
 	}
-	if r.n.IsProvider() {
+	// The loopback and a CE's LANs are addresses on lo, in frr.conf as
+	// zebra configures them (setup.sh adds the same with ip addr replace,
+	// for a router whose zebra starts later), so the configuration alone
+	// says what the router is: vpnsim import frr reads them back.
+	switch {
+	case r.n.IsProvider():
 		c.line(0, "interface lo")
+		c.line(1, "ip address %s/32", r.n.Loopback)
 		c.line(1, "ip router isis %s", isisTag)
 		c.line(1, "isis passive")
+		c.line(0, "exit")
+		c.end()
+	case len(r.n.LANs) > 0:
+		c.line(0, "interface lo")
+		for _, lan := range r.n.LANs {
+			c.line(1, "ip address %s", lanAddr(lan))
+		}
 		c.line(0, "exit")
 		c.end()
 	}

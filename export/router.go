@@ -35,11 +35,26 @@ const platformLabels = "1048575"
 func (r *router) core() []*topologies.Interface {
 	var out []*topologies.Interface
 	for _, i := range r.n.Interfaces {
-		if !i.Link.IsAttachment() {
+		if i.Link.IsProviderLink() {
 			out = append(out, i)
 		}
 	}
 	return out
+}
+
+// exported reports whether node n is in the lab: every node but an EVPN
+// host, since FRR 8.4 runs EVPN over VXLAN only, not over MPLS (the PE
+// names each EVPN attachment it leaves out; docs/real-lab.md).
+func exported(n *topologies.Node) bool { return !n.LANAddress.IsValid() }
+
+// ifName is the Linux device an interface's address sits on: the
+// interface itself, or for an attachment with a VLAN its 802.1Q
+// subinterface, NAME.VLAN (IOS's Gi0/1.100), which setup.sh creates.
+func ifName(i *topologies.Interface) string {
+	if i.Link.VLAN != 0 && !i.Link.IsProviderLink() {
+		return fmt.Sprintf("%s.%d", i.Name, i.Link.VLAN)
+	}
+	return i.Name
 }
 
 // ldpCore are the core interfaces LDP runs on (not those with ldp: false).

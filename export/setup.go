@@ -27,7 +27,10 @@ func (r *router) kernel() kernel {
 	k := kernel{sysctls: [][2]string{{"net.ipv4.icmp_errors_use_inbound_ifaddr", "1"}, {"net.ipv4.ip_forward", "1"}}}
 	if r.n.Role == topologies.RoleCE {
 		for _, lan := range r.n.LANs {
-			k.cmds = append(k.cmds, fmt.Sprintf("ip addr add %s dev lo", lanAddr(lan)))
+			k.cmds = append(k.cmds, fmt.Sprintf("ip addr replace %s dev lo", lanAddr(lan)))
+		}
+		for _, i := range r.attachments() {
+			k.cmds = append(k.cmds, vlanCmds(i)...)
 		}
 		return k
 	}
@@ -37,14 +40,15 @@ func (r *router) kernel() kernel {
 		k.sysctls = append(k.sysctls, [2]string{"net.mpls.ip_ttl_propagate", "0"})
 	}
 	k.sysctls = append(k.sysctls, [2]string{"net.mpls.platform_labels", platformLabels})
-	k.cmds = append(k.cmds, fmt.Sprintf("ip addr add %s/32 dev lo", r.n.Loopback))
+	k.cmds = append(k.cmds, fmt.Sprintf("ip addr replace %s/32 dev lo", r.n.Loopback))
 	for _, v := range r.vrfs() {
 		k.cmds = append(k.cmds,
 			fmt.Sprintf("ip link add %s type vrf table %d", v.Name, table(v)),
 			fmt.Sprintf("ip link set %s up", v.Name))
 	}
 	for _, i := range r.attachments() {
-		k.cmds = append(k.cmds, fmt.Sprintf("ip link set %s master %s", i.Name, i.Link.VRF))
+		k.cmds = append(k.cmds, vlanCmds(i)...)
+		k.cmds = append(k.cmds, fmt.Sprintf("ip link set %s master %s", ifName(i), i.Link.VRF))
 	}
 	// lo takes labelled packets too: a router that pops explicit null (or
 	// any label above the bottom of the stack) sends what is left back to
@@ -54,6 +58,17 @@ func (r *router) kernel() kernel {
 		k.cmds = append(k.cmds, fmt.Sprintf("sysctl -w net.mpls.conf.%s.input=1", i.Name))
 	}
 	return k
+}
+
+// vlanCmds create an attachment's 802.1Q subinterface (none without a VLAN).
+func vlanCmds(i *topologies.Interface) []string {
+	if i.Link.VLAN == 0 {
+		return nil
+	}
+	return []string{
+		fmt.Sprintf("ip link add link %s name %s type vlan id %d", i.Name, ifName(i), i.Link.VLAN),
+		fmt.Sprintf("ip link set %s up", ifName(i)),
+	}
 }
 
 // setupScript returns the router's setup.sh: the kernel settings as a

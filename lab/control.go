@@ -41,6 +41,7 @@ type control struct {
 	advRR   map[string]reflected                            // what each route reflector reflects (decide.go)
 	advCE   map[string]map[netip.Prefix]bgp.IPv4Route       // what each CE passes on (transit.go)
 	advIPv4 map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route // what each attachment speaker advertises to its CE
+	advEVPN map[string]map[evpnKey]bgp.EVPNRoute            // what each PE advertises for its EVPN instances (evpn.go)
 
 	// unresolved holds, by PE and VRF, the best VPN route per prefix from
 	// outside the model (external.go): shown, never installed.
@@ -74,7 +75,8 @@ func newControl(l *Lab, opts Options) (*control, error) {
 	c := &control{l: l, fabric: bgp.NewFabric(bgp.Options{Logger: opts.Logger, Verbose: opts.Verbose, NoRIBAudit: true}), audit: !opts.NoRIBAudit, report: opts.Progress,
 		vpn: map[string]*bgp.Speaker{}, att: map[*p.Attachment]*bgp.Speaker{}, ceSp: map[string]*bgp.Speaker{},
 		peerOf: map[string]attPeer{}, plans: map[string]*pe.LabelPlan{},
-		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advRR: map[string]reflected{}, advCE: map[string]map[netip.Prefix]bgp.IPv4Route{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route{}}
+		advVPN: map[string]map[vpnKey]bgp.VPNRoute{}, advRR: map[string]reflected{}, advCE: map[string]map[netip.Prefix]bgp.IPv4Route{}, advIPv4: map[*bgp.Speaker]map[netip.Prefix]bgp.IPv4Route{},
+		advEVPN: map[string]map[evpnKey]bgp.EVPNRoute{}}
 	fail := func(err error) (*control, error) {
 		c.fabric.Close()
 		return nil, fmt.Errorf("starting BGP speakers: %w", err)
@@ -102,7 +104,7 @@ func newControl(l *Lab, opts Options) (*control, error) {
 	imports := c.imports
 	add := func(a, b string, client bool) error {
 		s, err := c.fabric.AddSession(bgp.SessionConfig{A: c.vpn[a], B: c.vpn[b], Family: bgp.VPNv4, BIsRRClientOfA: client,
-			AImports: imports(a), BImports: imports(b)})
+			AImports: imports(a), BImports: imports(b), EVPN: len(t.EVPNs) > 0})
 		if err == nil {
 			c.ibgp = append(c.ibgp, ibgpSession{s: s, a: a, b: b})
 		}
@@ -219,7 +221,11 @@ func (c *control) converge(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		changed = changed || reflectedChanged || transitChanged
+		evpnChanged, err := c.evpn()
+		if err != nil {
+			return err
+		}
+		changed = changed || reflectedChanged || transitChanged || evpnChanged
 		c.progress(fmt.Sprintf("VRFs computed and advertised (round %d)", round), time.Since(t0))
 		if !changed {
 			if c.audit {
@@ -607,6 +613,11 @@ func (c *control) imports(name string) []vrf.RouteTarget {
 	rts := []vrf.RouteTarget{}
 	for _, v := range x.VRFs {
 		rts = append(rts, v.Import...)
+	}
+	// the filter covers EVPN paths too (RFC 4684 constrains every VPN
+	// family): an EVPN instance's import targets are the PE's as well
+	for _, e := range x.EVIs {
+		rts = append(rts, e.Import...)
 	}
 	return rts
 }

@@ -80,8 +80,17 @@ func New(t *topologies.Topology, opts Options) (*Lab, error) {
 	for _, n := range t.Nodes {
 		sn := l.Net.AddNode(n.Name)
 		for _, ifc := range n.Interfaces {
-			if i := sn.AddIface(ifc.Name); ifc.Addr.IsValid() {
+			i := sn.AddIface(ifc.Name)
+			if ifc.Addr.IsValid() {
 				i.SetAddr(ifc.Addr)
+			}
+			// an attachment's dot1q tag; a PE's EVPN attachment is a
+			// bridge port, which takes whole frames and checks the tag
+			// itself
+			if ifc.Link.IsEVPN() && n.Role == topologies.RolePE {
+				i.Bridge = true
+			} else {
+				i.VLAN = ifc.Link.VLAN
 			}
 		}
 		l.nodes[n.Name] = sn
@@ -162,7 +171,7 @@ func (l *Lab) Converge(ctx context.Context) error {
 	for _, lk := range l.Topo.Links {
 		// what the control plane's sessions across a link taught both ends
 		// (sim.Link.Resolve): LDP on a provider link, eBGP on an attachment
-		if lk.IsAttachment() && lk.Routing == topologies.RoutingEBGP || !lk.IsAttachment() && !lk.NoLDP {
+		if lk.IsAttachment() && lk.Routing == topologies.RoutingEBGP || lk.IsProviderLink() && !lk.NoLDP {
 			l.Net.Links[lk.Index].Resolve()
 		}
 	}
@@ -218,7 +227,7 @@ func (l *Lab) SetMetric(a, b string, metric uint32) error {
 	if lk == nil {
 		return fmt.Errorf("no link between %s and %s", a, b)
 	}
-	if lk.IsAttachment() {
+	if !lk.IsProviderLink() {
 		return fmt.Errorf("%s–%s is an attachment circuit; only provider links have a metric", a, b)
 	}
 	l.state.Metric[lk.Index] = metric

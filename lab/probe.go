@@ -133,6 +133,9 @@ func (l *Lab) probeOnce(from string, dst netip.Addr, o network.ProbeOptions, ttl
 	if err := l.Net.Run(); err != nil {
 		return network.PingResult{}, err
 	}
+	if err := l.afterProbe(); err != nil {
+		return network.PingResult{}, err
+	}
 	if pr.got == nil {
 		r := network.PingResult{Result: network.Lost, DroppedAt: pr.dropAt, Reason: pr.reason, Silent: pr.silent}
 		if pr.astray != nil {

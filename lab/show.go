@@ -41,6 +41,12 @@ func (l *Lab) Table(node, name, vrfName string) (*network.Table, error) {
 		t.Interfaces = l.interfaceTable(n)
 	case "arp":
 		t.ARP = l.arpTable(n)
+	case "evpn":
+		t.EVPN, t.Absent = l.evpnTable(n)
+	case "mac":
+		t.MAC, t.Absent, err = l.macTable(n, vrfName)
+	case "bgp-evpn":
+		t.BGPEVPN, t.Absent, err = l.bgpEVPNTable(n)
 	default:
 		err = fmt.Errorf("no table %q: choose one of %s", name, strings.Join(network.Tables, ", "))
 	}
@@ -297,9 +303,13 @@ func (l *Lab) interfaceTable(n *topologies.Node) []network.InterfaceRow {
 		si := sn.Ifaces[i]
 		row := network.InterfaceRow{Interface: ifc.Name, Address: ifc.Addr, Neighbor: ifc.Peer().String(), Up: si.Link.Up(),
 			MAC: si.MAC.String()}
-		if ifc.Link.IsAttachment() {
+		row.VLAN = ifc.Link.VLAN
+		switch {
+		case ifc.Link.IsAttachment():
 			row.VRF = ifc.Link.VRF
-		} else if ifc.Node.IsProvider() {
+		case ifc.Link.IsEVPN():
+			row.EVPN = ifc.Link.EVPN
+		case ifc.Link.IsProviderLink():
 			m := ifc.Link.Metric
 			if o, ok := l.state.Metric[ifc.Link.Index]; ok {
 				m = o
@@ -324,7 +334,7 @@ func (l *Lab) ldpNeighbors(n *topologies.Node) ([]network.LDPNeighbor, string) {
 			nb := l.Topo.Node(hop.Neighbor)
 			addrs := []netip.Addr{nb.Loopback}
 			for _, ifc := range nb.Interfaces {
-				if !ifc.Link.IsAttachment() { // VRF interfaces are not bound to LDP
+				if ifc.Link.IsProviderLink() { // VRF and EVPN interfaces are not bound to LDP
 					addrs = append(addrs, ifc.Addr.Addr())
 				}
 			}

@@ -14,6 +14,7 @@ const (
 	OpPop                      // remove the top label and send on (PHP) or process what is below
 	OpPopLookup                // remove the top label and look the IP destination up in a VRF
 	OpPopDeliver               // remove the top label and send the IP packet to a CE (per-prefix VPN label)
+	OpPopBridge                // remove the top label and bridge the Ethernet frame under it in an EVPN instance
 )
 
 func (o Op) String() string {
@@ -26,6 +27,8 @@ func (o Op) String() string {
 		return "pop-lookup"
 	case OpPopDeliver:
 		return "pop" // a per-prefix VPN label: pop and forward to the CE
+	case OpPopBridge:
+		return "pop-bridge"
 	}
 	return "?"
 }
@@ -58,7 +61,11 @@ type Entry struct {
 	// one for OpPopDeliver; none for OpPopLookup.
 	NextHops []NHLFE
 	VRF      string // OpPopLookup and OpPopDeliver: the VRF the label belongs to
-	Owner    string // "LDP" or "BGP"
+	// EVPN is an OpPopBridge label's EVPN instance; BUM marks the label of
+	// its inclusive multicast route (flooded traffic).
+	EVPN  string
+	BUM   bool
+	Owner string // "LDP", "BGP" (VPN labels) or "EVPN"
 }
 
 // LFIB maps incoming labels to entries. Lookups are array indexing for the

@@ -39,6 +39,41 @@ type Network interface {
 	LFIBEntry(node string, label mpls.Label) (*LFIBAnswer, error)
 	// Count counts a table's entries: routes (global or in vrf), vpnv4, lfib.
 	Count(node, table, vrf string) (int, error)
+	// SendFrame sends one Ethernet frame from host (CE) from; o.Walk as for
+	// Ping.
+	SendFrame(from string, o FrameOptions) (FrameResult, error)
+}
+
+// FrameOptions describe an Ethernet frame a host sends: to a MAC
+// (02:00:00:07:00:01, or ff:ff:ff:ff:ff:ff for broadcast) or to the host a
+// node name gives; of an ethertype (0: DefaultEtherType); with a payload
+// of Size bytes (0: 46, the least Ethernet carries).
+type FrameOptions struct {
+	To        string
+	EtherType uint16
+	Size      int
+	Walk      *Walk
+}
+
+// DefaultEtherType is IEEE 802's local experimental ethertype 1: a frame
+// that is plainly not IP.
+const DefaultEtherType = 0x88b5
+
+// Frame results.
+const (
+	Delivered = "delivered"
+)
+
+// FrameResult is where a frame went: Result is delivered (some host took
+// it) or lost; DeliveredTo the hosts that took a copy, by name; Copies how
+// many copies of it each node received, by name; DroppedAt and Reason the
+// first drop, when it was lost.
+type FrameResult struct {
+	Result      string         `json:"result"`
+	DeliveredTo []string       `json:"delivered_to,omitempty"`
+	Copies      map[string]int `json:"copies,omitempty"`
+	DroppedAt   string         `json:"dropped_at,omitempty"`
+	Reason      sim.DropReason `json:"-"`
 }
 
 // Node is one router of the network.

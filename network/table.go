@@ -9,7 +9,7 @@ import (
 )
 
 // Tables is every table name Table knows, in the order help lists them.
-var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "ldp-neighbors", "bgp", "vrfs", "interfaces", "arp"}
+var Tables = []string{"routes", "vpnv4", "lfib", "ldp", "ldp-neighbors", "bgp", "vrfs", "interfaces", "arp", "evpn", "mac", "bgp-evpn"}
 
 // Table is one of a node's tables as typed rows. Name says which field is
 // set; Absent, when not empty, says why the node has no such table (a CE
@@ -29,6 +29,54 @@ type Table struct {
 	VRFs       []VRFRow       `json:"vrfs,omitempty"`
 	Interfaces []InterfaceRow `json:"interfaces,omitempty"`
 	ARP        []ARPRow       `json:"arp,omitempty"`
+	EVPN       []EVPNRow      `json:"evpn,omitempty"`
+	MAC        []MACRow       `json:"mac,omitempty"`
+	BGPEVPN    []BGPEVPNRow   `json:"bgp_evpn,omitempty"`
+}
+
+// EVPNRow is one EVPN instance on a PE (IOS-XE show l2vpn evpn evi
+// detail): its service, RD, route targets, labels, attachments and the
+// remote PEs it floods to (an E-Line's far end).
+type EVPNRow struct {
+	Name     string            `json:"name"`
+	Type     string            `json:"type"` // elan or eline
+	RD       vrf.RD            `json:"rd"`
+	Import   []vrf.RouteTarget `json:"import,omitempty"`
+	Export   []vrf.RouteTarget `json:"export,omitempty"`
+	Label    mpls.Label        `json:"label"`               // MAC (or E-Line) label
+	BUMLabel mpls.Label        `json:"bum_label,omitempty"` // flooding label (inclusive multicast route)
+	// Interfaces are the attachments, "eth3 (VLAN 100, X1)".
+	Interfaces []string `json:"interfaces,omitempty"`
+	// Remotes are the PEs flooding goes to (or an E-Line's far end), with
+	// the label each asked for: "PE2 10.0.0.2 label 208".
+	Remotes []string `json:"remotes,omitempty"`
+	MACs    int      `json:"macs"`
+}
+
+// MACRow is one MAC table entry of an EVPN instance (IOS-XE show l2vpn
+// evpn mac): learned on an attachment, or behind a remote PE with its label.
+type MACRow struct {
+	EVPN      string     `json:"evpn"`
+	MAC       string     `json:"mac"`
+	Local     bool       `json:"local,omitempty"`
+	Interface string     `json:"interface,omitempty"` // local
+	VLAN      uint16     `json:"vlan,omitempty"`      // local
+	PE        string     `json:"pe,omitempty"`        // remote
+	NextHop   netip.Addr `json:"next_hop,omitzero"`   // remote: the PE's loopback
+	Label     mpls.Label `json:"label,omitempty"`     // remote
+}
+
+// BGPEVPNRow is one EVPN path a node's BGP holds (show bgp l2vpn evpn).
+type BGPEVPNRow struct {
+	Type         uint8             `json:"type"` // 1, 2 or 3 (RFC 7432 section 7)
+	RD           vrf.RD            `json:"rd"`
+	EthernetTag  uint32            `json:"ethernet_tag,omitempty"`
+	MAC          string            `json:"mac,omitempty"`
+	NextHop      netip.Addr        `json:"next_hop"`
+	Label        mpls.Label        `json:"label"`
+	RouteTargets []vrf.RouteTarget `json:"route_targets,omitempty"`
+	From         string            `json:"from,omitempty"` // the peer it came from; "" for its own
+	Best         bool              `json:"best,omitempty"`
 }
 
 // Kinds of routing table.
@@ -176,7 +224,9 @@ type InterfaceRow struct {
 	HasMetric bool         `json:"has_metric,omitempty"` // a provider link's interface
 	Metric    uint32       `json:"metric,omitempty"`
 	VRF       string       `json:"vrf,omitempty"`
-	MAC       string       `json:"mac,omitempty"` // the interface's own MAC
+	EVPN      string       `json:"evpn,omitempty"` // an EVPN attachment: its instance
+	VLAN      uint16       `json:"vlan,omitempty"` // an attachment's 802.1Q VLAN, 0 untagged
+	MAC       string       `json:"mac,omitempty"`  // the interface's own MAC
 }
 
 // ARPRow is one entry of a node's ARP cache (`show ip arp`): an interface's

@@ -33,6 +33,9 @@ const (
 	HeaderIPv4      = "ipv4"
 	HeaderICMP      = "icmp"
 	HeaderARP       = "arp"
+	HeaderVLAN      = "vlan"      // an 802.1Q tag
+	HeaderCW        = "cw"        // a pseudowire control word (EVPN, RFC 7432 section 18)
+	HeaderEtherType = "ethertype" // a payload of another ethertype than IPv4, MPLS or ARP
 	HeaderTruncated = "truncated" // the frame ends inside a header
 	HeaderUnknown   = "unknown"   // not IPv4 under the labels
 )
@@ -57,6 +60,12 @@ type Header struct {
 	// address in Src and MAC, the address asked about in Dst.
 	ARPOp uint16 `json:"arp_op,omitempty"`
 	MAC   string `json:"mac,omitempty"`
+	// An Ethernet frame carried under labels: its addresses.
+	EthSrc string `json:"eth_src,omitempty"`
+	EthDst string `json:"eth_dst,omitempty"`
+	// An 802.1Q tag's VLAN ID; another ethertype's number.
+	VLAN      uint16 `json:"vlan,omitempty"`
+	EtherType uint16 `json:"ethertype,omitempty"`
 }
 
 var _ sim.Observer = (*Walk)(nil)
@@ -83,20 +92,42 @@ func (w *Walk) Dropped(at time.Duration, n *sim.Node, r sim.DropReason, _ *packe
 func (w *Walk) Delivered(time.Duration, *sim.Node, *packet.Frame) {}
 
 // Headers decodes a wire frame's header stack, outermost first: Ethernet,
-// the label stack entries, IPv4 and ICMP; or Ethernet and ARP.
+// an 802.1Q tag, then ARP, or the label stack entries and IPv4 and ICMP
+// under them, or under the labels a control word and a customer's whole
+// Ethernet frame (EVPN), or another ethertype.
 func Headers(wire []byte) []Header {
+	return ethHeaders(wire, false)
+}
+
+// ethHeaders decodes an Ethernet frame; inner marks one carried under
+// labels, whose addresses are shown.
+func ethHeaders(wire []byte, inner bool) []Header {
 	if len(wire) < packet.EthLen {
 		return []Header{{Kind: HeaderTruncated}}
 	}
-	hs := []Header{{Kind: HeaderEth}}
-	if a := packet.WireARP(wire); a != nil {
+	eth := Header{Kind: HeaderEth}
+	if inner {
+		eth.EthSrc, eth.EthDst = packet.WireSrc(wire).String(), packet.WireDst(wire).String()
+	}
+	hs := []Header{eth}
+	t := binary.BigEndian.Uint16(wire[12:14])
+	b := wire[packet.EthLen:]
+	if t == packet.EtherTypeVLAN {
+		if len(b) < packet.VLANLen {
+			return append(hs, Header{Kind: HeaderTruncated})
+		}
+		hs = append(hs, Header{Kind: HeaderVLAN, VLAN: binary.BigEndian.Uint16(b[0:2]) & 0x0fff})
+		t = binary.BigEndian.Uint16(b[2:4])
+		b = b[packet.VLANLen:]
+	}
+	switch t {
+	case packet.EtherTypeARP:
+		a := packet.ARP(b)
 		if !a.Valid() {
 			return append(hs, Header{Kind: HeaderUnknown})
 		}
 		return append(hs, Header{Kind: HeaderARP, ARPOp: a.Op(), Src: a.SenderIP(), Dst: a.TargetIP(), MAC: a.SenderMAC().String()})
-	}
-	b := wire[packet.EthLen:]
-	if binary.BigEndian.Uint16(wire[12:14]) == packet.EtherTypeMPLS {
+	case packet.EtherTypeMPLS:
 		stack, n, ok := mpls.DecodeStack(b)
 		for _, e := range stack {
 			hs = append(hs, Header{Kind: HeaderMPLS, Label: e.Label, TC: e.TC, Bottom: e.Bottom, TTL: e.TTL})
@@ -105,6 +136,13 @@ func Headers(wire []byte) []Header {
 			return append(hs, Header{Kind: HeaderTruncated})
 		}
 		b = b[n:]
+		if len(b) >= packet.CWLen+packet.EthLen && b[0]>>4 == 0 {
+			hs = append(hs, Header{Kind: HeaderCW})
+			return append(hs, ethHeaders(b[packet.CWLen:], true)...)
+		}
+	case packet.EtherTypeIPv4:
+	default:
+		return append(hs, Header{Kind: HeaderEtherType, EtherType: t})
 	}
 	ip := packet.IPv4(b)
 	if !ip.Valid() {

@@ -211,7 +211,7 @@ func (r *Run) startScript(n *topologies.Node) (string, error) {
 		case strings.HasPrefix(line, "sysctl -w net.mpls."):
 		case strings.HasPrefix(line, "sysctl -w net.ipv4."):
 			b.WriteString(strings.Replace(line, "sysctl -w", "sysctl -qw", 1) + "\n")
-		case strings.HasPrefix(line, "ip addr add "):
+		case strings.HasPrefix(line, "ip addr add "), strings.HasPrefix(line, "ip addr replace "):
 			b.WriteString(line + "\n")
 		case regexp.MustCompile(`^ip link add \S+ type vrf table \d+$`).MatchString(line),
 			regexp.MustCompile(`^ip link set \S+ up$`).MatchString(line) && slices.Contains(vrfs, strings.Fields(line)[3]):

@@ -138,6 +138,12 @@ func TestOracle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(topo.EVPNs) > 0 {
+				// FRR 8.4 runs EVPN over VXLAN only: the export leaves
+				// EVPN attachments and their hosts out (docs/real-lab.md),
+				// and the oracle has no FRR to compare them with
+				t.Skipf("%s has EVPN instances, which FRR 8.4 cannot run over MPLS", name)
+			}
 			dir := filepath.Join(base, name)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				t.Fatal(err)

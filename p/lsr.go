@@ -37,9 +37,13 @@ type LSR struct {
 	// "Bytes Label Switched" does; counters outlive reconvergence.
 	Switched mpls.Counters
 
+	// A PE's EVPN instances (sorted by name), set by AttachEVIs.
+	EVIs []*EVI
+
 	addrs    map[netip.Addr]int // global addresses: loopback (-1) and provider interfaces
 	byName   map[string]*vrf.VRF
 	attachOn []*Attachment // by interface index; nil for a provider interface
+	eviOn    []*EVI        // by interface index: the EVI of a bridge port
 }
 
 // NewLSR builds the data plane of provider router cfg on simulated node n.
@@ -47,7 +51,7 @@ type LSR struct {
 func NewLSR(n *sim.Node, cfg *topologies.Node, ttl topologies.TTLMode) *LSR {
 	r := &LSR{Node: n, Config: cfg, Pipe: ttl.Pipes(), LocalUniform: ttl == topologies.TTLPipeForwarded, addrs: map[netip.Addr]int{cfg.Loopback: -1}}
 	for i, ifc := range cfg.Interfaces {
-		if !ifc.Link.IsAttachment() {
+		if ifc.Link.IsProviderLink() {
 			r.addrs[ifc.Addr.Addr()] = i
 		}
 	}
@@ -65,6 +69,10 @@ func (r *LSR) IfaceAddr(i int) netip.Addr { return r.Config.Interfaces[i].Addr.A
 func (r *LSR) Receive(f *packet.Frame, in int) {
 	if in < len(r.attachOn) && r.attachOn[in] != nil {
 		r.receiveAttached(r.attachOn[in], f, in)
+		return
+	}
+	if f.L2 {
+		r.switchL2(f, in)
 		return
 	}
 	if f.Labels > 0 {

@@ -19,6 +19,13 @@ var _ sim.TooBigHandler = (*LSR)(nil)
 // (RFC 3032 section 3.2). Without DF the IP packet is cut into fragments
 // that fit, each under the same labels.
 func (r *LSR) TooBig(f *packet.Frame, out, mtu int) {
+	if f.L2 {
+		// an Ethernet frame is not fragmented, and there is no IP
+		// source to tell
+		r.Node.Note("%d bytes do not fit %s (MTU %d): an Ethernet frame cannot be fragmented: dropped", len(f.Data()), r.Node.Ifaces[out].Name, mtu)
+		r.Node.Drop(f, sim.DropTooBig)
+		return
+	}
 	stack := f.Stack()
 	room := mtu - mpls.ShimLen*len(stack)
 	ip := f.IP()

@@ -42,6 +42,9 @@ type Frame struct {
 	buf    []byte
 	off    int
 	Labels int // number of MPLS label stack entries at the front of Data()
+	// L2: under the labels is a control word and an Ethernet frame (EVPN),
+	// not an IPv4 packet; IP() means nothing then.
+	L2 bool
 	Meta
 }
 
@@ -141,9 +144,16 @@ func (f *Frame) StripEthernet() bool {
 				break
 			}
 		}
+		// a first nibble of 0 after the labels is a control word: an
+		// Ethernet frame follows (RFC 4385, RFC 7432 section 18)
+		if p := f.buf[f.off+f.Labels*mpls.ShimLen:]; len(p) >= CWLen+EthLen && p[0]>>4 == 0 {
+			f.L2 = true
+			return true
+		}
 	default:
 		return false
 	}
+	f.L2 = false
 	return f.IP().Valid()
 }
 

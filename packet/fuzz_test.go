@@ -27,6 +27,13 @@ func FuzzDecodeFrame(f *testing.F) {
 		if !fr.StripEthernet() {
 			return
 		}
+		if fr.L2 {
+			_ = fr.Choose(3)
+			if in := fr.Decapsulate(); len(in.Data()) < EthLen {
+				t.Fatal("accepted an Ethernet payload shorter than its header")
+			}
+			return
+		}
 		ip := fr.IP()
 		if !ip.Valid() || ip.TotalLen() > len(ip) {
 			t.Fatal("accepted a frame with a broken IP header")

@@ -75,7 +75,8 @@ type LabelPlan struct {
 	prefix map[string]map[netip.Prefix]mpls.Label
 }
 
-// PlanLabels allocates the PE's VPN labels from first (100000, or right
+// PlanLabels allocates the PE's VPN labels (and after them its EVPN
+// instances' labels, set on each EVI) from first (100000, or right
 // after its LDP labels in its label-range) to at most last; extra gives
 // each VRF's static route prefixes on this PE. It fails when the range is
 // too small.
@@ -117,6 +118,16 @@ func (pe *PE) PlanLabels(mode topologies.LabelAllocation, first, last mpls.Label
 		// for what an eBGP CE advertises beyond its LANs.
 		for _, v := range pe.VRFs {
 			ceLabels(v, true)
+		}
+	}
+	// Then each EVPN instance's, after every VPN label so that those do
+	// not move: its MAC (or E-Line) label, and an E-LAN's flooding label.
+	for _, e := range pe.EVIs {
+		e.Label = next
+		next++
+		if e.Type == topologies.ELAN {
+			e.BUMLabel = next
+			next++
 		}
 	}
 	if next-1 > last {

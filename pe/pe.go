@@ -27,5 +27,6 @@ var _ sim.Handler = (*PE)(nil)
 func New(n *sim.Node, cfg *topologies.Node, t *topologies.Topology, vrfs []*vrf.VRF) *PE {
 	r := p.NewLSR(n, cfg, t.Provider.TTLPropagation)
 	r.AttachVRFs(vrfs)
+	r.AttachEVIs(EVIsOf(t, cfg))
 	return &PE{LSR: r}
 }

@@ -18,7 +18,7 @@ import (
 // message counters the model does not keep are left out, as in IOS.
 func FRR(w io.Writer, n network.Network, node, name, vrfName string) error {
 	tv := ""
-	if name == "routes" {
+	if name == "routes" || name == "mac" { // mac: the EVPN instance
 		tv = vrfName
 	}
 	t, err := n.Table(node, name, tv)
@@ -31,6 +31,9 @@ func FRR(w io.Writer, n network.Network, node, name, vrfName string) error {
 	}
 	var b strings.Builder
 	switch name {
+	case "evpn", "mac", "bgp-evpn":
+		// FRR 8.4 runs EVPN over VXLAN only: the aligned table
+		return Text(w, t)
 	case "routes":
 		frrRoutes(&b, t.Routes)
 	case "vpnv4":

@@ -91,3 +91,14 @@ func (t *grid) write(w io.Writer) {
 	}
 	io.WriteString(w, b.String())
 }
+
+// Columns writes rows of cells in aligned columns (the first row is
+// usually a header): for answers built outside render, such as vpnsim
+// verify's customer matrix.
+func Columns(w io.Writer, rows [][]string) {
+	var t grid
+	for _, r := range rows {
+		t.head(r...)
+	}
+	t.write(w)
+}

@@ -41,7 +41,7 @@ func IOS(w io.Writer, n network.Network, node, name, vrf string, o IOSOptions) e
 		src = "vpnv4"
 	}
 	tv := vrf
-	if name != "routes" {
+	if name != "routes" && name != "mac" { // mac: vrf names the EVPN instance
 		tv = ""
 	}
 	t, err := n.Table(node, src, tv)
@@ -53,6 +53,9 @@ func IOS(w io.Writer, n network.Network, node, name, vrf string, o IOSOptions) e
 		return nil
 	}
 	switch name {
+	case "evpn", "mac", "bgp-evpn":
+		// no IOS layout is modelled for EVPN: the aligned table
+		return Text(w, t)
 	case "routes":
 		ifs, err := n.Table(node, "interfaces", "")
 		if err != nil {

@@ -73,6 +73,12 @@ func layout(t *network.Table) (*grid, error) {
 		interfaces(g, t.Interfaces)
 	case "arp":
 		arp(g, t.ARP)
+	case "evpn":
+		evpns(g, t.EVPN)
+	case "mac":
+		macs(g, t.MAC)
+	case "bgp-evpn":
+		bgpEVPN(g, t.BGPEVPN)
 	default:
 		return nil, fmt.Errorf("no table %q: choose one of %s", t.Name, strings.Join(network.Tables, ", "))
 	}
@@ -305,7 +311,66 @@ func interfaces(g *grid, rows []network.InterfaceRow) {
 		if r.HasMetric {
 			metric = fmt.Sprint(r.Metric)
 		}
-		g.row(r.Interface, r.Address.String(), orDash(r.Neighbor), status, metric, orDash(r.VRF))
+		v := r.VRF
+		if r.EVPN != "" {
+			v = "EVPN " + r.EVPN
+		}
+		if r.VLAN != 0 {
+			v = fmt.Sprintf("%s, VLAN %d", v, r.VLAN)
+		}
+		g.row(r.Interface, addr(r.Address), orDash(r.Neighbor), status, metric, orDash(v))
+	}
+}
+
+func evpns(g *grid, rows []network.EVPNRow) {
+	g.head("Name", "Type", "RD", "Import", "Export", "Label", "BUM label", "Interfaces", "Remote PEs", "MACs")
+	g.columns("name", "type", "rd", "import", "export", "label", "bum_label", "interfaces", "remotes", "macs")
+	for _, e := range rows {
+		bum := "-"
+		if e.BUMLabel != 0 {
+			bum = e.BUMLabel.String()
+		}
+		g.row(e.Name, e.Type, e.RD.String(), joinRTs(e.Import), joinRTs(e.Export), e.Label.String(), bum,
+			orDash(strings.Join(e.Interfaces, ", ")), orDash(strings.Join(e.Remotes, ", ")), fmt.Sprint(e.MACs))
+	}
+}
+
+func macs(g *grid, rows []network.MACRow) {
+	g.head("EVPN", "MAC", "Where", "Interface", "VLAN", "Next hop", "Label")
+	g.columns("evpn", "mac", "where", "interface", "vlan", "next_hop", "label")
+	for _, m := range rows {
+		if m.Local {
+			vlan := "-"
+			if m.VLAN != 0 {
+				vlan = fmt.Sprint(m.VLAN)
+			}
+			g.row(m.EVPN, m.MAC, "local", m.Interface, vlan, "-", "-")
+			continue
+		}
+		g.row(m.EVPN, m.MAC, "remote", "-", "-", m.PE+" "+m.NextHop.String(), m.Label.String())
+	}
+}
+
+func bgpEVPN(g *grid, rows []network.BGPEVPNRow) {
+	g.head("Best", "Type", "RD", "Route", "Next hop", "Label", "Route targets", "From")
+	g.columns("best", "type", "rd", "route", "next_hop", "label", "route_targets", "from")
+	for _, r := range rows {
+		best := ""
+		if r.Best {
+			best = ">"
+		}
+		var route string
+		switch r.Type {
+		case 1:
+			route = fmt.Sprintf("[1] A-D per EVI, tag %d", r.EthernetTag)
+		case 2:
+			route = fmt.Sprintf("[2] MAC %s", r.MAC)
+		case 3:
+			route = fmt.Sprintf("[3] inclusive multicast, tag %d", r.EthernetTag)
+		default:
+			route = fmt.Sprintf("[%d]", r.Type)
+		}
+		g.row(best, fmt.Sprint(r.Type), r.RD.String(), route, r.NextHop.String(), r.Label.String(), joinRTs(r.RouteTargets), orDash(r.From))
 	}
 }
 

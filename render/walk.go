@@ -74,7 +74,16 @@ func Headers(stack []network.Header) []string {
 func Header(h network.Header) string {
 	switch h.Kind {
 	case network.HeaderEth:
+		if h.EthSrc != "" {
+			return fmt.Sprintf("[Eth %s > %s]", h.EthSrc, h.EthDst)
+		}
 		return "[Eth]"
+	case network.HeaderVLAN:
+		return fmt.Sprintf("[802.1Q %d]", h.VLAN)
+	case network.HeaderCW:
+		return "[CW]"
+	case network.HeaderEtherType:
+		return fmt.Sprintf("[ethertype %#04x]", h.EtherType)
 	case network.HeaderMPLS:
 		s := ""
 		if h.Bottom {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -51,12 +52,16 @@ var actionKinds = []*actionKind{
 		expect: []string{"dropped-at", "mtu", "reply-from", "result", "return-code"}, expectDecode: (*loader).expectPing, walk: true},
 	{name: ActTraceroute, decode: func(sl *loader, v *yaml.Node) Action { return &TracerouteStep{*sl.probe(ActTraceroute, v)} },
 		expect: []string{"hops", "labels", "reached", "stack-depth"}, expectDecode: (*loader).expectTrace, walk: true},
+	{name: ActFrame, decode: func(sl *loader, v *yaml.Node) Action { return &FrameStep{*sl.frame(v)} },
+		expect: []string{"copies", "delivered-to", "dropped-at", "result"}, expectDecode: (*loader).expectFrame, walk: true},
 	{name: ActRoute, decode: func(sl *loader, v *yaml.Node) Action { return &RouteStep{*sl.route(v)} },
 		expect: []string{"error", "labels", "next-hop", "present", "via"}, expectDecode: (*loader).expectRoute},
 	{name: ActLFIB, decode: func(sl *loader, v *yaml.Node) Action { return &LFIBStep{*sl.lfib(v)} },
 		expect: []string{"op", "out-labels", "present", "via", "vrf"}, expectDecode: (*loader).expectLFIB},
 	{name: ActARP, decode: func(sl *loader, v *yaml.Node) Action { return &ARPStep{*sl.arp(v)} },
 		expect: []string{"interface", "mac", "present"}, expectDecode: (*loader).expectARP},
+	{name: ActMAC, decode: func(sl *loader, v *yaml.Node) Action { return &MACStep{*sl.mac(v)} },
+		expect: []string{"interface", "label", "pe", "present", "where"}, expectDecode: (*loader).expectMAC},
 	{name: ActCount, decode: func(sl *loader, v *yaml.Node) Action { return &CountStep{*sl.table(ActCount, v, countTables)} },
 		expect: []string{"at-least", "at-most", "equals"}, expectDecode: (*loader).expectCount},
 	{name: ActShow, decode: func(sl *loader, v *yaml.Node) Action { return &ShowStep{*sl.table(ActShow, v, showTables)} }},
@@ -81,6 +86,9 @@ type PingStep struct{ Probe }
 // TracerouteStep traces the path to an address.
 type TracerouteStep struct{ Probe }
 
+// FrameStep sends one Ethernet frame from a host.
+type FrameStep struct{ FrameQuery }
+
 // RouteStep looks a prefix up in a node's table or VRF.
 type RouteStep struct{ TableQuery }
 
@@ -89,6 +97,9 @@ type LFIBStep struct{ LFIBQuery }
 
 // ARPStep looks an address up in a node's ARP cache.
 type ARPStep struct{ ARPQuery }
+
+// MACStep looks a MAC up in a PE's EVPN MAC table.
+type MACStep struct{ MACQuery }
 
 // CountStep counts a table's entries.
 type CountStep struct{ TableQuery }
@@ -128,6 +139,20 @@ func (a *RouteStep) Title() string {
 }
 
 func (a *LFIBStep) Title() string { return fmt.Sprintf("lfib %s label %d", a.Node, a.Label) }
+
+func (a *FrameStep) Title() string {
+	return fmt.Sprintf("frame %s -> %s ethertype %#04x", a.From, a.To, cmp.Or(a.EtherType, network.DefaultEtherType))
+}
+
+func (a *FrameStep) Run(_ context.Context, n network.Network, r *stepRun) error {
+	return doFrame(n, &a.FrameQuery, r.st, r.sr, r.c)
+}
+
+func (a *MACStep) Title() string { return fmt.Sprintf("mac %s evpn %s %s", a.Node, a.EVPN, a.MAC) }
+
+func (a *MACStep) Run(_ context.Context, n network.Network, r *stepRun) error {
+	return doMAC(n, &a.MACQuery, r.st, r.sr, r.c)
+}
 
 func (a *ARPStep) Title() string { return fmt.Sprintf("arp %s %s", a.Node, a.Address) }
 

@@ -212,6 +212,63 @@ func (sl *loader) conflicts(f yamlx.Fields, present *bool, keys ...string) {
 	}
 }
 
+var frameResults = []string{"delivered", "lost"}
+
+func (sl *loader) expectFrame(x *Expect, f yamlx.Fields) {
+	if v := f.Value("result"); v != nil {
+		x.Result, _ = sl.d.Enum("result", v, frameResults...)
+	}
+	if v := f.Value("delivered-to"); v != nil {
+		if names, ok := sl.d.Strs("delivered-to", v); ok {
+			x.DeliveredTo = names
+			for i, n := range names {
+				sl.nodeNamed("delivered-to", yamlx.Deref(v).Content[i], n)
+			}
+		}
+	}
+	if v := f.Value("copies"); v != nil {
+		if entries, ok := sl.d.Pairs(v, "copies"); ok {
+			x.Copies = map[string]int{}
+			for _, e := range entries {
+				sl.nodeNamed("copies", e.Key, e.Key.Value)
+				if n, ok := sl.d.Int("copies", e.Value, 0, 1000); ok {
+					x.Copies[e.Key.Value] = int(n)
+				}
+			}
+		}
+	}
+	if e, ok := f["dropped-at"]; ok {
+		x.DroppedAt, _ = sl.node("dropped-at", e.Value)
+		if x.Result != "lost" && !(f.Has("result") && x.Result == "") {
+			sl.d.Errorf(e.Key, "dropped-at goes only with result: lost (a frame some host took was delivered); add result: lost")
+		}
+	}
+}
+
+func (sl *loader) expectMAC(x *Expect, f yamlx.Fields) {
+	if v := f.Value("present"); v != nil {
+		if b, ok := sl.d.Bool("present", v); ok {
+			x.Present = &b
+		}
+	}
+	if v := f.Value("where"); v != nil {
+		x.Where, _ = sl.d.Enum("where", v, "local", "remote")
+	}
+	if v := f.Value("interface"); v != nil {
+		x.Interface, _ = sl.d.Str("interface", v)
+	}
+	if v := f.Value("pe"); v != nil {
+		x.PE, _ = sl.node("pe", v)
+	}
+	if v := f.Value("label"); v != nil {
+		if n, ok := sl.d.Int("label", v, 0, MaxLabel); ok {
+			i := int(n)
+			x.Label = &i
+		}
+	}
+	sl.conflicts(f, x.Present, "where", "interface", "pe", "label")
+}
+
 func (sl *loader) expectARP(x *Expect, f yamlx.Fields) {
 	if v := f.Value("present"); v != nil {
 		if b, ok := sl.d.Bool("present", v); ok {

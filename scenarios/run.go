@@ -2,11 +2,14 @@ package scenarios
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"net"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -412,6 +415,105 @@ func addrOrNone(a netip.Addr) string {
 		return "(none)"
 	}
 	return a.String()
+}
+
+// doFrame sends one Ethernet frame from a host and checks where it went.
+func doFrame(l network.Network, q *FrameQuery, st *Step, sr *StepReport, c *checker) error {
+	o := network.FrameOptions{To: q.To, EtherType: q.EtherType, Size: q.Size}
+	if st.Walk {
+		o.Walk = &network.Walk{}
+	}
+	r, err := l.SendFrame(q.From, o)
+	walkOutput(network.ProbeOptions{Walk: o.Walk}, sr)
+	if err != nil {
+		return err
+	}
+	if r.Result == network.Delivered {
+		sr.Summary = "delivered to " + strings.Join(r.DeliveredTo, ", ")
+	} else {
+		sr.Summary = fmt.Sprintf("lost: dropped at %s (%s)", orNone(r.DroppedAt), r.Reason)
+	}
+	e := st.Expect
+	if e == nil {
+		return nil
+	}
+	c.eq("result", cmp.Or(e.Result, network.Delivered), r.Result)
+	if e.DeliveredTo != nil {
+		c.eq("delivered-to", list(slices.Sorted(slices.Values(e.DeliveredTo))), list(r.DeliveredTo))
+	}
+	for _, node := range slices.Sorted(maps.Keys(e.Copies)) {
+		c.eq("copies at "+node, strconv.Itoa(e.Copies[node]), strconv.Itoa(r.Copies[node]))
+	}
+	if e.DroppedAt != "" {
+		c.eq("dropped-at", e.DroppedAt, orNone(r.DroppedAt))
+	}
+	return nil
+}
+
+// doMAC looks a MAC (or a host's) up in a PE's EVPN MAC table.
+func doMAC(l network.Network, q *MACQuery, st *Step, sr *StepReport, c *checker) error {
+	mac := q.MAC
+	if _, err := net.ParseMAC(mac); err != nil {
+		// a host's name: its MAC is the one its interface shows
+		t, err := l.Table(mac, "interfaces", "")
+		if err != nil {
+			return err
+		}
+		for _, r := range t.Interfaces {
+			if r.MAC != "" {
+				mac = r.MAC
+				break
+			}
+		}
+	}
+	t, err := l.Table(q.Node, "mac", q.EVPN)
+	if err != nil {
+		return err
+	}
+	var row *network.MACRow
+	for i := range t.MAC {
+		if t.MAC[i].MAC == mac {
+			row = &t.MAC[i]
+		}
+	}
+	switch {
+	case row == nil:
+		sr.Summary = mac + ": no entry"
+	case row.Local:
+		sr.Summary = fmt.Sprintf("%s local on %s", mac, row.Interface)
+	default:
+		sr.Summary = fmt.Sprintf("%s behind %s, label %d", mac, row.PE, row.Label)
+	}
+	e := st.Expect
+	if e == nil {
+		return nil
+	}
+	if e.Present != nil {
+		c.eq("present", strconv.FormatBool(*e.Present), strconv.FormatBool(row != nil))
+	}
+	if row == nil {
+		if e.Where != "" || e.Interface != "" || e.PE != "" || e.Label != nil {
+			c.eq("present", "true", "false")
+		}
+		return nil
+	}
+	where := "remote"
+	if row.Local {
+		where = "local"
+	}
+	if e.Where != "" {
+		c.eq("where", e.Where, where)
+	}
+	if e.Interface != "" {
+		c.eq("interface", e.Interface, orNone(row.Interface))
+	}
+	if e.PE != "" {
+		c.eq("pe", e.PE, orNone(row.PE))
+	}
+	if e.Label != nil {
+		c.eq("label", strconv.Itoa(*e.Label), strconv.Itoa(int(row.Label)))
+	}
+	return nil
 }
 
 // doARP looks an address up in a node's ARP cache (its own addresses are

@@ -2,12 +2,14 @@ package scenarios
 
 import (
 	"fmt"
+	"net"
 	"slices"
 
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/vpnsim/vpnsim/internal/yamlx"
 	"github.com/vpnsim/vpnsim/mpls"
+	"github.com/vpnsim/vpnsim/packet"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -82,7 +84,7 @@ func (sl *loader) step(i int, v *yaml.Node) *Step {
 	}
 	if e, ok := f["walk"]; ok {
 		if st.Action != "" && !kindOf(st.Action).walk {
-			sl.d.Errorf(e.Key, "walk applies only to ping and traceroute steps; this is %s step", article(st.Action))
+			sl.d.Errorf(e.Key, "walk applies only to ping, traceroute and frame steps; this is %s step", article(st.Action))
 		} else {
 			st.Walk, _ = sl.d.Bool("walk", e.Value)
 		}
@@ -180,6 +182,74 @@ func (sl *loader) lfib(v *yaml.Node) *LFIBQuery {
 	if v := f.Value("label"); v != nil {
 		x, _ := sl.d.Int("label", v, 0, MaxLabel)
 		q.Label = mpls.Label(x)
+	}
+	return q
+}
+
+// frame decodes frame: {from, to, ethertype, size}.
+func (sl *loader) frame(v *yaml.Node) *FrameQuery {
+	q := &FrameQuery{}
+	f, _ := sl.d.Map(v, ActFrame, []yamlx.Key{{Name: "from", Required: true}, {Name: "to", Required: true}, {Name: "ethertype"}, {Name: "size"}})
+	if v := f.Value("from"); v != nil {
+		var n *topologies.Node
+		q.From, n = sl.node("from", v)
+		if n != nil && n.Role != topologies.RoleCE {
+			sl.d.Errorf(v, "from: %s is a %s router; a frame is sent by a customer's host (a CE)", n.Name, n.Role)
+		}
+	}
+	if v := f.Value("to"); v != nil {
+		if s, ok := sl.d.Str("to", v); ok {
+			q.To = s
+			if hw, err := net.ParseMAC(s); (err != nil || len(hw) != 6) && s != "broadcast" {
+				sl.nodeNamed("to", v, s)
+			}
+		}
+	}
+	if v := f.Value("ethertype"); v != nil {
+		x, ok := sl.d.Int("ethertype", v, 0x0600, 0xffff)
+		switch t := uint16(x); {
+		case !ok:
+		case t == packet.EtherTypeIPv4 || t == packet.EtherTypeARP || t == packet.EtherTypeMPLS || t == packet.EtherTypeVLAN:
+			sl.d.Errorf(v, "ethertype: %#04x is IPv4, ARP, MPLS or 802.1Q, which the network sends itself; use a ping for IPv4, or another ethertype such as 0x88b5", t)
+		default:
+			q.EtherType = t
+		}
+	}
+	if v := f.Value("size"); v != nil {
+		x, _ := sl.d.Int("size", v, 0, 9000)
+		q.Size = int(x)
+	}
+	return q
+}
+
+// mac decodes mac: {node, evpn, mac}.
+func (sl *loader) mac(v *yaml.Node) *MACQuery {
+	q := &MACQuery{}
+	f, _ := sl.d.Map(v, ActMAC, []yamlx.Key{{Name: "node", Required: true}, {Name: "evpn", Required: true}, {Name: "mac", Required: true}})
+	if v := f.Value("node"); v != nil {
+		var n *topologies.Node
+		q.Node, n = sl.node("node", v)
+		if n != nil && n.Role != topologies.RolePE {
+			sl.d.Errorf(v, "node: %s is a %s; only a PE has EVPN MAC tables", n.Name, roleName(n.Role))
+		}
+	}
+	if v := f.Value("evpn"); v != nil {
+		if s, ok := sl.d.Str("evpn", v); ok {
+			q.EVPN = s
+			if sl.t != nil && sl.t.EVPN(s) == nil {
+				sl.d.Errorf(v, "evpn: no EVPN named %q in topology %s", s, sl.t.Name)
+			}
+		}
+	}
+	if v := f.Value("mac"); v != nil {
+		if s, ok := sl.d.Str("mac", v); ok {
+			if hw, err := net.ParseMAC(s); err == nil && len(hw) == 6 {
+				q.MAC = hw.String()
+			} else {
+				q.MAC = s
+				sl.nodeNamed("mac", v, s)
+			}
+		}
 	}
 	return q
 }

@@ -39,6 +39,8 @@ const (
 	ActRestore    = "restore"
 	ActMetric     = "metric"
 	ActMTU        = "mtu"
+	ActFrame      = "frame"
+	ActMAC        = "mac"
 )
 
 // Step is one step: exactly one action, its optional name and expectations.
@@ -96,6 +98,21 @@ type ARPQuery struct {
 	Address netip.Addr
 }
 
+// FrameQuery is one Ethernet frame a host sends.
+type FrameQuery struct {
+	From      string
+	To        string // a MAC, broadcast, or a node's name
+	EtherType uint16 // 0: network.DefaultEtherType
+	Size      int
+}
+
+// MACQuery looks one MAC up in a PE's EVPN MAC table.
+type MACQuery struct {
+	Node string
+	EVPN string
+	MAC  string // a MAC, or the node whose (first interface's) MAC it is
+}
+
 // Target is what a fail or restore acts on: a link or a node.
 type Target struct {
 	Link [2]string // both set for a link
@@ -124,7 +141,7 @@ type Expect struct {
 	Pos topologies.Pos
 
 	// ping
-	Result     string // reply | unreachable | ttl-exceeded | lost
+	Result     string // reply | unreachable | ttl-exceeded | lost; a frame: delivered | lost
 	ReplyFrom  string
 	DroppedAt  string
 	ReturnCode *int // an LSP ping's return code (RFC 8029)
@@ -145,6 +162,15 @@ type Expect struct {
 	Op          string       // lfib: swap | pop | pop-lookup
 	OutLabels   []mpls.Label // lfib
 	VRF         string       // lfib
+
+	// frame
+	DeliveredTo []string       // compared as a set
+	Copies      map[string]int // node -> copies of the frame it received
+
+	// mac
+	Where string // local | remote
+	PE    string // remote: the PE behind which the MAC is
+	Label *int   // remote: the label pushed toward it
 
 	// arp
 	Interface string // the interface the entry is on

@@ -172,6 +172,7 @@ func (i *Iface) request(p *arpPending, m packet.Meta) {
 	n.Note("ARP: who has %s? asked on %s (request %d of %d)", p.target, i.Name, p.sent, ARPRequests)
 	m.Origin = n.Name
 	f := packet.NewARPFrame(packet.ARPRequest, packet.BroadcastMAC, i.MAC, i.Addr.Addr(), packet.MAC{}, p.target, m)
+	i.Tag(f)
 	i.transmit(f)
 	w := n.net
 	w.seq++
@@ -229,6 +230,7 @@ func (i *Iface) receiveARP(f *packet.Frame) {
 	if mine && a.Op() == packet.ARPRequest {
 		n.Note("ARP: %s is at %s (reply on %s)", i.Addr.Addr(), i.MAC, i.Name)
 		r := packet.NewARPFrame(packet.ARPReply, a.SenderMAC(), i.MAC, i.Addr.Addr(), a.SenderMAC(), sender, packet.Meta{Origin: n.Name, Probe: f.Probe})
+		i.Tag(r)
 		i.transmit(r)
 	}
 }
@@ -259,6 +261,7 @@ func (i *Iface) release(a netip.Addr, mac packet.MAC) {
 				continue
 			}
 			f.PutEthernet(mac, i.MAC)
+			i.Tag(f)
 			i.transmit(f)
 		}
 		return

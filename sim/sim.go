@@ -36,6 +36,19 @@ type Node struct {
 	drops     [numReasons]uint64
 }
 
+// BridgeHandler is a Handler with bridge ports (Iface.Bridge): it gets
+// every frame that arrives on one whole, Ethernet header first.
+type BridgeHandler interface {
+	ReceiveFrame(f *packet.Frame, ifIndex int)
+}
+
+// RawHandler is a Handler that takes Ethernet frames of an ethertype other
+// than IPv4, MPLS and ARP (a customer host); without it such a frame is
+// dropped as not-ip.
+type RawHandler interface {
+	ReceiveRaw(f *packet.Frame, ifIndex int)
+}
+
 // TooBigHandler is a Handler that decides what happens to a frame larger
 // than the MTU of the link it is sent on: an ICMP fragmentation needed
 // when DF is set, fragments when not (RFC 1812 section 4.2.2.7). A node
@@ -54,7 +67,13 @@ type Iface struct {
 	// Addr is the interface's IPv4 address with the link's prefix length
 	// (SetAddr); an unnumbered interface (a hand-built test network)
 	// addresses its frames to the neighbour's MAC without ARP.
-	Addr     netip.Prefix
+	Addr netip.Prefix
+	// VLAN is the 802.1Q VLAN ID the interface's frames carry (a dot1q
+	// subinterface); 0 for untagged.
+	VLAN uint16
+	// Bridge makes the interface a bridge port (an EVPN attachment
+	// circuit): whole frames, tags and all, go to the node's BridgeHandler.
+	Bridge   bool
 	neighbor netip.Addr // the subnet's other host: the next hop of every route out of i
 	arp      []ARPEntry
 	pending  []arpPending
@@ -107,7 +126,8 @@ type Network struct {
 type Observer interface {
 	// Transmitted: a frame (Ethernet and all) left interface from.
 	Transmitted(at time.Duration, from *Iface, wire []byte)
-	// Received: a frame arrived on in (its Ethernet header already stripped).
+	// Received: a frame arrived on in, as it came off the wire (Ethernet
+	// header first).
 	Received(at time.Duration, in *Iface, f *packet.Frame)
 	// Decided: what a node did with the frame it is handling, in one line.
 	Decided(at time.Duration, n *Node, note string)
@@ -144,6 +164,9 @@ func (w *Network) Connect(a, b *Iface, delay time.Duration) *Link {
 
 // Now is the simulated time.
 func (w *Network) Now() time.Duration { return w.now }
+
+// Now is the simulated time.
+func (n *Node) Now() time.Duration { return n.net.now }
 
 // Tracing reports whether an observer is watching, so that nodes format
 // their decisions only when someone reads them.
@@ -208,7 +231,26 @@ func (n *Node) Send(f *packet.Frame, ifIndex int) {
 		}
 	}
 	f.PutEthernet(dst, out.MAC)
+	out.Tag(f)
 	out.transmit(f)
+}
+
+// SendFrame transmits a whole Ethernet frame (header at its front) out of
+// interface ifIndex as it is: a bridge's output.
+func (n *Node) SendFrame(f *packet.Frame, ifIndex int) {
+	out := n.Ifaces[ifIndex]
+	if out.Link == nil || !out.Link.Up() {
+		n.Drop(f, DropLinkDown)
+		return
+	}
+	out.transmit(f)
+}
+
+// Tag adds the interface's 802.1Q tag to a frame leaving it.
+func (i *Iface) Tag(f *packet.Frame) {
+	if i.VLAN != 0 {
+		f.InsertVLAN(i.VLAN)
+	}
 }
 
 // transmit puts a frame whose Ethernet header is written on the wire.
@@ -245,6 +287,22 @@ func (w *Network) deliver(in *Iface, f *packet.Frame) {
 	if n.Down {
 		return // its link is down too; a frame in flight is lost with the node
 	}
+	if w.Observer != nil {
+		w.Observer.Received(w.now, in, f)
+	}
+	if in.Bridge {
+		n.Handler.(BridgeHandler).ReceiveFrame(f, in.Index)
+		return
+	}
+	if len(f.Data()) < packet.EthLen {
+		n.Drop(f, DropMalformed)
+		return
+	}
+	if vlan, tagged := f.PopVLAN(); vlan != in.VLAN || tagged != (in.VLAN != 0) {
+		n.Note("a frame tagged %d on %s, which takes %s: dropped", vlan, in.Name, vlanName(in.VLAN))
+		n.Drop(f, DropVLANMismatch)
+		return
+	}
 	if packet.WireARP(f.Data()) != nil {
 		in.receiveARP(f)
 		return
@@ -253,14 +311,27 @@ func (w *Network) deliver(in *Iface, f *packet.Frame) {
 		n.Drop(f, DropNotForMe) // an Ethernet port takes only its own and broadcast frames
 		return
 	}
+	if t, _ := packet.WireEtherType(f.Data()); t != packet.EtherTypeIPv4 && t != packet.EtherTypeMPLS {
+		if h, ok := n.Handler.(RawHandler); ok {
+			h.ReceiveRaw(f, in.Index)
+			return
+		}
+		n.Note("ethertype %#04x on %s: an IP interface takes IPv4, MPLS and ARP only", t, in.Name)
+		n.Drop(f, DropNotIP)
+		return
+	}
 	if !f.StripEthernet() {
 		n.Drop(f, DropMalformed)
 		return
 	}
-	if w.Observer != nil {
-		w.Observer.Received(w.now, in, f)
-	}
 	n.Handler.Receive(f, in.Index)
+}
+
+func vlanName(v uint16) string {
+	if v == 0 {
+		return "untagged frames"
+	}
+	return fmt.Sprintf("VLAN %d", v)
 }
 
 // event is a frame arriving at an interface, or (f nil) an ARP timer of
@@ -340,6 +411,10 @@ const (
 	DropTooBig                              // larger than the next link's MTU with DF set (after the fragmentation needed was sent)
 	DropARPUnresolved                       // its next hop never answered ARP (host unreachable was sent)
 	DropNotForMe                            // an Ethernet frame for another MAC
+	DropVLANMismatch                        // an 802.1Q tag the interface does not take
+	DropNotIP                               // an ethertype other than IPv4, MPLS or ARP on an IP interface (an IP-VPN carries IP only)
+	DropSplitHorizon                        // a bridge sends no frame back where it came from
+	DropNoEVPN                              // an EVPN frame with nowhere to go (no attachment, no remote PE)
 	numReasons
 )
 
@@ -356,6 +431,10 @@ var reasonNames = [...]string{
 	DropTooBig:            "fragmentation-needed",
 	DropARPUnresolved:     "arp-unresolved",
 	DropNotForMe:          "not-for-me",
+	DropVLANMismatch:      "vlan-mismatch",
+	DropNotIP:             "not-ip",
+	DropSplitHorizon:      "split-horizon",
+	DropNoEVPN:            "no-evpn-destination",
 }
 
 func (r DropReason) String() string { return reasonNames[r] }

@@ -51,6 +51,14 @@ type rawLink struct {
 	ends [2]rawEnd
 	ok   bool // both ends name known nodes (and the link is no self link or repeat)
 	vrf  *rawVRF
+	evpn *rawEVPN
+}
+
+type rawEVPN struct {
+	e    *EVPN
+	key  *yaml.Node
+	f    yamlx.Fields
+	rdOK bool
 }
 
 // attachment reports whether the link is a valid CE–PE link and returns its
@@ -88,6 +96,7 @@ func (ld *loader) decode(root *yaml.Node) {
 		{Name: "provider", Required: true},
 		{Name: "nodes", Required: true},
 		{Name: "vrfs"},
+		{Name: "evpns"},
 		{Name: "links", Required: true},
 		{Name: "external-peers"},
 	})
@@ -109,6 +118,10 @@ func (ld *loader) decode(root *yaml.Node) {
 	ld.vrfByNm = map[string]*rawVRF{}
 	if v := f.Value("vrfs"); v != nil {
 		ld.decodeVRFs(v)
+	}
+	ld.evpnByNm = map[string]*rawEVPN{}
+	if v := f.Value("evpns"); v != nil {
+		ld.decodeEVPNs(v)
 	}
 	if v := f.Value("links"); v != nil {
 		ld.decodeLinks(v)
@@ -179,6 +192,7 @@ var nodeKeys = []yamlx.Key{
 	{Name: "role", Required: true},
 	{Name: "loopback"},
 	{Name: "lans"},
+	{Name: "lan-address"},
 	{Name: "asn"},
 	{Name: "label-range"},
 	{Name: "position"},
@@ -229,6 +243,18 @@ func (ld *loader) decodeNodes(v *yaml.Node) {
 				}
 				n.LANs = append(n.LANs, p)
 				rn.lans = append(rn.lans, it)
+			}
+		}
+		if v := f.Value("lan-address"); v != nil {
+			if p, ok := ld.d.IfacePrefix("lan-address", v); ok {
+				switch {
+				case p.Bits() > 30:
+					ld.d.Errorf(v, "lan-address: %s leaves no room for another host on the LAN; give a prefix of /30 or shorter, such as 172.16.0.1/24", p)
+				case p.Addr() == p.Masked().Addr() || packetBroadcast(p):
+					ld.d.Errorf(v, "lan-address: %s is the LAN's network or broadcast address; give a host address with its prefix length, such as %s", p, netip.PrefixFrom(p.Masked().Addr().Next(), p.Bits()))
+				default:
+					n.LANAddress = p
+				}
 			}
 		}
 		if v := f.Value("asn"); v != nil {
@@ -295,6 +321,65 @@ func (ld *loader) decodeVRFs(v *yaml.Node) {
 		x.ExportMap = ld.prefixMap(f, "export-map")
 		if v := f.Value("static"); v != nil {
 			x.Static = ld.statics(v)
+		}
+	}
+}
+
+// packetBroadcast reports whether p's address is its subnet's broadcast.
+func packetBroadcast(p netip.Prefix) bool {
+	b := p.Masked().Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := (uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])) | host
+	return p.Addr() == netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// decodeEVPNs reads the evpns map: each instance's RD, route targets (as a
+// VRF's) and service type.
+func (ld *loader) decodeEVPNs(v *yaml.Node) {
+	entries, _ := ld.d.Pairs(v, "evpns")
+	for i, en := range entries {
+		name, _ := ld.name("EVPN name", en.Key)
+		x := &EVPN{Name: name, Index: i + 1, Type: ELAN, Pos: Pos{en.Key.Line, en.Key.Column}}
+		re := &rawEVPN{e: x, key: en.Key}
+		if _, dup := ld.vrfByNm[name]; dup {
+			ld.d.Errorf(en.Key, "EVPN %s has the name of a VRF; give each VRF and EVPN its own name", name)
+		}
+		ld.evpnList = append(ld.evpnList, re)
+		ld.evpnByNm[name] = re
+		ld.t.EVPNs = append(ld.t.EVPNs, x)
+		f, ok := ld.d.Map(en.Value, "EVPN "+name, []yamlx.Key{
+			{Name: "rd", Required: true},
+			{Name: "import"},
+			{Name: "export"},
+			{Name: "route-target"},
+			{Name: "type"},
+			{Name: "description"},
+		})
+		if !ok {
+			continue
+		}
+		re.f = f
+		if v := f.Value("rd"); v != nil {
+			if s, ok := ld.d.Str("rd", v); ok {
+				if s == "auto" {
+					x.RDAuto = true
+				} else if rd, err := vrf.ParseRD(s); err != nil {
+					ld.d.Errorf(v, "rd: %v", err)
+				} else {
+					x.RD, re.rdOK = rd, true
+				}
+			}
+		}
+		rts := ld.routeTargets(f, "route-target")
+		x.Import = append(ld.routeTargets(f, "import"), rts...)
+		x.Export = append(ld.routeTargets(f, "export"), rts...)
+		if v := f.Value("type"); v != nil {
+			if s, ok := ld.d.Enum("type", v, string(ELAN), string(ELine)); ok {
+				x.Type = EVPNType(s)
+			}
+		}
+		if v := f.Value("description"); v != nil {
+			x.Description, _ = ld.d.OptStr("description", v)
 		}
 	}
 }
@@ -416,6 +501,8 @@ var linkKeys = []yamlx.Key{
 	{Name: "ldp"},
 	{Name: "subnet"},
 	{Name: "vrf"},
+	{Name: "evpn"},
+	{Name: "vlan"},
 	{Name: "routing"},
 	{Name: "as-override"},
 	{Name: "allowas-in"},
@@ -490,6 +577,23 @@ func (ld *loader) decodeLinks(v *yaml.Node) {
 				}
 			}
 		}
+		if v := f.Value("evpn"); v != nil {
+			if s, ok := ld.d.Str("evpn", v); ok {
+				if rl.evpn = ld.evpnByNm[s]; rl.evpn == nil {
+					hint := yamlx.Hint(s, "EVPNs", ld.evpnNames())
+					if len(ld.evpnList) == 0 {
+						hint = " (the topology defines none; add them under evpns)"
+					}
+					ld.d.Errorf(v, "evpn: no EVPN named %q in evpns%s", s, hint)
+				} else {
+					l.EVPN = s
+				}
+			}
+		}
+		if v := f.Value("vlan"); v != nil {
+			x, _ := ld.d.Int("vlan", v, 1, 4094)
+			l.VLAN = uint16(x)
+		}
 		if v := f.Value("routing"); v != nil {
 			if s, ok := ld.d.Enum("routing", v, string(RoutingStatic), string(RoutingEBGP)); ok {
 				l.Routing = Routing(s)
@@ -539,6 +643,14 @@ func (ld *loader) vrfNames() []string {
 		names[i] = v.v.Name
 	}
 	return names
+}
+
+func (ld *loader) evpnNames() []string {
+	var out []string
+	for _, re := range ld.evpnList {
+		out = append(out, re.e.Name)
+	}
+	return out
 }
 
 func (ld *loader) nodeNames() []string {

@@ -25,6 +25,7 @@ type Doc struct {
 	Provider      DocProvider
 	Nodes         []DocNode // in file order
 	VRFs          []DocVRF  // in file order
+	EVPNs         []DocEVPN // in file order
 	Links         []DocLink // in file order
 	ExternalPeers []DocPeer
 }
@@ -43,6 +44,7 @@ type DocNode struct {
 	Role        Role
 	Loopback    netip.Addr
 	LANs        []netip.Prefix
+	LANAddress  netip.Prefix // a host on an EVPN
 	ASN         uint32
 	LabelRange  [2]uint32 // zero: none
 	Position    *Point    // nil: none
@@ -64,6 +66,19 @@ type DocVRF struct {
 	Description string
 }
 
+// DocEVPN is one entry of the evpns map. RDAuto writes rd: auto; an empty
+// Type leaves the default (elan).
+type DocEVPN struct {
+	Name        string
+	RD          vrf.RD
+	RDAuto      bool
+	RouteTarget []vrf.RouteTarget
+	Import      []vrf.RouteTarget
+	Export      []vrf.RouteTarget
+	Type        EVPNType
+	Description string
+}
+
 // DocLink is one entry of the links list. An endpoint is a node name,
 // optionally with ":INTERFACE".
 type DocLink struct {
@@ -74,6 +89,8 @@ type DocLink struct {
 	NoLDP   bool
 	Subnet  netip.Prefix
 	VRF     string
+	EVPN    string
+	VLAN    uint16
 	Routing Routing
 	BGP     AttachmentBGP
 	Comment string // a "# ..." line written before the link
@@ -161,7 +178,10 @@ func (d *Doc) Encode() []byte {
 			e.b = strconv.AppendFloat(e.b, n.Position.Y, 'f', -1, 64)
 			e.b = append(e.b, ']')
 		}
-		if n.Role == RoleCE || len(n.LANs) > 0 {
+		if n.LANAddress.IsValid() {
+			e.b = append(e.b, ", lan-address: "...)
+			e.b = n.LANAddress.AppendTo(e.b)
+		} else if n.Role == RoleCE || len(n.LANs) > 0 {
 			e.b = append(e.b, ", lans: ["...)
 			for i, p := range n.LANs {
 				if i > 0 {
@@ -224,6 +244,32 @@ func (d *Doc) Encode() []byte {
 		}
 	}
 
+	if len(d.EVPNs) > 0 {
+		e.b = append(e.b, "\nevpns:\n"...)
+		for _, x := range d.EVPNs {
+			e.b = append(e.b, "  "...)
+			e.str(x.Name)
+			e.b = append(e.b, ": {rd: "...)
+			if x.RDAuto {
+				e.b = append(e.b, "auto"...)
+			} else {
+				e.quoted(x.RD.String())
+			}
+			e.rts(", route-target: ", x.RouteTarget)
+			e.rts(", import: ", x.Import)
+			e.rts(", export: ", x.Export)
+			if x.Type != "" {
+				e.b = append(e.b, ", type: "...)
+				e.str(string(x.Type))
+			}
+			if x.Description != "" {
+				e.b = append(e.b, ", description: "...)
+				e.str(x.Description)
+			}
+			e.b = append(e.b, "}\n"...)
+		}
+	}
+
 	e.b = append(e.b, "\nlinks:"...)
 	if len(d.Links) == 0 {
 		e.b = append(e.b, " []"...)
@@ -254,6 +300,14 @@ func (d *Doc) Encode() []byte {
 		if l.VRF != "" {
 			e.b = append(e.b, ", vrf: "...)
 			e.str(l.VRF)
+		}
+		if l.EVPN != "" {
+			e.b = append(e.b, ", evpn: "...)
+			e.str(l.EVPN)
+		}
+		if l.VLAN != 0 {
+			e.b = append(e.b, ", vlan: "...)
+			e.b = strconv.AppendUint(e.b, uint64(l.VLAN), 10)
 		}
 		if l.Routing != "" {
 			e.b = append(e.b, ", routing: "...)
@@ -413,7 +467,7 @@ func DocOf(t *Topology) Doc {
 				named[n] = true
 			}
 		}
-		dn := DocNode{Name: n.Name, Role: n.Role, Loopback: n.Loopback, LANs: n.LANs, ASN: n.ASN, LabelRange: n.LabelRange,
+		dn := DocNode{Name: n.Name, Role: n.Role, Loopback: n.Loopback, LANs: n.LANs, LANAddress: n.LANAddress, ASN: n.ASN, LabelRange: n.LabelRange,
 			Description: n.Description}
 		if n.HasPosition {
 			p := n.Position
@@ -434,6 +488,18 @@ func DocOf(t *Topology) Doc {
 		}
 		d.VRFs = append(d.VRFs, dv)
 	}
+	for _, x := range t.EVPNs {
+		dx := DocEVPN{Name: x.Name, RD: x.RD, RDAuto: x.RDAuto, Description: x.Description}
+		if x.Type != ELAN {
+			dx.Type = x.Type
+		}
+		if slices.Equal(x.Import, x.Export) {
+			dx.RouteTarget = x.Import
+		} else {
+			dx.Import, dx.Export = x.Import, x.Export
+		}
+		d.EVPNs = append(d.EVPNs, dx)
+	}
 	end := func(i *Interface) string {
 		if named[i.Node] {
 			return i.Node.Name + ":" + i.Name
@@ -441,8 +507,8 @@ func DocOf(t *Topology) Doc {
 		return i.Node.Name
 	}
 	for _, l := range t.Links {
-		dl := DocLink{A: end(l.A), B: end(l.B), Subnet: l.Subnet, VRF: l.VRF}
-		if !l.IsAttachment() && l.Metric != DefaultMetric {
+		dl := DocLink{A: end(l.A), B: end(l.B), Subnet: l.Subnet, VRF: l.VRF, EVPN: l.EVPN, VLAN: l.VLAN}
+		if l.IsProviderLink() && l.Metric != DefaultMetric {
 			dl.Metric = l.Metric
 		}
 		if l.Delay != DefaultDelay {

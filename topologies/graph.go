@@ -29,23 +29,36 @@ var palette = []colour{
 	{"#17becf", "#c5eff3"}, // cyan
 }
 
-// vrfColour returns the named VRF's colour.
+// vrfColour returns the named VRF's colour, or an EVPN instance's (the
+// palette goes on after the VRFs).
 func (t *Topology) vrfColour(name string) colour {
 	for i, v := range t.VRFs {
 		if v.Name == name {
 			return palette[i%len(palette)]
 		}
 	}
+	for i, e := range t.EVPNs {
+		if e.Name == name {
+			return palette[(len(t.VRFs)+i)%len(palette)]
+		}
+	}
 	return colour{"#000000", "#ffffff"}
 }
 
-// ceColour is the colour of the VRF of a CE's first link.
+// ceColour is the colour of the VRF (or EVPN) of a CE's first link.
 func (t *Topology) ceColour(n *Node) colour {
 	if vs := n.VRFs(); len(vs) > 0 {
 		return t.vrfColour(vs[0])
 	}
+	if len(n.Interfaces) > 0 && n.Interfaces[0].Link.IsEVPN() {
+		return t.vrfColour(n.Interfaces[0].Link.EVPN)
+	}
 	return colour{"#000000", "#ffffff"}
 }
+
+// service is the VRF or EVPN instance an attachment belongs to ("" on a
+// provider link).
+func (l *Link) service() string { return l.VRF + l.EVPN }
 
 // nodeLines is what a node's label says, one item per line.
 func nodeLines(n *Node) []string {
@@ -59,6 +72,9 @@ func nodeLines(n *Node) []string {
 	for _, p := range n.LANs {
 		lines = append(lines, p.String())
 	}
+	if n.LANAddress.IsValid() {
+		lines = append(lines, n.LANAddress.String())
+	}
 	return lines
 }
 
@@ -67,13 +83,19 @@ func nodeLines(n *Node) []string {
 // not the default.
 func linkLabel(l *Link) string {
 	var parts []string
-	if l.IsAttachment() {
+	switch {
+	case l.IsEVPN():
+		parts = append(parts, "EVPN "+l.EVPN)
+	case l.IsAttachment():
 		parts = append(parts, l.VRF)
 		if l.Routing == RoutingEBGP {
 			parts = append(parts, "eBGP")
 		}
-	} else {
+	default:
 		parts = append(parts, fmt.Sprint(l.Metric))
+	}
+	if l.VLAN != 0 {
+		parts = append(parts, fmt.Sprintf("VLAN %d", l.VLAN))
 	}
 	if l.Delay != DefaultDelay {
 		parts = append(parts, l.Delay.String())
@@ -151,14 +173,14 @@ func WriteDOTPath(w io.Writer, t *Topology, path map[*Link]string) error {
 				dotString(a), dotString(z), dotString(linkLabel(l)+"\n"+extra))
 			continue
 		}
-		if l.IsAttachment() {
-			c := t.vrfColour(l.VRF)
+		if l.service() != "" {
+			c := t.vrfColour(l.service())
 			fmt.Fprintf(b, "\t%s -- %s [color=%q, penwidth=2, fontcolor=%q, label=%s];\n", dotString(a), dotString(z), c.line, c.line, dotString(linkLabel(l)))
 		} else {
 			fmt.Fprintf(b, "\t%s -- %s [label=%s];\n", dotString(a), dotString(z), dotString(linkLabel(l)))
 		}
 	}
-	if len(t.VRFs) > 0 {
+	if len(t.VRFs)+len(t.EVPNs) > 0 {
 		fmt.Fprintln(b)
 		fmt.Fprintln(b, "\tsubgraph cluster_vrfs {")
 		fmt.Fprintln(b, "\t\tlabel=\"VRFs\";\n\t\tcolor=\"#999999\";")
@@ -166,6 +188,12 @@ func WriteDOTPath(w io.Writer, t *Topology, path map[*Link]string) error {
 			c := t.vrfColour(v.Name)
 			fmt.Fprintf(b, "\t\t%s [shape=note, style=filled, color=%q, fillcolor=%q, label=%s];\n",
 				dotString("VRF "+v.Name), c.line, c.fill, dotString(strings.Join(vrfLines(v), "\n")))
+		}
+		for _, e := range t.EVPNs {
+			c := t.vrfColour(e.Name)
+			lines := []string{fmt.Sprintf("EVPN %s (%s)", e.Name, e.Type), "import " + rtList(e.Import), "export " + rtList(e.Export)}
+			fmt.Fprintf(b, "\t\t%s [shape=note, style=filled, color=%q, fillcolor=%q, label=%s];\n",
+				dotString("EVPN "+e.Name), c.line, c.fill, dotString(strings.Join(lines, "\n")))
 		}
 		fmt.Fprintln(b, "\t}")
 	}

@@ -85,6 +85,8 @@ type loader struct {
 	byName   map[string]*rawNode
 	vrfs     []*rawVRF
 	vrfByNm  map[string]*rawVRF
+	evpnList []*rawEVPN
+	evpnByNm map[string]*rawEVPN
 	links    []*rawLink
 	peers    []*rawPeer
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/vpnsim/vpnsim/vrf"
 )
 
-var wantBuiltins = []string{"classic", "dual-homed", "explicit-null", "extranet", "extranet-maps", "full-mesh", "hub-and-spoke", "hub-transit", "per-ce", "per-prefix", "pipe", "primary-backup", "ring", "rr-igp", "same-as", "site-of-origin", "two-rr"}
+var wantBuiltins = []string{"classic", "dual-homed", "explicit-null", "extranet", "extranet-maps", "full-mesh", "hub-and-spoke", "hub-transit", "per-ce", "per-prefix", "pipe", "primary-backup", "ring", "rr-igp", "same-as", "site-of-origin", "two-rr", "wide-area-ethernet"}
 
 func TestBuiltinsLoadWithoutWarnings(t *testing.T) {
 	if got := BuiltinNames(); !slices.Equal(got, wantBuiltins) {
@@ -261,6 +261,18 @@ func checkConsistent(t *testing.T, top *Topology) {
 	for i, l := range top.Links {
 		if l.Index != i || l.A.Link != l || l.B.Link != l || !ifs[l.A] || !ifs[l.B] || l.A.Node == l.B.Node {
 			t.Errorf("link %d (%s-%s) is not wired to its nodes", i, l.A, l.B)
+		}
+		if l.IsEVPN() {
+			// a bridge port on the PE (no address), the host's LAN
+			// address on the CE
+			pe, ce := l.A, l.B
+			if pe.Node.Role == RoleCE {
+				pe, ce = ce, pe
+			}
+			if pe.Node.Role != RolePE || ce.Node.Role != RoleCE || pe.Addr.IsValid() || ce.Addr != ce.Node.LANAddress || l.VRF != "" || top.EVPN(l.EVPN) == nil {
+				t.Errorf("link %d: EVPN %q attachment %s (%s) to %s (%s)", i, l.EVPN, pe, pe.Addr, ce, ce.Addr)
+			}
+			continue
 		}
 		if !l.Subnet.Contains(l.A.Addr.Addr()) || !l.Subnet.Contains(l.B.Addr.Addr()) || l.A.Addr.Addr() == l.B.Addr.Addr() ||
 			l.A.Addr.Bits() != l.Subnet.Bits() || l.B.Addr.Bits() != l.Subnet.Bits() {

@@ -20,6 +20,17 @@ func (v *VRF) RDOn(pe *Node) vrf.RD {
 	return v.RD
 }
 
+// RDOn returns the route distinguisher PE pe uses for EVPN instance e: the
+// file's RD, or for rd: auto LOOPBACK:n with n after every VRF's (the
+// number of VRFs plus the instance's position among the evpns), so an
+// EVI's auto RD never equals a VRF's on the same PE.
+func (e *EVPN) RDOn(pe *Node, t *Topology) vrf.RD {
+	if e.RDAuto {
+		return vrf.NewRDIP(pe.Loopback, uint16(len(t.VRFs)+e.Index))
+	}
+	return e.RD
+}
+
 // IBGPSession is one VPNv4 iBGP session of the provider's plan: B is a
 // route-reflector client of A when Client is set.
 type IBGPSession struct {

@@ -39,6 +39,10 @@ func (ld *loader) resolve() {
 		rv.v.Import = sortRTs(rv.v.Import)
 		rv.v.Export = sortRTs(rv.v.Export)
 	}
+	for _, re := range ld.evpnList {
+		re.e.Import = sortRTs(re.e.Import)
+		re.e.Export = sortRTs(re.e.Export)
+	}
 	for _, rl := range ld.links {
 		l := rl.l
 		if l.Delay == 0 {
@@ -48,6 +52,8 @@ func (ld *loader) resolve() {
 			if l.Metric == 0 {
 				l.Metric = DefaultMetric
 			}
+		} else if rl.evpn != nil {
+			l.EVPN = rl.evpn.e.Name
 		} else {
 			l.VRF = rl.vrf.v.Name
 			if l.Routing == "" {
@@ -141,6 +147,15 @@ func (ld *loader) allocateSubnets() {
 		false: {base: CEPool, bits: 30, next: CEPool.Addr()},
 	}
 	for i, l := range ld.t.Links {
+		if l.IsEVPN() {
+			// a bridge port on the PE, the host's LAN address on the CE
+			for _, ifc := range []*Interface{l.A, l.B} {
+				if ifc.Node.Role == RoleCE {
+					ifc.Addr = ifc.Node.LANAddress
+				}
+			}
+			continue
+		}
 		isProvider := !l.IsAttachment()
 		if !l.Subnet.IsValid() {
 			free := func(p netip.Prefix) bool {

@@ -63,8 +63,8 @@ func WriteSVGPath(w io.Writer, t *Topology, path map[*Link]string) error {
 		name := an + " – " + zn
 		label := linkLabel(l)
 		stroke, sw, colour := "#666666", "1.5", "#333333"
-		if l.IsAttachment() {
-			c := t.vrfColour(l.VRF)
+		if l.service() != "" {
+			c := t.vrfColour(l.service())
 			stroke, sw, colour = c.line, "2.5", c.line
 		}
 		extra, onPath := path[l]

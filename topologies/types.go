@@ -51,6 +51,32 @@ const (
 	PerPrefix LabelAllocation = "per-prefix"
 )
 
+// EVPNType is an EVPN instance's service: a multipoint LAN (E-LAN, RFC
+// 7432) or a point-to-point line (E-Line, EVPN VPWS, RFC 8214).
+type EVPNType string
+
+// EVPN service types.
+const (
+	ELAN  EVPNType = "elan"
+	ELine EVPNType = "eline"
+)
+
+// EVPN is one EVPN instance (an EVI): a customer's wide-area Ethernet over
+// the provider's MPLS core, on every PE with an attachment in it.
+type EVPN struct {
+	Name string
+	// Index is the 1-based position among the evpns; rd: auto numbers an
+	// EVI after every VRF (LOOPBACK:len(vrfs)+Index).
+	Index       int
+	Type        EVPNType
+	RD          vrf.RD // zero when RDAuto
+	RDAuto      bool
+	Import      []vrf.RouteTarget // deduplicated, sorted
+	Export      []vrf.RouteTarget
+	Description string
+	Pos         Pos
+}
+
 // Routing is the PE–CE routing of an attachment circuit.
 type Routing string
 
@@ -73,6 +99,7 @@ type Topology struct {
 	Provider    Provider
 	Nodes       []*Node // in file order
 	VRFs        []*VRF  // in file order
+	EVPNs       []*EVPN // in file order
 	Links       []*Link // in file order
 	// ExternalPeers are real BGP routers outside the model that peer with
 	// a route reflector or PE over real TCP (the external-peers key), in
@@ -81,6 +108,7 @@ type Topology struct {
 
 	byName map[string]*Node
 	vrfs   map[string]*VRF
+	evpns  map[string]*EVPN
 }
 
 // Provider holds the provider-wide settings.
@@ -98,6 +126,10 @@ type Node struct {
 	Loopback netip.Addr     // provider routers only; invalid for a CE
 	LANs     []netip.Prefix // CE only
 	ASN      uint32         // CE only; 0 when not given
+	// LANAddress is a CE on an EVPN: a customer host or switch with this
+	// address on the customer's LAN, which the EVPN stretches across the
+	// provider (its one link's interface takes it). Invalid otherwise.
+	LANAddress netip.Prefix
 	// LabelRange is the labels the router allocates from (IOS "mpls label
 	// range MIN MAX"): LDP labels first, then a PE's VPN labels. Zero:
 	// LDP from 16 and VPN labels from 100000 (LabelBases).
@@ -214,9 +246,15 @@ type Link struct {
 	MTU int
 	// NoLDP: LDP does not run on this provider link (ldp: false; IOS "no
 	// mpls ip" on its interfaces): the IGP uses it, no label crosses it.
-	NoLDP   bool
-	Subnet  netip.Prefix
-	VRF     string  // the attachment's VRF on a CE–PE link, "" on a provider link
+	NoLDP  bool
+	Subnet netip.Prefix
+	VRF    string // the attachment's VRF on a CE–PE link, "" on a provider link
+	// EVPN is the EVPN instance of an EVPN attachment (a CE–PE link that
+	// is a bridge port of the PE, not an IP interface); "" elsewhere.
+	EVPN string
+	// VLAN is the 802.1Q VLAN ID the attachment's frames carry (a dot1q
+	// subinterface on both ends); 0 for untagged.
+	VLAN    uint16
 	Routing Routing // CE–PE links only
 	BGP     AttachmentBGP
 	Pos     Pos
@@ -284,8 +322,18 @@ func (t *Topology) Node(name string) *Node { return t.byName[name] }
 // VRF returns the named VRF, or nil.
 func (t *Topology) VRF(name string) *VRF { return t.vrfs[name] }
 
-// IsAttachment reports whether the link joins a CE to a PE.
+// IsAttachment reports whether the link joins a CE to a PE in a VRF (an
+// IP-VPN attachment; an EVPN attachment is IsEVPN).
 func (l *Link) IsAttachment() bool { return l.VRF != "" }
+
+// IsEVPN reports whether the link is an EVPN attachment.
+func (l *Link) IsEVPN() bool { return l.EVPN != "" }
+
+// IsProviderLink reports whether the link joins two provider routers.
+func (l *Link) IsProviderLink() bool { return l.A.Node.IsProvider() && l.B.Node.IsProvider() }
+
+// EVPN returns the named EVPN instance, or nil.
+func (t *Topology) EVPN(name string) *EVPN { return t.evpns[name] }
 
 // Ends returns the link's two node names in file order.
 func (l *Link) Ends() (string, string) { return l.A.Node.Name, l.B.Node.Name }
@@ -310,6 +358,10 @@ func (t *Topology) index() {
 	t.vrfs = make(map[string]*VRF, len(t.VRFs))
 	for _, v := range t.VRFs {
 		t.vrfs[v.Name] = v
+	}
+	t.evpns = make(map[string]*EVPN, len(t.EVPNs))
+	for _, e := range t.EVPNs {
+		t.evpns[e.Name] = e
 	}
 }
 

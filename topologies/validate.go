@@ -26,7 +26,61 @@ func (ld *loader) validate() {
 	}
 	ld.checkProviderOverlaps()
 	ld.checkVRFOverlaps()
+	ld.checkEVPNs()
 	ld.checkExternalPeers()
+}
+
+// checkEVPNs checks each EVPN instance against its attachments: a CE on an
+// EVPN has one link, the EVPN one; the hosts of one instance have distinct
+// addresses; an E-Line joins exactly two attachments on two PEs.
+func (ld *loader) checkEVPNs() {
+	type att struct {
+		rl     *rawLink
+		ce, pe *Node
+	}
+	byEVPN := map[*rawEVPN][]att{}
+	links := map[*rawNode]int{}
+	for _, rl := range ld.links {
+		if !rl.ok {
+			continue
+		}
+		for _, e := range rl.ends {
+			links[e.node]++
+		}
+		ce, pe, ok := rl.attachment()
+		if !ok || rl.evpn == nil {
+			continue
+		}
+		byEVPN[rl.evpn] = append(byEVPN[rl.evpn], att{rl, ce.n, pe.n})
+	}
+	for _, rn := range ld.nodes {
+		if rn.roleOK && rn.n.Role == RoleCE && rn.n.LANAddress.IsValid() && links[rn] > 1 {
+			ld.d.Errorf(rn.f.Value("lan-address"), "lan-address: CE %s is a host on an EVPN and has %d links; a CE on an EVPN has exactly one (multi-homing is not built)", rn.n.Name, links[rn])
+		}
+	}
+	for _, re := range ld.evpnList {
+		atts := byEVPN[re]
+		seen := map[netip.Addr]*Node{}
+		for _, a := range atts {
+			addr := a.ce.LANAddress.Addr()
+			if !addr.IsValid() {
+				continue
+			}
+			if other, dup := seen[addr]; dup {
+				ld.d.Errorf(a.rl.f.Value("evpn"), "evpn: %s's lan-address %s is already %s's, on the same EVPN %s; give each host its own address", a.ce.Name, addr, other.Name, re.e.Name)
+			}
+			seen[addr] = a.ce
+		}
+		if re.e.Type != ELine || re.f == nil {
+			continue
+		}
+		switch {
+		case len(atts) != 2:
+			ld.d.Errorf(re.f.Value("type"), "type: eline joins exactly two attachments; EVPN %s has %d", re.e.Name, len(atts))
+		case atts[0].pe == atts[1].pe:
+			ld.d.Errorf(atts[1].rl.f.Value("evpn"), "evpn: E-Line %s joins two attachments on the same PE %s; put them on two PEs (local switching is not built)", re.e.Name, atts[0].pe.Name)
+		}
+	}
 }
 
 func (ld *loader) checkNodes() {
@@ -37,6 +91,13 @@ func (ld *loader) checkNodes() {
 		}
 		n := rn.n
 		if n.Role == RoleCE {
+			if e, ok := rn.f["lan-address"]; ok {
+				for _, k := range []string{"lans", "asn"} {
+					if e2, ok := rn.f[k]; ok {
+						ld.d.Errorf(e2.Key, "%s goes with an IP-VPN site; %s has a lan-address (line %d), so it is a host on an EVPN", k, n.Name, e.Key.Line)
+					}
+				}
+			}
 			if e, ok := rn.f["loopback"]; ok {
 				ld.d.Errorf(e.Key, "loopback: a CE has no loopback (only pe, p and rr nodes have one); remove it from %s", n.Name)
 			}
@@ -48,9 +109,9 @@ func (ld *loader) checkNodes() {
 			}
 			continue
 		}
-		for _, k := range []string{"lans", "asn"} {
+		for _, k := range []string{"lans", "asn", "lan-address"} {
 			if e, ok := rn.f[k]; ok {
-				ld.d.Errorf(e.Key, "%s is not allowed on a %s node; only a CE has %s", k, n.Role, map[string]string{"lans": "LANs", "asn": "its own AS number"}[k])
+				ld.d.Errorf(e.Key, "%s is not allowed on a %s node; only a CE has %s", k, n.Role, map[string]string{"lans": "LANs", "asn": "its own AS number", "lan-address": "a LAN address"}[k])
 			}
 		}
 		if r := n.LabelRange; r != [2]uint32{} {
@@ -74,16 +135,30 @@ func (ld *loader) checkNodes() {
 }
 
 func (ld *loader) checkRDs() {
-	seen := map[vrf.RD]*rawVRF{}
+	type owner struct {
+		what string
+		line int
+	}
+	seen := map[vrf.RD]owner{}
 	for _, rv := range ld.vrfs {
 		if !rv.rdOK {
 			continue
 		}
 		if other, dup := seen[rv.v.RD]; dup {
-			ld.d.Errorf(rv.f.Value("rd"), "rd: %s is already the RD of VRF %s (line %d); each VRF needs its own", rv.v.RD, other.v.Name, other.key.Line)
+			ld.d.Errorf(rv.f.Value("rd"), "rd: %s is already the RD of %s (line %d); each VRF needs its own", rv.v.RD, other.what, other.line)
 			continue
 		}
-		seen[rv.v.RD] = rv
+		seen[rv.v.RD] = owner{"VRF " + rv.v.Name, rv.key.Line}
+	}
+	for _, re := range ld.evpnList {
+		if !re.rdOK {
+			continue
+		}
+		if other, dup := seen[re.e.RD]; dup {
+			ld.d.Errorf(re.f.Value("rd"), "rd: %s is already the RD of %s (line %d); each VRF and EVPN needs its own", re.e.RD, other.what, other.line)
+			continue
+		}
+		seen[re.e.RD] = owner{"EVPN " + re.e.Name, re.key.Line}
 	}
 }
 
@@ -141,8 +216,10 @@ func (ld *loader) checkLinks() {
 
 func (ld *loader) checkLinkRoles(rl *rawLink, a, b *Node) {
 	if a.Role != RoleCE && b.Role != RoleCE {
-		if e, ok := rl.f["vrf"]; ok {
-			ld.d.Errorf(e.Key, "vrf is only for CE–PE links; %s and %s are both provider routers", a.Name, b.Name)
+		for _, k := range []string{"vrf", "evpn", "vlan"} {
+			if e, ok := rl.f[k]; ok {
+				ld.d.Errorf(e.Key, "%s is only for CE–PE links; %s and %s are both provider routers", k, a.Name, b.Name)
+			}
 		}
 		for _, k := range attachmentKeys {
 			if e, ok := rl.f[k]; ok {
@@ -165,8 +242,16 @@ func (ld *loader) checkLinkRoles(rl *rawLink, a, b *Node) {
 	if e, ok := rl.f["metric"]; ok {
 		ld.d.Errorf(e.Key, "metric applies to provider links only; this link attaches CE %s", ce.Name)
 	}
+	if rl.f.Has("evpn") {
+		ld.checkEVPNAttachment(rl, ce, other)
+		return
+	}
+	if ce.LANAddress.IsValid() {
+		ld.d.Errorf(rl.f.Value("endpoints"), "CE %s has a lan-address, so it is a host on an EVPN: its link to %s needs evpn: NAME, not a VRF", ce.Name, other.Name)
+		return
+	}
 	if !rl.f.Has("vrf") {
-		ld.d.Errorf(rl.f.Value("endpoints"), "the link from CE %s to %s needs vrf: the VRF %s binds it to%s", ce.Name, other.Name, other.Name, ld.vrfList())
+		ld.d.Errorf(rl.f.Value("endpoints"), "the link from CE %s to %s needs vrf: the VRF %s binds it to%s (or evpn: for wide-area Ethernet)", ce.Name, other.Name, other.Name, ld.vrfList())
 	}
 	if rl.l.Routing == RoutingEBGP && ce.ASN == 0 && !ld.byName[ce.Name].f.Has("asn") {
 		ld.d.Errorf(rl.f.Value("routing"), "routing: ebgp needs the CE's AS number; add asn to node %s", ce.Name)
@@ -177,6 +262,23 @@ func (ld *loader) checkLinkRoles(rl *rawLink, a, b *Node) {
 				ld.d.Errorf(e.Key, "%s is an eBGP option; this link from CE %s routes statically (add routing: ebgp)", k, ce.Name)
 			}
 		}
+	}
+}
+
+// checkEVPNAttachment checks an EVPN attachment: a bridge port of the PE,
+// so none of an IP-VPN attachment's keys, and a CE that is a host with a
+// lan-address.
+func (ld *loader) checkEVPNAttachment(rl *rawLink, ce, pe *Node) {
+	if e, ok := rl.f["vrf"]; ok {
+		ld.d.Errorf(e.Key, "vrf and evpn exclude each other: an attachment is either an IP-VPN's (vrf) or wide-area Ethernet's (evpn)")
+	}
+	for _, k := range append([]string{"subnet"}, attachmentKeys...) {
+		if e, ok := rl.f[k]; ok {
+			ld.d.Errorf(e.Key, "%s is for IP-VPN attachments; an EVPN attachment is a bridge port of %s with no IP address (the CE's address is its lan-address)", k, pe.Name)
+		}
+	}
+	if !ce.LANAddress.IsValid() && !ld.byName[ce.Name].f.Has("lan-address") {
+		ld.d.Errorf(rl.f.Value("evpn"), "evpn: CE %s needs a lan-address (its address on the customer's LAN, such as 172.16.0.1/24) to be a host on EVPN %s", ce.Name, rl.l.EVPN)
 	}
 }
 

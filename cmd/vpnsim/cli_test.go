@@ -13,6 +13,10 @@ import (
 func TestBadInputGetsOneSentence(t *testing.T) {
 	dir, empty := t.TempDir(), t.TempDir()
 	unreadable := filepath.Join(dir, "locked.yaml")
+	oneCustomer := filepath.Join(dir, "expect.yaml")
+	if err := os.WriteFile(oneCustomer, []byte("reach:\n  A: [RED]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(unreadable, []byte("name: x\n"), 0o000); err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +56,18 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 		{[]string{"metric", "P1", "P2", "0"}, `metric "0": want a number from 1 to 16777215`},
 		{[]string{"ping", "--server", "10.1.1.1:80", "A1", "10.1.2.1"}, "want a loopback ADDRESS:PORT"},
 		{[]string{"import", "zoo", "/nonexistent/x.graphml"}, "cannot read it"},
+		{[]string{"import", "frr", "/nonexistent/cfg"}, "/nonexistent/cfg: cannot read it: no such file"},
+		{[]string{"import", "ios", empty}, "no ios configuration in it"},
+		{[]string{"import", "ios"}, "import ios needs the configurations"},
+		{[]string{"verify", "classic", "--expect", "/nonexistent/e.yaml"}, "/nonexistent/e.yaml: cannot read it"},
+		{[]string{"verify", "classic", "--expect", oneCustomer}, "expect.yaml:2:7: no customer RED in the network (its customers: A, B)"},
+		{[]string{"verify"}, "verify needs one topology"},
+		{[]string{"show", "wide-area-ethernet", "PE1", "mac", "--evpn", "Z"}, "PE1 has no EVPN instance Z"},
+		{[]string{"show", "wide-area-ethernet", "PE1", "routes", "--evpn", "X"}, "--evpn goes with the mac table only"},
+		{[]string{"frame", "wide-area-ethernet", "X1", "X2", "--ethertype", "0x0800"}, "ethertype 0x0800: send IPv4 with ping"},
+		{[]string{"frame", "wide-area-ethernet", "X1", "X2", "--ethertype", "zz"}, `--ethertype "zz": give a hexadecimal ethertype`},
+		{[]string{"frame", "wide-area-ethernet", "P1", "X2"}, "P1 is not a CE: frames are sent by the customers' hosts"},
+		{[]string{"frame", "wide-area-ethernet", "X1", "nobody"}, `to "nobody": give a MAC`},
 		{[]string{"nosuchcommand"}, "unknown command"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

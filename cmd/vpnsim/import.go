@@ -6,30 +6,38 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vpnsim/vpnsim/confimport"
 	"github.com/vpnsim/vpnsim/gen"
+	"github.com/vpnsim/vpnsim/internal/diag"
 	"github.com/vpnsim/vpnsim/internal/graphml"
+	"github.com/vpnsim/vpnsim/topologies"
 )
 
 func init() { commands = append(commands, newImportCmd) }
 
 func newImportCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use:   "import FORMAT FILE",
-		Short: "Make a topology file from a real network's map (Internet Topology Zoo GraphML)",
-		Long: `import turns a network drawn in another format into a vpnsim topology file.
-One format so far: zoo, the GraphML of the Internet Topology Zoo, real
-provider backbones (see vpnsim import zoo --help).`,
-		Example: `  vpnsim import zoo Abilene.graphml -o abilene.yaml`,
-		Args:    cobra.NoArgs,
+		Use:   "import FORMAT FILE...",
+		Short: "Make a topology file from real router configurations (FRR, IOS) or a backbone map (Zoo)",
+		Long: `import turns a network described in another format into a vpnsim topology file:
+
+  frr  FRR integrated configurations (frr.conf), one per router
+  ios  Cisco IOS / IOS-XE running-configs, one per router
+  zoo  the GraphML of the Internet Topology Zoo, real provider backbones`,
+		Example: `  vpnsim import frr configs/ -o network.yaml
+  vpnsim import ios pe1.cfg pe2.cfg p1.cfg ce1.cfg ce2.cfg -o network.yaml
+  vpnsim import zoo Abilene.graphml -o abilene.yaml`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageErr("import needs a format: vpnsim import zoo FILE.graphml (see vpnsim import zoo --help)")
+			return usageErr("import needs a format: vpnsim import frr|ios DIR|FILE... or vpnsim import zoo FILE.graphml (see vpnsim import --help)")
 		},
 	}
-	c.AddCommand(newImportZooCmd())
+	c.AddCommand(newImportZooCmd(), newImportConfCmd(confimport.FRR), newImportConfCmd(confimport.IOS))
 	return c
 }
 
@@ -177,4 +185,115 @@ func progress(w io.Writer, msg string) (stop func()) {
 		close(done)
 		<-finished
 	}
+}
+
+// importConfLong is the --help of import frr and import ios; %s is the
+// dialect's description, %s its example.
+const importConfLong = `%s reads one configuration per router (%s)
+and writes the network they make as a vpnsim topology, to standard output
+or -o FILE. A DIR argument means every configuration under it (%s).
+docs/import.md has the whole table of what is read.
+
+What it infers:
+  - roles: a router with interfaces in VRFs is a PE; one with
+    route-reflector-client neighbours and no VRF interfaces an RR; one
+    with MPLS/LDP and neither a P; one without MPLS a CE;
+  - links: two interfaces of different routers in the same /30 or /31;
+    the IS-IS metric or OSPF cost of the interfaces (for OSPF without a
+    cost, the reference bandwidth over the interface's bandwidth, as IOS
+    derives it); LDP off on a link where an end does not run it;
+  - loopbacks: the /32 on the loopback interface (else the router-id);
+    a CE's LANs: its addresses not on a link, and its BGP networks, that
+    the network can reach (a PE's static route toward the CE, or the CE's
+    BGP advertisement);
+  - VRFs: rd, route targets (import, export, both), import and export
+    maps over prefix lists; a VRF defined differently on some PE becomes
+    VRF NAME--PE there (the customer stays NAME); RDs that differ per PE
+    become rd: auto;
+  - attachments: eBGP when the PE has a neighbour at the CE's address in
+    the VRF (as-override, allowas-in, soo, local-preference and metric
+    from its route map), static otherwise; static VRF routes to a CE's
+    address or to null0;
+  - provider: the AS of the PEs' router bgp; explicit null; TTL
+    propagation; the label allocation mode; label ranges.
+
+A line the model has no place for is printed as FILE:LINE: ignored: LINE
+(standard error). A line that would change what the network does and
+cannot be represented is an error with its place: exit status 2, nothing
+written.`
+
+func newImportConfCmd(f confimport.Format) *cobra.Command {
+	var out, name string
+	what := map[confimport.Format][3]string{
+		confimport.FRR: {"frr", "FRR's integrated frr.conf", "files named\nfrr.conf or *.conf"},
+		confimport.IOS: {"ios", "IOS/IOS-XE running-config", "files named\n*.cfg, *.conf, *.txt, *.ios or without an extension"},
+	}[f]
+	short := map[confimport.Format]string{
+		confimport.FRR: "Turn FRR router configurations (frr.conf) into a topology",
+		confimport.IOS: "Turn Cisco IOS/IOS-XE running-configs into a topology",
+	}[f]
+	example := map[confimport.Format]string{
+		confimport.FRR: `  vpnsim export frr classic -o classic-frr     # any FRR lab's configs will do
+  vpnsim import frr classic-frr -o classic-again.yaml
+  vpnsim verify classic-again.yaml`,
+		confimport.IOS: `  vpnsim import ios confimport/testdata/ios/extranet-leak -o extranet.yaml
+  vpnsim verify extranet.yaml --expect confimport/testdata/ios/extranet-leak.expect.yaml
+  vpnsim import ios pe1.cfg pe2.cfg rr.cfg ce-a1.cfg ce-a2.cfg`,
+	}[f]
+	c := &cobra.Command{
+		Use:     what[0] + " DIR|FILE...",
+		Short:   short,
+		Long:    fmt.Sprintf(importConfLong, "import "+what[0], what[1], what[2]),
+		Example: example,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr("import %s needs the configurations: a directory or one file per router, e.g. vpnsim import %s configs/", what[0], what[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if name == "" {
+				name = confimport.Name(args)
+			}
+			y, err := importConf(cmd.ErrOrStderr(), f, name, args)
+			if err != nil {
+				return err
+			}
+			return output(cmd, out, y)
+		},
+	}
+	c.Flags().StringVarP(&out, "output", "o", "", "write the topology to `FILE` (whole or not at all) instead of standard output")
+	c.Flags().StringVar(&name, "name", "", "the topology's `NAME` (default: the first argument's base name)")
+	return c
+}
+
+// importConf reads configurations and returns the topology's text; the
+// warnings go to errOut.
+func importConf(errOut io.Writer, f confimport.Format, name string, args []string) ([]byte, error) {
+	var l diag.List
+	d, err := confimport.Import(f, name, args, &l)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	l.Sort()
+	for _, w := range l.Diags {
+		if w.Warning {
+			fmt.Fprintln(errOut, confimport.Print(w))
+		}
+	}
+	if l.HasErrors() {
+		var msgs []string
+		for _, e := range l.Diags {
+			if !e.Warning {
+				msgs = append(msgs, e.String())
+			}
+		}
+		return nil, usageErr("%s", strings.Join(msgs, "\n"))
+	}
+	y := d.Encode()
+	// what import writes must load: a check, not a second opinion
+	if _, _, err := topologies.Parse(name+".yaml", y); err != nil {
+		return nil, usageErr("the imported topology does not load (please report it with the configurations):\n%v", err)
+	}
+	return y, nil
 }

@@ -13,7 +13,7 @@ import (
 func init() { commands = append(commands, newShowCmd) }
 
 func newShowCmd() *cobra.Command {
-	var vrfName, format, server, style string
+	var vrfName, evpnName, format, server, style string
 	var settle time.Duration
 	c := &cobra.Command{
 		Use:   "show TOPOLOGY NODE TABLE",
@@ -32,12 +32,17 @@ with --style vpnsim as one aligned table:
   bgp            BGP sessions and their state (the neighbour lines of show bgp summary)
   vrfs           VRFs: RD, route targets, interfaces (show ip vrf)
   interfaces     interfaces, addresses, state (show ip interface brief)
-  arp            the ARP cache: own addresses and the neighbours learned (show ip arp)`,
+  arp            the ARP cache: own addresses and the neighbours learned (show ip arp)
+  evpn           a PE's EVPN instances: type, RD, route targets, labels, attachments, remote PEs
+  mac            a PE's EVPN MAC tables (--evpn for one): local on an attachment, or behind a PE
+  bgp-evpn       every EVPN route the node's BGP holds, by type (show bgp l2vpn evpn)
+The EVPN tables print as one aligned table in every style.`,
 		Example: `  vpnsim show classic P1 lfib
   vpnsim show classic P1 lfib --style vpnsim
   vpnsim show classic PE1 routes --vrf A
   vpnsim show classic RR1 vpnv4
-  vpnsim show classic PE2 vpnv4 --format json`,
+  vpnsim show classic PE2 vpnv4 --format json
+  vpnsim show wide-area-ethernet PE1 mac --evpn X`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if server != "" && len(args) != 2 {
 				return usageErr("with --server give NODE TABLE (the server already runs a topology)")
@@ -60,6 +65,12 @@ with --style vpnsim as one aligned table:
 			}
 			if !slices.Contains(network.Tables, args[1]) {
 				return usageErr("no table %q: choose one of %s", args[1], strings.Join(network.Tables, ", "))
+			}
+			if evpnName != "" {
+				if args[1] != "mac" {
+					return usageErr("--evpn goes with the mac table only")
+				}
+				vrfName = evpnName
 			}
 			t, err := openTarget(server, topo, settle)
 			if err != nil {
@@ -92,6 +103,7 @@ with --style vpnsim as one aligned table:
 		},
 	}
 	c.Flags().StringVar(&vrfName, "vrf", "", "for routes: the `VRF` whose table to print")
+	c.Flags().StringVar(&evpnName, "evpn", "", "for mac: the `EVPN` instance whose MAC table to print (default: all)")
 	c.Flags().StringVar(&server, "server", "", "act on a running vpnsim serve at `ADDRESS:PORT` (then give NODE TABLE only)")
 	c.Flags().StringVar(&format, "format", "text", "`FORMAT`: text (as a router prints it) or json (one object per row)")
 	c.Flags().StringVar(&style, "style", "ios", "text `STYLE`: ios (the layout of the Cisco IOS command, as the console prints it), frr (FRR 8.4 vtysh's) or vpnsim (one aligned table, with the peer each path came from)")

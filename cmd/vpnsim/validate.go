@@ -129,6 +129,9 @@ func validateOne(out, errOut io.Writer, arg string) bool {
 }
 
 func topologySummary(t *topologies.Topology) string {
+	if len(t.EVPNs) > 0 {
+		return fmt.Sprintf("ok (%s, %s, %s, %s)", plural(len(t.Nodes), "node"), plural(len(t.Links), "link"), plural(len(t.VRFs), "VRF"), plural(len(t.EVPNs), "EVPN"))
+	}
 	return fmt.Sprintf("ok (%s, %s, %s)", plural(len(t.Nodes), "node"), plural(len(t.Links), "link"), plural(len(t.VRFs), "VRF"))
 }
 

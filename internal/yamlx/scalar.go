@@ -119,6 +119,19 @@ func (d *Decoder) Prefix(key string, v *yaml.Node) (netip.Prefix, bool) {
 	return netip.Prefix{}, false
 }
 
+// IfacePrefix returns an interface address with its prefix length, such
+// as 172.16.0.1/24 (host bits set, unlike Prefix).
+func (d *Decoder) IfacePrefix(key string, v *yaml.Node) (netip.Prefix, bool) {
+	n := Deref(v)
+	if n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		if p, err := netip.ParsePrefix(n.Value); err == nil && p.Addr().Is4() {
+			return p, true
+		}
+	}
+	d.Errorf(v, "%s: want an IPv4 address with its prefix length such as 172.16.0.1/24, got %s", key, Describe(v))
+	return netip.Prefix{}, false
+}
+
 // Seq returns the items of a list.
 func (d *Decoder) Seq(key string, v *yaml.Node) ([]*yaml.Node, bool) {
 	n := Deref(v)

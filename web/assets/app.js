@@ -71,7 +71,7 @@ async function refresh() {
 }
 
 // a node's tables, as vpnsim show prints them
-const TABLES = { ce: ['routes', 'interfaces', 'arp'], default: ['routes', 'vpnv4', 'lfib', 'ldp', 'ldp-neighbors', 'bgp', 'vrfs', 'interfaces', 'arp'] };
+const TABLES = { ce: ['routes', 'interfaces', 'arp'], default: ['routes', 'vpnv4', 'lfib', 'ldp', 'ldp-neighbors', 'bgp', 'vrfs', 'interfaces', 'arp', 'evpn', 'mac', 'bgp-evpn'] };
 
 function showNode(name) {
   state.node = name;

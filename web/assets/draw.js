@@ -16,8 +16,10 @@ function el(name, attrs, parent) {
   return e;
 }
 
+// vrfColour is a VRF's or an EVPN instance's colour (one list: VRFs, then
+// EVPN instances).
 export function vrfColour(g, vrf) {
-  const i = g.vrfs.indexOf(vrf);
+  const i = [...g.vrfs, ...(g.evpns || [])].indexOf(vrf);
   return i < 0 ? '#444' : PALETTE[i % PALETTE.length];
 }
 
@@ -25,7 +27,7 @@ export function linkName(l) { return `${l.a}–${l.b}`; }
 
 function linkLabel(l, g) {
   const ends = `link ${linkName(l)} (${l.a} ${l.a_if}, ${l.b} ${l.b_if})`;
-  const what = l.vrf ? `attachment circuit in VRF ${l.vrf}` : `metric ${l.metric}`;
+  const what = l.vrf ? `attachment circuit in VRF ${l.vrf}` : l.evpn ? `attachment circuit in EVPN ${l.evpn}` : l.metric ? `metric ${l.metric}` : 'link';
   return `${ends}, ${what}, ${l.failed || downEnd(l, g) ? 'down' : 'up'}`;
 }
 
@@ -34,7 +36,7 @@ function downEnd(l, g) { return g.byName[l.a].down || g.byName[l.b].down; }
 function nodeLabel(n) {
   let s = `${n.name}, ${ROLE[n.role] || n.role}`;
   if (n.loopback) s += `, loopback ${n.loopback}`;
-  if (n.vrf) s += `, VRF ${n.vrf}`;
+  if (n.vrf) s += `, in ${n.vrf}`;
   return s + (n.down ? ', down' : ', up');
 }
 
@@ -53,8 +55,9 @@ export class Drawing {
     for (const n of g.nodes) g.byName[n.name] = n;
     // a CE takes the colour of its attachment's VRF
     for (const l of g.links) {
-      if (!l.vrf) continue;
-      for (const end of [l.a, l.b]) if (g.byName[end].role === 'ce' && !g.byName[end].vrf) g.byName[end].vrf = l.vrf;
+      const group = l.vrf || l.evpn;
+      if (!group) continue;
+      for (const end of [l.a, l.b]) if (g.byName[end].role === 'ce' && !g.byName[end].vrf) g.byName[end].vrf = group;
     }
     this.ifLink = new Map(); // NODE:IF -> link index
     g.links.forEach((l, i) => { this.ifLink.set(`${l.a}:${l.a_if}`, i); this.ifLink.set(`${l.b}:${l.b_if}`, i); });
@@ -66,12 +69,12 @@ export class Drawing {
     this.linkEls = g.links.map((l, i) => {
       const a = g.byName[l.a], b = g.byName[l.b];
       const grp = el('g', { class: 'link', role: 'listitem', tabindex: big ? -1 : 0, 'data-link': linkName(l) }, links);
-      const colour = l.vrf ? vrfColour(g, l.vrf) : null;
+      const colour = l.vrf || l.evpn ? vrfColour(g, l.vrf || l.evpn) : null;
       const wire = el('line', { class: 'wire', x1: a.x, y1: a.y, x2: b.x, y2: b.y }, grp);
       if (colour) wire.style.stroke = colour;
       el('line', { class: 'hit', x1: a.x, y1: a.y, x2: b.x, y2: b.y }, grp);
       el('title', {}, grp);
-      if (!l.vrf) {
+      if (l.metric) {
         const t = el('text', { class: 'metric', x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }, grp);
         t.textContent = l.metric;
       }
@@ -241,6 +244,7 @@ export class Drawing {
       div.append(s);
     };
     for (const v of this.g.vrfs) add(vrfColour(this.g, v), `VRF ${v}`);
+    for (const v of this.g.evpns || []) add(vrfColour(this.g, v), `EVPN ${v}`);
     add('#444', 'provider link (metric)');
     add('#c00', 'down');
   }

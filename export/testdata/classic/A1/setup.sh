@@ -6,4 +6,4 @@
 set -e
 sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1
 sysctl -w net.ipv4.ip_forward=1
-ip addr add 10.1.1.1/24 dev lo
+ip addr replace 10.1.1.1/24 dev lo

@@ -8,7 +8,7 @@ set -e
 sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1
 sysctl -w net.ipv4.ip_forward=1
 sysctl -w net.mpls.platform_labels=1048575
-ip addr add 10.0.0.2/32 dev lo
+ip addr replace 10.0.0.2/32 dev lo
 sysctl -w net.mpls.conf.lo.input=1
 sysctl -w net.mpls.conf.eth1.input=1
 sysctl -w net.mpls.conf.eth2.input=1

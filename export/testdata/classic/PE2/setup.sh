@@ -8,7 +8,7 @@ set -e
 sysctl -w net.ipv4.icmp_errors_use_inbound_ifaddr=1
 sysctl -w net.ipv4.ip_forward=1
 sysctl -w net.mpls.platform_labels=1048575
-ip addr add 10.0.0.4/32 dev lo
+ip addr replace 10.0.0.4/32 dev lo
 ip link add A type vrf table 1001
 ip link set A up
 ip link add B type vrf table 1002
