@@ -22,6 +22,7 @@
 //	GET  /v1/route?node=N&vrf=V&prefix=P -> {"route": network.RouteAnswer or null, "error": "no-such-vrf"}
 //	GET  /v1/lfib?node=N&label=L        -> {"entry": network.LFIBAnswer or null}
 //	GET  /v1/count?node=N&table=T&vrf=V -> {"count": N}
+//	GET  /v1/graph, /v1/events, /v1/capture: for the web page (events.go)
 //
 // Remote is the client side as a network.Network: what `--server` gives
 // every command.
@@ -38,15 +39,19 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/vpnsim/vpnsim/capture"
 	"github.com/vpnsim/vpnsim/lab"
 	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/network"
 	"github.com/vpnsim/vpnsim/render"
 	"github.com/vpnsim/vpnsim/sim"
+	"github.com/vpnsim/vpnsim/topologies"
 )
 
 // ProbeRequest asks for a ping or a traceroute.
@@ -102,6 +107,8 @@ type PingResponse struct {
 	Silent string `json:"silent,omitempty"`
 	// Walk is the packet walk, when the request asked for it.
 	Walk []WalkStep `json:"walk,omitempty"`
+	// Capture is where the walk's frames are, as pcapng (GET it).
+	Capture string `json:"capture,omitempty"`
 }
 
 // WalkOf converts a walk to its API form.
@@ -165,6 +172,15 @@ type Server struct {
 	// consoles are the router consoles open through /v1/console.
 	consoles    map[string]*consoleSession
 	nextConsole int
+	// Presets are the walks GET /v1/walks offers (set before serving).
+	Presets []Preset
+	// Token, when set, is required of every change (see guard).
+	Token  string
+	events hub
+	// the captures of the last walks (GET /v1/capture?id=N)
+	captures    []walkCapture
+	nextCapture int
+	positions   []topologies.Point // the drawing's, computed once
 }
 
 // NewServer returns the API of l; settle bounds each reconvergence.
@@ -186,11 +202,21 @@ func NewServer(l *lab.Lab, settle time.Duration) *Server {
 	s.mux.HandleFunc("GET /v1/route", s.route)
 	s.mux.HandleFunc("GET /v1/lfib", s.lfib)
 	s.mux.HandleFunc("GET /v1/count", s.count)
+	s.mux.HandleFunc("GET /v1/graph", s.graph)
+	s.mux.HandleFunc("GET /v1/events", s.eventStream)
+	s.mux.HandleFunc("GET /v1/capture", s.capture)
+	s.mux.HandleFunc("GET /v1/walks", s.presets)
 	return s
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// Every request passes the guard first: no other origin, and with Token
+// set no change without it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.guard(w, r) {
+		s.mux.ServeHTTP(w, r)
+	}
+}
 
 // Lock runs f with the lab to itself (for the serve command's own event
 // reporting).
@@ -362,11 +388,16 @@ func (p PingResponse) Answer() network.PingResult {
 
 func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
 	s.runProbe(w, r, func(req ProbeRequest, from string, dst netip.Addr, o network.ProbeOptions) (any, error) {
+		var finish func() string
 		if req.Walk {
 			o.Walk = &network.Walk{}
+			finish = s.captureWalk(fmt.Sprintf("walk-%s-%s.pcapng", from, dst))
 		}
 		res, err := s.lab.Ping(from, dst, o)
 		out := PingOf(res)
+		if finish != nil {
+			out.Capture = finish()
+		}
 		if o.Walk != nil {
 			out.Walk = WalkOf(o.Walk)
 		}
@@ -473,12 +504,18 @@ func (s *Server) change(kind string) http.HandlerFunc {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.settle)
 		defer cancel()
-		if err := s.lab.Change(ctx, ch); err != nil {
-			fail(w, fmt.Errorf("%s: %v", what, err))
-			return
-		}
-		if s.OnChange != nil {
+		s.Publish(EventChange, what)
+		err := s.lab.Change(ctx, ch)
+		if err != nil {
+			err = fmt.Errorf("%s: %v", what, err)
+			s.Publish(EventLog, err.Error())
+		} else if s.OnChange != nil {
 			s.OnChange(what)
+		}
+		s.Publish(EventConverged, what)
+		if err != nil {
+			fail(w, err)
+			return
 		}
 		writeJSON(w, http.StatusOK, map[string]bool{"converged": true})
 	}
@@ -502,6 +539,9 @@ type Client struct {
 	// next try (the command line says it is waiting; tests start the
 	// server).
 	Refused func(tries int)
+	// Token goes with every request (X-Vpnsim-Token): the token a server
+	// started by vpnsim web wants for changes.
+	Token string
 }
 
 // NewClient returns a client of the server at addr (HOST:PORT on loopback).
@@ -525,6 +565,9 @@ func (c *Client) do(method, path string, body, out any) error {
 	req, err := http.NewRequest(method, c.Base+path, rd)
 	if err != nil {
 		return err
+	}
+	if c.Token != "" {
+		req.Header.Set(TokenHeader, c.Token)
 	}
 	resp, err := c.HTTP.Do(req)
 	deadline := time.Now().Add(c.Wait)
@@ -653,4 +696,63 @@ func (s *Server) count(w http.ResponseWriter, r *http.Request) {
 		n, err := s.lab.Count(q.Get("node"), q.Get("table"), q.Get("vrf"))
 		return map[string]int{"count": n}, err
 	})
+}
+
+// walkCapture is one walk's frames, pcapng.
+type walkCapture struct {
+	id   int
+	name string
+	data []byte
+}
+
+// keptCaptures is how many walks' captures a server keeps (every page
+// watching may walk; each gets its own).
+const keptCaptures = 16
+
+// captureWalk records every frame on every link until the returned
+// function is called, which keeps the capture (pcapng, the format vpnsim
+// traceroute --pcap writes) under name and returns its path to fetch.
+func (s *Server) captureWalk(name string) (finish func() string) {
+	var b bytes.Buffer
+	c, err := capture.New(&b, s.lab.Net)
+	if err != nil {
+		return func() string { return "" }
+	}
+	stop := s.lab.Watch(c, false)
+	return func() string {
+		stop()
+		if c.Close() != nil {
+			return ""
+		}
+		s.nextCapture++
+		s.captures = append(s.captures, walkCapture{id: s.nextCapture, name: name, data: b.Bytes()})
+		if len(s.captures) > keptCaptures {
+			s.captures = s.captures[1:]
+		}
+		return "/v1/capture?id=" + strconv.Itoa(s.nextCapture)
+	}
+}
+
+// capture answers a walk's capture (?id=N, what the ping answered; the
+// last one without) as a pcapng download.
+func (s *Server) capture(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.captures) == 0 {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no walk yet: POST /v1/ping with \"walk\": true first"})
+		return
+	}
+	c := s.captures[len(s.captures)-1]
+	if q := r.URL.Query().Get("id"); q != "" {
+		id, _ := strconv.Atoi(q)
+		i := slices.IndexFunc(s.captures, func(c walkCapture) bool { return c.id == id })
+		if i < 0 {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no capture %q: the server keeps the last %d walks'", q, keptCaptures)})
+			return
+		}
+		c = s.captures[i]
+	}
+	w.Header().Set("Content-Type", "application/x-pcapng")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.name+`"`)
+	w.Write(c.data)
 }

@@ -81,8 +81,16 @@ func (s *Server) consoleLine(w http.ResponseWriter, r *http.Request) {
 		resp.Line, _ = cs.c.Complete(req.Line)
 	} else {
 		cs.out.Reset()
+		before := s.stateKey()
 		cs.c.Exec(req.Line)
 		resp.Output = cs.out.String()
+		if s.stateKey() != before {
+			// the line changed the network (interface shutdown, a
+			// route target): the pages watching redraw and walk again
+			what := fmt.Sprintf("%s console: %s", cs.c.Node(), req.Line)
+			s.Publish(EventChange, what)
+			s.Publish(EventConverged, what)
+		}
 	}
 	resp.Prompt = cs.c.Prompt()
 	if cs.c.Done() {

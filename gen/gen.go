@@ -78,6 +78,7 @@ type node struct {
 	site, lans  int        // CE only
 	description string
 	comment     string // a "# ..." line written before the node
+	position    *topologies.Point
 }
 
 // link is one link; metric 0 leaves the metric to the loader's default,
@@ -201,7 +202,7 @@ func (nw *network) write() []byte {
 	d := topologies.Doc{Header: nw.header, Name: nw.name, Description: nw.description, Provider: topologies.DocProvider{ASN: ASN}}
 	d.Nodes = make([]topologies.DocNode, len(nw.nodes))
 	for i, n := range nw.nodes {
-		dn := topologies.DocNode{Name: n.name, Role: n.role, Loopback: n.loopback, Description: n.description, Comment: n.comment}
+		dn := topologies.DocNode{Name: n.name, Role: n.role, Loopback: n.loopback, Description: n.description, Comment: n.comment, Position: n.position}
 		if n.role == topologies.RoleCE {
 			dn.LANs = make([]netip.Prefix, n.lans)
 			for j := range n.lans {

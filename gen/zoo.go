@@ -145,6 +145,8 @@ func Zoo(g *graphml.Graph, opts ZooOptions) (yaml []byte, warnings []string, err
 		}
 		if !hasPos(zn) {
 			noPos = append(noPos, names[j])
+		} else {
+			nd.position = zooPosition(zn)
 		}
 		nw.nodes = append(nw.nodes, nd)
 		i++
@@ -280,6 +282,15 @@ func linkMetric(a, b graphml.Node) int {
 		return NoPositionMetric
 	}
 	return int(min(max(math.Round(haversineKm(a.Lat, a.Lon, b.Lat, b.Lon)), 1), topologies.MaxMetric))
+}
+
+// zooPosition is where a drawing puts a Zoo node: its longitude and
+// latitude as x and y (north up, so y is minus the latitude), in tenths of
+// a degree, rounded to a tenth (an equirectangular map, as the Zoo's own
+// drawings are).
+func zooPosition(n graphml.Node) *topologies.Point {
+	r := func(x float64) float64 { return math.Round(x*100) / 10 }
+	return &topologies.Point{X: r(n.Lon), Y: r(-n.Lat) + 0} // + 0: no -0
 }
 
 // hasPos reports whether n has a position on the globe: latitude from -90

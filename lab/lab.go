@@ -400,3 +400,18 @@ func (l *Lab) Change(ctx context.Context, c network.Change) error {
 	}
 	return l.Converge(ctx)
 }
+
+// LinkState is what a drawing shows of link lk: failed (by a fail of
+// the link itself; a failed end node is NodeDown's) and its IGP metric now
+// (a metric change's, else the file's).
+func (l *Lab) LinkState(lk *topologies.Link) (failed bool, metric uint32) {
+	failed = l.state.LinkDown[lk.Index]
+	metric = lk.Metric
+	if m, ok := l.state.Metric[lk.Index]; ok {
+		metric = m
+	}
+	return failed, metric
+}
+
+// NodeDown reports whether node name is failed.
+func (l *Lab) NodeDown(name string) bool { return l.state.NodeDown[name] }

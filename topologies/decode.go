@@ -1,8 +1,10 @@
 package topologies
 
 import (
+	"math"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -193,6 +195,7 @@ var nodeKeys = []yamlx.Key{
 	{Name: "lan-address"},
 	{Name: "asn"},
 	{Name: "label-range"},
+	{Name: "position"},
 	{Name: "description"},
 }
 
@@ -260,6 +263,9 @@ func (ld *loader) decodeNodes(v *yaml.Node) {
 		}
 		if v := f.Value("label-range"); v != nil {
 			ld.labelRange(n, v)
+		}
+		if v := f.Value("position"); v != nil {
+			ld.position(n, v)
 		}
 		if v := f.Value("description"); v != nil {
 			n.Description, _ = ld.d.OptStr("description", v)
@@ -731,4 +737,40 @@ func (ld *loader) labelRange(n *Node, v *yaml.Node) {
 		return
 	}
 	n.LabelRange = [2]uint32{uint32(lo), uint32(hi)}
+}
+
+// maxPosition bounds a position's coordinates: a drawing, not a number
+// line (a Zoo import writes degrees times ten).
+const maxPosition = 1e6
+
+// position decodes a node's position: [x, y], two numbers.
+func (ld *loader) position(n *Node, v *yaml.Node) {
+	items, ok := ld.d.Seq("position", v)
+	if !ok {
+		return
+	}
+	if len(items) != 2 {
+		ld.d.Errorf(v, "position: give [x, y], two numbers (x to the right, y down), e.g. [120, 40]")
+		return
+	}
+	var xy [2]float64
+	for i, it := range items {
+		it = yamlx.Deref(it)
+		f, err := strconv.ParseFloat(it.Value, 64)
+		if it.Tag == "!!int" && err != nil { // 0x10, 0o17: YAML's other integers
+			var i int64
+			i, err = strconv.ParseInt(strings.ReplaceAll(it.Value, "_", ""), 0, 64)
+			f = float64(i)
+		}
+		if it.Kind != yaml.ScalarNode || (it.Tag != "!!int" && it.Tag != "!!float") || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			ld.d.Errorf(it, "position: %s is not a number; give [x, y], e.g. [120, 40]", yamlx.Describe(it))
+			return
+		}
+		if math.Abs(f) > maxPosition {
+			ld.d.Errorf(it, "position: %g is too far out; give coordinates from -%g to %g", f, float64(maxPosition), float64(maxPosition))
+			return
+		}
+		xy[i] = f
+	}
+	n.Position, n.HasPosition = Point{xy[0], xy[1]}, true
 }

@@ -47,6 +47,7 @@ type DocNode struct {
 	LANAddress  netip.Prefix // a host on an EVPN
 	ASN         uint32
 	LabelRange  [2]uint32 // zero: none
+	Position    *Point    // nil: none
 	Description string
 	Comment     string // a "# ..." line written before the node
 }
@@ -168,6 +169,13 @@ func (d *Doc) Encode() []byte {
 			e.b = strconv.AppendUint(e.b, uint64(n.LabelRange[0]), 10)
 			e.b = append(e.b, ", "...)
 			e.b = strconv.AppendUint(e.b, uint64(n.LabelRange[1]), 10)
+			e.b = append(e.b, ']')
+		}
+		if n.Position != nil {
+			e.b = append(e.b, ", position: ["...)
+			e.b = strconv.AppendFloat(e.b, n.Position.X, 'f', -1, 64)
+			e.b = append(e.b, ", "...)
+			e.b = strconv.AppendFloat(e.b, n.Position.Y, 'f', -1, 64)
 			e.b = append(e.b, ']')
 		}
 		if n.LANAddress.IsValid() {
@@ -459,8 +467,13 @@ func DocOf(t *Topology) Doc {
 				named[n] = true
 			}
 		}
-		d.Nodes = append(d.Nodes, DocNode{Name: n.Name, Role: n.Role, Loopback: n.Loopback, LANs: n.LANs, LANAddress: n.LANAddress, ASN: n.ASN, LabelRange: n.LabelRange,
-			Description: n.Description})
+		dn := DocNode{Name: n.Name, Role: n.Role, Loopback: n.Loopback, LANs: n.LANs, LANAddress: n.LANAddress, ASN: n.ASN, LabelRange: n.LabelRange,
+			Description: n.Description}
+		if n.HasPosition {
+			p := n.Position
+			dn.Position = &p
+		}
+		d.Nodes = append(d.Nodes, dn)
 	}
 	for _, v := range t.VRFs {
 		dv := DocVRF{Name: v.Name, RD: v.RD, RDAuto: v.RDAuto, Description: v.Description, ImportMap: v.ImportMap, ExportMap: v.ExportMap}

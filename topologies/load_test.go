@@ -381,3 +381,25 @@ func TestExternalPeersResolved(t *testing.T) {
 		t.Errorf("classic has external peers: %v", classic.ExternalPeers)
 	}
 }
+
+// A node's position key reaches the topology and survives the encoder.
+func TestPosition(t *testing.T) {
+	src := strings.Replace(base, "P1:  {role: p, loopback: 10.0.0.2}", "P1:  {role: p, loopback: 10.0.0.2, position: [0x78, -40.5]}", 1)
+	topo, _, err := Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, pe1 := topo.Node("P1"), topo.Node("PE1")
+	if !p1.HasPosition || p1.Position != (Point{120, -40.5}) || pe1.HasPosition {
+		t.Fatalf("P1 %v %v, PE1 %v: want P1 at (120, -40.5) and PE1 without a position", p1.HasPosition, p1.Position, pe1.HasPosition)
+	}
+	d := DocOf(topo)
+	out := d.Encode()
+	if !strings.Contains(string(out), "position: [120, -40.5]") {
+		t.Fatalf("encoded file has no position:\n%s", out)
+	}
+	again, _, err := Parse("t.yaml", out)
+	if err != nil || again.Node("P1").Position != p1.Position {
+		t.Fatalf("round trip: %v", err)
+	}
+}

@@ -30,7 +30,7 @@ func WriteSVG(w io.Writer, t *Topology) error { return WriteSVGPath(w, t, nil) }
 // in path thick and amber, with its text (the label stack the packet
 // carried on it) beside it.
 func WriteSVGPath(w io.Writer, t *Topology, path map[*Link]string) error {
-	pos := Layout(t, svgUnit)
+	pos := Positions(t, svgUnit) // the file's position keys first
 	at := make(map[*Node]Point, len(t.Nodes))
 	var maxX, maxY float64
 	for i, n := range t.Nodes {

@@ -138,6 +138,11 @@ type Node struct {
 	// Interfaces in link file order (the order the links that use them appear).
 	Interfaces []*Interface
 	Pos        Pos // the node's key in the file
+	// Position is where a drawing puts the node (the position key: x to
+	// the right, y down, in the drawing's units); HasPosition says the
+	// file gave one. Only drawings read it (vpnsim web, vpnsim graph).
+	Position    Point
+	HasPosition bool
 }
 
 // VRF is one customer VPN definition; it exists on every PE with a link in it.

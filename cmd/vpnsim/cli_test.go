@@ -50,6 +50,8 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 		{[]string{"test", "/nonexistent/dir"}, "no such file or directory"},
 		{[]string{"test", empty}, "no scenario files"},
 		{[]string{"serve", "classic", "--listen", "10.0.0.1:80"}, "listens on a loopback address only"},
+		{[]string{"web", "classic", "--listen", "localhost"}, `--listen "localhost": give an IPv4 ADDRESS:PORT`},
+		{[]string{"web"}, "accepts 1 arg(s), received 0"},
 		{[]string{"fail", "link", "P1"}, "give link A B (two node names) or node X"},
 		{[]string{"metric", "P1", "P2", "0"}, `metric "0": want a number from 1 to 16777215`},
 		{[]string{"ping", "--server", "10.1.1.1:80", "A1", "10.1.2.1"}, "want a loopback ADDRESS:PORT"},

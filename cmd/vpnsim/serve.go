@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/vpnsim/vpnsim/api"
 	"github.com/vpnsim/vpnsim/bgp"
 	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/web"
 )
 
 func init() { commands = append(commands, newServeCmd) }
@@ -28,6 +31,7 @@ const defaultServer = "127.0.0.1:8179"
 func newServeCmd() *cobra.Command {
 	var listen string
 	var settle time.Duration
+	var withWeb bool
 	c := &cobra.Command{
 		Use:   "serve TOPOLOGY",
 		Short: "Run a network until interrupted, with a control API for other commands",
@@ -48,7 +52,9 @@ control API's address, printed at start; default ` + defaultServer + `):
   vpnsim restore --server 127.0.0.1:8179 link P1 P2
 
 The API is HTTP with JSON on a loopback address only; docs/control-api.md
-describes it.
+describes it. With --web the same address also serves the web page of
+vpnsim web (see vpnsim web --help): then changes need the token printed at
+start, and --listen may name an address beyond loopback.
 
 A topology with external-peers lets real BGP routers (FRR, GoBGP, a lab
 router) join: serve prints, for each, the address and port its route
@@ -59,62 +65,11 @@ import them, marked unresolved (code u): docs/real-peers.md.`,
   vpnsim serve my-lab.yaml --listen 127.0.0.1:9000`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ap, err := netip.ParseAddrPort(listen)
-			if err != nil || !ap.Addr().Is4() || !ap.Addr().IsLoopback() {
-				return usageErr("--listen %q: the control API listens on a loopback address only, e.g. %s", listen, defaultServer)
-			}
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return usageErr("cannot listen on %s: %v (is another vpnsim serve running? choose another --listen)", listen, err)
-			}
-			l, err := startLab(args[0], settle)
-			if err != nil {
-				ln.Close()
-				return err
-			}
-			defer l.Close()
-			settle = settleFor(l.Topo, settle)
-			out := cmd.OutOrStdout()
-			printSpeakers(out, l)
-			printExternalPeers(out, l)
-			srv := api.NewServer(l, settle)
-			ev := newEventLog(out)
-			srv.OnChange = func(what string) { fmt.Fprintf(out, "%s  %s\n", stamp(), what) }
-			srv.Lock(ev.report)
-			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-			go hs.Serve(ln)
-			fmt.Fprintf(out, "control API on http://%s (Ctrl-C stops)\n", ln.Addr())
-
-			sig := make(chan os.Signal, 1)
-			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-			defer signal.Stop(sig)
-			changed := l.Fabric().Changed()
-			for {
-				select {
-				case <-sig:
-					fmt.Fprintf(out, "%s  stopping: closing every session\n", stamp())
-					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-					hs.Shutdown(ctx)
-					cancel()
-					return nil
-				case <-changed:
-					srv.Lock(func(l *lab.Lab) {
-						if len(l.Topo.ExternalPeers) > 0 {
-							// A router outside the model changes BGP on
-							// its own: bring the VRFs up to date.
-							ctx, cancel := context.WithTimeout(context.Background(), settle)
-							defer cancel()
-							if err := l.Converge(ctx); err != nil {
-								fmt.Fprintf(out, "%s  %v\n", stamp(), err)
-							}
-						}
-						ev.report(l)
-					})
-				}
-			}
+			return serveNetwork(cmd, args[0], listen, settle, withWeb, webOptions{})
 		},
 	}
-	c.Flags().StringVar(&listen, "listen", defaultServer, "the control API's loopback `ADDRESS:PORT`")
+	c.Flags().StringVar(&listen, "listen", defaultServer, "the control API's loopback `ADDRESS:PORT` (with --web, any address)")
+	c.Flags().BoolVar(&withWeb, "web", false, "also serve the web page (vpnsim web) and require the token for changes")
 	c.Flags().DurationVar(&settle, "settle", 0, "how long to wait for the network to converge, at start and after each change\n(default: 30s, plus 1s for every 1000 customer routes)")
 	return c
 }
@@ -249,6 +204,8 @@ func serverClient(addr string) (*api.Client, error) {
 	// A script may start serve in the background and talk to it at once:
 	// while nothing listens yet, keep trying for a while, and say so.
 	c.Wait = serverWait
+	// a server started by vpnsim web wants its token for changes
+	c.Token = os.Getenv("VPNSIM_TOKEN")
 	c.Refused = func(tries int) {
 		if tries == 10 {
 			fmt.Fprintf(os.Stderr, "nothing listens at %s yet; waiting up to %s for vpnsim serve to start...\n", addr, serverWait)
@@ -265,4 +222,101 @@ func remoteErr(err error) error {
 		return err
 	}
 	return usageErr("%v", err)
+}
+
+// webOptions are vpnsim web's own: open the page, offer a scenario's walks.
+type webOptions struct {
+	open     bool
+	scenario string
+}
+
+func serveNetwork(cmd *cobra.Command, topo, listen string, settle time.Duration, withWeb bool, wo webOptions) error {
+	ap, err := netip.ParseAddrPort(listen)
+	if err != nil || !ap.Addr().Is4() {
+		return usageErr("--listen %q: give an IPv4 ADDRESS:PORT, e.g. %s", listen, defaultServer)
+	}
+	if !ap.Addr().IsLoopback() && !withWeb {
+		return usageErr("--listen %q: the control API listens on a loopback address only, e.g. %s (vpnsim web, or serve --web, may listen beyond it)", listen, defaultServer)
+	}
+	token := ""
+	if withWeb {
+		token = newToken()
+	}
+	var presets []api.Preset
+	if wo.scenario != "" {
+		sc, err := loadScenario(wo.scenario)
+		if err != nil {
+			return err
+		}
+		if presets = scenarioWalks(sc); len(presets) == 0 {
+			return usageErr("--scenario %s: it has no ping or traceroute step to walk", wo.scenario)
+		}
+		if n := sc.Topology.Name; n != topo && n != strings.TrimSuffix(filepath.Base(topo), filepath.Ext(topo)) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s is written for topology %s; its walks may name nodes %s lacks\n", wo.scenario, n, topo)
+		}
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return usageErr("cannot listen on %s: %v (is another vpnsim serve running? choose another --listen)", listen, err)
+	}
+	l, err := startLab(topo, settle)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer l.Close()
+	settle = settleFor(l.Topo, settle)
+	stdout := cmd.OutOrStdout()
+	printSpeakers(stdout, l)
+	printExternalPeers(stdout, l)
+	srv := api.NewServer(l, settle)
+	srv.Token = token
+	srv.Presets = presets
+	// every event line serve prints also goes to the pages' event stream
+	out := io.MultiWriter(stdout, &api.LineWriter{S: srv})
+	ev := newEventLog(out)
+	srv.OnChange = func(what string) { fmt.Fprintf(out, "%s  %s\n", stamp(), what) }
+	srv.Lock(ev.report)
+	var h http.Handler = srv
+	if withWeb {
+		h = web.Mux(srv)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	fmt.Fprintf(stdout, "control API on http://%s (Ctrl-C stops)\n", ln.Addr())
+	if withWeb {
+		page := printWeb(stdout, cmd.ErrOrStderr(), ln.Addr().String(), ap.Addr().IsLoopback(), token)
+		if wo.open {
+			openBrowser(cmd.ErrOrStderr(), page)
+		}
+	}
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	changed := l.Fabric().Changed()
+	for {
+		select {
+		case <-sig:
+			fmt.Fprintf(out, "%s  stopping: closing every session\n", stamp())
+			srv.CloseEvents()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			hs.Shutdown(ctx)
+			cancel()
+			return nil
+		case <-changed:
+			srv.Lock(func(l *lab.Lab) {
+				if len(l.Topo.ExternalPeers) > 0 {
+					// A router outside the model changes BGP on
+					// its own: bring the VRFs up to date.
+					ctx, cancel := context.WithTimeout(context.Background(), settle)
+					defer cancel()
+					if err := l.Converge(ctx); err != nil {
+						fmt.Fprintf(out, "%s  %v\n", stamp(), err)
+					}
+				}
+				ev.report(l)
+			})
+		}
+	}
 }
