@@ -445,3 +445,39 @@ func TestDrawTime(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.CSS(`#walk-fwd`)), chromedp.Click(chromedp.CSS(`#walk-fwd`)), chromedp.Click(chromedp.CSS(`#walk-fwd`)))
 	shot(t, ctx, "draw-time-walk")
 }
+
+// TestBrowserEVPN: the page draws wide-area-ethernet's EVPN services (each
+// attachment named with its instance) and walks X1's ping to X2 across the
+// E-LAN: at P1 the header boxes show the customer's Ethernet frame, its
+// 802.1Q tag and all, behind the control word under two labels, as vpnsim
+// trace prints it.
+func TestBrowserEVPN(t *testing.T) {
+	l, srv, hs, ctx := page(t, "wide-area-ethernet")
+	wantAtP1 := traceHop(t, srv, "X1", "172.16.0.2", "P1")
+	if !strings.Contains(wantAtP1, "[CW][Eth 02:00:00:06:00:01 > 02:00:00:07:00:01][802.1Q 100][IPv4 172.16.0.1 > 172.16.0.2 TTL 64][ICMP echo]") {
+		t.Fatalf("vpnsim trace prints %s at P1", wantAtP1)
+	}
+	// the trace taught the PEs X1's and X2's MACs, so the page's walk goes
+	// as known unicast (under PE2's MAC label, not its flooding label):
+	// the customer's frame under the labels is the same
+	do(t, ctx, chromedp.Navigate(hs.URL+"/#token="+srv.Token), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+	names := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#nodes g.node text')].map(e => e.textContent)`))
+	if len(names) != len(l.Topo.Nodes) {
+		t.Fatalf("the drawing names %v, want %d nodes", names, len(l.Topo.Nodes))
+	}
+	linkLabels := strings.Join(get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#links g.link')].map(e => e.getAttribute('aria-label'))`)), "\n")
+	if !strings.Contains(linkLabels, "EVPN X") || !strings.Contains(linkLabels, "EVPN W") {
+		t.Errorf("no link is named with its EVPN instance:\n%s", linkLabels)
+	}
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#walk-from`), "X1"),
+		chromedp.SendKeys(chromedp.CSS(`#walk-to`), "172.16.0.2"),
+		chromedp.Click(chromedp.CSS(`#walk-go`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-walk="1"]`)),
+	)
+	atP1 := stepTo(t, ctx, "PE1:eth1>P1:eth1")
+	if !strings.Contains(atP1, "[MPLS ") || !strings.Contains(atP1, "[CW][Eth 02:00:00:06:00:01 > 02:00:00:07:00:01][802.1Q 100][IPv4 172.16.0.1 > 172.16.0.2") {
+		t.Errorf("the header boxes at P1 read\n  %s\nwant the customer's frame behind a control word, as trace's\n  %s", atP1, wantAtP1)
+	}
+	shot(t, ctx, "7-evpn-walk-at-P1")
+}
