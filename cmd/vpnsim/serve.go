@@ -183,6 +183,11 @@ func (e *eventLog) reportExternal(l *lab.Lab) {
 		case st.Established && !was.Established:
 			fmt.Fprintf(e.w, "%s  %s up (from %s)\n", stamp(), name, st.Address)
 		case !st.Established && was.Established:
+			// Why it ended, wanted or not: the NOTIFICATION with its code
+			// and subcode and who sent it (hold timer expiry, a Cease).
+			if st.LastDown != "" {
+				why = ": " + st.LastDown
+			}
 			fmt.Fprintf(e.w, "%s  %s down%s\n", stamp(), name, why)
 		case !st.Established && newConn && why != "":
 			fmt.Fprintf(e.w, "%s  %s: a connection from %s ended before it was established%s\n", stamp(), name, st.Address, why)
