@@ -133,6 +133,7 @@ class Router:
         self.sock = None
         self.buf = b""
         self.received = []  # VPN routes received: (rd, prefix, labels)
+        self.echo = False  # answer each KEEPALIVE with one (a router that lives on)
 
     def connect(self):
         host, port = self.listen.rsplit(":", 1)
@@ -157,6 +158,8 @@ class Router:
                     self.buf = self.buf[n:]
                     if typ == UPDATE:
                         self.received += decode_vpn(body)
+                    if typ == KEEPALIVE and self.echo:
+                        self.send(message(KEEPALIVE, b""))
                     return typ, body
             try:
                 chunk = self.sock.recv(65536)
@@ -166,9 +169,9 @@ class Router:
                 return None
             self.buf += chunk
 
-    def establish(self):
+    def establish(self, hold=90):
         self.connect()
-        self.send(open_message(self.router_id))
+        self.send(open_message(self.router_id, hold))
         self.read_until(OPEN)
         self.send(message(KEEPALIVE, b""))
         self.read_until(KEEPALIVE)
@@ -425,6 +428,33 @@ def run_cases(args, model, others):
         wait_down()
         others_fine(name)
 
+    # Hold timers (RFC 4271 4.2, 4.4, 6.5): offered 3 s, vpnsim sends a
+    # KEEPALIVE every second; silent for 3 s, raw1 gets Hold Timer Expired.
+    say("case: hold time 3 s, then silence (RFC 4271 6.5)")
+    me.establish(hold=3)
+    me.send(good_update())
+    wait_until("both PEs hold the good route", pes_hold_good)
+    keepalives, last_sent = [], time.monotonic()
+    while len(keepalives) < 4:
+        m = me.read(timeout=WAIT)
+        if m is None or m[0] == NOTIFICATION:
+            check(False, f"the session ended while raw1 answered every KEEPALIVE: {m}")
+            break
+        if m[0] == KEEPALIVE:
+            keepalives.append(time.monotonic())
+            me.send(message(KEEPALIVE, b""))
+            last_sent = time.monotonic()
+    gaps = [b - a for a, b in zip(keepalives, keepalives[1:])]
+    check(gaps and max(gaps) < 2.0, f"vpnsim's KEEPALIVEs come a third of the 3 s hold time apart: gaps {['%.2f' % g for g in gaps]} s")
+    got = me.read_closed()
+    took = time.monotonic() - last_sent
+    check(got == (4, 0), f"silent: NOTIFICATION {got}, want (4, 0) Hold Timer Expired")
+    check(2.9 <= took <= 6.0, f"dropped {took:.1f} s after raw1's last message (hold time 3 s)")
+    wait_until("its routes are withdrawn", lambda: gone_everywhere("10.66.0.0/24"))
+    check(gone_everywhere("10.66.0.0/24"), "the expiry withdrew the good route from RR1, PE1 and PE2")
+    wait_down()
+    others_fine("hold timer")
+
     # A second connection while established: Cease / Connection Collision
     # Resolution (RFC 4271 6.8); the established session stays.
     say("case: a second connection while the session is established (RFC 4271 6.8)")
@@ -475,6 +505,7 @@ def standalone(args):
             return
         raw2 = Router("raw2", "127.0.0.55", listen2, "10.255.0.55")
         raw2.establish()
+        raw2.echo = True
         wait_until("raw2 is established", lambda: any(
             r["neighbor"] == "raw2" and r["state"].startswith("Established") for r in model.show("RR1", "bgp")))
         me = run_cases(args, model, [raw2])
