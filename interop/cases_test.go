@@ -497,8 +497,57 @@ func (l *lab) malformed(t *testing.T, model []route) {
 	gBefore := l.gobgpSince(t)
 	args := []string{"../scripts/malformed-peer.py", "--vpnsim", l.bin, "--server", l.api,
 		"--listen", fmt.Sprintf("127.0.0.1:%d", l.ports["raw-listen"]), "--address", rawAddr, "--peer-of", "RR1"}
+	// While the script runs, FRR's and gobgp2's tables are read over and
+	// over: no route of the malformed UPDATEs' (10.67.0.0/16, RD 0:0,
+	// 0.0.0.0/0) may ever show, and raw1's good route (65000:66
+	// 10.66.0.0/24, next hop PE2's loopback) must, reflected by RR1: the
+	// watch does see what raw1 gets through.
+	done := make(chan struct{})
+	watched := make(chan []string)
+	go func() {
+		var seen []string
+		good := map[string]bool{}
+		for polls := 0; ; polls++ {
+			tables := map[string]map[string]route{}
+			if m, err := l.readFRR(); err == nil {
+				tables["FRR"] = m
+			}
+			if m, err := l.readGoBGP(l.gobgp["gobgp2"]); err == nil {
+				tables["gobgp2"] = m
+			}
+			for who, m := range tables {
+				for k, h := range m {
+					if strings.Contains(k, " 10.67.") || strings.HasPrefix(k, "0:0 ") || strings.HasSuffix(k, " 0.0.0.0/0") {
+						seen = append(seen, fmt.Sprintf("%s held %v", who, h))
+					}
+					if k == "65000:66 10.66.0.0/24" {
+						good[who] = true
+					}
+				}
+			}
+			select {
+			case <-done:
+				for _, who := range []string{"FRR", "gobgp2"} {
+					if !good[who] {
+						seen = append(seen, fmt.Sprintf("%s never held raw1's good route 65000:66 10.66.0.0/24 in %d reads: the watch saw nothing", who, polls))
+					}
+				}
+				watched <- seen
+				return
+			case <-time.After(100 * time.Millisecond): // polling two daemons that have no events to offer
+			}
+		}
+	}()
 	say("python3 %s", strings.Join(args, " "))
 	out, err := exec.Command("python3", args...).CombinedOutput()
+	close(done)
+	if bad := <-watched; len(bad) > 0 {
+		for _, s := range bad {
+			t.Errorf("while malformed-peer.py ran: %s", s)
+		}
+	} else {
+		say("  ok  while it ran, FRR and gobgp2 held raw1's good route (reflected) and never a route of a malformed UPDATE")
+	}
 	for _, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
 		say("  | %s", line)
 	}

@@ -491,9 +491,18 @@ func (l *lab) gobgpUp(t *testing.T, g *gobgpRouter) (up bool, since time.Time, c
 // gobgpTable reads gobgpd's VPN table through its CLI.
 func (l *lab) gobgpTable(t *testing.T, g *gobgpRouter) map[string]route {
 	t.Helper()
+	have, err := l.readGoBGP(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return have
+}
+
+// readGoBGP reads gobgpd's VPN table through its CLI.
+func (l *lab) readGoBGP(g *gobgpRouter) (map[string]route, error) {
 	out, err := l.gobgpCLI(g, "global", "rib", "-a", "vpnv4", "-j")
 	if err != nil {
-		t.Fatalf("%s: gobgp global rib: %v: %s", g.name, err, out)
+		return nil, fmt.Errorf("%s: gobgp global rib: %v: %s", g.name, err, out)
 	}
 	var rib map[string][]struct {
 		NLRI struct {
@@ -510,7 +519,7 @@ func (l *lab) gobgpTable(t *testing.T, g *gobgpRouter) map[string]route {
 		} `json:"attrs"`
 	}
 	if err := json.Unmarshal(out, &rib); err != nil {
-		t.Fatalf("%s: gobgp global rib: %v: %s", g.name, err, out)
+		return nil, fmt.Errorf("%s: gobgp global rib: %v: %s", g.name, err, out)
 	}
 	have := map[string]route{}
 	for key, paths := range rib {
@@ -560,7 +569,7 @@ func (l *lab) gobgpTable(t *testing.T, g *gobgpRouter) map[string]route {
 		}
 		have[r.key()] = r
 	}
-	return have
+	return have, nil
 }
 
 // asPlain writes a route target gobgp prints in asdot ("64086.59904:2",
