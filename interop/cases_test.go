@@ -347,6 +347,8 @@ func (l *lab) holdTimer(t *testing.T, model []route) {
 	thawed = true
 	say("thawing FRR's bgpd (SIGCONT)")
 	l.frrComesBack(t, model, 1)
+	l.serve.waitLine(t, n, "external session RR1–frr1 up (from "+frrAddr+", hold time 3 s)")
+	say("  ok  serve: the session is back up with a hold time of 3 s")
 	if nb, err := l.frrNeighbour(); err == nil {
 		say("  FRR's last reset: %s", nb.LastReset)
 	}

@@ -132,7 +132,7 @@ func TestServeExternalSessionDownReason(t *testing.T) {
 	}
 	waitPeer("the session is down", func() bool { return !peer.State().Established })
 	want := "  external session RR1–frr1 down: frr1 sent NOTIFICATION 6/2 (Cease, Administrative Shutdown)\n"
-	if got := events.String(); !strings.Contains(got, "  external session RR1–frr1 up (from 127.0.0.50)\n") || !strings.Contains(got, want) {
+	if got := events.String(); !strings.Contains(got, "  external session RR1–frr1 up (from 127.0.0.50, hold time 90 s)\n") || !strings.Contains(got, want) {
 		t.Errorf("events:\n%s\nwant a line ending %q", got, want)
 	}
 }
