@@ -53,6 +53,17 @@ type ExternalState struct {
 	// LastError says why a session last ended while it was wanted ("" if
 	// none did): the router closed it, a NOTIFICATION, a framing error.
 	LastError string
+	// LastDown says why the last session ended, wanted or not (set down
+	// in the model included), with the NOTIFICATION that ended it, if
+	// any, its code and subcode, and who sent it.
+	LastDown string
+	// HoldTime is the running session's negotiated hold time in seconds
+	// (the smaller of the two OPENs' Hold Time, RFC 4271 section 4.2), 0
+	// before both OPENs are exchanged. The speaker sends a KEEPALIVE every
+	// third of it, and drops the router with NOTIFICATION Hold Timer
+	// Expired (4/0) when nothing arrives from it for that long (GoBGP's
+	// FSM does both).
+	HoldTime uint32
 }
 
 // ExternalPeer is a router outside the model peering with one speaker.
@@ -72,6 +83,7 @@ type ExternalPeer struct {
 	ln          net.Listener
 
 	lastRefused atomic.Pointer[string]
+	lastDown    atomic.Pointer[string]
 	sessions    atomic.Uint64
 	refused     atomic.Uint64
 }
@@ -97,6 +109,10 @@ func (e *ExternalPeer) State() ExternalState {
 	if r := e.relay.Load(); r != nil {
 		st.UpdatesOut = r.dirs[0].writtenUpdates.Load()
 		st.UpdatesIn = r.dirs[1].writtenUpdates.Load()
+		st.HoldTime, _ = r.negotiatedHold()
+	}
+	if s := e.lastDown.Load(); s != nil {
+		st.LastDown = *s
 	}
 	st.LastError = e.lastError()
 	if s := e.lastRefused.Load(); s != nil {
@@ -321,12 +337,39 @@ func (e *ExternalPeer) dial(pending net.Conn) (*relay, error) {
 func (e *ExternalPeer) closeRelay(r *relay, down bool) {
 	if down {
 		r.closeWith(1, errCease, subAdminShutdown, e.cfg.Speaker.cfg.Name+" is down in the model")
-		return
+	} else {
+		r.close()
 	}
-	r.close()
+	why := e.why(r)
+	e.lastDown.Store(&why)
 }
 
-func (e *ExternalPeer) ended(r *relay) string { return "session ended: " + r.err.Error() }
+func (e *ExternalPeer) ended(r *relay) string { return "session ended: " + e.why(r) }
+
+// why says why the relay r ended, naming the NOTIFICATION that ended it:
+// one the router sent ("ext1 sent NOTIFICATION 6/2 (Cease, Administrative
+// Shutdown)"), one the speaker sent (GoBGP: hold timer expiry, an OPEN
+// it refuses), or one the relay sent (framing, a malformed UPDATE, the
+// node set down), after the relay's own reason.
+func (e *ExternalPeer) why(r *relay) string {
+	why := r.err.Error()
+	n := r.note.Load()
+	if n == nil {
+		return why
+	}
+	sp := e.cfg.Speaker.cfg.Name
+	switch {
+	case n.byRelay:
+		return fmt.Sprintf("%s; %v sent to %s", why, *n, e.cfg.Name)
+	case n.from == 1:
+		return fmt.Sprintf("%s sent %v", e.cfg.Name, *n)
+	case n.code == bgp.BGP_ERROR_HOLD_TIMER_EXPIRED:
+		hold, _ := r.negotiatedHold()
+		return fmt.Sprintf("%s sent %v: nothing from %s for the negotiated hold time of %d s (RFC 4271 section 6.5)", sp, *n, e.cfg.Name, hold)
+	default:
+		return fmt.Sprintf("%s sent %v to %s", sp, *n, e.cfg.Name)
+	}
+}
 
 func (e *ExternalPeer) logFail(msg string) {
 	e.f.log.Warn("bgp external peer: "+msg, "peer", e.cfg.Name, "speaker", e.cfg.Speaker.cfg.Name)

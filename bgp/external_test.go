@@ -90,10 +90,13 @@ func (p *rawRouter) readUntil(typ uint8) *bgp.BGPMessage {
 }
 
 // establish exchanges OPEN and KEEPALIVE as an iBGP VPNv4 peer in AS 65000.
-func (p *rawRouter) establish() {
+func (p *rawRouter) establish() { p.establishHold(90) }
+
+// establishHold is establish with the given Hold Time in the OPEN.
+func (p *rawRouter) establishHold(hold uint16) {
 	p.t.Helper()
 	caps := []bgp.ParameterCapabilityInterface{bgp.NewCapMultiProtocol(bgp.RF_IPv4_VPN), bgp.NewCapFourOctetASNumber(65000)}
-	p.sendMsg(bgp.NewBGPOpenMessage(65000, 90, extRouterID, []bgp.OptionParameterInterface{bgp.NewOptionParameterCapability(caps)}))
+	p.sendMsg(bgp.NewBGPOpenMessage(65000, hold, extRouterID, []bgp.OptionParameterInterface{bgp.NewOptionParameterCapability(caps)}))
 	p.readUntil(bgp.BGP_MSG_OPEN)
 	p.sendMsg(bgp.NewBGPKeepAliveMessage())
 	p.readUntil(bgp.BGP_MSG_KEEPALIVE)
@@ -803,4 +806,105 @@ func TestExternalVPNNLRIGuard(t *testing.T) {
 			t.Errorf("the session went down: %+v", st)
 		}
 	})
+}
+
+// Hold timers both ways (RFC 4271 sections 4.2, 4.4 and 6.5): a router
+// that offers a Hold Time of 3 s gets a KEEPALIVE every second (a third of
+// the negotiated hold time, the smaller of the two OPENs'), and once it
+// falls silent for 3 s it is dropped with NOTIFICATION Hold Timer Expired
+// (4/0), its routes withdrawn and the reason recorded; the simulated
+// sessions carry on.
+func TestExternalHoldTimer(t *testing.T) {
+	const hold = 3
+	n := newExtNetwork(t, "RR1")
+	r := dialRouter(t, "127.0.0.50", n.ext.ListenAddr())
+	r.establishHold(hold)
+	waitFor(t, n.f, "the session is established", func() bool { return n.ext.State().Established })
+	if st := n.ext.State(); st.HoldTime != hold {
+		t.Errorf("negotiated hold time %d, want %d (the router's, the smaller)", st.HoldTime, hold)
+	}
+	r.send(rawUpdate(vpnAttrs(extR)))
+	waitFor(t, n.f, "PE2 holds the external route", func() bool { return holds(t, n.pe2, extR, "RR1") })
+
+	// The router answers each KEEPALIVE with its own: the session lives
+	// past several hold times, and vpnsim's KEEPALIVEs come a third of
+	// the hold time apart (GoBGP's ticker: 1 s), never near the 3 s.
+	const count = 5
+	var at []time.Time
+	for len(at) < count {
+		m, err := r.read()
+		if err != nil {
+			t.Fatalf("the session ended while the router answered: %v (%+v)", err, n.ext.State())
+		}
+		if m.Header.Type == bgp.BGP_MSG_KEEPALIVE {
+			at = append(at, time.Now())
+			r.sendMsg(bgp.NewBGPKeepAliveMessage())
+		}
+	}
+	for i := 1; i < len(at); i++ {
+		if gap := at[i].Sub(at[i-1]); gap > 2*time.Second {
+			t.Errorf("KEEPALIVEs %d and %d came %v apart; a third of the 3 s hold time is 1 s", i-1, i, gap)
+		}
+	}
+	if mean := at[len(at)-1].Sub(at[0]) / (count - 1); mean < 800*time.Millisecond || mean > 1500*time.Millisecond {
+		t.Errorf("KEEPALIVEs every %v on average, want a third of the 3 s hold time", mean)
+	}
+	if st := n.ext.State(); !st.Established || st.Sessions != 1 {
+		t.Errorf("the session did not live on KEEPALIVEs: %+v", st)
+	}
+
+	// The router falls silent: 3 s after its last message it is dropped.
+	last := at[len(at)-1]
+	no := r.readClosed()
+	took := time.Since(last)
+	if no == nil || no.ErrorCode != bgp.BGP_ERROR_HOLD_TIMER_EXPIRED || no.ErrorSubcode != 0 {
+		t.Fatalf("got NOTIFICATION %+v, want Hold Timer Expired (4/0)", no)
+	}
+	if took < hold*time.Second-100*time.Millisecond || took > 2*hold*time.Second {
+		t.Errorf("dropped %v after the router's last message, want the 3 s hold time", took)
+	}
+	waitFor(t, n.f, "the route is withdrawn", func() bool {
+		return !n.ext.State().Established && !holds(t, n.pe2, extR, "RR1") && !holds(t, n.rr, extR, "ext1")
+	})
+	want := "RR1 sent NOTIFICATION 4/0 (Hold Timer Expired): nothing from ext1 for the negotiated hold time of 3 s"
+	if st := n.ext.State(); !strings.Contains(st.LastError, want) || !strings.Contains(st.LastDown, want) {
+		t.Errorf("state %+v, want the reason %q", st, want)
+	}
+	if !strings.Contains(n.log.String(), want) {
+		t.Errorf("not logged:\n%s", n.log.String())
+	}
+	n.checkInternal(t)
+}
+
+// Why a session ended names the NOTIFICATION, its code and subcode, and
+// who sent it.
+func TestExternalSessionEndReasons(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+
+	// The router shuts the session down.
+	r := n.connect(t)
+	r.sendMsg(bgp.NewBGPNotificationMessage(bgp.BGP_ERROR_CEASE, bgp.BGP_ERROR_SUB_ADMINISTRATIVE_SHUTDOWN, nil))
+	r.readClosed()
+	waitFor(t, n.f, "the session is down", func() bool { return !n.ext.State().Established && n.ext.State().LastDown != "" })
+	if st := n.ext.State(); st.LastError != "session ended: ext1 sent NOTIFICATION 6/2 (Cease, Administrative Shutdown)" || st.LastDown != "ext1 sent NOTIFICATION 6/2 (Cease, Administrative Shutdown)" {
+		t.Errorf("router's Cease: state %+v", st)
+	}
+
+	// A framing error: the relay's reason, then the NOTIFICATION it sent.
+	r = n.connect(t)
+	r.send(append(binary.BigEndian.AppendUint16(slices.Clone(marker), 19), 9))
+	r.readClosed()
+	waitFor(t, n.f, "the session is down", func() bool { return n.ext.State().Sessions == 2 && !n.ext.State().Established })
+	if st := n.ext.State(); !strings.HasSuffix(st.LastDown, "message type 9 is not 1 to 5; NOTIFICATION 1/3 (Message Header Error, Bad Message Type) sent to ext1") {
+		t.Errorf("framing error: state %+v", st)
+	}
+
+	// The node goes down in the model: no failure, but a reason.
+	r = n.connect(t)
+	n.ext.SetUp(false)
+	r.readClosed()
+	waitFor(t, n.f, "the session is down", func() bool { return !n.ext.State().Established && n.ext.State().Sessions == 3 })
+	if st := n.ext.State(); st.LastDown != "RR1 is down in the model; NOTIFICATION 6/2 (Cease, Administrative Shutdown) sent to ext1" {
+		t.Errorf("set down: state %+v", st)
+	}
 }

@@ -85,3 +85,31 @@ func sendNotification(c net.Conn, code, subcode uint8, data []byte) {
 	c.SetWriteDeadline(time.Now().Add(notifyWait))
 	c.Write(notification(code, subcode, data))
 }
+
+// notificationName names a NOTIFICATION's error code and subcode as RFC
+// 4271 section 4.5 (and RFC 4486 for Cease, RFC 6608 for FSM errors)
+// does: "UPDATE Message Error, Optional Attribute Error".
+func notificationName(code, subcode uint8) string {
+	codes := map[uint8]string{1: "Message Header Error", 2: "OPEN Message Error", 3: "UPDATE Message Error",
+		4: "Hold Timer Expired", 5: "Finite State Machine Error", 6: "Cease", 7: "ROUTE-REFRESH Message Error"}
+	subs := map[uint8]map[uint8]string{
+		1: {1: "Connection Not Synchronized", 2: "Bad Message Length", 3: "Bad Message Type"},
+		2: {1: "Unsupported Version Number", 2: "Bad Peer AS", 3: "Bad BGP Identifier", 4: "Unsupported Optional Parameter",
+			6: "Unacceptable Hold Time", 7: "Unsupported Capability"},
+		3: {1: "Malformed Attribute List", 2: "Unrecognized Well-known Attribute", 3: "Missing Well-known Attribute",
+			4: "Attribute Flags Error", 5: "Attribute Length Error", 6: "Invalid ORIGIN Attribute", 8: "Invalid NEXT_HOP Attribute",
+			9: "Optional Attribute Error", 10: "Invalid Network Field", 11: "Malformed AS_PATH"},
+		5: {1: "Receive Unexpected Message in OpenSent State", 2: "Receive Unexpected Message in OpenConfirm State",
+			3: "Receive Unexpected Message in Established State"},
+		6: {1: "Maximum Number of Prefixes Reached", 2: "Administrative Shutdown", 3: "Peer De-configured", 4: "Administrative Reset",
+			5: "Connection Rejected", 6: "Other Configuration Change", 7: "Connection Collision Resolution", 8: "Out of Resources", 9: "Hard Reset"},
+	}
+	name, ok := codes[code]
+	if !ok {
+		return fmt.Sprintf("unknown error code %d", code)
+	}
+	if s, ok := subs[code][subcode]; ok {
+		name += ", " + s
+	}
+	return name
+}

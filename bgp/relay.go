@@ -36,6 +36,40 @@ type relay struct {
 
 	ev    relayEvents
 	downs uint64 // the session's SetUp(false) count when this relay was made
+
+	// note is the first NOTIFICATION of the session: relayed from one end
+	// to the other, or sent by the relay itself. Set before the relay
+	// ends, it says why the session ended (see notice).
+	note atomic.Pointer[notice]
+	// hold[dir] is the Hold Time in the OPEN read in direction dir (RFC
+	// 4271 section 4.2), 0 until one is read.
+	hold  [2]atomic.Uint32
+	opens [2]atomic.Bool
+}
+
+// notice is a NOTIFICATION seen on a relay: its sender is the end of
+// conns[from] (0 for A) or, when byRelay, the relay itself, which sent it
+// to the end of conns[from].
+type notice struct {
+	from          int
+	byRelay       bool
+	code, subcode uint8
+}
+
+// String is "NOTIFICATION 4/0 (Hold Timer Expired)".
+func (n notice) String() string {
+	return fmt.Sprintf("NOTIFICATION %d/%d (%s)", n.code, n.subcode, notificationName(n.code, n.subcode))
+}
+
+func (r *relay) noted(n notice) { r.note.CompareAndSwap(nil, &n) }
+
+// negotiatedHold is the session's hold time in seconds, the smaller of the
+// two OPENs' (RFC 4271 section 4.2), and whether both OPENs were read.
+func (r *relay) negotiatedHold() (uint32, bool) {
+	if !r.opens[0].Load() || !r.opens[1].Load() {
+		return 0, false
+	}
+	return min(r.hold[0].Load(), r.hold[1].Load()), true
 }
 
 // relayEvents are what a relay reports, each from one of its goroutines;
@@ -114,6 +148,13 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 			r.stop(err)
 			return
 		}
+		switch m := batch[start:]; {
+		case typ == msgNotification:
+			r.noted(notice{from: dir, code: m[headerLen], subcode: m[headerLen+1]})
+		case typ == msgOpen:
+			r.hold[dir].Store(uint32(binary.BigEndian.Uint16(m[headerLen+3:])))
+			r.opens[dir].Store(true)
+		}
 		if typ == msgOpen && r.ev.openRewrite[dir] != nil {
 			m := r.ev.openRewrite[dir](batch[start:])
 			batch = append(batch[:start], m...)
@@ -181,6 +222,7 @@ func (r *relay) write(i int, b []byte) error {
 // notify sends a NOTIFICATION back to the sender of direction dir (the
 // end of conns[dir]), best effort and between whole messages.
 func (r *relay) notify(dir int, code, subcode uint8, data []byte) {
+	r.noted(notice{from: dir, byRelay: true, code: code, subcode: subcode})
 	r.wmu[dir].Lock()
 	defer r.wmu[dir].Unlock()
 	sendNotification(r.conns[dir], code, subcode, data)

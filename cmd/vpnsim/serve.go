@@ -136,8 +136,19 @@ func (e *eventLog) reportExternal(l *lab.Lab) {
 		case st.Established && was.Established && newConn:
 			fmt.Fprintf(e.w, "%s  %s replaced by a new connection from %s\n", stamp(), name, st.Address)
 		case st.Established && !was.Established:
-			fmt.Fprintf(e.w, "%s  %s up (from %s)\n", stamp(), name, st.Address)
+			// The negotiated hold time: the smaller of the two OPENs'
+			// (RFC 4271 section 4.2); KEEPALIVEs go every third of it.
+			hold := ""
+			if st.HoldTime > 0 {
+				hold = fmt.Sprintf(", hold time %d s", st.HoldTime)
+			}
+			fmt.Fprintf(e.w, "%s  %s up (from %s%s)\n", stamp(), name, st.Address, hold)
 		case !st.Established && was.Established:
+			// Why it ended, wanted or not: the NOTIFICATION with its code
+			// and subcode and who sent it (hold timer expiry, a Cease).
+			if st.LastDown != "" {
+				why = ": " + st.LastDown
+			}
 			fmt.Fprintf(e.w, "%s  %s down%s\n", stamp(), name, why)
 		case !st.Established && newConn && why != "":
 			fmt.Fprintf(e.w, "%s  %s: a connection from %s ended before it was established%s\n", stamp(), name, st.Address, why)
