@@ -2,21 +2,18 @@ package capture_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
 
 	"github.com/vpnsim/vpnsim/capture"
-	"github.com/vpnsim/vpnsim/lab"
+	"github.com/vpnsim/vpnsim/internal/labtest"
 	"github.com/vpnsim/vpnsim/network"
-	"github.com/vpnsim/vpnsim/topologies"
 )
 
 // A frame that is not IP crosses an EVPN E-LAN unchanged (RFC 7432): the
@@ -24,20 +21,7 @@ import (
 // travels under the labels behind a zero control word, and what PE2 hands
 // X2 (both attachments on VLAN 100). Decoded with gopacket.
 func TestEVPNFrameCrossesUnchanged(t *testing.T) {
-	top, _, err := topologies.Open("wide-area-ethernet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := lab.New(top, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := l.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	l := labtest.Start(t, "wide-area-ethernet")
 	var b bytes.Buffer
 	c, err := capture.New(&b, l.Net)
 	if err != nil {

@@ -317,23 +317,13 @@ func (r *LSR) switchL2(f *packet.Frame, in int) {
 		r.Switched.Add(l, packet.EthLen+len(f.Data()))
 		switch e.Op {
 		case mpls.OpSwap, mpls.OpPop:
-			nh := &e.NextHops[f.Choose(len(e.NextHops))]
-			f.Pop()
-			for i := len(nh.Out) - 1; i >= 0; i-- {
-				f.Push(nh.Out[i], ttl)
-			}
+			nh := r.relabel(f, e, ttl)
 			if f.Labels == 0 {
 				r.Node.Drop(f, sim.DropMalformed) // an Ethernet frame is never sent unlabelled into the core
 				return
 			}
 			f.Top().SetTTL(ttl)
-			if r.Node.Tracing() {
-				if len(nh.Out) > 0 {
-					r.Node.Note("swap %d -> %s toward %s (%s, FEC %s)", l, mpls.Join(nh.Out), nh.Neighbor, e.Owner, e.FEC)
-				} else {
-					r.Node.Note("pop %d toward %s (%s, FEC %s, penultimate hop)", l, nh.Neighbor, e.Owner, e.FEC)
-				}
-			}
+			r.noteSwitch(l, e, nh)
 			r.Node.Send(f, nh.IfIndex)
 			return
 		case mpls.OpPopBridge:

@@ -231,11 +231,7 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 		r.Switched.Add(l, packet.EthLen+len(f.Data()))
 		switch e.Op {
 		case mpls.OpSwap, mpls.OpPop:
-			nh := &e.NextHops[f.IP().Choose(len(e.NextHops))]
-			f.Pop()
-			for i := len(nh.Out) - 1; i >= 0; i-- {
-				f.Push(nh.Out[i], ttl)
-			}
+			nh := r.relabel(f, e, ttl)
 			switch {
 			case f.Labels > 0:
 				f.Top().SetTTL(ttl)
@@ -248,13 +244,7 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 				// its TTL only if it forwards the packet itself. So no
 				// IPv4 packet with TTL 0 ever goes on the wire.
 			}
-			if r.Node.Tracing() {
-				if len(nh.Out) > 0 {
-					r.Node.Note("swap %d -> %s toward %s (%s, FEC %s)", l, mpls.Join(nh.Out), nh.Neighbor, e.Owner, e.FEC)
-				} else {
-					r.Node.Note("pop %d toward %s (%s, FEC %s, penultimate hop)", l, nh.Neighbor, e.Owner, e.FEC)
-				}
-			}
+			r.noteSwitch(l, e, nh)
 			r.Node.Send(f, nh.IfIndex)
 			return
 		case mpls.OpPopLookup, mpls.OpPopDeliver:
@@ -278,6 +268,31 @@ func (r *LSR) switchLabel(f *packet.Frame, in int) {
 		}
 		r.Node.Drop(f, sim.DropNoLabel)
 		return
+	}
+}
+
+// relabel does a swap or pop entry's label work on f: it picks the
+// entry's next hop for f's flow, pops the incoming label and pushes the
+// outgoing ones with TTL ttl. Labelled IP and labelled Ethernet frames
+// share it; what becomes of the TTL under them is the caller's.
+func (r *LSR) relabel(f *packet.Frame, e *mpls.Entry, ttl uint8) *mpls.NHLFE {
+	nh := &e.NextHops[f.Choose(len(e.NextHops))]
+	f.Pop()
+	for i := len(nh.Out) - 1; i >= 0; i-- {
+		f.Push(nh.Out[i], ttl)
+	}
+	return nh
+}
+
+// noteSwitch describes a swap or a penultimate-hop pop of label l.
+func (r *LSR) noteSwitch(l mpls.Label, e *mpls.Entry, nh *mpls.NHLFE) {
+	if !r.Node.Tracing() {
+		return
+	}
+	if len(nh.Out) > 0 {
+		r.Node.Note("swap %d -> %s toward %s (%s, FEC %s)", l, mpls.Join(nh.Out), nh.Neighbor, e.Owner, e.FEC)
+	} else {
+		r.Node.Note("pop %d toward %s (%s, FEC %s, penultimate hop)", l, nh.Neighbor, e.Owner, e.FEC)
 	}
 }
 
