@@ -179,7 +179,7 @@ func (c *control) installEVPN(n *topologies.Node, x *pe.PE, byLoopback map[netip
 		seenPE := map[netip.Addr]bool{}
 		seenMAC := map[packet.MAC]bool{}
 		for _, path := range paths {
-			if !path.Best || path.From == "" || path.NextHop == n.Loopback || !imports(e.Import, path.RouteTargets) {
+			if !path.Best || path.From == "" || path.NextHop == n.Loopback || !vrf.Matches(e.Import, path.RouteTargets) {
 				continue
 			}
 			rp := p.RemotePE{Addr: path.NextHop, Name: byLoopback[path.NextHop], Label: path.Label}
@@ -207,16 +207,6 @@ func (c *control) installEVPN(n *topologies.Node, x *pe.PE, byLoopback map[netip
 		e.InstallRemote(macs, remotes, peer)
 	}
 	return nil
-}
-
-// imports reports whether a route carrying rts is imported by targets.
-func imports(targets, rts []vrf.RouteTarget) bool {
-	for _, t := range targets {
-		if slices.Contains(rts, t) {
-			return true
-		}
-	}
-	return false
 }
 
 // afterProbe runs the control plane once more when a probe taught a PE a

@@ -164,9 +164,14 @@ func New(name string, rd RD, imp, exp []RouteTarget) *VRF {
 }
 
 // Imports reports whether a route carrying any of rts is imported.
-func (v *VRF) Imports(rts []RouteTarget) bool {
+func (v *VRF) Imports(rts []RouteTarget) bool { return Matches(v.Import, rts) }
+
+// Matches reports whether a route carrying rts is taken in by import
+// targets imports: one of them is among rts (RFC 4364 section 4.3.1; an
+// EVPN instance imports the same way, RFC 7432 section 7.9).
+func Matches(imports, rts []RouteTarget) bool {
 	for _, rt := range rts {
-		if slices.Contains(v.Import, rt) {
+		if slices.Contains(imports, rt) {
 			return true
 		}
 	}
