@@ -32,12 +32,14 @@ import (
 //     to the CLUSTER_LIST (RFC 4456 section 8), and it leaves the next hop
 //     alone (iBGP).
 //
-// What differs from RFC 4456 on the wire: the reflector also sends the
-// chosen path back to the client it came from (which drops it by its own
-// ORIGINATOR_ID, as IOS clients do), and a path learned from a fellow
-// reflector goes back to the reflectors too (which drop it by their own
-// CLUSTER_ID, RFC 4456 section 8). Neither changes any router's choice
-// while every reflector peers with every other, as the model builds them.
+// The reflector does not send the chosen path back to the client it came
+// from, as IOS, Junos and FRR do not: the route-target filter toward each
+// client rejects the reflector's own paths whose next hop is that client
+// (rtfilter.go). What differs from RFC 4456 on the wire: a path learned
+// from a fellow reflector goes back to the reflectors too (which drop it
+// by their own CLUSTER_ID, RFC 4456 section 8). That changes no router's
+// choice while every reflector peers with every other, as the model
+// builds them.
 
 const decidesPolicy = "vpnsim-decides"
 

@@ -99,3 +99,50 @@ func TestDecidesReflectsOnlyTheCallersChoice(t *testing.T) {
 		t.Error("Reflect took a path that AdjRIBInVPNv4 did not read")
 	}
 }
+
+// TestDecidesSendsNoPathBackToItsClient: a reflector with Decides and a
+// route-target filter toward each client sends the path it reflects to
+// the other clients that import it, and nothing back to the client it came
+// from (IOS, Junos and FRR do not; RFC 4456 section 8 would have that
+// client drop it by its ORIGINATOR_ID). Counted on the wire: the relay's
+// UPDATEs toward the originator, settle markers left out.
+func TestDecidesSendsNoPathBackToItsClient(t *testing.T) {
+	f := newTestFabric(t)
+	rr, err := f.AddSpeaker(SpeakerConfig{Name: "RR1", ASN: 65000, RouterID: addr("10.0.0.100"), ClusterID: addr("10.0.0.100"), Decides: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pes := []*Speaker{addSpeaker(t, f, "PE1", 65000, "10.0.0.1", false), addSpeaker(t, f, "PE2", 65000, "10.0.0.2", false)}
+	var sessions []*Session
+	for _, pe := range pes {
+		s, err := f.AddSession(SessionConfig{A: rr, B: pe, Family: VPNv4, BIsRRClientOfA: true, BImports: []vrf.RouteTarget{rtA}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sessions = append(sessions, s)
+	}
+	upAll(f)
+	settle(t, f)
+	r := VPNRoute{RD: rd1, Prefix: pfx1, Label: 100001, NextHop: addr("10.0.0.1"), RouteTargets: []vrf.RouteTarget{rtA}}
+	if err := pes[0].AddVPNv4(r); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, f)
+	in, err := rr.AdjRIBInVPNv4()
+	if err != nil || len(in) != 1 {
+		t.Fatalf("RR1 Adj-RIB-In: %+v, %v", in, err)
+	}
+	if err := rr.Reflect(in[0]); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, f)
+	if got := vpnPaths(t, pes[1]); len(got) != 1 || got[0].NextHop != addr("10.0.0.1") {
+		t.Errorf("PE2 holds %+v, want PE1's path", got)
+	}
+	if n := sessions[0].State().RouteUpdatesAToB; n != 0 {
+		t.Errorf("RR1 sent PE1 %d UPDATEs; want none (its own path is not sent back)", n)
+	}
+	if n := sessions[1].State().RouteUpdatesAToB; n != 1 {
+		t.Errorf("RR1 sent PE2 %d UPDATEs; want 1", n)
+	}
+}

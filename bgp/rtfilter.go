@@ -50,18 +50,36 @@ func (sp *Speaker) exportFilter(remote *Speaker, rts []vrf.RouteTarget) error {
 	// than thirty anchored literals. With no target it matches nothing,
 	// and the set is there to be replaced (SetExportTargets).
 	targets := &api.DefinedSet{DefinedType: api.DefinedType_EXT_COMMUNITY, Name: name, List: []string{entry}}
-	stmts := []*api.Statement{{
+	var stmts []*api.Statement
+	if sp.cfg.Decides && remote.cfg.RouterID.Is4() {
+		// A reflector does not send a path back to the client it came
+		// from (RFC 4456 section 8 has the client drop it by its
+		// ORIGINATOR_ID; IOS, Junos and FRR do not send it at all).
+		// What Reflect originates is the client's path, next hop
+		// unchanged: toward that client, reject the reflector's own
+		// paths whose next hop is the client's loopback.
+		stmts = append(stmts, &api.Statement{
+			Name: name + "-noecho",
+			Conditions: &api.Conditions{
+				NeighborSet:   isNeighbour,
+				RouteType:     api.Conditions_ROUTE_TYPE_LOCAL,
+				NextHopInList: []string{remote.cfg.RouterID.String() + "/32"},
+			},
+			Actions: &api.Actions{RouteAction: api.RouteAction_REJECT},
+		})
+	}
+	stmts = append(stmts, &api.Statement{
 		Name: name + "-accept",
 		Conditions: &api.Conditions{
 			NeighborSet:     isNeighbour,
 			ExtCommunitySet: &api.MatchSet{Type: api.MatchSet_ANY, Name: name},
 		},
 		Actions: &api.Actions{RouteAction: api.RouteAction_ACCEPT},
-	}, {
+	}, &api.Statement{
 		Name:       name + "-reject",
 		Conditions: &api.Conditions{NeighborSet: isNeighbour},
 		Actions:    &api.Actions{RouteAction: api.RouteAction_REJECT},
-	}}
+	})
 	sp.policyMu.Lock()
 	defer sp.policyMu.Unlock()
 	sp.touch()

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"errors"
+	"net/netip"
 	"sync"
 
 	"github.com/vpnsim/vpnsim/bgp"
@@ -30,9 +31,10 @@ import (
 //     same decision picks per RD and prefix, so the table and forwarding
 //     agree.
 //
-// The cost: one Adj-RIB-In listing per reflector and round, and one more
-// advertise-and-settle round per convergence (PEs advertise, reflectors
-// reflect, PEs install). docs/performance.md has the figures.
+// The cost: one Adj-RIB-In listing per reflector in each round in which
+// something reached it (control.rrSeen), and one more settle per
+// convergence (PEs advertise; once that has settled, reflectors decide and
+// reflect; PEs install). docs/performance.md has the figures.
 
 // rrCandidate turns a path a reflector received (not its own coming
 // back: decideRR leaves those out) into a route for the decision process,
@@ -66,12 +68,14 @@ func (c *control) decideRR(n *topologies.Node) (rrTable, error) {
 		return rrTable{}, err
 	}
 	var t rrTable
+	t.paths = all[:0] // in place: the listing is the reflector's whole Adj-RIB-In
 	for _, p := range all {
 		if p.OriginatorID == n.Loopback || p.HasCluster(n.Loopback) {
 			continue
 		}
 		t.paths = append(t.paths, p)
 	}
+	clear(all[len(t.paths):])
 	t.valid = make([]bool, len(t.paths))
 	t.best = make([]bool, len(t.paths))
 	routes := make([]*vrf.Route, len(t.paths))
@@ -106,6 +110,7 @@ type reflected map[vpnKey]rrChoice
 
 type rrChoice struct {
 	from string
+	nh   netip.Addr
 	fp   bgp.Fingerprint
 }
 
@@ -122,8 +127,20 @@ func (c *control) reflect() (bool, error) {
 	changed := make([]bool, len(rrs))
 	errs := make([]error, len(rrs))
 	outs := make([]reflected, len(rrs))
+	gens := make([]uint64, len(rrs))
 	var wg sync.WaitGroup
 	for i, n := range rrs {
+		sp := c.vpn[n.Name]
+		if sp == nil {
+			continue
+		}
+		// Read before the listing: what arrives during it changes the
+		// generation, and the next round reads again.
+		gens[i] = sp.RIBInGen()
+		if seen, ok := c.rrSeen[n.Name]; ok && seen == gens[i] {
+			outs[i] = c.advRR[n.Name] // nothing reached it: the same choice
+			continue
+		}
 		wg.Go(func() { outs[i], changed[i], errs[i] = c.reflectRR(n) })
 	}
 	wg.Wait()
@@ -131,6 +148,9 @@ func (c *control) reflect() (bool, error) {
 	for i, n := range rrs {
 		if errs[i] == nil {
 			c.advRR[n.Name] = outs[i]
+			if c.rrSeen != nil && c.vpn[n.Name] != nil {
+				c.rrSeen[n.Name] = gens[i]
+			}
 		}
 		any = any || changed[i]
 	}
@@ -149,7 +169,7 @@ func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 		for i, p := range t.paths {
 			if t.best[i] {
 				k := vpnKey{p.RD, p.Prefix}
-				want[k] = rrChoice{from: p.FromPeer, fp: p.Fingerprint()}
+				want[k] = rrChoice{from: p.FromPeer, nh: p.NextHop, fp: p.Fingerprint()}
 				chosen[k] = p
 			}
 		}
@@ -157,7 +177,13 @@ func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 	sp := c.vpn[n.Name]
 	changed := false
 	for _, k := range sortedKeys(have) {
-		if _, ok := want[k]; !ok {
+		// A choice with another next hop is withdrawn before the new one
+		// is sent: replaced in place, GoBGP would judge the old path by
+		// the new next hop when it decides where to withdraw it, and the
+		// filter that keeps a path from the client it came from (bgp's
+		// rtfilter.go) would keep the withdrawal from the client that
+		// holds the old one.
+		if w, ok := want[k]; !ok || w.nh != have[k].nh {
 			if err := sp.DeleteVPNv4(k.rd, k.prefix); err != nil {
 				return have, changed, err
 			}
