@@ -314,6 +314,7 @@ func (c *controller) fail(msg string) {
 
 func (c *controller) setEstablished(up bool) {
 	if c.established.Swap(up) != up {
+		c.f.sessionGen.Add(1)
 		c.f.touch()
 		c.f.log.Debug("bgp session", "session", c.name, "established", up)
 	}

@@ -66,6 +66,8 @@ type Fabric struct {
 	// effect on other speakers crosses a relay). Two marker rounds with
 	// work unchanged mean the network is quiet (see marker.go).
 	work atomic.Uint64
+	// sessionGen counts sessions coming up and going down (Speaker.RIBInGen).
+	sessionGen atomic.Uint64
 
 	changed chan struct{} // public notification, see Changed
 	wake    chan struct{} // WaitSettled's own notification
@@ -145,6 +147,9 @@ func (f *Fabric) relayEvents(ends [2]*Speaker, done func()) relayEvents {
 				return
 			}
 			f.work.Add(1)
+			if to != nil {
+				to.inbound.Add(1)
+			}
 			for _, sp := range []*Speaker{from, to} {
 				if sp != nil {
 					sp.work.Add(1)

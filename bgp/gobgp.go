@@ -440,6 +440,7 @@ func (sp *Speaker) addNeighbour(p *api.Peer) error {
 // route learned from it.
 func (sp *Speaker) deleteNeighbour(addr string) {
 	sp.touch()
+	sp.inbound.Add(1)
 	sp.use(func() error {
 		err := sp.g.srv.DeletePeer(context.Background(), &api.DeletePeerRequest{Address: addr})
 		if err == nil {

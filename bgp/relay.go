@@ -103,6 +103,7 @@ type relayEvents struct {
 type wireCount struct {
 	readUpdates    atomic.Uint64 // UPDATEs read in full from the sender
 	writtenUpdates atomic.Uint64 // UPDATEs written to the receiver
+	routeUpdates   atomic.Uint64 // UPDATEs read other than settle markers
 	pending        atomic.Int64  // bytes read but not yet written
 }
 
@@ -186,6 +187,9 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 			batchOthers++
 			marker := typ == msgUpdate && isMarkerUpdate(batch[start:])
 			real = real || !marker
+			if typ == msgUpdate && !marker {
+				d.routeUpdates.Add(1)
+			}
 			if r.ev.read != nil {
 				r.ev.read(dir, marker)
 			}

@@ -58,6 +58,9 @@ type SessionState struct {
 	// UpdatesAToB and UpdatesBToA count the UPDATE messages the relay
 	// forwarded since the session last came up.
 	UpdatesAToB, UpdatesBToA uint64
+	// RouteUpdatesAToB and RouteUpdatesBToA count the same UPDATEs without
+	// the settle markers (marker.go): the routes and withdrawals sent.
+	RouteUpdatesAToB, RouteUpdatesBToA uint64
 	// LastError says why the session last failed on its own (not because
 	// it was set down); "" if it never did.
 	LastError string
@@ -89,6 +92,8 @@ func (s *Session) State() SessionState {
 	if r := s.relay.Load(); r != nil {
 		st.UpdatesAToB = r.dirs[0].writtenUpdates.Load()
 		st.UpdatesBToA = r.dirs[1].writtenUpdates.Load()
+		st.RouteUpdatesAToB = r.dirs[0].routeUpdates.Load()
+		st.RouteUpdatesBToA = r.dirs[1].routeUpdates.Load()
 	}
 	st.LastError = s.lastError()
 	return st

@@ -49,6 +49,11 @@ type Speaker struct {
 	// nothing since they were last in sync.
 	work atomic.Uint64
 
+	// inbound counts what may have changed what the speaker holds from its
+	// neighbours: messages other than settle markers relayed to it, and
+	// neighbours deleted (RIBInGen).
+	inbound atomic.Uint64
+
 	// processed counts the FSM messages the main loop handled, markersIn
 	// the settle markers relayed to it; announced is the most that
 	// processed-markersIn has been when the hook last told Changed's
@@ -119,6 +124,16 @@ func (sp *Speaker) handled(accept bool) {
 		}
 	}
 }
+
+// RIBInGen changes whenever what the speaker holds from its neighbours
+// (their Adj-RIB-In, and what it took from them into its Loc-RIB) may have
+// changed: a message other than a settle marker was relayed to it, one of
+// its neighbours was deleted, or a session of the fabric came up or went
+// down. It does not change for the speaker's own paths (AddVPNv4, Reflect,
+// ...). Read before a listing, after WaitSettled, an unchanged value means
+// a new listing would return the same received paths; the simulator uses
+// it to skip re-reading a large RIB that nothing reached.
+func (sp *Speaker) RIBInGen() uint64 { return sp.inbound.Load() + sp.f.sessionGen.Load() }
 
 // touch records work in the speaker (and so in the fabric).
 func (sp *Speaker) touch() {
