@@ -109,7 +109,12 @@ func (e *ExternalPeer) State() ExternalState {
 	if r := e.relay.Load(); r != nil {
 		st.UpdatesOut = r.dirs[0].writtenUpdates.Load()
 		st.UpdatesIn = r.dirs[1].writtenUpdates.Load()
-		st.HoldTime, _ = r.negotiatedHold()
+		var ok bool
+		if st.HoldTime, ok = r.negotiatedHold(); !ok && st.Established && r.opens[1].Load() {
+			// Established before the relay has read the speaker's own
+			// OPEN off the socket: that OPEN carries holdTime.
+			st.HoldTime = min(holdTime, r.hold[1].Load())
+		}
 	}
 	if s := e.lastDown.Load(); s != nil {
 		st.LastDown = *s
