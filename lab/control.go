@@ -46,6 +46,23 @@ type control struct {
 	// unresolved holds, by PE and VRF, the best VPN route per prefix from
 	// outside the model (external.go): shown, never installed.
 	unresolved map[string]map[string]map[netip.Prefix]*vrf.Route
+
+	// Within one convergence (the network's state fixed), what a PE's
+	// VRFs hold and what a reflector chooses depend only on what their
+	// speakers received (and, for a PE, on its own advertisements). These
+	// remember, per node, the speakers' bgp.Speaker.RIBInGen when it was
+	// last read, so a round re-reads only the RIBs something reached: at
+	// 100 000 routes one reading of every PE's RIB is ~10 CPU-s, and a
+	// convergence takes two or three rounds. converge clears them.
+	peSeen map[string]peSeen
+	rrSeen map[string]uint64
+}
+
+// peSeen is one PE's last computation and the RIB generation it read.
+type peSeen struct {
+	gen    uint64
+	routes *peRoutes
+	unres  map[string]map[netip.Prefix]*vrf.Route
 }
 
 type attPeer struct {
@@ -197,7 +214,12 @@ func (c *control) converge(ctx context.Context) error {
 	c.setExternalPeers()
 	// Each round waits until the speakers have settled, installs what they
 	// hold, and advertises what the VRFs now export; the network has
-	// converged when a round advertises nothing new.
+	// converged when a round advertises nothing new. Reflectors decide on
+	// a settled network too: when the PEs' advertisements changed, the
+	// round waits for them to reach the reflectors before they decide, so
+	// each reflector reads its Adj-RIB-In once, whole, instead of once
+	// while it is still arriving and again in the next round.
+	c.peSeen, c.rrSeen = map[string]peSeen{}, map[string]uint64{}
 	for round := 1; ; round++ {
 		t0 := time.Now()
 		if err := c.fabric.WaitSettled(ctx); err != nil {
@@ -213,6 +235,15 @@ func (c *control) converge(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		c.progress(fmt.Sprintf("VRFs computed and advertised (round %d)", round), time.Since(t0))
+		if changed && c.hasReflectors() {
+			t0 = time.Now()
+			if err := c.fabric.WaitSettled(ctx); err != nil {
+				return fmt.Errorf("the network did not settle: %w", err)
+			}
+			c.progress(fmt.Sprintf("BGP settled at the reflectors (round %d)", round), time.Since(t0))
+		}
+		t0 = time.Now()
 		reflectedChanged, err := c.reflect()
 		if err != nil {
 			return err
@@ -226,7 +257,7 @@ func (c *control) converge(ctx context.Context) error {
 			return err
 		}
 		changed = changed || reflectedChanged || transitChanged || evpnChanged
-		c.progress(fmt.Sprintf("VRFs computed and advertised (round %d)", round), time.Since(t0))
+		c.progress(fmt.Sprintf("reflectors decided, CEs and EVPN updated (round %d)", round), time.Since(t0))
 		if !changed {
 			if c.audit {
 				// Quiet now: compare every session's RIBs once, on the
@@ -243,6 +274,16 @@ func (c *control) converge(ctx context.Context) error {
 			return fmt.Errorf("the network did not settle: VPN routes still changing after %d rounds", maxRounds)
 		}
 	}
+}
+
+// hasReflectors reports whether any route reflector decides (decide.go).
+func (c *control) hasReflectors() bool {
+	for _, n := range c.l.Topo.Nodes {
+		if n.Role == topologies.RoleRR && c.vpn[n.Name] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *control) progress(step string, took time.Duration) {
@@ -290,9 +331,19 @@ func (c *control) compute() (map[string]*peRoutes, error) {
 	res := make([]*peRoutes, len(pes))
 	unres := make([]map[string]map[netip.Prefix]*vrf.Route, len(pes))
 	errs := make([]error, len(pes))
+	gens := make([]uint64, len(pes))
+	var todo []int
+	for i, n := range pes {
+		gens[i] = c.ribInGen(n.Name)
+		if seen, ok := c.peSeen[n.Name]; ok && seen.gen == gens[i] && !l.state.NodeDown[n.Name] {
+			res[i], unres[i] = seen.routes, seen.unres // nothing reached it: as installed
+			continue
+		}
+		todo = append(todo, i)
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(pes)) {
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
 		wg.Go(func() {
 			for i := range next {
 				unres[i] = map[string]map[netip.Prefix]*vrf.Route{}
@@ -300,7 +351,7 @@ func (c *control) compute() (map[string]*peRoutes, error) {
 			}
 		})
 	}
-	for i := range pes {
+	for _, i := range todo {
 		next <- i
 	}
 	close(next)
@@ -315,8 +366,26 @@ func (c *control) compute() (map[string]*peRoutes, error) {
 		if len(unres[i]) > 0 {
 			c.unresolved[n.Name] = unres[i]
 		}
+		if c.peSeen != nil {
+			c.peSeen[n.Name] = peSeen{gen: gens[i], routes: res[i], unres: unres[i]}
+		}
 	}
 	return out, nil
+}
+
+// ribInGen is the sum of the RIBInGen of PE name's speakers: its VPN
+// speaker and those toward its eBGP CEs (see control.peSeen).
+func (c *control) ribInGen(name string) uint64 {
+	var g uint64
+	if sp := c.vpn[name]; sp != nil {
+		g += sp.RIBInGen()
+	}
+	for _, a := range c.l.pes[name].Attach {
+		if sp := c.att[a]; sp != nil {
+			g += sp.RIBInGen()
+		}
+	}
+	return g
 }
 
 // computePE builds and installs one PE's VRF routes, and records in unres
@@ -406,6 +475,9 @@ func (c *control) advertise(all map[string]*peRoutes) (bool, error) {
 		c.advVPN[name] = r.vpn
 		for sp, want := range r.ipv4 {
 			c.advIPv4[sp] = want
+		}
+		if r.changed || r.err != nil {
+			delete(c.peSeen, name) // its own paths changed: read its RIB again
 		}
 		changed = changed || r.changed
 		if r.err != nil {

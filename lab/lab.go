@@ -320,11 +320,15 @@ func (l *Lab) Fabric() *bgp.Fabric { return l.ctl.fabric }
 
 // VPNProgress says how far the VPN routes have spread while the network
 // converges, for a progress line: the first route reflector (in file
-// order) and the VPN destinations (RD and prefix) its table holds, against
-// those it should hold once converged: every attachment subnet and every
-// CE LAN under the RD of its PE's VRF (several PEs sharing an RD make one
-// destination). ok is false when the network has no route reflector (in a
-// full mesh no one place sees everything).
+// order), the UPDATEs it has received from PEs (settle markers left out),
+// and the VPN destinations (RD and prefix) it should hold once converged:
+// every attachment subnet and every CE LAN under the RD of its PE's VRF
+// (several PEs sharing an RD make one destination). On a first
+// convergence each route is one UPDATE, so have reaches want; after a
+// change it counts withdrawals and replacements too. It reads the relays'
+// counters only, never the reflector's table: asking GoBGP would queue
+// behind the very work it reports on. ok is false when the network has no
+// route reflector (in a full mesh no one place sees everything).
 func (l *Lab) VPNProgress() (rr string, have, want uint64, ok bool) {
 	for _, n := range l.Topo.Nodes {
 		if n.Role == topologies.RoleRR {
@@ -332,8 +336,7 @@ func (l *Lab) VPNProgress() (rr string, have, want uint64, ok bool) {
 			break
 		}
 	}
-	sp := l.Fabric().Speaker(rr)
-	if sp == nil {
+	if rr == "" || l.ctl == nil {
 		return "", 0, 0, false
 	}
 	l.wantOnce.Do(func() {
@@ -362,8 +365,16 @@ func (l *Lab) VPNProgress() (rr string, have, want uint64, ok bool) {
 		}
 		l.wantDests = uint64(len(seen))
 	})
-	have, err := sp.VPNv4DestinationCount()
-	return rr, have, l.wantDests, err == nil
+	for _, x := range l.ctl.ibgp {
+		st := x.s.State()
+		switch {
+		case x.b == rr && l.pes[x.a] != nil:
+			have += st.RouteUpdatesAToB
+		case x.a == rr && l.pes[x.b] != nil:
+			have += st.RouteUpdatesBToA
+		}
+	}
+	return rr, have, l.wantDests, true
 }
 
 var _ network.Network = (*Lab)(nil)
