@@ -85,7 +85,7 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 				line = fmt.Sprintf("  %5.1f s  BGP: %d of %d sessions established, %d UPDATEs passed",
 					time.Since(start).Seconds(), p.Established, p.Sessions, p.Updates)
 				if rr, have, want, ok := l.VPNProgress(); ok {
-					line += fmt.Sprintf(", %s holds %d of %d VPN routes", rr, have, want)
+					line += fmt.Sprintf(", %s received %d of %d VPN routes", rr, have, want)
 				}
 			}
 			pr.moving(line)
@@ -108,8 +108,15 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 	}
 	pr.step(fmt.Sprintf("topology read (%d nodes, %d links)", len(t.Nodes), len(t.Links)), time.Since(t0))
 	settle = settleFor(t, settle)
+	skipAudit, why, err := auditChoice(t)
+	if err != nil {
+		return nil, err
+	}
+	if why != "" {
+		pr.step(why, -1)
+	}
 	t0 = time.Now()
-	l, err := lab.New(t, lab.Options{Logger: logger(), Verbose: verbose, NoRIBAudit: noRIBAudit, Progress: pr.step})
+	l, err := lab.New(t, lab.Options{Logger: logger(), Verbose: verbose, NoRIBAudit: skipAudit, Progress: pr.step})
 	var bad *lab.InputError
 	if errors.As(err, &bad) {
 		return nil, usageErr("%v", err)
@@ -161,6 +168,9 @@ type stepLog struct {
 
 func (p *stepLog) step(step string, took time.Duration) {
 	line := fmt.Sprintf("  %-42s %8s\n", step, took.Round(time.Millisecond))
+	if took < 0 { // a note, not a timed step
+		line = "  " + step + "\n"
+	}
 	if strings.HasPrefix(step, "BGP RIBs audited") {
 		line = strings.TrimSuffix(line, "\n") + "  (--no-rib-audit skips it)\n"
 	}
@@ -223,6 +233,12 @@ func settleFor(t *topologies.Topology, flag time.Duration) time.Duration {
 	if flag > 0 {
 		return flag
 	}
+	return 30*time.Second + time.Duration(customerRoutes(t))*time.Millisecond
+}
+
+// customerRoutes counts the VPN routes a topology's PEs will advertise:
+// each attachment subnet and each CE LAN.
+func customerRoutes(t *topologies.Topology) int {
 	routes := 0
 	for _, n := range t.Nodes {
 		routes += len(n.LANs)
@@ -232,7 +248,31 @@ func settleFor(t *topologies.Topology, flag time.Duration) time.Duration {
 			routes++
 		}
 	}
-	return 30*time.Second + time.Duration(routes)*time.Millisecond
+	return routes
+}
+
+// auditLimit is the size, in VPN routes, above which the RIB audit is left
+// out unless --rib-audit asks for it. Below it the audit costs a fraction
+// of a second; at 100 000 routes it took 29-42 s, as long again as
+// converging (docs/performance.md), for a check of the BGP library's
+// consistency that small networks exercise as well.
+const auditLimit = 20000
+
+// auditChoice says whether to skip the RIB audit and, when the size of
+// the network decided it, the line that tells the user so.
+func auditChoice(t *topologies.Topology) (skip bool, why string, err error) {
+	switch {
+	case ribAudit && noRIBAudit:
+		return false, "", usageErr("--rib-audit and --no-rib-audit: give one of them")
+	case ribAudit:
+		return false, "", nil
+	case noRIBAudit:
+		return true, "", nil
+	}
+	if n := customerRoutes(t); n > auditLimit {
+		return true, fmt.Sprintf("RIB audit left out: %d VPN routes > %d (--rib-audit runs it)", n, auditLimit), nil
+	}
+	return false, "", nil
 }
 
 func parseAddr(s string) (netip.Addr, error) {
