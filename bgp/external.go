@@ -10,6 +10,8 @@ import (
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
+
+	"github.com/vpnsim/vpnsim/vrf"
 )
 
 // ExternalPeerConfig describes a BGP router outside the model (FRR, GoBGP,
@@ -30,6 +32,11 @@ type ExternalPeerConfig struct {
 	// Listen is where the fabric accepts the router's connection for
 	// Speaker, in 127.0.0.0/8. Port 0 picks a free port (see ListenAddr).
 	Listen netip.AddrPort
+	// Imports, when not nil, are the route targets the router imports:
+	// the speaker sends it only the VPN paths that carry one of them, as
+	// toward the fabric's own PEs (SessionConfig.BImports: RFC 4684's
+	// effect, by configuration). Nil sends it every path.
+	Imports []vrf.RouteTarget
 }
 
 // ExternalState is a snapshot of an external peer.
@@ -154,6 +161,12 @@ func (f *Fabric) AddExternalPeer(cfg ExternalPeerConfig) (*ExternalPeer, error) 
 	}
 	e := &ExternalPeer{cfg: cfg, ln: ln}
 	sp := cfg.Speaker
+	if cfg.Imports != nil {
+		if err := sp.exportFilterTo(cfg.Address, netip.Addr{}, cfg.Imports); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("external peer %s: route-target filter: %w", cfg.Name, err)
+		}
+	}
 	e.controller = newController(f, cfg.Name, e, []end{{sp, cfg.Address.String(), e.neighbour}})
 	e.conns = make(chan net.Conn)
 	if err := e.configure(); err != nil {
@@ -475,7 +488,15 @@ func withHostname(msg []byte, name string) []byte {
 		}
 		for i, cp := range c.Capability {
 			if f, ok := cp.(*bgp.CapFQDN); ok {
-				c.Capability[i] = bgp.NewCapFQDN(name, f.DomainName)
+				// GoBGP's decoder takes the domain name to the end of the
+				// optional parameter, not of the capability: when more
+				// capabilities follow in the same parameter (GoBGP's own
+				// OPEN), the rest is the length byte's.
+				domain := f.DomainName
+				if len(domain) > int(f.DomainNameLen) {
+					domain = domain[:f.DomainNameLen]
+				}
+				c.Capability[i] = bgp.NewCapFQDN(name, domain)
 				found = true
 			}
 		}

@@ -706,6 +706,13 @@ func TestExternalOpenNamesTheNode(t *testing.T) {
 			for _, cp := range c.Capability {
 				if f, ok := cp.(*bgp.CapFQDN); ok {
 					host = append(host, f.HostName)
+					// GoBGP sends no domain name; the capability is the
+					// name alone (a rewrite once carried the capabilities
+					// after it as a domain name, which FRR showed and a
+					// GoBGP peer could not list).
+					if f.DomainNameLen != 0 || f.CapLen != uint8(2+len("RR1")) {
+						t.Errorf("hostname capability: domain length %d, capability length %d; want 0 and %d", f.DomainNameLen, f.CapLen, 2+len("RR1"))
+					}
 				}
 			}
 		}
@@ -907,5 +914,31 @@ func TestExternalSessionEndReasons(t *testing.T) {
 	waitFor(t, n.f, "the session is down", func() bool { return !n.ext.State().Established && n.ext.State().Sessions == 3 })
 	if st := n.ext.State(); st.LastDown != "RR1 is down in the model; NOTIFICATION 6/2 (Cease, Administrative Shutdown) sent to ext1" {
 		t.Errorf("set down: state %+v", st)
+	}
+}
+
+// TestExternalPeerImports: an external peer with Imports gets from the
+// reflector only the VPN paths carrying one of its route targets, as the
+// fabric's own PEs do (the route-target filter, rtfilter.go). route1
+// carries rtA, rtB and rtC, route2 only rtA: importing rtB, the router
+// gets route1 and nothing else, counted on the wire.
+func TestExternalPeerImports(t *testing.T) {
+	n := newExtNetwork(t, "RR1")
+	ext, err := n.f.AddExternalPeer(ExternalPeerConfig{Name: "ext2", Speaker: n.rr, Address: addr("127.0.0.51"), ASN: 65000,
+		Listen: netip.MustParseAddrPort("127.0.0.1:0"), Imports: []vrf.RouteTarget{rtB}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext.SetUp(true)
+	r := dialRouter(t, "127.0.0.51", ext.ListenAddr())
+	r.establish()
+	waitFor(t, n.f, "the session is established", func() bool { return ext.State().Established })
+	m := r.readUntil(bgp.BGP_MSG_UPDATE)
+	if reach, _ := received(m); len(reach) != 1 || reach[0] != "65000:1:10.1.0.0/24 via 10.0.0.1" {
+		t.Errorf("the first UPDATE carries %v; want route1 only", reach)
+	}
+	settle(t, n.f)
+	if got := ext.State().UpdatesOut; got != 1 {
+		t.Errorf("RR1 sent ext2 %d UPDATEs; want 1 (route2 carries no route target ext2 imports)", got)
 	}
 }

@@ -38,12 +38,19 @@ import (
 // exportFilter makes sp send remote only VPN paths that carry at least
 // one of rts (none at all if rts is empty).
 func (sp *Speaker) exportFilter(remote *Speaker, rts []vrf.RouteTarget) error {
-	name := "vpnsim-rt-" + remote.addr.String()
+	return sp.exportFilterTo(remote.addr, remote.cfg.RouterID, rts)
+}
+
+// exportFilterTo is exportFilter toward the neighbour at socket address
+// addr, whose router ID (its loopback, the next hop of what it originates)
+// is routerID, invalid when unknown (an external peer).
+func (sp *Speaker) exportFilterTo(addr, routerID netip.Addr, rts []vrf.RouteTarget) error {
+	name := "vpnsim-rt-" + addr.String()
 	entry, err := targetsRegexp(rts)
 	if err != nil {
 		return err
 	}
-	neighbours := &api.DefinedSet{DefinedType: api.DefinedType_NEIGHBOR, Name: name, List: []string{remote.addr.String() + "/32"}}
+	neighbours := &api.DefinedSet{DefinedType: api.DefinedType_NEIGHBOR, Name: name, List: []string{addr.String() + "/32"}}
 	isNeighbour := &api.MatchSet{Type: api.MatchSet_ANY, Name: name}
 	// One regular expression for all of them: GoBGP matches a set's
 	// entries one by one, and one alternation is several times faster
@@ -51,7 +58,7 @@ func (sp *Speaker) exportFilter(remote *Speaker, rts []vrf.RouteTarget) error {
 	// and the set is there to be replaced (SetExportTargets).
 	targets := &api.DefinedSet{DefinedType: api.DefinedType_EXT_COMMUNITY, Name: name, List: []string{entry}}
 	var stmts []*api.Statement
-	if sp.cfg.Decides && remote.cfg.RouterID.Is4() {
+	if sp.cfg.Decides && routerID.Is4() {
 		// A reflector does not send a path back to the client it came
 		// from (RFC 4456 section 8 has the client drop it by its
 		// ORIGINATOR_ID; IOS, Junos and FRR do not send it at all).
@@ -63,7 +70,7 @@ func (sp *Speaker) exportFilter(remote *Speaker, rts []vrf.RouteTarget) error {
 			Conditions: &api.Conditions{
 				NeighborSet:   isNeighbour,
 				RouteType:     api.Conditions_ROUTE_TYPE_LOCAL,
-				NextHopInList: []string{remote.cfg.RouterID.String() + "/32"},
+				NextHopInList: []string{routerID.String() + "/32"},
 			},
 			Actions: &api.Actions{RouteAction: api.RouteAction_REJECT},
 		})
@@ -90,7 +97,7 @@ func (sp *Speaker) exportFilter(remote *Speaker, rts []vrf.RouteTarget) error {
 		if sp.rtFilter == nil {
 			sp.rtFilter = map[netip.Addr]string{}
 		}
-		sp.rtFilter[remote.addr] = entry
+		sp.rtFilter[addr] = entry
 	}
 	return err
 }

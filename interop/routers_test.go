@@ -471,8 +471,9 @@ func (l *lab) gobgpCLI(g *gobgpRouter, args ...string) ([]byte, error) {
 // gobgpUp tells whether g's session is established, when gobgpd
 // logged it coming up (as the suite read the line), and how many times it
 // came up or went down so far: gobgpd's log has a line for each ("Peer
-// Up", "Peer Down"). Not `gobgp neighbor`: gobgpd 3.10 dies on it (a nil
-// pointer in ListPeer) once a VPNv4 session is up.
+// Up", "Peer Down"). Not `gobgp neighbor`: gobgpd died on it (a nil
+// pointer in ListPeer) when vpnsim's OPEN carried a malformed hostname
+// capability (docs/real-peers.md); the log stays the simpler source.
 func (l *lab) gobgpUp(t *testing.T, g *gobgpRouter) (up bool, since time.Time, changes int) {
 	lines, at := g.proc.linesAt()
 	for i, line := range lines {
