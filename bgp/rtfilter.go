@@ -64,7 +64,12 @@ func (sp *Speaker) exportFilterTo(addr, routerID netip.Addr, rts []vrf.RouteTarg
 		// ORIGINATOR_ID; IOS, Junos and FRR do not send it at all).
 		// What Reflect originates is the client's path, next hop
 		// unchanged: toward that client, reject the reflector's own
-		// paths whose next hop is the client's loopback.
+		// paths whose next hop is the client's loopback. A path from
+		// elsewhere (an external peer) that names the client's loopback
+		// as next hop is not sent to it either, and the client would
+		// ignore it: RFC 4271 section 6.3 (a next hop that is the
+		// receiver's own address is semantically incorrect; FRR's
+		// "martian next hop").
 		stmts = append(stmts, &api.Statement{
 			Name: name + "-noecho",
 			Conditions: &api.Conditions{

@@ -257,7 +257,9 @@ func (c *control) converge(ctx context.Context) error {
 			return err
 		}
 		changed = changed || reflectedChanged || transitChanged || evpnChanged
-		c.progress(fmt.Sprintf("reflectors decided, CEs and EVPN updated (round %d)", round), time.Since(t0))
+		// the reflectors' decision, and what depends on it: routes CEs
+		// pass on (transit.go) and EVPN (evpn.go)
+		c.progress(fmt.Sprintf("reflectors decided (round %d)", round), time.Since(t0))
 		if !changed {
 			if c.audit {
 				// Quiet now: compare every session's RIBs once, on the
