@@ -222,18 +222,27 @@ func (p *stepLog) clearLive() {
 
 // settleHelp is the --settle flag's help; the flag's default, 0, means
 // settleFor's automatic bound.
-const settleHelp = "how long to wait for the network to converge before giving up\n(default: 30s, plus 1s for every 1000 customer routes)"
+const settleHelp = "how long to wait for the network to converge before giving up\n(default: 30s, plus 0.1ms for every customer route times every PE and route reflector)"
 
 // settleFor returns flag, or when it is 0 (the default) a bound that
-// grows with the network: 30 s, plus 1 s per 1 000 customer routes (CE
-// LANs and attachment subnets, each a VPN route). A network of 100 000
-// routes converges in about a minute on two cores; a network that never
-// converges should still be reported in reasonable time.
+// grows with the network: 30 s, plus 0.1 ms per customer route (CE LANs
+// and attachment subnets, each a VPN route) per BGP speaker of the
+// provider (PEs and route reflectors): a reflector's work is its routes
+// times its neighbours. The 100 000-route network of gen --help (22
+// speakers) converges in about a minute on two cores, 100 PEs at 100 000
+// routes in about four (docs/performance.md): bounds of 250 s and 1 050 s.
+// A network that never converges is still reported in reasonable time.
 func settleFor(t *topologies.Topology, flag time.Duration) time.Duration {
 	if flag > 0 {
 		return flag
 	}
-	return 30*time.Second + time.Duration(customerRoutes(t))*time.Millisecond
+	speakers := 0
+	for _, n := range t.Nodes {
+		if n.Role == topologies.RolePE || n.Role == topologies.RoleRR {
+			speakers++
+		}
+	}
+	return 30*time.Second + time.Duration(customerRoutes(t)*max(speakers, 1))*100*time.Microsecond
 }
 
 // customerRoutes counts the VPN routes a topology's PEs will advertise:

@@ -29,11 +29,13 @@ func TestSettleFor(t *testing.T) {
 		flag time.Duration
 		want time.Duration
 	}{
-		// classic: four CEs with one LAN each, four attachment subnets.
-		{"classic, default", classic, 0, 30*time.Second + 8*time.Millisecond},
+		// classic: four CEs with one LAN each, four attachment subnets;
+		// two PEs and a reflector.
+		{"classic, default", classic, 0, 30*time.Second + 8*3*100*time.Microsecond},
 		{"classic, given", classic, 5 * time.Second, 5 * time.Second},
-		// 10 VRFs on 2 PEs: 20 sites of 99 LANs, 20 attachments.
-		{"synthetic, default", big, 0, 30*time.Second + 2000*time.Millisecond},
+		// 10 VRFs on 2 PEs: 20 sites of 99 LANs, 20 attachments; four
+		// PEs and a reflector.
+		{"synthetic, default", big, 0, 30*time.Second + 2000*5*100*time.Microsecond},
 		{"synthetic, given", big, time.Minute, time.Minute},
 	} {
 		if got := settleFor(c.t, c.flag); got != c.want {
