@@ -7,7 +7,7 @@ BIN     := bin/vpnsim
 FUZZTIME ?= 10s
 PKGS    := ./...
 
-.PHONY: all build test demo bench fuzz lint vet fmt-check clean
+.PHONY: all build test demo bench growth fuzz lint vet fmt-check clean
 
 all: build
 
@@ -49,6 +49,12 @@ fmt-check:
 bench:
 	scripts/bench.sh
 	scripts/bench-cli.sh
+
+# growth measures vpnsim gen + show from 1 000 to 300 000 VPN prefixes and
+# from 10 to 100 PEs, and draws docs/growth.png (scripts/growth.sh: about a
+# quarter of an hour and up to 12 GB of memory).
+growth:
+	scripts/growth.sh
 
 # fuzz runs every fuzz target for FUZZTIME each (scripts/fuzz.sh).
 fuzz:

@@ -40,7 +40,11 @@ for pt in $points; do
 	bin/vpnsim gen "${gen[@]}" -o "$work/net.yaml" >/dev/null
 	prefixes=$((200 * sites * lans + 200 * sites))
 	echo "growth: $sweep $size: vpnsim gen ${gen[*]}; /usr/bin/time -v vpnsim show net.yaml PE1 bgp ($prefixes prefixes, $pes PEs)"
-	/usr/bin/time -v bin/vpnsim show "$work/net.yaml" PE1 bgp >/dev/null 2>"$work/time"
+	if ! /usr/bin/time -v bin/vpnsim show "$work/net.yaml" PE1 bgp >/dev/null 2>"$work/time"; then
+		echo "growth: $sweep $size failed; vpnsim said:" >&2
+		grep -v '^	' "$work/time" | tail -5 >&2
+		exit 1
+	fi
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/time")
 	cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", u + s }' "$work/time")
 	rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.2f", $2 * 1024 / 1e9 }' "$work/time")
