@@ -103,7 +103,7 @@ type relayEvents struct {
 type wireCount struct {
 	readUpdates    atomic.Uint64 // UPDATEs read in full from the sender
 	writtenUpdates atomic.Uint64 // UPDATEs written to the receiver
-	routeUpdates   atomic.Uint64 // UPDATEs read other than settle markers
+	routeUpdates   atomic.Uint64 // UPDATEs written other than settle markers
 	pending        atomic.Int64  // bytes read but not yet written
 }
 
@@ -121,7 +121,7 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 	d := &r.dirs[dir]
 	in := bufio.NewReaderSize(from, 64<<10)
 	var batch []byte
-	var batchUpdates, batchOthers int
+	var batchUpdates, batchOthers, batchRoutes int
 	real := false
 	first := true
 	for {
@@ -165,6 +165,7 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 			if err := r.ev.check(dir, batch[start:]); err != nil {
 				if start > 0 {
 					if werr := r.write(1-dir, batch[:start]); werr == nil {
+						d.routeUpdates.Add(uint64(batchRoutes))
 						d.writtenUpdates.Add(uint64(batchUpdates))
 					}
 				}
@@ -188,7 +189,7 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 			marker := typ == msgUpdate && isMarkerUpdate(batch[start:])
 			real = real || !marker
 			if typ == msgUpdate && !marker {
-				d.routeUpdates.Add(1)
+				batchRoutes++
 			}
 			if r.ev.read != nil {
 				r.ev.read(dir, marker)
@@ -206,12 +207,13 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 			r.stop(err)
 			return
 		}
+		d.routeUpdates.Add(uint64(batchRoutes)) // before the count settling reads
 		d.writtenUpdates.Add(uint64(batchUpdates))
 		d.pending.Add(-int64(len(batch)))
 		if batchOthers > 0 && r.ev.written != nil {
 			r.ev.written(real)
 		}
-		batch, batchUpdates, batchOthers, real = batch[:0], 0, 0, false
+		batch, batchUpdates, batchOthers, batchRoutes, real = batch[:0], 0, 0, 0, false
 	}
 }
 

@@ -45,8 +45,8 @@ type Lab struct {
 	Net  *sim.Network
 	Core *p.Core
 
-	wantOnce  sync.Once // VPNProgress's expected count, once
-	wantDests uint64
+	wantOnce        sync.Once // VPNProgress's expected counts, once
+	wantRR, wantPEs uint64
 
 	state p.State
 	mtu   map[int]int // link index -> an MTU a change set
@@ -318,63 +318,105 @@ func (l *Lab) VRF(node, name string) (*vrf.VRF, bool) {
 // Speakers exposes the BGP fabric for tables and tests.
 func (l *Lab) Fabric() *bgp.Fabric { return l.ctl.fabric }
 
-// VPNProgress says how far the VPN routes have spread while the network
-// converges, for a progress line: the first route reflector (in file
-// order), the UPDATEs it has received from PEs (settle markers left out),
-// and the VPN destinations (RD and prefix) it should hold once converged:
-// every attachment subnet and every CE LAN under the RD of its PE's VRF
-// (several PEs sharing an RD make one destination). On a first
-// convergence each route is one UPDATE, so have reaches want; after a
-// change it counts withdrawals and replacements too. It reads the relays'
-// counters only, never the reflector's table: asking GoBGP would queue
-// behind the very work it reports on. ok is false when the network has no
-// route reflector (in a full mesh no one place sees everything).
-func (l *Lab) VPNProgress() (rr string, have, want uint64, ok bool) {
+// VPNProgress is how far the VPN routes have spread while the network
+// converges, for a progress line (VPNProgress).
+type VPNProgress struct {
+	// RR is the first route reflector in file order.
+	RR string
+	// RRReceived counts the UPDATEs RR received from PEs; RRWant is the
+	// VPN destinations (RD and prefix) it holds once converged: every
+	// attachment subnet and CE LAN under the RD of its PE's VRF (several
+	// PEs sharing an RD make one destination).
+	RRReceived, RRWant uint64
+	// PEsReceived counts the UPDATEs the PEs received from the reflectors;
+	// PEsWant is what a first convergence sends them: each reflector sends
+	// each destination to every PE that imports it (by route target) but
+	// the one it came from.
+	PEsReceived, PEsWant uint64
+}
+
+// VPNProgress says how far the VPN routes have spread. On a first
+// convergence each route is one UPDATE, so the counts reach what is
+// wanted; after a change they count withdrawals and replacements too. It
+// reads the relays' counters only, never a speaker's table: asking GoBGP
+// would queue behind the very work it reports on. ok is false when the
+// network has no route reflector (in a full mesh no one place sees
+// everything).
+func (l *Lab) VPNProgress() (p VPNProgress, ok bool) {
+	var rrs []string
 	for _, n := range l.Topo.Nodes {
 		if n.Role == topologies.RoleRR {
-			rr = n.Name
-			break
+			rrs = append(rrs, n.Name)
 		}
 	}
-	if rr == "" || l.ctl == nil {
-		return "", 0, 0, false
+	if len(rrs) == 0 || l.ctl == nil {
+		return p, false
 	}
-	l.wantOnce.Do(func() {
-		type dest struct {
-			rd vrf.RD
-			p  netip.Prefix
-		}
-		seen := map[dest]bool{}
-		for _, ln := range l.Topo.Links {
-			if !ln.IsAttachment() {
-				continue
-			}
-			ce, pn := ln.A.Node, ln.B.Node
-			if ce.Role != topologies.RoleCE {
-				ce, pn = pn, ce
-			}
-			x := l.pes[pn.Name]
-			if x == nil || x.VRF(ln.VRF) == nil {
-				continue
-			}
-			rd := x.VRF(ln.VRF).RD
-			seen[dest{rd, ln.Subnet}] = true
-			for _, p := range ce.LANs {
-				seen[dest{rd, p}] = true
-			}
-		}
-		l.wantDests = uint64(len(seen))
-	})
+	p.RR = rrs[0]
+	l.wantOnce.Do(func() { l.wantRR, l.wantPEs = l.progressWants(len(rrs)) })
+	p.RRWant, p.PEsWant = l.wantRR, l.wantPEs
 	for _, x := range l.ctl.ibgp {
 		st := x.s.State()
-		switch {
-		case x.b == rr && l.pes[x.a] != nil:
-			have += st.RouteUpdatesAToB
-		case x.a == rr && l.pes[x.b] != nil:
-			have += st.RouteUpdatesBToA
+		for _, d := range []struct {
+			from, to string
+			n        uint64
+		}{{x.a, x.b, st.RouteUpdatesAToB}, {x.b, x.a, st.RouteUpdatesBToA}} {
+			switch {
+			case d.to == p.RR && l.pes[d.from] != nil:
+				p.RRReceived += d.n
+			case l.pes[d.to] != nil && slices.Contains(rrs, d.from):
+				p.PEsReceived += d.n
+			}
 		}
 	}
-	return rr, have, l.wantDests, true
+	return p, true
+}
+
+// progressWants computes VPNProgress's RRWant and PEsWant, for a network
+// of rrs reflectors.
+func (l *Lab) progressWants(rrs int) (rr, pes uint64) {
+	type dest struct {
+		rd vrf.RD
+		p  netip.Prefix
+	}
+	origin := map[dest]string{}
+	exports := map[dest][]vrf.RouteTarget{}
+	for _, ln := range l.Topo.Links {
+		if !ln.IsAttachment() {
+			continue
+		}
+		ce, pn := ln.A.Node, ln.B.Node
+		if ce.Role != topologies.RoleCE {
+			ce, pn = pn, ce
+		}
+		x := l.pes[pn.Name]
+		if x == nil || x.VRF(ln.VRF) == nil {
+			continue
+		}
+		v := x.VRF(ln.VRF)
+		for _, p := range append([]netip.Prefix{ln.Subnet}, ce.LANs...) {
+			d := dest{v.RD, p}
+			if _, ok := origin[d]; !ok {
+				origin[d] = pn.Name
+			}
+			exports[d] = append(exports[d], l.Topo.VRF(ln.VRF).Export...)
+		}
+	}
+	imports := map[string][]vrf.RouteTarget{}
+	for name := range l.pes {
+		imports[name] = l.ctl.imports(name)
+	}
+	for d, o := range origin {
+		for name, im := range imports {
+			if name == o {
+				continue
+			}
+			if slices.ContainsFunc(exports[d], func(rt vrf.RouteTarget) bool { return slices.Contains(im, rt) }) {
+				pes += uint64(rrs)
+			}
+		}
+	}
+	return uint64(len(origin)), pes
 }
 
 var _ network.Network = (*Lab)(nil)

@@ -82,10 +82,11 @@ func startLab(arg string, settle time.Duration) (*lab.Lab, error) {
 			line := fmt.Sprintf("  %5.1f s  building the network and starting its BGP speakers", time.Since(start).Seconds())
 			if l := running.Load(); l != nil {
 				p := l.Fabric().Progress()
-				line = fmt.Sprintf("  %5.1f s  BGP: %d of %d sessions established, %d UPDATEs passed",
+				line = fmt.Sprintf("  %5.1f s  BGP: %d of %d sessions up, %d UPDATEs passed",
 					time.Since(start).Seconds(), p.Established, p.Sessions, p.Updates)
-				if rr, have, want, ok := l.VPNProgress(); ok {
-					line += fmt.Sprintf(", %s received %d of %d VPN routes", rr, have, want)
+				if v, ok := l.VPNProgress(); ok {
+					line += fmt.Sprintf("; VPN routes: %s received %d of %d, PEs received %d of %d",
+						v.RR, v.RRReceived, v.RRWant, v.PEsReceived, v.PEsWant)
 				}
 			}
 			pr.moving(line)
