@@ -32,14 +32,16 @@ import (
 //     to the CLUSTER_LIST (RFC 4456 section 8), and it leaves the next hop
 //     alone (iBGP).
 //
-// The reflector does not send the chosen path back to the client it came
-// from, as IOS, Junos and FRR do not: the route-target filter toward each
-// client rejects the reflector's own paths whose next hop is that client
-// (rtfilter.go). What differs from RFC 4456 on the wire: a path learned
-// from a fellow reflector goes back to the reflectors too (which drop it
-// by their own CLUSTER_ID, RFC 4456 section 8). That changes no router's
-// choice while every reflector peers with every other, as the model
-// builds them.
+// What differs from RFC 4456 on the wire: the reflector also sends the
+// chosen path back to the client it came from (which drops it by its own
+// ORIGINATOR_ID, as IOS clients do), and a path learned from a fellow
+// reflector goes back to the reflectors too (which drop it by their own
+// CLUSTER_ID, RFC 4456 section 8). Neither changes any router's choice
+// while every reflector peers with every other, as the model builds them.
+// Leaving the first out by an export filter on the next hop was tried
+// (issue 23): it also kept from a PE the paths of external routers that
+// name that PE's loopback as next hop, which the interop suite sends on
+// purpose, and it saved no time.
 
 const decidesPolicy = "vpnsim-decides"
 

@@ -58,28 +58,6 @@ func (sp *Speaker) exportFilterTo(addr, routerID netip.Addr, rts []vrf.RouteTarg
 	// and the set is there to be replaced (SetExportTargets).
 	targets := &api.DefinedSet{DefinedType: api.DefinedType_EXT_COMMUNITY, Name: name, List: []string{entry}}
 	var stmts []*api.Statement
-	if sp.cfg.Decides && routerID.Is4() {
-		// A reflector does not send a path back to the client it came
-		// from (RFC 4456 section 8 has the client drop it by its
-		// ORIGINATOR_ID; IOS, Junos and FRR do not send it at all).
-		// What Reflect originates is the client's path, next hop
-		// unchanged: toward that client, reject the reflector's own
-		// paths whose next hop is the client's loopback. A path from
-		// elsewhere (an external peer) that names the client's loopback
-		// as next hop is not sent to it either, and the client would
-		// ignore it: RFC 4271 section 6.3 (a next hop that is the
-		// receiver's own address is semantically incorrect; FRR's
-		// "martian next hop").
-		stmts = append(stmts, &api.Statement{
-			Name: name + "-noecho",
-			Conditions: &api.Conditions{
-				NeighborSet:   isNeighbour,
-				RouteType:     api.Conditions_ROUTE_TYPE_LOCAL,
-				NextHopInList: []string{routerID.String() + "/32"},
-			},
-			Actions: &api.Actions{RouteAction: api.RouteAction_REJECT},
-		})
-	}
 	stmts = append(stmts, &api.Statement{
 		Name: name + "-accept",
 		Conditions: &api.Conditions{

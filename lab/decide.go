@@ -2,7 +2,6 @@ package lab
 
 import (
 	"errors"
-	"net/netip"
 	"sync"
 
 	"github.com/vpnsim/vpnsim/bgp"
@@ -110,7 +109,6 @@ type reflected map[vpnKey]rrChoice
 
 type rrChoice struct {
 	from string
-	nh   netip.Addr
 	fp   bgp.Fingerprint
 }
 
@@ -169,7 +167,7 @@ func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 		for i, p := range t.paths {
 			if t.best[i] {
 				k := vpnKey{p.RD, p.Prefix}
-				want[k] = rrChoice{from: p.FromPeer, nh: p.NextHop, fp: p.Fingerprint()}
+				want[k] = rrChoice{from: p.FromPeer, fp: p.Fingerprint()}
 				chosen[k] = p
 			}
 		}
@@ -177,13 +175,7 @@ func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 	sp := c.vpn[n.Name]
 	changed := false
 	for _, k := range sortedKeys(have) {
-		// A choice with another next hop is withdrawn before the new one
-		// is sent: replaced in place, GoBGP would judge the old path by
-		// the new next hop when it decides where to withdraw it, and the
-		// filter that keeps a path from the client it came from (bgp's
-		// rtfilter.go) would keep the withdrawal from the client that
-		// holds the old one.
-		if w, ok := want[k]; !ok || w.nh != have[k].nh {
+		if _, ok := want[k]; !ok {
 			if err := sp.DeleteVPNv4(k.rd, k.prefix); err != nil {
 				return have, changed, err
 			}

@@ -330,8 +330,9 @@ type VPNProgress struct {
 	RRReceived, RRWant uint64
 	// PEsReceived counts the UPDATEs the PEs received from the reflectors;
 	// PEsWant is what a first convergence sends them: each reflector sends
-	// each destination to every PE that imports it (by route target) but
-	// the one it came from.
+	// each destination to every PE that imports it (by route target), the
+	// one it came from included (bgp's decide.go: the reflector sends a
+	// path back to its client, which drops it by its ORIGINATOR_ID).
 	PEsReceived, PEsWant uint64
 }
 
@@ -406,11 +407,8 @@ func (l *Lab) progressWants(rrs int) (rr, pes uint64) {
 	for name := range l.pes {
 		imports[name] = l.ctl.imports(name)
 	}
-	for d, o := range origin {
-		for name, im := range imports {
-			if name == o {
-				continue
-			}
+	for d := range origin {
+		for _, im := range imports {
 			if slices.ContainsFunc(exports[d], func(rt vrf.RouteTarget) bool { return slices.Contains(im, rt) }) {
 				pes += uint64(rrs)
 			}
