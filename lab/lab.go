@@ -386,10 +386,7 @@ func (l *Lab) progressWants(rrs int) (rr, pes uint64) {
 		if !ln.IsAttachment() {
 			continue
 		}
-		ce, pn := ln.A.Node, ln.B.Node
-		if ce.Role != topologies.RoleCE {
-			ce, pn = pn, ce
-		}
+		ce, pn := ln.AttachmentEnds()
 		x := l.pes[pn.Name]
 		if x == nil || x.VRF(ln.VRF) == nil {
 			continue

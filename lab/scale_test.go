@@ -32,10 +32,7 @@ func TestPEsReceiveWhatTheyImport(t *testing.T) {
 		if lk.VRF == "" {
 			continue
 		}
-		ce := lk.A.Node
-		if ce.Role != topologies.RoleCE {
-			ce = lk.B.Node
-		}
+		ce, _ := lk.AttachmentEnds()
 		want[lk.VRF] = append(want[lk.VRF], lk.Subnet)
 		want[lk.VRF] = append(want[lk.VRF], ce.LANs...)
 		total += 1 + len(ce.LANs)

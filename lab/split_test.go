@@ -259,10 +259,7 @@ func routesOf(topo *topologies.Topology) *splitNet {
 		if !ln.IsAttachment() {
 			continue
 		}
-		ce, pn := ln.A.Node, ln.B.Node
-		if ce.Role != topologies.RoleCE {
-			ce, pn = pn, ce
-		}
+		ce, pn := ln.AttachmentEnds()
 		v := topo.VRF(ln.VRF)
 		n.imports[pn.Name] = append(n.imports[pn.Name], v.Import...)
 		for _, p := range append([]netip.Prefix{ln.Subnet}, ce.LANs...) {

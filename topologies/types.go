@@ -326,6 +326,16 @@ func (t *Topology) VRF(name string) *VRF { return t.vrfs[name] }
 // IP-VPN attachment; an EVPN attachment is IsEVPN).
 func (l *Link) IsAttachment() bool { return l.VRF != "" }
 
+// AttachmentEnds returns an attachment's CE node and PE node, whichever
+// end the file names first.
+func (l *Link) AttachmentEnds() (ce, pe *Node) {
+	ce, pe = l.A.Node, l.B.Node
+	if ce.Role != RoleCE {
+		ce, pe = pe, ce
+	}
+	return ce, pe
+}
+
 // IsEVPN reports whether the link is an EVPN attachment.
 func (l *Link) IsEVPN() bool { return l.EVPN != "" }
 
