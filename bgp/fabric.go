@@ -164,6 +164,7 @@ func (f *Fabric) relayEvents(ends [2]*Speaker, done func()) relayEvents {
 			}
 		},
 		done: done,
+		pack: ends[0] != nil && ends[1] != nil, // two of the fabric's speakers (pack.go)
 	}
 }
 

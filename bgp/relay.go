@@ -23,8 +23,10 @@ const (
 )
 
 // relay joins two TCP connections the fabric dialled, one into each
-// speaker's listener, and copies BGP messages between them whole. It counts
-// the messages per direction and closes both ends when either fails.
+// speaker's listener, and copies BGP messages between them whole (packing
+// UPDATEs between two of the fabric's speakers, pack.go). It counts the
+// messages per direction, as they were sent, and closes both ends when
+// either fails.
 type relay struct {
 	conns [2]net.Conn   // conns[0] goes to A's listener (A's end of the session), conns[1] to B's
 	wmu   [2]sync.Mutex // held around every write to conns[i]: whole messages never interleave
@@ -97,6 +99,9 @@ type relayEvents struct {
 	// openRewrite[dir], when set, rewrites the OPEN read in direction dir
 	// before it is passed on (a whole message in, a whole message out).
 	openRewrite [2]func(msg []byte) []byte
+	// pack: consecutive UPDATEs that differ only in their NLRIs are
+	// passed on as one (pack.go).
+	pack bool
 }
 
 // wireCount counts one way of the relay. dirs[0] is A to B.
@@ -121,7 +126,8 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 	d := &r.dirs[dir]
 	in := bufio.NewReaderSize(from, 64<<10)
 	var batch []byte
-	var batchUpdates, batchOthers, batchRoutes int
+	var batchUpdates, batchOthers, batchRoutes, batchIn int
+	pk := packer{on: r.ev.pack}
 	real := false
 	first := true
 	for {
@@ -163,8 +169,9 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 		}
 		if typ == msgUpdate && r.ev.check != nil {
 			if err := r.ev.check(dir, batch[start:]); err != nil {
-				if start > 0 {
-					if werr := r.write(1-dir, batch[:start]); werr == nil {
+				// What came before it, the pending pack last.
+				if out := pk.flush(batch[:start]); len(out) > 0 {
+					if werr := r.write(1-dir, out); werr == nil {
 						d.routeUpdates.Add(uint64(batchRoutes))
 						d.writtenUpdates.Add(uint64(batchUpdates))
 					}
@@ -180,6 +187,7 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 			}
 		}
 		d.pending.Add(int64(n))
+		batchIn += n
 		if typ == msgUpdate {
 			d.readUpdates.Add(1)
 			batchUpdates++
@@ -195,6 +203,7 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 				r.ev.read(dir, marker)
 			}
 		}
+		batch = pk.push(batch, start, typ)
 		// Write what has arrived once no further whole message is at hand
 		// (a bad header ends the batch: what came before it is delivered).
 		if more := in.Buffered(); more >= headerLen && len(batch) < 256<<10 {
@@ -203,17 +212,18 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 				continue
 			}
 		}
+		batch = pk.flush(batch)
 		if err := r.write(1-dir, batch); err != nil {
 			r.stop(err)
 			return
 		}
 		d.routeUpdates.Add(uint64(batchRoutes)) // before the count settling reads
 		d.writtenUpdates.Add(uint64(batchUpdates))
-		d.pending.Add(-int64(len(batch)))
+		d.pending.Add(-int64(batchIn))
 		if batchOthers > 0 && r.ev.written != nil {
 			r.ev.written(real)
 		}
-		batch, batchUpdates, batchOthers, batchRoutes, real = batch[:0], 0, 0, 0, false
+		batch, batchUpdates, batchOthers, batchRoutes, batchIn, real = batch[:0], 0, 0, 0, 0, false
 	}
 }
 
