@@ -234,7 +234,7 @@ func (c *control) peCandidate(n *topologies.Node, p bgp.VPNPath) (*vrf.Route, bo
 		return &vrf.Route{Prefix: p.Prefix, Proto: vrf.Static, RD: p.RD, NextHop: p.NextHop}, true
 	}
 	x := c.l.pes[n.Name]
-	if x == nil || p.NextHop == n.Loopback || len(x.Tables.FTN[p.NextHop]) == 0 {
+	if x == nil || p.NextHop == n.Loopback || len(x.Tables.FTN(p.NextHop)) == 0 {
 		return nil, false
 	}
 	remote := c.l.NodeByLoopback(p.NextHop)

@@ -93,7 +93,7 @@ func TestClassicSeparation(t *testing.T) {
 		if n, _ := l.Count(p, "vpnv4", ""); n != 0 {
 			t.Errorf("%s holds %d VPNv4 paths", p, n)
 		}
-		for _, r := range l.Core.Router(p).Routes {
+		for _, r := range l.Core.Router(p).Routes() {
 			if r.Prefix.Addr().As4()[0] == 192 || r.Prefix.Overlaps(netip.MustParsePrefix("10.1.0.0/16")) {
 				t.Errorf("%s carries customer route %s", p, r.Prefix)
 			}

@@ -25,7 +25,7 @@ func (l *Lab) Route(node, vrfName string, prefix netip.Prefix) (*network.RouteAn
 		}
 		a := &network.RouteAnswer{Proto: r.Proto.String(), NextHop: r.NextHop, Labels: []mpls.Label{}}
 		if r.Proto == vrf.IBGP {
-			for _, nh := range l.lsrs[node].Tables.FTN[r.NextHop] {
+			for _, nh := range l.lsrs[node].Tables.FTN(r.NextHop) {
 				a.Via = append(a.Via, nh.Neighbor)
 			}
 			for _, x := range l.PushedLabels(node, r) {
@@ -75,7 +75,7 @@ func (l *Lab) Route(node, vrfName string, prefix netip.Prefix) (*network.RouteAn
 		}
 	}
 	if prefix.Bits() == 32 {
-		if ch := rt.FTN[prefix.Addr()]; len(ch) > 0 {
+		if ch := rt.FTN(prefix.Addr()); len(ch) > 0 {
 			for _, x := range ch[0].Out {
 				a.Labels = append(a.Labels, x)
 			}
@@ -125,7 +125,7 @@ func (l *Lab) Count(node, table, vrfName string) (int, error) {
 			return len(c.Routes()), nil
 		}
 		if r := l.Core.Router(node); r != nil {
-			return len(r.Routes), nil
+			return len(r.Routes()), nil
 		}
 		return 0, fmt.Errorf("no node %s", node)
 	case "vpnv4":

@@ -88,7 +88,7 @@ func (l *Lab) routeTable(n *topologies.Node, vrfName string) (*network.RouteTabl
 		return t, nil
 	}
 	t := &network.RouteTable{Kind: network.CoreRoutes}
-	for _, rt := range l.Core.Router(n.Name).Routes {
+	for _, rt := range l.Core.Router(n.Name).Routes() {
 		code, ad := "C", uint8(0)
 		if rt.Proto != "connected" {
 			code, ad = "i", 115 // IS-IS
@@ -128,7 +128,7 @@ func (l *Lab) PushedLabels(node string, r *vrf.Route) []mpls.Label {
 		return []mpls.Label{}
 	}
 	out := []mpls.Label{}
-	if ch := l.lsrs[node].Tables.FTN[r.NextHop]; len(ch) > 0 {
+	if ch := l.lsrs[node].Tables.FTN(r.NextHop); len(ch) > 0 {
 		out = append(out, ch[0].Out...)
 	}
 	return append(out, r.Label)

@@ -1,6 +1,6 @@
 // Package mpls holds MPLS on the wire and in tables: the Label value, the
 // 4-byte shim header as a typed byte slice (RFC 3032), push, swap and pop on
-// a frame's bytes, and the LFIB and FTN the control plane fills and the data
+// a frame's bytes, and the LFIB the control plane fills and the data
 // plane reads.
 package mpls
 

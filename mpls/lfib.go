@@ -159,9 +159,3 @@ func (t *LFIB) Entries() []*Entry {
 	slices.SortFunc(out, func(a, b *Entry) int { return int(a.In) - int(b.In) })
 	return out
 }
-
-// FTN maps a FEC (a provider loopback) to the labels an ingress pushes and
-// where the packet goes: the equal-cost choices, sorted by neighbour name.
-// An NHLFE with no labels means the next hop is the egress and advertised
-// implicit null.
-type FTN map[netip.Addr][]NHLFE

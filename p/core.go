@@ -71,6 +71,8 @@ type Core struct {
 	byAddr  []int        // provider indices in ascending loopback order
 	php     bool
 	loHop   []mpls.NextHop // the loopback route's next hop, shared
+	links   []link         // the IGP's links
+	items   []prefixItem   // every loopback and link subnet, in prefix order
 }
 
 // link is a provider link as the IGP sees it.
@@ -114,7 +116,7 @@ func Build(t *topologies.Topology, st State) *Core {
 		if !n.IsProvider() {
 			continue
 		}
-		r := &Router{Node: n, Up: !st.NodeDown[n.Name], core: c, idx: len(c.routers), LFIB: &mpls.LFIB{}, FTN: mpls.FTN{}}
+		r := &Router{Node: n, Up: !st.NodeDown[n.Name], core: c, idx: len(c.routers), LFIB: &mpls.LFIB{}}
 		index[n] = r.idx
 		first, _, _ := t.LabelBases(n)
 		c.base = append(c.base, mpls.Label(first))
@@ -171,6 +173,7 @@ func Build(t *topologies.Topology, st State) *Core {
 		slices.SortFunc(r.nbrs, func(x, y adj) int { return cmp.Compare(x.hop.Neighbor, y.hop.Neighbor) })
 	}
 
+	c.links, c.items = links, items
 	g := newIGPGraph(c.routers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -179,7 +182,7 @@ func Build(t *topologies.Topology, st State) *Core {
 			s := newSolver(len(c.routers))
 			for i := int(next.Add(1) - 1); i < len(c.routers); i = int(next.Add(1) - 1) {
 				if r := c.routers[i]; r.Up {
-					s.solve(c, r, path.DijkstraFrom(simple.Node(r.idx), g), links, items)
+					s.solve(c, r, path.DijkstraFrom(simple.Node(r.idx), g))
 				}
 			}
 		})

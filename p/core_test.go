@@ -70,7 +70,7 @@ func entry(t *testing.T, c *Core, node string, in mpls.Label, fec string, op mpl
 
 func ftn(t *testing.T, c *Core, node, fec string, want []mpls.NHLFE) {
 	t.Helper()
-	got, ok := mustRouter(t, c, node).FTN[addr(fec)]
+	got, ok := ftnOf(mustRouter(t, c, node))[addr(fec)]
 	if want == nil {
 		if ok {
 			t.Errorf("%s: FTN holds unreachable %s: %+v", node, fec, got)
@@ -124,7 +124,7 @@ func TestClassicGlobalTable(t *testing.T) {
 	c := Build(classic(t, true), State{})
 	pe1 := mustRouter(t, c, "PE1")
 	var got []string
-	for _, r := range pe1.Routes {
+	for _, r := range pe1.Routes() {
 		got = append(got, r.Prefix.String()+" "+r.Proto)
 	}
 	want := []string{
@@ -297,7 +297,7 @@ func TestFailuresAndMetrics(t *testing.T) {
 	if a.LFIB.Lookup(16) != nil || a.LFIB.Len() != 2 { // A's label for B is 16
 		t.Error("A still has an LFIB entry for down B")
 	}
-	if b := c.Router("B"); b.Up || len(b.Routes) != 0 || b.LFIB.Len() != 0 || len(b.FTN) != 0 || b.Bindings() != nil || len(b.Neighbors()) != 0 {
+	if b := c.Router("B"); b.Up || len(b.Routes()) != 0 || b.LFIB.Len() != 0 || len(ftnOf(b)) != 0 || b.Bindings() != nil || len(b.Neighbors()) != 0 {
 		t.Errorf("down B has tables: %+v", b)
 	}
 	if n := a.Neighbors(); len(n) != 1 || n[0].Neighbor != "C" {

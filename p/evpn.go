@@ -273,7 +273,7 @@ func (r *LSR) toRemote(e *EVI, f *packet.Frame, p RemotePE, why string) {
 // push puts the remote PE's EVPN label and the transport labels of an LSP
 // to it on an encapsulated frame and sends it.
 func (r *LSR) push(e *EVI, f *packet.Frame, p RemotePE) {
-	choices := r.Tables.FTN[p.Addr]
+	choices := r.Tables.FTN(p.Addr)
 	if len(choices) == 0 {
 		r.Node.Note("EVPN %s: no LSP to %s (%s)", e.Name, p.Name, p.Addr)
 		r.Node.Drop(f, sim.DropNoLabel)

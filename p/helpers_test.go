@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpnsim/vpnsim/mpls"
 	"github.com/vpnsim/vpnsim/topologies"
 )
 
@@ -92,4 +93,16 @@ func defaultLabels(t *topologies.Topology) {
 	for _, n := range t.Nodes {
 		n.LabelRange = [2]uint32{}
 	}
+}
+
+// ftnOf is router r's FTN as a map: every provider loopback with a
+// non-empty FTN.
+func ftnOf(r *Router) map[netip.Addr][]mpls.NHLFE {
+	out := map[netip.Addr][]mpls.NHLFE{}
+	for _, o := range r.core.routers {
+		if nh := r.FTN(o.Node.Loopback); len(nh) > 0 {
+			out[o.Node.Loopback] = nh
+		}
+	}
+	return out
 }

@@ -28,7 +28,7 @@ import (
 // hop for a traceroute). An error when there is no LSP (IOS: "Q, request
 // not sent").
 func (r *LSR) OriginateMPLSEcho(f *packet.Frame, fec netip.Prefix, ttl uint8) error {
-	choices := r.Tables.FTN[fec.Addr()]
+	choices := r.Tables.FTN(fec.Addr())
 	if fec.Bits() != 32 || len(choices) == 0 {
 		return fmt.Errorf("%s has no LSP for %s (LDP binds provider loopbacks, /32)", r.Node.Name, fec)
 	}

@@ -140,7 +140,7 @@ func (r *LSR) forwardIP(f *packet.Frame) {
 		return
 	}
 	if rt.Prefix.Bits() == 32 {
-		if choices, ok := r.Tables.FTN[dst]; ok && len(choices) > 0 {
+		if choices := r.Tables.FTN(dst); len(choices) > 0 {
 			nhl := r.impose(f, choices)
 			if r.Node.Tracing() {
 				if len(nhl.Out) > 0 {

@@ -23,7 +23,7 @@ func dump(c *Core) string {
 		}
 		fmt.Fprintf(&b, "%s %s %s %s\n", r.Node.Name, r.Node.Role, r.Node.Loopback, state)
 		b.WriteString("  routes\n")
-		for _, rt := range r.Routes {
+		for _, rt := range r.Routes() {
 			fmt.Fprintf(&b, "    %-18s %-9s %3d %s\n", rt.Prefix, rt.Proto, rt.Metric, hops(rt.NextHops))
 		}
 		b.WriteString("  lfib\n")
@@ -31,13 +31,14 @@ func dump(c *Core) string {
 			fmt.Fprintf(&b, "    %-4s %-4s %-14s %s %s\n", e.In, e.Op, e.FEC, e.Owner, nhlfes(e.NextHops))
 		}
 		b.WriteString("  ftn\n")
-		fecs := make([]netip.Addr, 0, len(r.FTN))
-		for a := range r.FTN {
+		ftn := ftnOf(r)
+		fecs := make([]netip.Addr, 0, len(ftn))
+		for a := range ftn {
 			fecs = append(fecs, a)
 		}
 		slices.SortFunc(fecs, netip.Addr.Compare)
 		for _, a := range fecs {
-			fmt.Fprintf(&b, "    %-14s %s\n", a, nhlfes(r.FTN[a]))
+			fmt.Fprintf(&b, "    %-14s %s\n", a, nhlfes(ftn[a]))
 		}
 		b.WriteString("  ldp\n")
 		for _, bd := range r.Bindings() {

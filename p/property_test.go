@@ -165,7 +165,7 @@ func checkCore(t *rapid.T, top *topologies.Topology, st State, c *Core) {
 			}
 		}
 		var got []string
-		for _, rt := range r.Routes {
+		for _, rt := range r.Routes() {
 			got = append(got, fmt.Sprintf("%s %s %d", rt.Prefix, rt.Proto, rt.Metric))
 		}
 		slices.Sort(table)
@@ -174,7 +174,7 @@ func checkCore(t *rapid.T, top *topologies.Topology, st State, c *Core) {
 		if !slices.Equal(sorted, table) {
 			t.Fatalf("%s's global table:\n%q\nwant\n%q", sn.Name, got, table)
 		}
-		if !slices.IsSortedFunc(r.Routes, func(x, y Route) int { return comparePrefix(x.Prefix, y.Prefix) }) {
+		if !slices.IsSortedFunc(r.Routes(), func(x, y Route) int { return comparePrefix(x.Prefix, y.Prefix) }) {
 			t.Fatalf("%s's global table is not sorted: %q", sn.Name, got)
 		}
 		for f, fn := range top.Nodes {
@@ -188,7 +188,7 @@ func checkCore(t *rapid.T, top *topologies.Topology, st State, c *Core) {
 			if f == s {
 				continue
 			}
-			ftn, inFTN := r.FTN[fn.Loopback]
+			ftn, inFTN := ftnOf(r)[fn.Loopback]
 			e := r.LFIB.Lookup(label(s, f))
 			route := r.Route(netip.PrefixFrom(fn.Loopback, 32))
 			if D[s][f] == inf {

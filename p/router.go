@@ -43,20 +43,55 @@ type Router struct {
 	// on that branch (replace the top label by Out, that is by nothing).
 	// Reserved labels are never in it: the data plane handles explicit null.
 	LFIB *mpls.LFIB
-	// FTN maps every reachable other provider loopback to the NHLFEs an
-	// ingress uses: the same NHLFEs as the LFIB entry for that FEC (Out is
-	// the label to push, empty when the next hop is the egress with PHP).
-	FTN mpls.FTN
-	// Routes is the global IP table, sorted by prefix (address, then length).
-	Routes []Route
-
 	core *Core
 	idx  int      // provider index
 	dist []uint32 // by provider index; noPath when unreachable
 	nbrs []adj    // up adjacencies, sorted by neighbour name
 
-	lpmOnce sync.Once
-	lpm     *bart.Table[*Route]
+	// What solve keeps for the global table: the first-hop sets and, by
+	// provider index, the set of each reachable router (-1 otherwise).
+	sets  []hopSet
+	setOf []int32
+
+	// partial holds the FTN choices of the FECs whose LDP entry has an
+	// untagged next hop (FTN leaves those out).
+	partial map[netip.Addr][]mpls.NHLFE
+
+	routesOnce sync.Once
+	routes     []Route
+	lpmOnce    sync.Once
+	lpm        *bart.Table[*Route]
+}
+
+// FTN returns the NHLFEs an ingress uses toward the provider loopback fec:
+// the NHLFEs of the LFIB's LDP entry for that FEC (Out is the label to
+// push, empty when the next hop is the egress with PHP), the untagged ones
+// left out. It is nil when fec is unreachable, the router's own or no
+// provider loopback, or when no next hop toward it has a label. The slice
+// is shared: never modify it.
+func (r *Router) FTN(fec netip.Addr) []mpls.NHLFE {
+	c := r.core
+	o := c.byLoop[fec]
+	if o == nil || o == r || r.dist == nil || r.dist[o.idx] == noPath {
+		return nil
+	}
+	if nh, ok := r.partial[fec]; ok {
+		return nh
+	}
+	e := r.LFIB.Lookup(c.label(r.idx, o.idx))
+	if e == nil || e.Owner != "LDP" {
+		return nil
+	}
+	return e.NextHops
+}
+
+// Routes returns the global IP table, sorted by prefix (address, then
+// length); nil for a down router. It is built on first use (a network of
+// a thousand routers holds a route to every loopback and link subnet on
+// every router: most are never read) and is safe for concurrent use.
+func (r *Router) Routes() []Route {
+	r.routesOnce.Do(r.buildRoutes)
+	return r.routes
 }
 
 // Dist returns the IGP cost from the router to the named provider router,
@@ -93,11 +128,12 @@ func (r *Router) LDPNeighbors() []mpls.NextHop {
 
 // Route returns the route for exactly prefix p, or nil.
 func (r *Router) Route(p netip.Prefix) *Route {
-	i, ok := slices.BinarySearchFunc(r.Routes, p, func(x Route, p netip.Prefix) int { return comparePrefix(x.Prefix, p) })
+	routes := r.Routes()
+	i, ok := slices.BinarySearchFunc(routes, p, func(x Route, p netip.Prefix) int { return comparePrefix(x.Prefix, p) })
 	if !ok {
 		return nil
 	}
-	return &r.Routes[i]
+	return &routes[i]
 }
 
 // Lookup returns the longest-prefix match for dst in the global table, or
@@ -106,8 +142,9 @@ func (r *Router) Route(p netip.Prefix) *Route {
 func (r *Router) Lookup(dst netip.Addr) *Route {
 	r.lpmOnce.Do(func() {
 		r.lpm = new(bart.Table[*Route])
-		for i := range r.Routes {
-			r.lpm.Insert(r.Routes[i].Prefix, &r.Routes[i])
+		routes := r.Routes()
+		for i := range routes {
+			r.lpm.Insert(routes[i].Prefix, &routes[i])
 		}
 	})
 	rt, _ := r.lpm.Lookup(dst)

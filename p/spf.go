@@ -35,7 +35,8 @@ func newSolver(n int) *solver {
 	return s
 }
 
-// solve fills router r's distances, global table, LFIB and FTN from the
+// solve fills router r's distances, LFIB and FTN (and what its global
+// table, built by Routes, is made of) from the
 // shortest-path distances sh that gonum computed from r.
 //
 // gonum gives distances only (its path choice among equal costs is random),
@@ -43,7 +44,7 @@ func newSolver(n int) *solver {
 // distance: firstHops(v) is the union, over neighbours u of v on a shortest
 // path (dist(u) + w(u,v) == dist(v)), of {v} when u is r and of firstHops(u)
 // otherwise. Metrics are at least 1, so every such u comes before v.
-func (s *solver) solve(c *Core, r *Router, sh path.Shortest, links []link, items []prefixItem) {
+func (s *solver) solve(c *Core, r *Router, sh path.Shortest) {
 	n := len(c.routers)
 	dist := make([]uint32, n)
 	s.order = s.order[:0]
@@ -132,29 +133,52 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest, links []link, items
 
 	r.ldp(c, dist, sets, s.setOf, len(s.order)-1, nhlfes)
 
-	// The global table, in prefix order.
+	// What the global table is made of, kept for Routes: the table itself
+	// (a route per loopback and link subnet of the whole network, on
+	// every router) is built when it is first read.
+	r.sets = sets
+	r.setOf = make([]int32, len(c.routers))
+	for v := range r.setOf {
+		r.setOf[v] = -1
+	}
+	for _, o := range s.order {
+		if v := int(uint32(o)); v != r.idx {
+			r.setOf[v] = int32(s.setOf[v])
+		}
+	}
+}
+
+// buildRoutes makes router r's global IP table, in prefix order, from
+// what solve kept: a route per reachable loopback and per up link subnet
+// reached through either end.
+func (r *Router) buildRoutes() {
+	c := r.core
+	if r.setOf == nil {
+		return // down: no table
+	}
 	conn := make([]mpls.NextHop, len(r.nbrs))
 	for k, a := range r.nbrs {
 		conn[k] = mpls.NextHop{Interface: a.hop.Interface, IfIndex: a.hop.IfIndex}
 	}
-	r.Routes = make([]Route, 0, len(items))
-	for _, it := range items {
+	dist := r.dist
+	routes := make([]Route, 0, len(c.items))
+	for _, it := range c.items {
 		if v := it.node; v >= 0 {
 			switch {
 			case v == r.idx:
-				r.Routes = append(r.Routes, Route{Prefix: it.prefix, Proto: ProtoConnected, NextHops: c.loHop})
+				routes = append(routes, Route{Prefix: it.prefix, Proto: ProtoConnected, NextHops: c.loHop})
 			case dist[v] != noPath:
-				r.Routes = append(r.Routes, Route{Prefix: it.prefix, Proto: ProtoISIS, Metric: dist[v], NextHops: sets[s.setOf[v]].hops})
+				routes = append(routes, Route{Prefix: it.prefix, Proto: ProtoISIS, Metric: dist[v], NextHops: r.sets[r.setOf[v]].hops})
 			}
 			continue
 		}
-		l := links[it.link]
+		l := c.links[it.link]
 		if !l.up {
 			continue
 		}
 		if l.a == r.idx || l.b == r.idx {
 			k := slices.IndexFunc(r.nbrs, func(a adj) bool { return a.link == it.link })
-			r.Routes = append(r.Routes, Route{Prefix: it.prefix, Proto: ProtoConnected, NextHops: conn[k : k+1 : k+1]})
+			routes = append(routes, Route{Prefix: it.prefix, Proto: ProtoConnected, NextHops: conn[k : k+1 : k+1]})
 			continue
 		}
 		// Both ends advertise the subnet: take the cheaper, both if equal.
@@ -162,26 +186,47 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest, links []link, items
 		if m == noPath || uint64(m)+uint64(l.metric) > MaxPathMetric {
 			continue
 		}
-		clear(s.tmp)
-		for _, e := range [2]int{l.a, l.b} {
-			if dist[e] == m {
-				for i, w := range s.bits[e*words : (e+1)*words] {
-					s.tmp[i] |= w
-				}
-			}
+		var hops []mpls.NextHop
+		switch a, b := dist[l.a] == m, dist[l.b] == m; {
+		case a && b && r.setOf[l.a] != r.setOf[l.b]:
+			hops = r.unionHops(r.sets[r.setOf[l.a]].members, r.sets[r.setOf[l.b]].members)
+		case a:
+			hops = r.sets[r.setOf[l.a]].hops
+		default:
+			hops = r.sets[r.setOf[l.b]].hops
 		}
-		r.Routes = append(r.Routes, Route{Prefix: it.prefix, Proto: ProtoISIS, Metric: m + l.metric, NextHops: sets[intern(s.tmp)].hops})
+		routes = append(routes, Route{Prefix: it.prefix, Proto: ProtoISIS, Metric: m + l.metric, NextHops: hops})
 	}
+	r.routes = routes
 }
 
-// ldp installs router r's LDP entries in its LFIB and FTN: one per reachable
+// unionHops is the next hops of the union of two first-hop sets (their
+// members, ascending adjacency positions), in adjacency order.
+func (r *Router) unionHops(x, y []int) []mpls.NextHop {
+	var out []mpls.NextHop
+	for len(x) > 0 || len(y) > 0 {
+		var k int
+		switch {
+		case len(y) == 0 || (len(x) > 0 && x[0] < y[0]):
+			k, x = x[0], x[1:]
+		case len(x) == 0 || y[0] < x[0]:
+			k, y = y[0], y[1:]
+		default:
+			k, x, y = x[0], x[1:], y[1:]
+		}
+		out = append(out, r.nbrs[k].hop)
+	}
+	return out
+}
+
+// ldp installs router r's LDP entries in its LFIB (and what FTN needs
+// besides them): one per reachable
 // other router's loopback. fecs is their number and nhlfes the total number
 // of next hops over them.
 func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, fecs, nhlfes int) {
 	entries := make([]mpls.Entry, fecs)
 	out := make([]mpls.NHLFE, nhlfes)
 	labels := make([]mpls.Label, nhlfes)
-	r.FTN = make(mpls.FTN, fecs)
 	// Highest label first, so that the LFIB sizes its table once.
 	for _, f := range slices.Backward(c.byAddr) {
 		if f == r.idx || dist[f] == noPath {
@@ -213,12 +258,13 @@ func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, fecs, n
 		fecs--
 		entries[fecs] = mpls.Entry{In: c.label(r.idx, f), Op: op, FEC: netip.PrefixFrom(loop, 32), NextHops: nh, Owner: "LDP"}
 		r.LFIB.Insert(&entries[fecs])
-		switch {
-		case untagged == 0:
-			r.FTN[loop] = nh
-		case untagged < len(nh):
-			// An ingress pushes only onto an LSP: the next hops with a label.
-			r.FTN[loop] = slices.DeleteFunc(slices.Clone(nh), func(x mpls.NHLFE) bool { return x.Untagged })
+		if untagged > 0 {
+			// An ingress pushes only onto an LSP: the next hops with a label
+			// (none at all when every next hop is untagged).
+			if r.partial == nil {
+				r.partial = map[netip.Addr][]mpls.NHLFE{}
+			}
+			r.partial[loop] = slices.DeleteFunc(slices.Clone(nh), func(x mpls.NHLFE) bool { return x.Untagged })
 		}
 	}
 }

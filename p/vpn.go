@@ -246,7 +246,7 @@ func (r *LSR) forwardIn(v *vrf.VRF, f *packet.Frame, in int) {
 		r.Node.Send(f, rt.IfIndex)
 		return
 	}
-	choices := r.Tables.FTN[rt.NextHop]
+	choices := r.Tables.FTN(rt.NextHop)
 	if len(choices) == 0 {
 		r.Node.Note("VRF %s: %s via %s, but no LSP to it", v.Name, rt.Prefix, rt.NextHop)
 		r.Node.Drop(f, sim.DropNoLabel)

@@ -3,11 +3,14 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -37,23 +40,27 @@ var verbose, noRIBAudit, ribAudit bool
 // performance report (docs/performance.md says how to read it).
 var cpuProfile string
 
-// memProfile is the hidden --memprofile flag: the live heap once the
-// command has done its work (after a collection), for the same reports.
+// memProfile is the hidden --memprofile flag: the live heap at its
+// largest (as the collections that ran found it), for the same reports.
 var memProfile string
 
 var stopProfile = func() {}
 
 func startProfile() error {
 	if memProfile != "" {
+		f, err := os.Create(memProfile)
+		if err != nil {
+			return usageErr("--memprofile: %v", err)
+		}
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		var peak bytes.Buffer
+		wg.Go(func() { peakHeap(&peak, done) })
 		stopProfile = func() {
-			f, err := os.Create(memProfile)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "vpnsim: --memprofile: %v\n", err)
-				return
-			}
+			close(done)
+			wg.Wait()
 			defer f.Close()
-			runtime.GC()
-			if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+			if _, err := f.Write(peak.Bytes()); err != nil {
 				fmt.Fprintf(os.Stderr, "vpnsim: --memprofile: %v\n", err)
 			}
 		}
@@ -76,6 +83,28 @@ func startProfile() error {
 		heap()
 	}
 	return nil
+}
+
+// peakHeap keeps in buf the heap profile of the largest live heap a
+// collection has found, checking four times a second until done.
+func peakHeap(buf *bytes.Buffer, done <-chan struct{}) {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	var most uint64
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		metrics.Read(sample)
+		if live := sample[0].Value.Uint64(); live > most+most/20 || buf.Len() == 0 {
+			most = live
+			buf.Reset()
+			pprof.Lookup("heap").WriteTo(buf, 0)
+		}
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func newRootCmd() *cobra.Command {
@@ -108,7 +137,7 @@ hub-and-spoke, extranet and more (vpnsim validate --list).`,
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "also print the BGP speakers' warnings and errors")
 	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof -tags bin/vpnsim FILE)")
 	root.PersistentFlags().MarkHidden("cpuprofile")
-	root.PersistentFlags().StringVar(&memProfile, "memprofile", "", "write the live heap, once the command is done, to `FILE` (go tool pprof bin/vpnsim FILE)")
+	root.PersistentFlags().StringVar(&memProfile, "memprofile", "", "write the live heap at its largest to `FILE` (go tool pprof bin/vpnsim FILE)")
 	root.PersistentFlags().MarkHidden("memprofile")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return startProfile() }
 	root.PersistentFlags().BoolVar(&noRIBAudit, "no-rib-audit", false, "once the network has converged, do not compare every BGP session's Adj-RIB-Out with its peer's Adj-RIB-In\n(a consistency check of the embedded BGP speakers; it runs by default on networks of up to\n20,000 VPN routes, where it costs little)")
