@@ -73,7 +73,13 @@ func (sp *Speaker) AdjRIBInVPNv4() ([]VPNPath, error) {
 		addrs = append(addrs, a)
 	}
 	slices.Sort(addrs)
-	var out []VPNPath
+	size := 0
+	for _, addr := range addrs {
+		if sp.peerName(addr) != "" {
+			size += sp.pathCount(true, addr, VPNv4)
+		}
+	}
+	out := make([]VPNPath, 0, size)
 	for _, addr := range addrs {
 		name := sp.peerName(addr)
 		if name == "" {

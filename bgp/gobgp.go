@@ -397,6 +397,27 @@ func (sp *Speaker) destinations(fam Family) (uint64, error) {
 	return n, err
 }
 
+// pathCount is the number of paths in a table of the speaker (the
+// Loc-RIB with name "", or the Adj-RIB-In from the neighbour at address
+// name) for a family: a size hint for a listing, 0 when GoBGP cannot say.
+func (sp *Speaker) pathCount(in bool, name string, fam Family) int {
+	req := &api.GetTableRequest{TableType: api.TableType_GLOBAL, Family: fam.api()}
+	if in {
+		req.TableType, req.Name = api.TableType_ADJ_IN, name
+	}
+	var n uint64
+	sp.use(func() error {
+		globals.mu.RLock()
+		defer globals.mu.RUnlock()
+		r, err := sp.g.srv.GetTable(context.Background(), req)
+		if err == nil {
+			n = r.NumPath
+		}
+		return err
+	})
+	return int(min(n, 1<<24))
+}
+
 // addPaths adds or withdraws local paths, noting the activity before and
 // after so that Settled cannot miss it.
 func (sp *Speaker) addPaths(paths []*api.Path, withdraw bool) error {

@@ -366,7 +366,7 @@ func vpnPath(p *api.Path) (VPNPath, error) {
 // VPNv4Paths returns every VPN-IPv4 path in the speaker's RIB, best or not,
 // sorted by RD, prefix and sending speaker (local paths first).
 func (sp *Speaker) VPNv4Paths() ([]VPNPath, error) {
-	var out []VPNPath
+	out := make([]VPNPath, 0, sp.pathCount(false, "", VPNv4))
 	err := sp.rib(VPNv4, func(p *api.Path, from string) error {
 		v, err := vpnPath(p)
 		if err != nil {

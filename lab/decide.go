@@ -38,17 +38,17 @@ import (
 // rrCandidate turns a path a reflector received (not its own coming
 // back: decideRR leaves those out) into a route for the decision process,
 // and reports whether it is a candidate at all.
-func (c *control) rrCandidate(n *topologies.Node, p bgp.VPNPath) (*vrf.Route, bool) {
+func (c *control) rrCandidate(n *topologies.Node, p bgp.VPNPath) (vrf.Route, bool) {
 	nh := c.l.NodeByLoopback(p.NextHop)
 	r := c.l.Core.Router(n.Name)
 	if nh == "" || r == nil {
-		return nil, false
+		return vrf.Route{}, false
 	}
 	cost, ok := r.Dist(nh)
 	if !ok {
-		return nil, false // RFC 4271 section 9.1.2.1: the next hop does not resolve
+		return vrf.Route{}, false // RFC 4271 section 9.1.2.1: the next hop does not resolve
 	}
-	return vpnpolicy.Received(p, nh, cost), true
+	return vpnpolicy.ReceivedRoute(p, nh, cost), true
 }
 
 // rrTable is one reflector's BGP table as it would print it: what it
@@ -77,11 +77,26 @@ func (c *control) decideRR(n *topologies.Node) (rrTable, error) {
 	clear(all[len(t.paths):])
 	t.valid = make([]bool, len(t.paths))
 	t.best = make([]bool, len(t.paths))
-	routes := make([]*vrf.Route, len(t.paths))
-	for i, p := range t.paths {
-		routes[i], t.valid[i] = c.rrCandidate(n, p)
+	// One destination at a time: the routes compared are never all held.
+	var buf []vrf.Route
+	var routes []*vrf.Route
+	for i := 0; i < len(t.paths); {
+		j := i + 1
+		for j < len(t.paths) && t.paths[j].RD == t.paths[i].RD && t.paths[j].Prefix == t.paths[i].Prefix {
+			j++
+		}
+		buf, routes = buf[:0], routes[:0]
+		for k := i; k < j; k++ {
+			r, ok := c.rrCandidate(n, t.paths[k])
+			buf = append(buf, r)
+			t.valid[k] = ok
+		}
+		for k := range buf {
+			routes = append(routes, &buf[k])
+		}
+		markBest(t.paths[i:j], routes, t.valid[i:j], t.best[i:j])
+		i = j
 	}
-	markBest(t.paths, routes, t.valid, t.best)
 	return t, nil
 }
 
@@ -188,6 +203,7 @@ func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 			adds = append(adds, chosen[k])
 		}
 	}
+	chosen = nil // what is sent is in adds: the rest may go while GoBGP works
 	if len(adds) > 0 {
 		if err := sp.Reflect(adds...); err != nil {
 			return have, changed, err
@@ -252,7 +268,9 @@ func (c *control) bestReasons(n *topologies.Node, paths []bgp.VPNPath, valid, be
 	routes := make([]*vrf.Route, len(paths))
 	for i, p := range paths {
 		if n.Role == topologies.RoleRR {
-			routes[i], _ = c.rrCandidate(n, p)
+			if r, ok := c.rrCandidate(n, p); ok {
+				routes[i] = &r
+			}
 		} else {
 			routes[i], _ = c.peCandidate(n, p)
 		}

@@ -179,6 +179,13 @@ func ToCE(routes []*vrf.Route, ce string, soo vrf.RouteTarget, nextHop netip.Add
 // LOCAL_PREF counts as 100 (IOS, FRR), and the ORIGINATOR_ID stands for the
 // router ID (RFC 4456 section 9).
 func Received(p bgp.VPNPath, pe string, cost uint32) *vrf.Route {
+	r := ReceivedRoute(p, pe, cost)
+	return &r
+}
+
+// ReceivedRoute is Received as a value, for a caller that compares many
+// paths and keeps none of them.
+func ReceivedRoute(p bgp.VPNPath, pe string, cost uint32) vrf.Route {
 	rid := p.OriginatorID
 	if !rid.IsValid() {
 		rid = p.PeerRouterID
@@ -187,7 +194,7 @@ func Received(p bgp.VPNPath, pe string, cost uint32) *vrf.Route {
 	if lp == 0 {
 		lp = DefaultLocalPref
 	}
-	return &vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: pe, NextHop: p.NextHop, Label: p.Label, RD: p.RD,
+	return vrf.Route{Prefix: p.Prefix, Proto: vrf.IBGP, PE: pe, NextHop: p.NextHop, Label: p.Label, RD: p.RD,
 		RTs: p.RouteTargets, LocalPref: lp, ASPath: p.ASPath, Origin: p.Origin, MED: p.MED, IGPCost: cost,
 		ClusterLen: len(p.ClusterList), RouterID: rid, PeerID: p.PeerRouterID, SoO: p.SiteOfOrigin}
 }

@@ -1,6 +1,7 @@
 package gctune
 
 import (
+	"math"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -22,6 +23,27 @@ func TestParseMemTotal(t *testing.T) {
 		got, ok := parseMemTotal(strings.NewReader(c.in))
 		if got != c.want || ok != c.ok {
 			t.Errorf("parseMemTotal(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestLimitFor(t *testing.T) {
+	const gib = 1 << 30
+	base := int64(baseLimit)
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, base},
+		{gib, base},               // 1.5 GiB: the base is more
+		{baseLimit * 2 / 3, base}, // just under the base
+		{2 * gib, 3 * gib},        // past the base: one and a half times
+		{6 * gib, 9 * gib},        // the 300 000-route network
+		{math.MaxInt64 / 2, math.MaxInt64/2 + math.MaxInt64/4}, // largest that fits
+		{math.MaxUint64, math.MaxInt64},                        // no overflow
+	} {
+		if got := limitFor(base, c.live); got != c.want {
+			t.Errorf("limitFor(%d, %d) = %d, want %d", base, c.live, got, c.want)
 		}
 	}
 }
