@@ -91,7 +91,7 @@ func (l *Lab) LFIBEntry(node string, label mpls.Label) (*network.LFIBAnswer, err
 	if x == nil {
 		return nil, nil
 	}
-	e := x.Tables.LFIB.Lookup(label)
+	e := x.Tables.LFIB().Lookup(label)
 	if e == nil {
 		return nil, nil
 	}
@@ -133,7 +133,7 @@ func (l *Lab) Count(node, table, vrfName string) (int, error) {
 		return len(ps), err
 	case "lfib":
 		if x := l.lsrs[node]; x != nil {
-			return x.Tables.LFIB.Len(), nil
+			return x.Tables.LFIB().Len(), nil
 		}
 		return 0, nil
 	}

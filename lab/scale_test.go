@@ -104,7 +104,7 @@ func TestConvergenceIsDeterministic(t *testing.T) {
 					out = append(out, fmt.Sprintf("%s %s %v %v %v %v %v %s", n.Name, v.Name, r.Prefix, r.Proto, r.NextHop, r.Label, r.PE, r.CE))
 				}
 			}
-			for _, e := range x.Tables.LFIB.Entries() {
+			for _, e := range x.Tables.LFIB().Entries() {
 				out = append(out, fmt.Sprintf("%s lfib %+v", n.Name, *e))
 			}
 		}

@@ -162,7 +162,7 @@ func (l *Lab) lfibTable(n *topologies.Node) ([]network.LFIBRow, string) {
 		return nil, fmt.Sprintf("%s is a CE: it switches no labels", n.Name)
 	}
 	var rows []network.LFIBRow
-	for _, e := range x.Tables.LFIB.Entries() {
+	for _, e := range x.Tables.LFIB().Entries() {
 		if e.Op == mpls.OpPopLookup {
 			rows = append(rows, network.LFIBRow{In: e.In, Op: e.Op, FEC: e.FEC, VRF: e.VRF, Bytes: x.Switched.Get(e.In)})
 			continue

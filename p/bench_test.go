@@ -81,9 +81,9 @@ func TestZooBackbones(t *testing.T) {
 		c := Build(top, State{})
 		n, l := len(c.Routers()), len(top.Links)
 		for _, r := range []*Router{c.Routers()[0], c.Routers()[n-1]} {
-			if len(r.Routes()) != n+l || r.LFIB.Len() != n-1 || len(ftnOf(r)) != n-1 || len(r.Bindings()) != n {
+			if len(r.Routes()) != n+l || r.LFIB().Len() != n-1 || len(ftnOf(r)) != n-1 || len(r.Bindings()) != n {
 				t.Errorf("%s %s: %d routes, %d LFIB entries, %d FTN, %d bindings for %d routers and %d links",
-					filepath.Base(f), r.Node.Name, len(r.Routes()), r.LFIB.Len(), len(ftnOf(r)), len(r.Bindings()), n, l)
+					filepath.Base(f), r.Node.Name, len(r.Routes()), r.LFIB().Len(), len(ftnOf(r)), len(r.Bindings()), n, l)
 			}
 		}
 	}

@@ -116,7 +116,7 @@ func Build(t *topologies.Topology, st State) *Core {
 		if !n.IsProvider() {
 			continue
 		}
-		r := &Router{Node: n, Up: !st.NodeDown[n.Name], core: c, idx: len(c.routers), LFIB: &mpls.LFIB{}}
+		r := &Router{Node: n, Up: !st.NodeDown[n.Name], core: c, idx: len(c.routers), lfib: &mpls.LFIB{}}
 		index[n] = r.idx
 		first, _, _ := t.LabelBases(n)
 		c.base = append(c.base, mpls.Label(first))

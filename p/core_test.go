@@ -59,7 +59,7 @@ func mustRouter(t *testing.T, c *Core, name string) *Router {
 // entry checks one LFIB entry of a router.
 func entry(t *testing.T, c *Core, node string, in mpls.Label, fec string, op mpls.Op, want []mpls.NHLFE) {
 	t.Helper()
-	e := mustRouter(t, c, node).LFIB.Lookup(in)
+	e := mustRouter(t, c, node).LFIB().Lookup(in)
 	if e == nil {
 		t.Fatalf("%s: no LFIB entry for label %d", node, in)
 	}
@@ -107,7 +107,7 @@ func TestClassicLSP(t *testing.T) {
 	entry(t, c, "P1", 18, "10.0.0.4/32", mpls.OpSwap, []mpls.NHLFE{{Out: lbl(18), NextHop: nh("P2", "eth2", 1, "100.64.0.3")}})
 	entry(t, c, "P2", 18, "10.0.0.4/32", mpls.OpPop, []mpls.NHLFE{{NextHop: nh("PE2", "eth2", 1, "100.64.0.5")}})
 	entry(t, c, "P2", 16, "10.0.0.1/32", mpls.OpSwap, []mpls.NHLFE{{Out: lbl(16), NextHop: nh("P1", "eth1", 0, "100.64.0.2")}})
-	if n := c.Router("PE2").LFIB.Len(); n != 4 {
+	if n := c.Router("PE2").LFIB().Len(); n != 4 {
 		t.Errorf("PE2 has %d LFIB entries, want 4 (one per other provider router)", n)
 	}
 
@@ -185,7 +185,7 @@ func TestExplicitNull(t *testing.T) {
 	ftn(t, c, "PE1", "10.0.0.4", []mpls.NHLFE{{Out: lbl(18), NextHop: nh("P1", "eth1", 0, "100.64.0.1")}})
 	for _, r := range c.Routers() {
 		for l := mpls.Label(0); l <= mpls.MaxReserved; l++ {
-			if r.LFIB.Lookup(l) != nil {
+			if r.LFIB().Lookup(l) != nil {
 				t.Errorf("%s has an LFIB entry for reserved label %d", r.Node.Name, l)
 			}
 		}
@@ -294,10 +294,10 @@ func TestFailuresAndMetrics(t *testing.T) {
 		}
 	}
 	ftn(t, c, "A", "10.0.0.2", nil)
-	if a.LFIB.Lookup(16) != nil || a.LFIB.Len() != 2 { // A's label for B is 16
+	if a.LFIB().Lookup(16) != nil || a.LFIB().Len() != 2 { // A's label for B is 16
 		t.Error("A still has an LFIB entry for down B")
 	}
-	if b := c.Router("B"); b.Up || len(b.Routes()) != 0 || b.LFIB.Len() != 0 || len(ftnOf(b)) != 0 || b.Bindings() != nil || len(b.Neighbors()) != 0 {
+	if b := c.Router("B"); b.Up || len(b.Routes()) != 0 || b.LFIB().Len() != 0 || len(ftnOf(b)) != 0 || b.Bindings() != nil || len(b.Neighbors()) != 0 {
 		t.Errorf("down B has tables: %+v", b)
 	}
 	if n := a.Neighbors(); len(n) != 1 || n[0].Neighbor != "C" {
@@ -313,10 +313,10 @@ func TestUnreachableKeepsLabels(t *testing.T) {
 		pe1 := c.Router("PE1")
 		ftn(t, c, "PE1", "10.0.0.4", nil)
 		ftn(t, c, "PE1", "10.0.0.10", []mpls.NHLFE{{Out: lbl(19), NextHop: nh("P1", "eth1", 0, "100.64.0.1")}})
-		if pe1.LFIB.Lookup(18) != nil || pe1.LFIB.Lookup(17) != nil {
+		if pe1.LFIB().Lookup(18) != nil || pe1.LFIB().Lookup(17) != nil {
 			t.Errorf("%+v: PE1 has LFIB entries for unreachable FECs", st)
 		}
-		if e := pe1.LFIB.Lookup(19); e == nil || e.FEC != pfx("10.0.0.10/32") {
+		if e := pe1.LFIB().Lookup(19); e == nil || e.FEC != pfx("10.0.0.10/32") {
 			t.Errorf("%+v: PE1's label 19 is not RR1's FEC: %+v", st, e)
 		}
 		if l, ok := pe1.LocalLabel(addr("10.0.0.4")); !ok || l != 18 {

@@ -308,7 +308,7 @@ func (r *LSR) switchL2(f *packet.Frame, in int) {
 			}
 			continue
 		}
-		e := r.Tables.LFIB.Lookup(l)
+		e := r.Tables.LFIB().Lookup(l)
 		if e == nil {
 			r.Node.Note("no LFIB entry for label %d", l)
 			r.Node.Drop(f, sim.DropNoLabel)

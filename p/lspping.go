@@ -62,7 +62,7 @@ func (r *LSR) mplsEcho(f *packet.Frame, stack []mpls.StackEntry, in int) bool {
 			code = packet.RCEgress
 		}
 	default:
-		e := r.Tables.LFIB.Lookup(stack[0].Label)
+		e := r.Tables.LFIB().Lookup(stack[0].Label)
 		switch {
 		case e == nil:
 			code = packet.RCNoLabelEntry

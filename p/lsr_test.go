@@ -249,10 +249,10 @@ func BenchmarkLabelSwitchHop(b *testing.B) {
 func TestLoopDiesByTTL(t *testing.T) {
 	w := newWire(t, "classic", nil)
 	p1, p2 := w.lsr["P1"], w.lsr["P2"]
-	toP2 := p1.Tables.LFIB.Lookup(18).NextHops[0].NextHop
+	toP2 := p1.Tables.LFIB().Lookup(18).NextHops[0].NextHop
 	toP1 := mpls.NextHop{Neighbor: "P1", Interface: "eth1", IfIndex: 0, Addr: netip.MustParseAddr("100.64.0.2")}
-	p1.Tables.LFIB.Insert(&mpls.Entry{In: 18, Op: mpls.OpSwap, NextHops: []mpls.NHLFE{{Out: []mpls.Label{40}, NextHop: toP2}}, Owner: "test"})
-	p2.Tables.LFIB.Insert(&mpls.Entry{In: 40, Op: mpls.OpSwap, NextHops: []mpls.NHLFE{{Out: []mpls.Label{18}, NextHop: toP1}}, Owner: "test"})
+	p1.Tables.LFIB().Insert(&mpls.Entry{In: 18, Op: mpls.OpSwap, NextHops: []mpls.NHLFE{{Out: []mpls.Label{40}, NextHop: toP2}}, Owner: "test"})
+	p2.Tables.LFIB().Insert(&mpls.Entry{In: 40, Op: mpls.OpSwap, NextHops: []mpls.NHLFE{{Out: []mpls.Label{18}, NextHop: toP1}}, Owner: "test"})
 	p1.Receive(labelled(64, 18, 100000), 0)
 	if err := w.net.Run(); err != nil {
 		t.Fatal(err)

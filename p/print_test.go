@@ -27,7 +27,7 @@ func dump(c *Core) string {
 			fmt.Fprintf(&b, "    %-18s %-9s %3d %s\n", rt.Prefix, rt.Proto, rt.Metric, hops(rt.NextHops))
 		}
 		b.WriteString("  lfib\n")
-		for _, e := range r.LFIB.Entries() {
+		for _, e := range r.LFIB().Entries() {
 			fmt.Fprintf(&b, "    %-4s %-4s %-14s %s %s\n", e.In, e.Op, e.FEC, e.Owner, nhlfes(e.NextHops))
 		}
 		b.WriteString("  ftn\n")

@@ -189,7 +189,7 @@ func checkCore(t *rapid.T, top *topologies.Topology, st State, c *Core) {
 				continue
 			}
 			ftn, inFTN := ftnOf(r)[fn.Loopback]
-			e := r.LFIB.Lookup(label(s, f))
+			e := r.LFIB().Lookup(label(s, f))
 			route := r.Route(netip.PrefixFrom(fn.Loopback, 32))
 			if D[s][f] == inf {
 				if inFTN || e != nil || route != nil {
@@ -258,7 +258,7 @@ func walk(t *rapid.T, c *Core, top *topologies.Topology, idx map[string]int, D, 
 	if len(x.Out) != 1 {
 		t.Fatalf("transit %s toward %s receives %v", x.Neighbor, top.Nodes[f].Name, x.Out)
 	}
-	e := c.Router(x.Neighbor).LFIB.Lookup(x.Out[0])
+	e := c.Router(x.Neighbor).LFIB().Lookup(x.Out[0])
 	if e == nil || e.FEC != netip.PrefixFrom(top.Nodes[f].Loopback, 32) {
 		t.Fatalf("%s has no entry for %d toward %s: %+v", x.Neighbor, x.Out[0], top.Nodes[f].Name, e)
 	}

@@ -33,25 +33,19 @@ type Route struct {
 type Router struct {
 	Node *topologies.Node
 	Up   bool
-	// LFIB holds the LDP entries (Owner "LDP"): for each reachable other
-	// provider loopback, the router's local label and one NHLFE per
-	// equal-cost next hop, sorted by neighbour name. An NHLFE's Out is the
-	// next hop's label for the FEC, or empty when the next hop is the egress
-	// and advertised implicit null. Op is OpSwap when any NHLFE has a label,
-	// else OpPop; an entry may mix both only when the egress is one of
-	// several equal-cost next hops, and then an NHLFE with an empty Out pops
-	// on that branch (replace the top label by Out, that is by nothing).
-	// Reserved labels are never in it: the data plane handles explicit null.
-	LFIB *mpls.LFIB
+	lfib *mpls.LFIB // see LFIB
 	core *Core
 	idx  int      // provider index
 	dist []uint32 // by provider index; noPath when unreachable
 	nbrs []adj    // up adjacencies, sorted by neighbour name
 
-	// What solve keeps for the global table: the first-hop sets and, by
-	// provider index, the set of each reachable router (-1 otherwise).
-	sets  []hopSet
-	setOf []int32
+	// What solve keeps for the LFIB and the global table: the first-hop
+	// sets and, by provider index, the set of each reachable router (-1
+	// otherwise); the number of LDP entries and of their NHLFEs.
+	sets         []hopSet
+	setOf        []int32
+	fecs, nhlfes int
+	ldpOnce      sync.Once
 
 	// partial holds the FTN choices of the FECs whose LDP entry has an
 	// untagged next hop (FTN leaves those out).
@@ -61,6 +55,29 @@ type Router struct {
 	routes     []Route
 	lpmOnce    sync.Once
 	lpm        *bart.Table[*Route]
+}
+
+// LFIB returns the router's label forwarding table (a PE adds its VPN
+// labels to it). Its LDP entries (Owner "LDP"): for each reachable other
+// provider loopback, the router's local label and one NHLFE per
+// equal-cost next hop, sorted by neighbour name. An NHLFE's Out is the
+// next hop's label for the FEC, or empty when the next hop is the egress
+// and advertised implicit null. Op is OpSwap when any NHLFE has a label,
+// else OpPop; an entry may mix both only when the egress is one of
+// several equal-cost next hops, and then an NHLFE with an empty Out pops
+// on that branch (replace the top label by Out, that is by nothing).
+// Reserved labels are never in it: the data plane handles explicit null.
+//
+// The LDP entries are made on first use (a network of a thousand P routers
+// has a million of them, and most routers never forward a packet in a
+// run); LFIB is safe for concurrent use.
+func (r *Router) LFIB() *mpls.LFIB {
+	r.ldpOnce.Do(func() {
+		if r.setOf != nil {
+			r.ldp()
+		}
+	})
+	return r.lfib
 }
 
 // FTN returns the NHLFEs an ingress uses toward the provider loopback fec:
@@ -75,10 +92,11 @@ func (r *Router) FTN(fec netip.Addr) []mpls.NHLFE {
 	if o == nil || o == r || r.dist == nil || r.dist[o.idx] == noPath {
 		return nil
 	}
+	lfib := r.LFIB() // and r.partial
 	if nh, ok := r.partial[fec]; ok {
 		return nh
 	}
-	e := r.LFIB.Lookup(c.label(r.idx, o.idx))
+	e := lfib.Lookup(c.label(r.idx, o.idx))
 	if e == nil || e.Owner != "LDP" {
 		return nil
 	}

@@ -131,11 +131,11 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest) {
 		}
 	}
 
-	r.ldp(c, dist, sets, s.setOf, len(s.order)-1, nhlfes)
-
-	// What the global table is made of, kept for Routes: the table itself
-	// (a route per loopback and link subnet of the whole network, on
-	// every router) is built when it is first read.
+	// What the LFIB's LDP entries and the global table are made of, kept
+	// for LFIB and Routes: the tables themselves (an entry per other
+	// provider loopback, a route per loopback and link subnet of the whole
+	// network, on every router) are built when first read.
+	r.fecs, r.nhlfes = len(s.order)-1, nhlfes
 	r.sets = sets
 	r.setOf = make([]int32, len(c.routers))
 	for v := range r.setOf {
@@ -223,7 +223,8 @@ func (r *Router) unionHops(x, y []int) []mpls.NextHop {
 // besides them): one per reachable
 // other router's loopback. fecs is their number and nhlfes the total number
 // of next hops over them.
-func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, fecs, nhlfes int) {
+func (r *Router) ldp() {
+	c, dist, sets, setOf, fecs, nhlfes := r.core, r.dist, r.sets, r.setOf, r.fecs, r.nhlfes
 	entries := make([]mpls.Entry, fecs)
 	out := make([]mpls.NHLFE, nhlfes)
 	labels := make([]mpls.Label, nhlfes)
@@ -257,7 +258,7 @@ func (r *Router) ldp(c *Core, dist []uint32, sets []hopSet, setOf []int, fecs, n
 		loop := c.routers[f].Node.Loopback
 		fecs--
 		entries[fecs] = mpls.Entry{In: c.label(r.idx, f), Op: op, FEC: netip.PrefixFrom(loop, 32), NextHops: nh, Owner: "LDP"}
-		r.LFIB.Insert(&entries[fecs])
+		r.lfib.Insert(&entries[fecs])
 		if untagged > 0 {
 			// An ingress pushes only onto an LSP: the next hops with a label
 			// (none at all when every next hop is untagged).

@@ -113,7 +113,7 @@ func (r *LSR) vpnEntry(f *packet.Frame) *mpls.Entry {
 	if len(r.VRFs) == 0 {
 		return nil
 	}
-	e := r.Tables.LFIB.Lookup(f.Top().Label())
+	e := r.Tables.LFIB().Lookup(f.Top().Label())
 	if e == nil || e.VRF == "" || (e.Op != mpls.OpPopLookup && e.Op != mpls.OpPopDeliver) {
 		return nil
 	}

@@ -40,7 +40,7 @@ func vpnWire(t *testing.T, name string, op mpls.Op) (*wire, int) {
 	if op == mpls.OpPopDeliver {
 		e.NextHops = []mpls.NHLFE{{NextHop: mpls.NextHop{Neighbor: "A2", Interface: pe2.Node.Ifaces[toA2.IfIndex].Name, IfIndex: toA2.IfIndex, Addr: toA2.CEAddr}}}
 	}
-	pe2.Tables.LFIB.Insert(e)
+	pe2.Tables.LFIB().Insert(e)
 	for _, a := range pe1.Attach {
 		if a.CE == "A1" {
 			return w, a.IfIndex

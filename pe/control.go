@@ -166,7 +166,7 @@ func (pe *PE) InstallVPN(routes map[string][]*vrf.Route, lp *LabelPlan) {
 	for _, v := range pe.VRFs {
 		v.Install(routes[v.Name])
 	}
-	lfib := pe.Tables.LFIB
+	lfib := pe.Tables.LFIB()
 	for _, e := range lfib.Entries() {
 		if e.Owner == "BGP" {
 			lfib.Delete(e.In)

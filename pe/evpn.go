@@ -57,7 +57,7 @@ func ServiceID(t *topologies.Topology, l *topologies.Link) uint32 {
 // pops and bridges in the EVI, its flooding label the same as flooded
 // traffic (never sent back to the core).
 func (pe *PE) InstallEVPN() {
-	lfib := pe.Tables.LFIB
+	lfib := pe.Tables.LFIB()
 	for _, e := range lfib.Entries() {
 		if e.Owner == "EVPN" {
 			lfib.Delete(e.In)
