@@ -109,6 +109,7 @@ type wireCount struct {
 	readUpdates    atomic.Uint64 // UPDATEs read in full from the sender
 	writtenUpdates atomic.Uint64 // UPDATEs written to the receiver
 	routeUpdates   atomic.Uint64 // UPDATEs written other than settle markers
+	wireUpdates    atomic.Uint64 // UPDATE messages written, packs counted once (pack.go)
 	pending        atomic.Int64  // bytes read but not yet written
 }
 
@@ -217,6 +218,7 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 			r.stop(err)
 			return
 		}
+		d.wireUpdates.Add(uint64(countUpdates(batch)))
 		d.routeUpdates.Add(uint64(batchRoutes)) // before the count settling reads
 		d.writtenUpdates.Add(uint64(batchUpdates))
 		d.pending.Add(-int64(batchIn))
@@ -225,6 +227,22 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 		}
 		batch, batchUpdates, batchOthers, batchRoutes, batchIn, real = batch[:0], 0, 0, 0, 0, false
 	}
+}
+
+// countUpdates counts the UPDATE messages in b, whole messages.
+func countUpdates(b []byte) int {
+	n := 0
+	for len(b) >= headerLen {
+		l := int(binary.BigEndian.Uint16(b[16:18]))
+		if l < headerLen || l > len(b) {
+			break // not whole messages: never so in a batch
+		}
+		if b[18] == msgUpdate {
+			n++
+		}
+		b = b[l:]
+	}
+	return n
 }
 
 // write writes whole messages to conns[i].

@@ -61,6 +61,10 @@ type SessionState struct {
 	// RouteUpdatesAToB and RouteUpdatesBToA count the same UPDATEs without
 	// the settle markers (marker.go): the routes and withdrawals sent.
 	RouteUpdatesAToB, RouteUpdatesBToA uint64
+	// WireUpdatesAToB and WireUpdatesBToA count the UPDATE messages the
+	// relay wrote: fewer than UpdatesAToB and UpdatesBToA where it packed
+	// several into one (pack.go).
+	WireUpdatesAToB, WireUpdatesBToA uint64
 	// LastError says why the session last failed on its own (not because
 	// it was set down); "" if it never did.
 	LastError string
@@ -94,6 +98,8 @@ func (s *Session) State() SessionState {
 		st.UpdatesBToA = r.dirs[1].writtenUpdates.Load()
 		st.RouteUpdatesAToB = r.dirs[0].routeUpdates.Load()
 		st.RouteUpdatesBToA = r.dirs[1].routeUpdates.Load()
+		st.WireUpdatesAToB = r.dirs[0].wireUpdates.Load()
+		st.WireUpdatesBToA = r.dirs[1].wireUpdates.Load()
 	}
 	st.LastError = s.lastError()
 	return st

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vpnsim/vpnsim/mpls"
@@ -362,5 +363,32 @@ func TestDeterministic(t *testing.T) {
 	}
 	if !strings.Contains(want, "B eth2(1) 100.64.0.3 | C eth1(0) 100.64.0.1") {
 		t.Errorf("ECMP next hops not by name:\n%s", want)
+	}
+}
+
+// TestTablesBuiltOnFirstUseConcurrently: a router's global table and LDP
+// entries are made on first use; goroutines that all ask at once (under
+// -race) get the same tables as one reader alone.
+func TestTablesBuiltOnFirstUseConcurrently(t *testing.T) {
+	top := classic(t, true)
+	want := dump(Build(top, State{}))
+	c := Build(top, State{})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range c.Routers() {
+				r := c.Routers()[(i+g)%len(c.Routers())]
+				r.Routes()
+				r.LFIB().Len()
+				for _, o := range c.Routers() {
+					r.FTN(o.Node.Loopback)
+				}
+				r.Lookup(r.Node.Loopback)
+			}
+		})
+	}
+	wg.Wait()
+	if got := dump(c); got != want {
+		t.Errorf("tables built by 8 goroutines at once differ from one reader's:\n%s\nwant\n%s", got, want)
 	}
 }
