@@ -172,38 +172,39 @@ func (c *control) reflect() (bool, error) {
 
 func (c *control) reflectRR(n *topologies.Node) (reflected, bool, error) {
 	have := c.advRR[n.Name]
-	want := reflected{}
-	chosen := map[vpnKey]bgp.VPNPath{}
+	want := make(reflected, len(have))
+	var adds []bgp.VPNPath // in RD and prefix order, as decideRR sorts them
 	if !c.l.state.NodeDown[n.Name] {
 		t, err := c.decideRR(n)
 		if err != nil {
 			return have, false, err
 		}
 		for i, p := range t.paths {
-			if t.best[i] {
-				k := vpnKey{p.RD, p.Prefix}
-				want[k] = rrChoice{from: p.FromPeer, fp: p.Fingerprint()}
-				chosen[k] = p
+			if !t.best[i] {
+				continue
+			}
+			k := vpnKey{p.RD, p.Prefix}
+			w := rrChoice{from: p.FromPeer, fp: p.Fingerprint()}
+			want[k] = w
+			if h, ok := have[k]; !ok || h != w {
+				adds = append(adds, p)
 			}
 		}
 	}
 	sp := c.vpn[n.Name]
 	changed := false
-	for _, k := range sortedKeys(have) {
+	gone := map[vpnKey]bool{}
+	for k := range have {
 		if _, ok := want[k]; !ok {
-			if err := sp.DeleteVPNv4(k.rd, k.prefix); err != nil {
-				return have, changed, err
-			}
-			changed = true
+			gone[k] = true
 		}
 	}
-	var adds []bgp.VPNPath
-	for _, k := range sortedKeys(want) {
-		if h, ok := have[k]; !ok || h != want[k] {
-			adds = append(adds, chosen[k])
+	for _, k := range sortedKeys(gone) {
+		if err := sp.DeleteVPNv4(k.rd, k.prefix); err != nil {
+			return have, changed, err
 		}
+		changed = true
 	}
-	chosen = nil // what is sent is in adds: the rest may go while GoBGP works
 	if len(adds) > 0 {
 		if err := sp.Reflect(adds...); err != nil {
 			return have, changed, err
