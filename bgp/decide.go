@@ -73,18 +73,14 @@ func (sp *Speaker) AdjRIBInVPNv4() ([]VPNPath, error) {
 		addrs = append(addrs, a)
 	}
 	slices.Sort(addrs)
+	addrs = slices.DeleteFunc(addrs, func(a string) bool { return sp.peerName(a) == "" })
 	size := 0
 	for _, addr := range addrs {
-		if sp.peerName(addr) != "" {
-			size += sp.pathCount(true, addr, VPNv4)
-		}
+		size += sp.pathCount(true, addr, VPNv4)
 	}
 	out := make([]VPNPath, 0, size)
 	for _, addr := range addrs {
 		name := sp.peerName(addr)
-		if name == "" {
-			continue
-		}
 		var first error
 		err := sp.listPath(&api.ListPathRequest{TableType: api.TableType_ADJ_IN, Name: addr, Family: VPNv4.api(), EnableOnlyBinary: true}, func(dst *api.Destination) {
 			for _, p := range dst.Paths {

@@ -138,9 +138,15 @@ func isMarkerUpdate(msg []byte) bool {
 		if _, typ, v, b, ok = nextAttr(b); !ok {
 			return false
 		}
-		if (typ == mpReachNLRI || typ == mpUnreachNLRI) && len(v) >= 3 {
-			return binary.BigEndian.Uint16(v) == markerAFI && v[2] == markerSAFI
+		if typ == mpReachNLRI || typ == mpUnreachNLRI {
+			return isMarkerFamily(v)
 		}
 	}
 	return false
+}
+
+// isMarkerFamily reports whether v, the value of an MP_REACH_NLRI or
+// MP_UNREACH_NLRI attribute, is of the settle markers' family.
+func isMarkerFamily(v []byte) bool {
+	return len(v) >= 3 && binary.BigEndian.Uint16(v) == markerAFI && v[2] == markerSAFI
 }

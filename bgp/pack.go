@@ -75,7 +75,7 @@ func splitMP(msg []byte) (u mpUpdate, ok bool) {
 			if len(v) <= head || len(v) < 3 {
 				return u, false // End-of-RIB, or malformed: passed as it is
 			}
-			if binary.BigEndian.Uint16(v) == markerAFI && v[2] == markerSAFI {
+			if isMarkerFamily(v) {
 				return u, false
 			}
 			u.head, u.nlri = v[:head], v[head:]
@@ -139,7 +139,7 @@ func (p *packer) size(extra int) int {
 // reports whether it did. When it cannot, the caller flushes and then
 // calls start.
 func (p *packer) add(msg []byte) bool {
-	if !p.on || p.n == 0 {
+	if p.n == 0 {
 		return false
 	}
 	u, ok := splitMP(msg)
@@ -157,9 +157,6 @@ func (p *packer) add(msg []byte) bool {
 // start makes msg the pending UPDATE if it can be packed, and reports
 // whether it did (if not, the caller writes msg as it is).
 func (p *packer) start(msg []byte) bool {
-	if !p.on {
-		return false
-	}
 	p.first = append(p.first[:0], msg...)
 	u, ok := splitMP(p.first)
 	if !ok {

@@ -21,23 +21,21 @@ type hopSet struct {
 type solver struct {
 	order []uint64 // reachable routers by increasing distance: distance<<32 | index
 	pos   []int    // provider index -> position in the source's adjacencies, -1 if not adjacent
-	setOf []int    // provider index -> hop set id
 	bits  []uint64 // first-hop bitsets, words per router
-	tmp   []uint64
 	key   []byte
 }
 
 func newSolver(n int) *solver {
-	s := &solver{pos: make([]int, n), setOf: make([]int, n)}
+	s := &solver{pos: make([]int, n)}
 	for i := range s.pos {
 		s.pos[i] = -1
 	}
 	return s
 }
 
-// solve fills router r's distances, LFIB and FTN (and what its global
-// table, built by Routes, is made of) from the
-// shortest-path distances sh that gonum computed from r.
+// solve fills router r's distances and the first-hop sets its LFIB and
+// global table are made of (LFIB and Routes build them when first read)
+// from the shortest-path distances sh that gonum computed from r.
 //
 // gonum gives distances only (its path choice among equal costs is random),
 // so the sets of first hops are derived here, nodes taken in increasing
@@ -67,7 +65,6 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest) {
 		s.bits = s.bits[:need]
 		clear(s.bits)
 	}
-	s.tmp = slices.Grow(s.tmp[:0], words)[:words]
 	for k, a := range r.nbrs {
 		s.pos[a.nbr] = k
 	}
@@ -123,11 +120,17 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest) {
 		sets = append(sets, hs)
 		return len(sets) - 1
 	}
+	// By provider index, the hop set of each reachable router, -1 for the
+	// others.
+	r.setOf = make([]int32, n)
+	for v := range r.setOf {
+		r.setOf[v] = -1
+	}
 	nhlfes := 0
 	for _, o := range s.order {
 		if v := int(uint32(o)); v != r.idx {
-			s.setOf[v] = intern(s.bits[v*words : (v+1)*words])
-			nhlfes += len(sets[s.setOf[v]].members)
+			r.setOf[v] = int32(intern(s.bits[v*words : (v+1)*words]))
+			nhlfes += len(sets[r.setOf[v]].members)
 		}
 	}
 
@@ -137,15 +140,6 @@ func (s *solver) solve(c *Core, r *Router, sh path.Shortest) {
 	// network, on every router) are built when first read.
 	r.fecs, r.nhlfes = len(s.order)-1, nhlfes
 	r.sets = sets
-	r.setOf = make([]int32, len(c.routers))
-	for v := range r.setOf {
-		r.setOf[v] = -1
-	}
-	for _, o := range s.order {
-		if v := int(uint32(o)); v != r.idx {
-			r.setOf[v] = int32(s.setOf[v])
-		}
-	}
 }
 
 // buildRoutes makes router r's global IP table, in prefix order, from
@@ -219,10 +213,9 @@ func (r *Router) unionHops(x, y []int) []mpls.NextHop {
 	return out
 }
 
-// ldp installs router r's LDP entries in its LFIB (and what FTN needs
-// besides them): one per reachable
-// other router's loopback. fecs is their number and nhlfes the total number
-// of next hops over them.
+// ldp installs router r's LDP entries in its LFIB, one per reachable other
+// router's loopback (r.fecs of them, r.nhlfes next hops over them), and
+// notes for FTN the FECs with an untagged next hop.
 func (r *Router) ldp() {
 	c, dist, sets, setOf, fecs, nhlfes := r.core, r.dist, r.sets, r.setOf, r.fecs, r.nhlfes
 	entries := make([]mpls.Entry, fecs)
