@@ -68,6 +68,8 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 		{[]string{"frame", "wide-area-ethernet", "X1", "X2", "--ethertype", "zz"}, `--ethertype "zz": give a hexadecimal ethertype`},
 		{[]string{"frame", "wide-area-ethernet", "P1", "X2"}, "P1 is not a CE: frames are sent by the customers' hosts"},
 		{[]string{"frame", "wide-area-ethernet", "X1", "nobody"}, `to "nobody": give a MAC`},
+		{[]string{"validate", "classic", "--memprofile", "/nonexistent/m.prof"}, "--memprofile: open /nonexistent/m.prof"},
+		{[]string{"validate", "classic", "--cpuprofile", "/nonexistent/c.prof"}, "--cpuprofile: open /nonexistent/c.prof"},
 		{[]string{"nosuchcommand"}, "unknown command"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -96,5 +98,21 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 		}
 	} else {
 		t.Log("running as root: an unreadable file cannot be made, not checked")
+	}
+}
+
+// TestMemProfileWritten: the hidden --memprofile writes a heap profile
+// (gzip, as pprof writes them) when the command is done.
+func TestMemProfileWritten(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "heap.prof")
+	_, errOut, code := vpnsim(t, "validate", "classic", "--memprofile", f)
+	stopProfile() // as main does once the command returns
+	stopProfile = func() {}
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(f)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("%s: %d bytes, %v; want a gzipped profile", f, len(b), err)
 	}
 }
