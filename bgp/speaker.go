@@ -386,6 +386,32 @@ func (sp *Speaker) VPNv4Paths() ([]VPNPath, error) {
 	return out, err
 }
 
+// VPNv4PathCounts returns how many VPN-IPv4 paths the speaker holds from
+// each neighbour, by name ("" for its own): what VPNv4Paths lists on a
+// PE, what AdjRIBInVPNv4 lists on a speaker whose decision the caller
+// makes (SpeakerConfig.Decides), as a router's summary counts them
+// (IOS's PfxRcd), without decoding or sorting a single path.
+func (sp *Speaker) VPNv4PathCounts() (map[string]int, error) {
+	out := map[string]int{}
+	if sp.cfg.Decides {
+		peers, err := sp.peers()
+		if err != nil {
+			return nil, fmt.Errorf("speaker %s: listing its neighbours: %w", sp.cfg.Name, err)
+		}
+		for addr := range peers {
+			if name := sp.peerName(addr); name != "" {
+				out[name] += sp.pathCount(true, addr, VPNv4)
+			}
+		}
+		return out, nil
+	}
+	err := sp.rib(VPNv4, func(_ *api.Path, from string) error {
+		out[from]++
+		return nil
+	})
+	return out, err
+}
+
 // IPv4Paths returns every IPv4 unicast path in the speaker's RIB, sorted by
 // prefix and sending speaker (local paths first).
 func (sp *Speaker) IPv4Paths() ([]IPv4Path, error) {

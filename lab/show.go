@@ -197,6 +197,7 @@ func (l *Lab) ldpTable(n *topologies.Node) ([]network.LDPRow, string) {
 
 func (l *Lab) bgpTable(n *topologies.Node) []network.BGPSession {
 	var rows []network.BGPSession
+	counts := pathCounts{l: l}
 	for _, s := range l.ctl.fabric.Sessions() {
 		st := s.State()
 		for _, side := range [][2]string{{st.A, st.B}, {st.B, st.A}} {
@@ -210,7 +211,7 @@ func (l *Lab) bgpTable(n *topologies.Node) []network.BGPSession {
 				state = network.DownNoPath
 			}
 			row := network.BGPSession{Speaker: side[0], Neighbor: side[1], Family: st.Family.String(), State: state,
-				Paths: l.pathsFrom(side[0], side[1], st.Family), LocalAS: l.Topo.Provider.ASN, AS: l.Topo.Provider.ASN}
+				Paths: counts.from(side[0], side[1], st.Family), LocalAS: l.Topo.Provider.ASN, AS: l.Topo.Provider.ASN}
 			switch ap, ok := l.ctl.peerOf[side[0]]; {
 			case ok: // a PE's session with a CE, in the attachment's VRF
 				row.NeighborAddr, row.VRF, row.AS = ap.att.CEAddr, ap.att.VRF.Name, l.Topo.Node(side[1]).ASN
@@ -236,34 +237,38 @@ func (l *Lab) bgpTable(n *topologies.Node) []network.BGPSession {
 			state = network.ExternalNodeDown
 		}
 		rows = append(rows, network.BGPSession{Speaker: st.Speaker, Neighbor: st.Name, Family: bgp.VPNv4.String(), State: state,
-			Paths: l.pathsFrom(st.Speaker, st.Name, bgp.VPNv4)})
+			Paths: counts.from(st.Speaker, st.Name, bgp.VPNv4)})
 	}
 	return rows
 }
 
-// pathsFrom counts the paths speaker holds from peer (never the number of
-// UPDATE messages, which depends on how the sender packed them).
-func (l *Lab) pathsFrom(speaker, peer string, fam bgp.Family) int {
-	sp := l.ctl.fabric.Speaker(speaker)
+// pathCounts counts the paths a speaker holds from each peer (never the
+// number of UPDATE messages, which depends on how the sender packed them),
+// reading each speaker's VPNv4 table once however many sessions it has.
+type pathCounts struct {
+	l   *Lab
+	vpn map[string]map[string]int // speaker, peer
+}
+
+func (c *pathCounts) from(speaker, peer string, fam bgp.Family) int {
+	sp := c.l.ctl.fabric.Speaker(speaker)
 	if sp == nil {
 		return 0
 	}
-	n := 0
 	if fam == bgp.VPNv4 {
 		// What it received: a reflector's Adj-RIB-In (its Loc-RIB holds
 		// only its choices), a PE's RIB. No decision is needed to count.
-		list := sp.VPNv4Paths
-		if sp.Config().Decides {
-			list = sp.AdjRIBInVPNv4
-		}
-		ps, _ := list()
-		for _, p := range ps {
-			if p.FromPeer == peer {
-				n++
+		m, ok := c.vpn[speaker]
+		if !ok {
+			m, _ = sp.VPNv4PathCounts()
+			if c.vpn == nil {
+				c.vpn = map[string]map[string]int{}
 			}
+			c.vpn[speaker] = m
 		}
-		return n
+		return m[peer]
 	}
+	n := 0
 	ps, _ := sp.IPv4Paths()
 	for _, p := range ps {
 		if p.FromPeer == peer {
