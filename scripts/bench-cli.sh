@@ -7,6 +7,9 @@
 # (PE -> RR -> PE, lab.BenchmarkGoBGPRelay) takes to carry the same routes,
 # measured in the same run. It prints the figures and whether they are met;
 # it exits 0 either way (a measurement, not a test: machines are shared).
+# It ends with the floor under the wall time: the same 22 BGP speakers and
+# routes with no model at all (lab.BenchmarkSplitSpeakers, one process),
+# BGP's own share on this machine (FLOOR=0 leaves it out).
 # ARGS adds show arguments (default: none; above 20 000 routes the RIB
 # audit is left out unless --rib-audit).
 set -euo pipefail
@@ -39,3 +42,11 @@ ratio=$(awk -v a="$best_wall" -v b="$relay" 'BEGIN { printf "%.1f", a / b }')
 met() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "met" : "missed" }'; }
 echo "bench-cli: best of $runs: ${best_wall} s wall (target 30 s: $(met "$best_wall" 30)), ${best_rss} GB peak (target 3 GB: $(met "$best_rss" 3))"
 echo "bench-cli: GoBGP relay ${relay} s; vpnsim show over the relay: ${ratio} (target 4: $(met "$ratio" 4))"
+if [ "${FLOOR:-1}" != 0 ]; then
+	echo "bench-cli: the floor, plain GoBGP with the same speakers and routes: go test -run '^\$' -bench 'SplitSpeakers/one' -benchtime 1x ./lab"
+	floor=$(go test -run '^$' -bench 'SplitSpeakers/one' -benchtime 1x ./lab | awk '/^BenchmarkSplitSpeakers/ { for (i = 2; i < NF; i++) { if ($(i+1) == "s-to-converged") s = $i; if ($(i+1) == "cpu-s") c = $i } } END { if (s != "") print s, c }')
+	[ -n "$floor" ] || { echo "bench-cli: the floor benchmark printed no s-to-converged" >&2; exit 1; }
+	read -r floor_s floor_cpu <<<"$floor"
+	side=$(awk -v v="$floor_s" 'BEGIN { print (v <= 30) ? "under" : "over" }')
+	echo "bench-cli: floor: BGP alone, no model: ${floor_s} s to converged, ${floor_cpu} CPU-s (${side} the 30 s target)"
+fi
