@@ -63,7 +63,11 @@ func (sp *Speaker) decidesPolicies() error {
 // neighbours (their Adj-RIB-In, before import policy: on a speaker with
 // Decides, everything it received), sorted by RD, prefix and sending peer.
 // Each has FromPeer and PeerRouterID set and can be handed to Reflect.
-func (sp *Speaker) AdjRIBInVPNv4() ([]VPNPath, error) {
+// What a fabric session's relay kept is read from there (adjin.go), the
+// rest from GoBGP.
+func (sp *Speaker) AdjRIBInVPNv4() ([]VPNPath, error) { return sp.adjRIBInVPNv4(true) }
+
+func (sp *Speaker) adjRIBInVPNv4(wire bool) ([]VPNPath, error) {
 	peers, err := sp.peers()
 	if err != nil {
 		return nil, fmt.Errorf("speaker %s: listing its neighbours: %w", sp.cfg.Name, err)
@@ -74,31 +78,53 @@ func (sp *Speaker) AdjRIBInVPNv4() ([]VPNPath, error) {
 	}
 	slices.Sort(addrs)
 	addrs = slices.DeleteFunc(addrs, func(a string) bool { return sp.peerName(a) == "" })
+	tables := make([]*adjIn, len(addrs))
 	size := 0
-	for _, addr := range addrs {
-		size += sp.pathCount(true, addr, VPNv4)
+	for i, addr := range addrs {
+		if wire {
+			tables[i] = sp.wireAdjIn(addr)
+		}
+		if tables[i] != nil {
+			size += tables[i].count()
+		} else {
+			size += sp.pathCount(true, addr, VPNv4)
+		}
 	}
 	out := make([]VPNPath, 0, size)
-	for _, addr := range addrs {
+	for i, addr := range addrs {
 		name := sp.peerName(addr)
 		var first error
-		err := sp.listPath(&api.ListPathRequest{TableType: api.TableType_ADJ_IN, Name: addr, Family: VPNv4.api(), EnableOnlyBinary: true}, func(dst *api.Destination) {
-			for _, p := range dst.Paths {
-				if first != nil {
-					return
-				}
-				v, err := vpnPath(p)
-				if err != nil {
-					first = fmt.Errorf("%s from %s: %w", dst.Prefix, name, err)
-					return
-				}
-				v.FromPeer = name
-				v.PeerRouterID, _ = netip.ParseAddr(p.SourceId)
-				v.Best = false
-				v.wire = p
-				out = append(out, v)
+		add := func(p *api.Path, prefix string) {
+			if first != nil {
+				return
 			}
-		})
+			v, err := vpnPath(p)
+			if err != nil {
+				if prefix == "" {
+					prefix = fmt.Sprintf("NLRI %x", p.NlriBinary)
+				}
+				first = fmt.Errorf("%s from %s: %w", prefix, name, err)
+				return
+			}
+			v.FromPeer = name
+			v.PeerRouterID, _ = netip.ParseAddr(p.SourceId)
+			v.Best = false
+			v.wire = p
+			out = append(out, v)
+		}
+		if t := tables[i]; t != nil {
+			id := peers[addr].GetState().GetRouterId()
+			t.each(func(p *api.Path) {
+				p.SourceId, p.NeighborIp = id, addr
+				add(p, "")
+			})
+		} else {
+			err = sp.listPath(&api.ListPathRequest{TableType: api.TableType_ADJ_IN, Name: addr, Family: VPNv4.api(), EnableOnlyBinary: true}, func(dst *api.Destination) {
+				for _, p := range dst.Paths {
+					add(p, dst.Prefix)
+				}
+			})
+		}
 		if err == nil {
 			err = first
 		}
@@ -111,6 +137,18 @@ func (sp *Speaker) AdjRIBInVPNv4() ([]VPNPath, error) {
 			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
 	})
 	return out, nil
+}
+
+// wireAdjIn is what the relay of the fabric session with the neighbour at
+// addr kept of its Adj-RIB-In, or nil.
+func (sp *Speaker) wireAdjIn(addr string) *adjIn {
+	sp.wireMu.Lock()
+	s := sp.wireIn[addr]
+	sp.wireMu.Unlock()
+	if s == nil {
+		return nil
+	}
+	return s.wireAdjIn(sp)
 }
 
 // Reflect originates each path, as AdjRIBInVPNv4 returned it, as this

@@ -102,6 +102,9 @@ type relayEvents struct {
 	// pack: consecutive UPDATEs that differ only in their NLRIs are
 	// passed on as one (pack.go).
 	pack bool
+	// adjIn[dir], when set, is kept as the receiver's Adj-RIB-In of
+	// direction dir from every UPDATE passed on (adjin.go).
+	adjIn [2]*adjIn
 }
 
 // wireCount counts one way of the relay. dirs[0] is A to B.
@@ -186,6 +189,9 @@ func (r *relay) pump(dir int, from, to net.Conn) {
 				r.stop(err)
 				return
 			}
+		}
+		if t := r.ev.adjIn[dir]; t != nil && typ == msgUpdate {
+			t.update(batch[start:]) // before the receiver can have it
 		}
 		d.pending.Add(int64(n))
 		batchIn += n

@@ -165,6 +165,18 @@ func (f *Fabric) AddSession(cfg SessionConfig) (*Session, error) {
 		return nil, ErrClosed
 	}
 	f.sessions = append(f.sessions, s)
+	if cfg.Family == VPNv4 {
+		for _, x := range [][2]*Speaker{{cfg.A, cfg.B}, {cfg.B, cfg.A}} {
+			if sp := x[0]; sp.cfg.Decides {
+				sp.wireMu.Lock()
+				if sp.wireIn == nil {
+					sp.wireIn = map[string]*Session{}
+				}
+				sp.wireIn[x[1].addr.String()] = s
+				sp.wireMu.Unlock()
+			}
+		}
+	}
 	s.watch()
 	f.wg.Add(1)
 	f.mu.Unlock()
@@ -269,7 +281,34 @@ func (s *Session) dial(net.Conn) (*relay, error) {
 		toA.Close()
 		return nil, err
 	}
-	return newRelay(toA, toB, s.f.relayEvents([2]*Speaker{a, b}, s.poke)), nil
+	ev := s.f.relayEvents([2]*Speaker{a, b}, s.poke)
+	if s.cfg.Family == VPNv4 {
+		for dir, to := range []*Speaker{b, a} {
+			if to.cfg.Decides {
+				ev.adjIn[dir] = newAdjIn()
+			}
+		}
+	}
+	return newRelay(toA, toB, ev), nil
+}
+
+// wireAdjIn is the Adj-RIB-In sp holds from the other end of s, as the
+// relay kept it (adjin.go), or nil when GoBGP must be asked: the session
+// is not up on a live relay, or the relay could not read what it passed.
+func (s *Session) wireAdjIn(sp *Speaker) *adjIn {
+	dir := 0 // A to B
+	if sp == s.cfg.A {
+		dir = 1
+	}
+	r := s.relay.Load()
+	if r == nil || !s.established.Load() || r.isDone() {
+		return nil
+	}
+	t := r.ev.adjIn[dir]
+	if t == nil || !t.usable() {
+		return nil
+	}
+	return t
 }
 
 func dialFrom(ctx context.Context, from, to *Speaker) (net.Conn, error) {

@@ -74,6 +74,13 @@ type Speaker struct {
 	mu     sync.RWMutex // held for reading around every GoBGP call; stop takes it for writing
 	closed bool
 
+	// wireIn is, for a speaker whose decision the caller makes, the
+	// fabric session to each VPNv4 neighbour (by socket address) whose
+	// relay keeps its Adj-RIB-In (adjin.go). Written while sessions are
+	// added (wireMu).
+	wireMu sync.Mutex
+	wireIn map[string]*Session
+
 	policyMu  sync.Mutex            // reflectorPeering
 	rtFilter  map[netip.Addr]string // the route-target set entry toward each filtered neighbour (policyMu)
 	hasPolicy bool
