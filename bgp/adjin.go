@@ -1,29 +1,35 @@
 package bgp
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"slices"
 	"sync"
 
-	api "github.com/osrg/gobgp/v3/api"
+	"github.com/vpnsim/vpnsim/vrf"
 )
 
-// The Adj-RIB-In of a reflector, read off the wire.
+// What a speaker received, read off the wire.
 //
-// A reflector whose decision the caller makes (SpeakerConfig.Decides) has
-// its Adj-RIB-In listed after every round: RFC 4271 section 3.2's routes
-// learned from each peer, before any policy. Through GoBGP's API that
-// listing costs more than anything else the model does at scale (GoBGP
+// The model reads what the speakers hold after every round: a reflector
+// whose decision the caller makes (SpeakerConfig.Decides) its Adj-RIB-In
+// (RFC 4271 section 3.2: the routes learned from each peer, before any
+// policy), a PE its RIB, to fill its VRFs. Through GoBGP's API those
+// listings cost more than anything else the model does at scale (GoBGP
 // builds an API object per path and serialises every attribute again:
-// 9 of the 11 CPU-s the two reflectors of the 100 000-route network spend
-// reading what they received). Yet every one of those routes crossed the
-// relay of a fabric session on its way in, in the very bytes GoBGP parsed.
-// So the relay keeps, for each direction whose receiver decides, the
-// VPN-IPv4 routes as GoBGP holds them (adjIn), and AdjRIBInVPNv4 reads
-// that instead of asking GoBGP, for every neighbour whose session is up on
-// the relay that kept them. Anything it cannot read as GoBGP would (a
-// next hop or NLRI of another shape, a framing error) marks the table
-// broken, and the listing asks GoBGP for that neighbour as before. Sessions
-// with external peers are always read from GoBGP.
+// about 25 of the 137 CPU-s of the 100 000-route network, with the
+// collector's share). Yet every received route crossed the relay of a
+// fabric session on its way in, in the very bytes GoBGP parsed. So the
+// relay of each VPNv4 session keeps, per direction, the VPN-IPv4 routes
+// as GoBGP holds them (adjIn); AdjRIBInVPNv4 reads that for every
+// neighbour whose session is up on the relay that kept it (or down, with
+// nothing held), and VPNv4RIB builds a PE's RIB from it and the routes
+// the PE originated. Anything a table cannot read as GoBGP would (a next
+// hop or NLRI of another shape, a framing error) marks it broken, and
+// GoBGP is asked as before; so it is for external peers.
 //
 // What GoBGP holds per route (internal/pkg/table.ProcessMessage): the
 // UPDATE's attributes but MP_REACH_NLRI and MP_UNREACH_NLRI, in the order
@@ -42,14 +48,24 @@ type adjKey [13]byte
 // adjIn is one direction of a fabric session as the receiving speaker's
 // Adj-RIB-In holds its VPN-IPv4 routes.
 type adjIn struct {
-	mu sync.Mutex
-	// routes holds, per key, the NLRI (length in bits, label, RD,
-	// prefix) followed by the path attributes as GoBGP lists them.
-	routes map[adjKey][]byte
+	mu     sync.Mutex
+	routes map[adjKey]adjRoute
+	// attrs interns the attribute blocks: the routes of one VRF of one PE
+	// share theirs, so a route costs its NLRI, next hop and a reference.
+	attrs  map[string][]byte
 	broken bool
 }
 
-func newAdjIn() *adjIn { return &adjIn{routes: map[adjKey][]byte{}} }
+// adjRoute is one route: its NLRI as GoBGP writes it (length in bits,
+// label, RD, prefix), its next hop, and every attribute but
+// MP_REACH_NLRI, whole and in the order received.
+type adjRoute struct {
+	nlri  [16]byte
+	nh    [4]byte
+	attrs []byte
+}
+
+func newAdjIn() *adjIn { return &adjIn{routes: map[adjKey]adjRoute{}, attrs: map[string][]byte{}} }
 
 // usable reports whether t holds what GoBGP holds.
 func (t *adjIn) usable() bool {
@@ -59,7 +75,7 @@ func (t *adjIn) usable() bool {
 }
 
 // update applies one whole UPDATE message (header included) as the
-// receiver applies it: withdrawals, then the routes it carries.
+// receiver applies it: the routes it carries, then its withdrawals.
 func (t *adjIn) update(msg []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -69,6 +85,7 @@ func (t *adjIn) update(msg []byte) {
 	if !t.apply(msg) {
 		t.broken = true
 		clear(t.routes)
+		clear(t.attrs)
 	}
 }
 
@@ -132,36 +149,27 @@ func (t *adjIn) reach(reach, others []byte) bool {
 	if len(reach) < 5 || reach[3] != 12 || len(reach) < 4+12+1 {
 		return false // not a next hop GoBGP re-encodes as it was
 	}
-	nh := reach[4+8 : 4+12]
+	shared, ok := t.attrs[string(others)]
+	if !ok {
+		shared = bytes.Clone(others)
+		if shared == nil {
+			shared = []byte{}
+		}
+		t.attrs[string(others)] = shared
+	}
 	for b := reach[4+12+1:]; len(b) > 0; {
 		k, n, ok := readVPNNLRI(b, false)
 		if !ok {
 			return false
 		}
-		// The NLRI, the other attributes, then MP_REACH_NLRI: AFI, SAFI,
-		// next hop length, an RD of zero and the address, reserved, NLRI.
-		vlen := 3 + 1 + 12 + 1 + n
-		hdr := 3
-		if vlen > 255 {
-			hdr = 4
-		}
-		r := make([]byte, 0, n+len(others)+hdr+vlen)
 		// The NLRI as GoBGP writes it again: the label the bottom of the
 		// stack, the prefix's host bits cleared.
-		r = append(r, b[:4]...)
-		r[3] |= 1
-		r = append(r, k[:8]...)
-		r = append(r, k[8:8+n-12]...)
-		r = append(r, others...)
-		if hdr == 4 {
-			r = append(r, 0x80|0x10, mpReachNLRI, byte(vlen>>8), byte(vlen))
-		} else {
-			r = append(r, 0x80, mpReachNLRI, byte(vlen))
-		}
-		r = append(r, 0, 1, 128, 12, 0, 0, 0, 0, 0, 0, 0, 0)
-		r = append(r, nh...)
-		r = append(r, 0)
-		r = append(r, r[:n]...)
+		r := adjRoute{attrs: shared}
+		copy(r.nlri[:4], b[:4])
+		r.nlri[3] |= 1
+		copy(r.nlri[4:12], k[:8])
+		copy(r.nlri[12:n], k[8:])
+		copy(r.nh[:], reach[4+8:4+12])
 		t.routes[k] = r
 		b = b[n:]
 	}
@@ -208,21 +216,41 @@ func readVPNNLRI(b []byte, withdrawn bool) (k adjKey, n int, ok bool) {
 }
 
 // each calls fn with every route of t as GoBGP's listing gives it in wire
-// form (NlriBinary, PattrsBinary); the slices are t's own, not to be
-// changed.
-func (t *adjIn) each(fn func(p *api.Path)) {
+// form: its NLRI, and its attributes (the other attributes, then an
+// MP_REACH_NLRI of AFI, SAFI, a next hop of an RD of zero and the
+// address, the reserved octet and the NLRI). The attributes are t's own,
+// shared between routes: not to be changed. With keep false, fn must not
+// keep nlri or attrs past its return: their memory is used again.
+func (t *adjIn) each(keep bool, fn func(nlri []byte, attrs [][]byte)) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	fam := VPNv4.api()
+	var split [][]byte
+	var scratch [64]byte
 	for _, r := range t.routes {
-		n := 1 + (int(r[0])+7)/8
-		var attrs [][]byte
-		for b := r[n:]; len(b) > 0; {
+		n := 1 + (int(r.nlri[0])+7)/8
+		split = split[:0]
+		for b := r.attrs; len(b) > 0; {
 			_, _, _, rest, _ := nextAttr(b) // checked when stored
-			attrs = append(attrs, b[:len(b)-len(rest)])
+			split = append(split, b[:len(b)-len(rest):len(b)-len(rest)])
 			b = rest
 		}
-		fn(&api.Path{Family: fam, NlriBinary: r[:n:n], PattrsBinary: attrs})
+		vlen := 3 + 1 + 12 + 1 + n // under 256
+		buf := scratch[:0]
+		if keep {
+			buf = make([]byte, 0, n+3+vlen)
+		}
+		buf = append(buf, r.nlri[:n]...)
+		buf = append(buf, 0x80, mpReachNLRI, byte(vlen), 0, 1, 128, 12, 0, 0, 0, 0, 0, 0, 0, 0)
+		buf = append(buf, r.nh[:]...)
+		buf = append(buf, 0)
+		buf = append(buf, r.nlri[:n]...)
+		attrs := append(split, buf[n:])
+		if keep {
+			attrs = slices.Clone(attrs)
+		} else {
+			split = attrs[:0]
+		}
+		fn(buf[:n:n], attrs)
 	}
 }
 
@@ -231,4 +259,148 @@ func (t *adjIn) count() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.routes)
+}
+
+// keyOf is the key of the route for rd and prefix.
+func keyOf(rd vrf.RD, prefix netip.Prefix) adjKey {
+	var k adjKey
+	copy(k[:8], rd[:])
+	a := prefix.Masked().Addr().As4()
+	copy(k[8:12], a[:])
+	k[12] = byte(prefix.Bits())
+	return k
+}
+
+// VPNv4RIB returns what VPNv4Paths returns, with Best left unset: every
+// VPN-IPv4 path the speaker originated and every one it took from a
+// neighbour into its Loc-RIB, sorted by RD, prefix and sending speaker.
+// When every neighbour it has is a fabric session whose relay keeps what
+// it sent (adjin.go), it reads that, and its own routes from what
+// AddVPNv4 was given, without asking GoBGP: GoBGP's Loc-RIB holds each
+// received route but those it rejects as an iBGP speaker with its own
+// router ID as ORIGINATOR_ID (RFC 4456 section 8) or its own AS in the
+// AS_PATH more often than allowed (RFC 4271 section 9.1.2; the fabric's
+// iBGP sessions allow 255). Otherwise, and for a speaker whose decision
+// the caller makes or that reflects by GoBGP's own decision, it asks
+// GoBGP.
+//
+// Where the two differ, the wire is right: a route rejected that way
+// replaces the one the same neighbour sent before (RFC 4271 section 9's
+// implicit withdraw; FRR's bgp_update removes the earlier route in its
+// "filtered" branch), but GoBGP v3.37 skips the rejected route before
+// its Loc-RIB sees it and keeps the earlier one there. It happens when a
+// reflector changes its choice for a destination to the PE's own path.
+// TestAdjInMatchesGoBGP checks the RIB against GoBGP's Adj-RIB-In and
+// that GoBGP still does so.
+func (sp *Speaker) VPNv4RIB() ([]VPNPath, error) {
+	out, ok, err := sp.wireRIB()
+	if ok || err != nil {
+		return out, err
+	}
+	out, err = sp.VPNv4Paths()
+	for i := range out {
+		out[i].Best = false
+	}
+	return out, err
+}
+
+// wireRIB is VPNv4RIB from the relays; ok is false when GoBGP must be
+// asked.
+func (sp *Speaker) wireRIB() (out []VPNPath, ok bool, err error) {
+	if sp.cfg.Decides || sp.cfg.ClusterID.IsValid() {
+		return nil, false, nil
+	}
+	if l := sp.externals.Load(); l != nil && len(*l) > 0 {
+		return nil, false, nil
+	}
+	sp.policyMu.Lock()
+	policy := sp.hasPolicy // an import policy that changes what it takes
+	sp.policyMu.Unlock()
+	if policy {
+		return nil, false, nil
+	}
+	type from struct {
+		t      *adjIn
+		remote *Speaker
+		addr   string
+	}
+	var froms []from
+	sp.wireMu.Lock()
+	for addr, s := range sp.wireIn {
+		remote := s.cfg.A
+		if remote == sp {
+			remote = s.cfg.B
+		}
+		froms = append(froms, from{remote: remote, addr: addr})
+	}
+	sp.wireMu.Unlock()
+	size := 0
+	for i := range froms {
+		f := &froms[i]
+		if f.remote.cfg.ASN != sp.cfg.ASN {
+			return nil, false, nil // eBGP: its own AS-path rules
+		}
+		var ok bool
+		if f.t, ok = sp.wireAdjIn(f.addr); !ok {
+			return nil, false, nil
+		}
+		if f.t != nil {
+			size += f.t.count()
+		}
+	}
+	sp.localsMu.Lock()
+	if sp.localsLost {
+		sp.localsMu.Unlock()
+		return nil, false, nil
+	}
+	out = make([]VPNPath, 0, size+len(sp.locals))
+	for _, p := range sp.locals {
+		v, err := vpnPath(p)
+		if err != nil {
+			sp.localsMu.Unlock()
+			return nil, true, fmt.Errorf("speaker %s: its own route %x: %w", sp.cfg.Name, p.NlriBinary, err)
+		}
+		v.Best = false
+		out = append(out, v)
+	}
+	sp.localsMu.Unlock()
+	for _, f := range froms {
+		if f.t == nil {
+			continue
+		}
+		name, id := sp.peerName(f.addr), f.remote.cfg.RouterID
+		f.t.each(false, func(nlri []byte, attrs [][]byte) {
+			if err != nil {
+				return
+			}
+			v, e := vpnPathWire(nlri, attrs)
+			if e != nil {
+				err = fmt.Errorf("speaker %s: a route from %s, NLRI %x: %w", sp.cfg.Name, name, nlri, e)
+				return
+			}
+			if v.OriginatorID == sp.cfg.RouterID || ownASCount(v.ASPath, sp.cfg.ASN) > 255 {
+				return
+			}
+			v.FromPeer, v.PeerRouterID, v.Best = name, id, false
+			out = append(out, v)
+		})
+		if err != nil {
+			return nil, true, err
+		}
+	}
+	slices.SortFunc(out, func(a, b VPNPath) int {
+		return cmp.Or(a.RD.Compare(b.RD), a.Prefix.Addr().Compare(b.Prefix.Addr()),
+			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
+	})
+	return out, true, nil
+}
+
+func ownASCount(path []uint32, asn uint32) int {
+	n := 0
+	for _, a := range path {
+		if a == asn {
+			n++
+		}
+	}
+	return n
 }

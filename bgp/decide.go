@@ -79,14 +79,16 @@ func (sp *Speaker) adjRIBInVPNv4(wire bool) ([]VPNPath, error) {
 	slices.Sort(addrs)
 	addrs = slices.DeleteFunc(addrs, func(a string) bool { return sp.peerName(a) == "" })
 	tables := make([]*adjIn, len(addrs))
+	onWire := make([]bool, len(addrs))
 	size := 0
 	for i, addr := range addrs {
 		if wire {
-			tables[i] = sp.wireAdjIn(addr)
+			tables[i], onWire[i] = sp.wireAdjIn(addr)
 		}
-		if tables[i] != nil {
+		switch {
+		case tables[i] != nil:
 			size += tables[i].count()
-		} else {
+		case !onWire[i]:
 			size += sp.pathCount(true, addr, VPNv4)
 		}
 	}
@@ -94,34 +96,32 @@ func (sp *Speaker) adjRIBInVPNv4(wire bool) ([]VPNPath, error) {
 	for i, addr := range addrs {
 		name := sp.peerName(addr)
 		var first error
-		add := func(p *api.Path, prefix string) {
+		add := func(nlri []byte, attrs [][]byte, routerID, prefix string) {
 			if first != nil {
 				return
 			}
-			v, err := vpnPath(p)
+			v, err := vpnPathWire(nlri, attrs)
 			if err != nil {
 				if prefix == "" {
-					prefix = fmt.Sprintf("NLRI %x", p.NlriBinary)
+					prefix = fmt.Sprintf("NLRI %x", nlri)
 				}
 				first = fmt.Errorf("%s from %s: %w", prefix, name, err)
 				return
 			}
 			v.FromPeer = name
-			v.PeerRouterID, _ = netip.ParseAddr(p.SourceId)
-			v.Best = false
-			v.wire = p
+			v.PeerRouterID, _ = netip.ParseAddr(routerID)
+			v.wire = &wirePath{nlri: nlri, attrs: attrs}
 			out = append(out, v)
 		}
-		if t := tables[i]; t != nil {
-			id := peers[addr].GetState().GetRouterId()
-			t.each(func(p *api.Path) {
-				p.SourceId, p.NeighborIp = id, addr
-				add(p, "")
-			})
+		if onWire[i] {
+			if t := tables[i]; t != nil {
+				id := peers[addr].GetState().GetRouterId()
+				t.each(true, func(nlri []byte, attrs [][]byte) { add(nlri, attrs, id, "") })
+			}
 		} else {
 			err = sp.listPath(&api.ListPathRequest{TableType: api.TableType_ADJ_IN, Name: addr, Family: VPNv4.api(), EnableOnlyBinary: true}, func(dst *api.Destination) {
 				for _, p := range dst.Paths {
-					add(p, dst.Prefix)
+					add(p.NlriBinary, p.PattrsBinary, p.SourceId, dst.Prefix)
 				}
 			})
 		}
@@ -140,13 +140,14 @@ func (sp *Speaker) adjRIBInVPNv4(wire bool) ([]VPNPath, error) {
 }
 
 // wireAdjIn is what the relay of the fabric session with the neighbour at
-// addr kept of its Adj-RIB-In, or nil.
-func (sp *Speaker) wireAdjIn(addr string) *adjIn {
+// addr kept of what this speaker holds from it (Session.wireAdjIn): ok
+// false when GoBGP must be asked, t nil when it holds nothing.
+func (sp *Speaker) wireAdjIn(addr string) (t *adjIn, ok bool) {
 	sp.wireMu.Lock()
 	s := sp.wireIn[addr]
 	sp.wireMu.Unlock()
 	if s == nil {
-		return nil
+		return nil, false
 	}
 	return s.wireAdjIn(sp)
 }
@@ -162,7 +163,7 @@ func (sp *Speaker) Reflect(paths ...VPNPath) error {
 			return fmt.Errorf("speaker %s: reflecting %v %v: the path was not read by AdjRIBInVPNv4", sp.cfg.Name, v.RD, v.Prefix)
 		}
 		// A path with no SourceAsn is local to GoBGP (api2Path).
-		p := &api.Path{Family: VPNv4.api(), NlriBinary: v.wire.NlriBinary, PattrsBinary: v.wire.PattrsBinary}
+		p := &api.Path{Family: VPNv4.api(), NlriBinary: v.wire.nlri, PattrsBinary: v.wire.attrs}
 		if !v.OriginatorID.IsValid() && v.PeerRouterID.Is4() {
 			b, err := bgp.NewPathAttributeOriginatorId(v.PeerRouterID.String()).Serialize()
 			if err != nil {
@@ -193,7 +194,7 @@ func (p VPNPath) Fingerprint() Fingerprint {
 	if p.wire == nil {
 		return Fingerprint{}
 	}
-	return Fingerprint{nlri: string(p.wire.NlriBinary), attrs: wireDigest(p.wire.PattrsBinary)}
+	return Fingerprint{nlri: string(p.wire.nlri), attrs: wireDigest(p.wire.attrs)}
 }
 
 // NoEcho makes sp never send remote a path it originated with next hop

@@ -122,7 +122,14 @@ type VPNPath struct {
 
 	// wire is the path as GoBGP listed it (NLRI and attributes in wire
 	// form), kept by AdjRIBInVPNv4 so that Reflect can send it on unchanged.
-	wire *api.Path
+	wire *wirePath
+}
+
+// wirePath is a path in wire form: its NLRI and its attributes, each
+// whole (flags, type, length, value).
+type wirePath struct {
+	nlri  []byte
+	attrs [][]byte
 }
 
 // HasCluster reports whether id is in the path's CLUSTER_LIST.

@@ -167,14 +167,13 @@ func (f *Fabric) AddSession(cfg SessionConfig) (*Session, error) {
 	f.sessions = append(f.sessions, s)
 	if cfg.Family == VPNv4 {
 		for _, x := range [][2]*Speaker{{cfg.A, cfg.B}, {cfg.B, cfg.A}} {
-			if sp := x[0]; sp.cfg.Decides {
-				sp.wireMu.Lock()
-				if sp.wireIn == nil {
-					sp.wireIn = map[string]*Session{}
-				}
-				sp.wireIn[x[1].addr.String()] = s
-				sp.wireMu.Unlock()
+			sp := x[0]
+			sp.wireMu.Lock()
+			if sp.wireIn == nil {
+				sp.wireIn = map[string]*Session{}
 			}
+			sp.wireIn[x[1].addr.String()] = s
+			sp.wireMu.Unlock()
 		}
 	}
 	s.watch()
@@ -283,32 +282,34 @@ func (s *Session) dial(net.Conn) (*relay, error) {
 	}
 	ev := s.f.relayEvents([2]*Speaker{a, b}, s.poke)
 	if s.cfg.Family == VPNv4 {
-		for dir, to := range []*Speaker{b, a} {
-			if to.cfg.Decides {
-				ev.adjIn[dir] = newAdjIn()
-			}
-		}
+		ev.adjIn = [2]*adjIn{newAdjIn(), newAdjIn()}
 	}
 	return newRelay(toA, toB, ev), nil
 }
 
 // wireAdjIn is the Adj-RIB-In sp holds from the other end of s, as the
-// relay kept it (adjin.go), or nil when GoBGP must be asked: the session
-// is not up on a live relay, or the relay could not read what it passed.
-func (s *Session) wireAdjIn(sp *Speaker) *adjIn {
+// relay kept it (adjin.go): ok is false when GoBGP must be asked (the
+// session is between states, or the relay could not read what it
+// passed); t is nil and ok true when sp holds nothing from it (no relay:
+// the session never came up, or went down and GoBGP dropped its routes
+// before the relay was let go, see controller.step).
+func (s *Session) wireAdjIn(sp *Speaker) (t *adjIn, ok bool) {
 	dir := 0 // A to B
 	if sp == s.cfg.A {
 		dir = 1
 	}
 	r := s.relay.Load()
-	if r == nil || !s.established.Load() || r.isDone() {
-		return nil
+	if r == nil {
+		return nil, !s.established.Load()
 	}
-	t := r.ev.adjIn[dir]
+	if !s.established.Load() || r.isDone() {
+		return nil, false
+	}
+	t = r.ev.adjIn[dir]
 	if t == nil || !t.usable() {
-		return nil
+		return nil, false
 	}
-	return t
+	return t, true
 }
 
 func dialFrom(ctx context.Context, from, to *Speaker) (net.Conn, error) {

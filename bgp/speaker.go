@@ -74,12 +74,17 @@ type Speaker struct {
 	mu     sync.RWMutex // held for reading around every GoBGP call; stop takes it for writing
 	closed bool
 
-	// wireIn is, for a speaker whose decision the caller makes, the
-	// fabric session to each VPNv4 neighbour (by socket address) whose
-	// relay keeps its Adj-RIB-In (adjin.go). Written while sessions are
-	// added (wireMu).
+	// wireIn is the fabric session to each VPNv4 neighbour (by socket
+	// address), whose relay keeps what the speaker holds from it
+	// (adjin.go). Written while sessions are added (wireMu).
 	wireMu sync.Mutex
 	wireIn map[string]*Session
+	// locals is every VPN-IPv4 route the speaker originated (AddVPNv4,
+	// DeleteVPNv4) as it handed it to GoBGP, for VPNv4RIB; localsLost is
+	// set once a call failed half-way, after which VPNv4RIB asks GoBGP.
+	localsMu   sync.Mutex
+	locals     map[adjKey]*api.Path
+	localsLost bool
 
 	policyMu  sync.Mutex            // reflectorPeering
 	rtFilter  map[netip.Addr]string // the route-target set entry toward each filtered neighbour (policyMu)
@@ -269,8 +274,18 @@ func (sp *Speaker) AddVPNv4(routes ...VPNRoute) error {
 		}
 		paths = append(paths, p)
 	}
-	if err := sp.addPaths(paths, false); err != nil {
+	err := sp.addPaths(paths, false)
+	sp.localsMu.Lock()
+	defer sp.localsMu.Unlock()
+	if err != nil {
+		sp.localsLost = true
 		return fmt.Errorf("speaker %s: adding VPN routes: %w", sp.cfg.Name, err)
+	}
+	if sp.locals == nil {
+		sp.locals = map[adjKey]*api.Path{}
+	}
+	for i, r := range routes {
+		sp.locals[keyOf(r.RD, r.Prefix)] = paths[i]
 	}
 	return nil
 }
@@ -286,9 +301,13 @@ func (sp *Speaker) DeleteVPNv4(rd vrf.RD, prefix netip.Prefix) error {
 	if err == nil {
 		err = sp.addPaths([]*api.Path{p}, true)
 	}
+	sp.localsMu.Lock()
+	defer sp.localsMu.Unlock()
 	if err != nil {
+		sp.localsLost = true
 		return fmt.Errorf("speaker %s: withdrawing VPN route %v %v: %w", sp.cfg.Name, rd, prefix, err)
 	}
+	delete(sp.locals, keyOf(rd, r.Prefix))
 	return nil
 }
 
@@ -356,9 +375,17 @@ func (sp *Speaker) rib(fam Family, each func(p *api.Path, from string) error) er
 // vpnPath decodes a path GoBGP listed in wire form, by vpnFromWire where
 // it can and GoBGP's decoder otherwise.
 func vpnPath(p *api.Path) (VPNPath, error) {
-	v, ok := vpnFromWire(p.NlriBinary, p.PattrsBinary)
+	v, err := vpnPathWire(p.NlriBinary, p.PattrsBinary)
+	v.Best = p.Best
+	return v, err
+}
+
+// vpnPathWire decodes a VPN-IPv4 path from its NLRI and attributes in
+// wire form, by vpnFromWire where it can and GoBGP's decoder otherwise.
+func vpnPathWire(nlri []byte, attrs [][]byte) (VPNPath, error) {
+	v, ok := vpnFromWire(nlri, attrs)
 	if !ok {
-		d, err := decode(p)
+		d, err := decode(&api.Path{Family: VPNv4.api(), NlriBinary: nlri, PattrsBinary: attrs})
 		if err != nil {
 			return VPNPath{}, fmt.Errorf("decoding: %w", err)
 		}
@@ -366,7 +393,6 @@ func vpnPath(p *api.Path) (VPNPath, error) {
 			return VPNPath{}, err
 		}
 	}
-	v.Best = p.Best
 	return v, nil
 }
 

@@ -422,7 +422,7 @@ func (c *control) computePE(n *topologies.Node, unres map[string]map[netip.Prefi
 		own[v.Name] = append(own[v.Name], c.statics(x, v)...)
 		vpnpolicy.MarkExported(own[v.Name], l.Topo.VRF(v.Name).ExportMap)
 	}
-	paths, err := c.vpn[n.Name].VPNv4Paths()
+	paths, err := c.vpn[n.Name].VPNv4RIB()
 	if err != nil {
 		return nil, err
 	}

@@ -228,7 +228,7 @@ func (l *Lab) VPNTable(node string) (paths []bgp.VPNPath, valid, best []bool, er
 		t, err := l.ctl.decideRR(n)
 		return t.paths, t.valid, t.best, err
 	}
-	paths, err = sp.VPNv4Paths()
+	paths, err = sp.VPNv4RIB()
 	if err != nil {
 		return nil, nil, nil, err
 	}
