@@ -86,6 +86,17 @@ func (t *adjIn) update(msg []byte) {
 		t.broken = true
 		clear(t.routes)
 		clear(t.attrs)
+		return
+	}
+	if len(t.attrs) > 2*len(t.routes)+1024 {
+		// Blocks no route uses any more (replaced, withdrawn): keep only
+		// those in use, so a long-lived session's table does not grow
+		// with every change it ever carried.
+		used := make(map[string][]byte, len(t.routes)/4+1)
+		for _, r := range t.routes {
+			used[string(r.attrs)] = r.attrs
+		}
+		t.attrs = used
 	}
 }
 

@@ -213,21 +213,9 @@ func TestAdjInMatchesGoBGP(t *testing.T) {
 // FuzzAdjInUpdate: any UPDATE leaves the table either broken or holding
 // exactly the VPN-IPv4 routes GoBGP's parser finds in it, never panics.
 func FuzzAdjInUpdate(f *testing.F) {
-	msg := func(attrs ...[]byte) []byte {
-		var a []byte
-		for _, x := range attrs {
-			a = append(a, x...)
-		}
-		b := make([]byte, headerLen, headerLen+4+len(a))
-		copy(b, bytes.Repeat([]byte{0xff}, 16))
-		b[18] = msgUpdate
-		b = append(b, 0, 0, byte(len(a)>>8), byte(len(a)))
-		b = append(b, a...)
-		binary.BigEndian.PutUint16(b[16:], uint16(len(b)))
-		return b
-	}
-	nlri := []byte{112, 0x01, 0x86, 0xa1, 0, 0, 0xfd, 0xe8, 0, 0, 0, 1, 10, 1, 0}
-	reach := append([]byte{0x80, 14, byte(17 + len(nlri)), 0, 1, 128, 12, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 1, 0}, nlri...)
+	msg := updateOf
+	nlri := testNLRI
+	reach := testReach()
 	origin := []byte{0x40, 1, 1, 0}
 	unreach := append([]byte{0x80, 15, byte(3 + len(nlri)), 0, 1, 128}, nlri...)
 	f.Add(msg(origin, reach))
@@ -352,4 +340,54 @@ func ribFromAdjIn(t *testing.T, sp *Speaker) []VPNPath {
 			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
 	})
 	return out
+}
+
+// TestAdjInDropsUnusedAttributes: a session that carried many attribute
+// sets, each replaced by the next, keeps only the sets its routes use.
+func TestAdjInDropsUnusedAttributes(t *testing.T) {
+	tbl := newAdjIn()
+	for med := range 5000 {
+		tbl.update(updateOf([]byte{0x40, 1, 1, 0}, []byte{0x80, 4, 4, byte(med >> 24), byte(med >> 16), byte(med >> 8), byte(med)}, testReach()))
+	}
+	if !tbl.usable() || tbl.count() != 1 {
+		t.Fatalf("usable %v, %d routes; want one route", tbl.usable(), tbl.count())
+	}
+	if len(tbl.attrs) > 1025 {
+		t.Errorf("%d attribute sets kept for one route", len(tbl.attrs))
+	}
+	var med uint32
+	tbl.each(false, func(_ []byte, attrs [][]byte) {
+		for _, a := range attrs {
+			if a[1] == attrMED {
+				med = binary.BigEndian.Uint32(a[3:])
+			}
+		}
+	})
+	if med != 4999 {
+		t.Errorf("the route carries MED %d, want the last one sent, 4999", med)
+	}
+}
+
+// testNLRI is a VPN-IPv4 NLRI: label 100001, RD 65000:1, 10.1.0.0/24.
+var testNLRI = []byte{112, 0x01, 0x86, 0xa1, 0, 0, 0xfd, 0xe8, 0, 0, 0, 1, 10, 1, 0}
+
+// testReach is an MP_REACH_NLRI attribute of testNLRI behind 10.0.0.1.
+func testReach() []byte {
+	return append([]byte{0x80, 14, byte(17 + len(testNLRI)), 0, 1, 128, 12, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 1, 0}, testNLRI...)
+}
+
+// updateOf is a whole UPDATE message carrying attrs (each whole) and
+// nothing else.
+func updateOf(attrs ...[]byte) []byte {
+	var a []byte
+	for _, x := range attrs {
+		a = append(a, x...)
+	}
+	b := make([]byte, headerLen, headerLen+4+len(a))
+	copy(b, bytes.Repeat([]byte{0xff}, 16))
+	b[18] = msgUpdate
+	b = append(b, 0, 0, byte(len(a)>>8), byte(len(a)))
+	b = append(b, a...)
+	binary.BigEndian.PutUint16(b[16:], uint16(len(b)))
+	return b
 }
