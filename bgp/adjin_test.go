@@ -153,6 +153,18 @@ func TestAdjInMatchesGoBGP(t *testing.T) {
 				t.Fatalf("%s: %s: off the wire but not in GoBGP's Loc-RIB:\n%s", when, pe.cfg.Name, d)
 			}
 			staleLocRIB += len(loc) - len(wire)
+			// The summary counts what the table shows.
+			counts, err := pe.VPNv4PathCounts()
+			if err != nil {
+				t.Fatal(err)
+			}
+			byPeer := map[string]int{}
+			for _, p := range wire {
+				byPeer[p.FromPeer]++
+			}
+			if !reflect.DeepEqual(counts, byPeer) {
+				t.Fatalf("%s: %s: summary counts %v, RIB %v", when, pe.cfg.Name, counts, byPeer)
+			}
 		}
 	}
 	compare("first")

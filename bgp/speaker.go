@@ -420,10 +420,10 @@ func (sp *Speaker) VPNv4Paths() ([]VPNPath, error) {
 }
 
 // VPNv4PathCounts returns how many VPN-IPv4 paths the speaker holds from
-// each neighbour, by name ("" for its own): what VPNv4Paths lists on a
-// PE, what AdjRIBInVPNv4 lists on a speaker whose decision the caller
-// makes (SpeakerConfig.Decides), as a router's summary counts them
-// (IOS's PfxRcd), without decoding or sorting a single path.
+// each neighbour, by name ("" for its own): what VPNv4RIB lists on a PE,
+// what AdjRIBInVPNv4 lists on a speaker whose decision the caller makes
+// (SpeakerConfig.Decides), as a router's summary counts them (IOS's
+// PfxRcd). Only a PE's RIB read off the relays is decoded to count it.
 func (sp *Speaker) VPNv4PathCounts() (map[string]int, error) {
 	out := map[string]int{}
 	if sp.cfg.Decides {
@@ -437,6 +437,12 @@ func (sp *Speaker) VPNv4PathCounts() (map[string]int, error) {
 			}
 		}
 		return out, nil
+	}
+	if paths, ok, err := sp.wireRIB(); ok || err != nil {
+		for _, p := range paths {
+			out[p.FromPeer]++
+		}
+		return out, err
 	}
 	err := sp.rib(VPNv4, func(_ *api.Path, from string) error {
 		out[from]++
