@@ -157,15 +157,12 @@ func (t *adjIn) apply(msg []byte) bool {
 
 // reach stores the routes of an MP_REACH_NLRI value of VPN-IPv4.
 func (t *adjIn) reach(reach, others []byte) bool {
-	if len(reach) < 5 || reach[3] != 12 || len(reach) < 4+12+1 {
+	if len(reach) < 4+12+1 || reach[3] != 12 {
 		return false // not a next hop GoBGP re-encodes as it was
 	}
 	shared, ok := t.attrs[string(others)]
 	if !ok {
 		shared = bytes.Clone(others)
-		if shared == nil {
-			shared = []byte{}
-		}
 		t.attrs[string(others)] = shared
 	}
 	for b := reach[4+12+1:]; len(b) > 0; {
@@ -215,13 +212,8 @@ func readVPNNLRI(b []byte, withdrawn bool) (k adjKey, n int, ok bool) {
 	pbits := bits - 88
 	copy(k[:8], b[4:12])
 	copy(k[8:12], b[12:n])
-	if pbits < 32 {
-		mask := ^uint32(0) << (32 - pbits)
-		if pbits == 0 {
-			mask = 0
-		}
-		binary.BigEndian.PutUint32(k[8:12], binary.BigEndian.Uint32(k[8:12])&mask)
-	}
+	mask := ^uint32(0) << (32 - pbits) // 0 for a default route
+	binary.BigEndian.PutUint32(k[8:12], binary.BigEndian.Uint32(k[8:12])&mask)
 	k[12] = byte(pbits)
 	return k, n, true
 }
@@ -345,6 +337,9 @@ func (sp *Speaker) wireRIB() (out []VPNPath, ok bool, err error) {
 		froms = append(froms, from{remote: remote, addr: addr})
 	}
 	sp.wireMu.Unlock()
+	// In address order, so that which error is reported never depends on
+	// map order.
+	slices.SortFunc(froms, func(a, b from) int { return cmp.Compare(a.addr, b.addr) })
 	size := 0
 	for i := range froms {
 		f := &froms[i]
@@ -371,7 +366,6 @@ func (sp *Speaker) wireRIB() (out []VPNPath, ok bool, err error) {
 			sp.localsMu.Unlock()
 			return nil, true, fmt.Errorf("speaker %s: its own route %x: %w", sp.cfg.Name, p.NlriBinary, err)
 		}
-		v.Best = false
 		out = append(out, v)
 	}
 	sp.localsMu.Unlock()
@@ -392,17 +386,14 @@ func (sp *Speaker) wireRIB() (out []VPNPath, ok bool, err error) {
 			if v.OriginatorID == sp.cfg.RouterID || ownASCount(v.ASPath, sp.cfg.ASN) > 255 {
 				return
 			}
-			v.FromPeer, v.PeerRouterID, v.Best = name, id, false
+			v.FromPeer, v.PeerRouterID = name, id
 			out = append(out, v)
 		})
 		if err != nil {
 			return nil, true, err
 		}
 	}
-	slices.SortFunc(out, func(a, b VPNPath) int {
-		return cmp.Or(a.RD.Compare(b.RD), a.Prefix.Addr().Compare(b.Prefix.Addr()),
-			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
-	})
+	slices.SortFunc(out, compareVPNPaths)
 	return out, true, nil
 }
 

@@ -2,7 +2,6 @@ package bgp
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"net/netip"
@@ -347,10 +346,7 @@ func ribFromAdjIn(t *testing.T, sp *Speaker) []VPNPath {
 			t.Fatal(err)
 		}
 	}
-	slices.SortFunc(out, func(a, b VPNPath) int {
-		return cmp.Or(a.RD.Compare(b.RD), a.Prefix.Addr().Compare(b.Prefix.Addr()),
-			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
-	})
+	slices.SortFunc(out, compareVPNPaths)
 	return out
 }
 

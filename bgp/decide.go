@@ -1,7 +1,6 @@
 package bgp
 
 import (
-	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -132,10 +131,7 @@ func (sp *Speaker) adjRIBInVPNv4(wire bool) ([]VPNPath, error) {
 			return nil, fmt.Errorf("speaker %s: reading the VPNv4 Adj-RIB-In from %s: %w", sp.cfg.Name, name, err)
 		}
 	}
-	slices.SortFunc(out, func(a, b VPNPath) int {
-		return cmp.Or(a.RD.Compare(b.RD), a.Prefix.Addr().Compare(b.Prefix.Addr()),
-			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
-	})
+	slices.SortFunc(out, compareVPNPaths)
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package bgp
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"net/netip"
@@ -123,6 +124,13 @@ type VPNPath struct {
 	// wire is the path as GoBGP listed it (NLRI and attributes in wire
 	// form), kept by AdjRIBInVPNv4 so that Reflect can send it on unchanged.
 	wire *wirePath
+}
+
+// compareVPNPaths orders paths as every VPN-IPv4 listing is sorted: by RD,
+// prefix and sending speaker (local paths, FromPeer "", first).
+func compareVPNPaths(a, b VPNPath) int {
+	return cmp.Or(a.RD.Compare(b.RD), a.Prefix.Addr().Compare(b.Prefix.Addr()),
+		cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
 }
 
 // wirePath is a path in wire form: its NLRI and its attributes, each

@@ -412,10 +412,7 @@ func (sp *Speaker) VPNv4Paths() ([]VPNPath, error) {
 		out = append(out, v)
 		return nil
 	})
-	slices.SortFunc(out, func(a, b VPNPath) int {
-		return cmp.Or(a.RD.Compare(b.RD), a.Prefix.Addr().Compare(b.Prefix.Addr()),
-			cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()), cmp.Compare(a.FromPeer, b.FromPeer))
-	})
+	slices.SortFunc(out, compareVPNPaths)
 	return out, err
 }
 
